@@ -1,0 +1,93 @@
+# Buurtkompas. `make run` and `make test` set up everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer; the machine's default python3 may be older, and
+# pyenv shims may exist without working. Take the first interpreter that really runs.
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
+
+# The commands docker-compose.yml runs; a test checks that both stay the same.
+WEB_COMMAND := gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -
+WORKER_COMMAND := celery -A config worker --loglevel INFO
+BEAT_COMMAND := celery -A config beat --loglevel INFO
+
+.PHONY: help run test lint setup system-packages messages lock worker beat web benchmark-seed clean
+
+help:
+	@echo "make run    set up and start Buurtkompas on http://$(HOST):$(PORT) with demo data"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff, migrations check and the production deploy check"
+
+$(BIN)/activate:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	mkdir -p var
+
+system-packages:
+	bin/install-system-packages
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --size small
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup system-packages
+	@$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "No tests were collected: that is a failure." >&2; exit 1; fi; \
+	exit $$status
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=buurtkompas.example REDIS_URL=redis://127.0.0.1:6379/0 \
+	EMAIL_URL=smtp://mail.example:587 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+messages: setup
+	$(MANAGE) makemessages --locale nl --no-obsolete --ignore ".venv/*" --ignore "node_modules/*" --ignore "var/*"
+	$(MANAGE) compilemessages --locale nl --ignore ".venv/*" --ignore "node_modules/*"
+
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 -o requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 --extra dev -o requirements-dev.txt
+
+# Production-style processes, the same commands as docker-compose.yml.
+web: setup
+	$(BIN)/$(WEB_COMMAND)
+
+worker: setup
+	$(BIN)/$(WORKER_COMMAND)
+
+beat: setup
+	$(BIN)/$(BEAT_COMMAND)
+
+benchmark-seed: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --size large
+
+clean:
+	rm -rf $(VENV) node_modules var/static

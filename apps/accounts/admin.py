@@ -1,0 +1,54 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.accounts.services import user_create
+from apps.audit.admin import AccessLoggedAdmin
+
+
+class UserCreationForm(forms.ModelForm):
+    """Staff accounts get no password here: the new colleague sets one via "forgot password"."""
+
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role")
+
+
+@admin.register(User)
+class UserAdmin(AccessLoggedAdmin):
+    list_display = ("email", "first_name", "last_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "first_name", "last_name")}),
+        (_("Role and access"), {"fields": ("role", "is_active")}),
+        (_("History"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = UserCreationForm
+            kwargs["fields"] = UserCreationForm.Meta.fields
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": UserCreationForm.Meta.fields}),)
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = user_create(
+            email=obj.email,
+            role=obj.role,
+            first_name=obj.first_name,
+            last_name=obj.last_name,
+            email_verified=True,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False

@@ -1,0 +1,75 @@
+import time
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+LAST_ACTIVITY_KEY = "staff_last_activity"
+MFA_CONFIRMED_KEY = "staff_mfa_confirmed"
+# Writing the session on every request would be wasteful; a minute of slack is harmless.
+ACTIVITY_WRITE_INTERVAL_SECONDS = 60
+
+
+class StaffIdleTimeoutMiddleware:
+    """Ends a staff session after STAFF_IDLE_TIMEOUT_MINUTES without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.is_staff_role:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY, now)
+            if now - last > settings.STAFF_IDLE_TIMEOUT_MINUTES * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out because you were inactive for %(minutes)d minutes.")
+                    % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES},
+                )
+                return redirect_to_login(request.get_full_path())
+            if LAST_ACTIVITY_KEY not in request.session or (
+                now - last >= ACTIVITY_WRITE_INTERVAL_SECONDS
+            ):
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+class StaffMfaRequiredMiddleware:
+    """Sends a staff user without a second factor to set one up before anything else."""
+
+    # Pages a staff user still needs while setting up MFA.
+    ALLOWED_PREFIXES = ("/account/", "/i18n/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.requires_mfa
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and not self._has_mfa(request)
+        ):
+            messages.warning(
+                request,
+                _("Staff accounts need a second step at login. Set up an authenticator app first."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_mfa(request) -> bool:
+        # Remembered per session so staff pages do not pay a query for it on every request.
+        if request.session.get(MFA_CONFIRMED_KEY) == request.user.pk:
+            return True
+        if is_mfa_enabled(request.user):
+            request.session[MFA_CONFIRMED_KEY] = request.user.pk
+            return True
+        return False

@@ -1,0 +1,168 @@
+"""The one authorization policy of Buurtkompas.
+
+Every view, API endpoint, download and export asks `can()` (directly, through
+`user.has_perm()` via the authentication backend, or through the view helpers below).
+A permission that is not listed here is denied: default deny.
+
+Permission names follow Django's "<app_label>.<action>_<model>" so the admin and DRF
+ask the same rules; area permissions live under "core.".
+"""
+
+from functools import wraps
+
+import rules
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from apps.accounts.models import Role
+
+policy = rules.RuleSet()
+
+
+def can(user, permission: str, obj=None) -> bool:
+    return policy.test_rule(permission, user, obj)
+
+
+def require(user, permission: str, obj=None) -> None:
+    if not can(user, permission, obj):
+        raise PermissionDenied(permission)
+
+
+def area_required(permission: str):
+    """Guard a whole page: anonymous users go to the login page, others get a 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, permission)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Facts about the user ---------------------------------------------------------------
+
+
+def _has_role(*roles: Role):
+    names = "_or_".join(role.value for role in roles)
+
+    @rules.predicate(name=f"is_{names}")
+    def predicate(user) -> bool:
+        return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+    return predicate
+
+
+is_resident = _has_role(Role.RESIDENT)
+is_volunteer = _has_role(Role.VOLUNTEER)
+is_social_worker = _has_role(Role.SOCIAL_WORKER)
+is_team_leader = _has_role(Role.TEAM_LEADER)
+is_manager = _has_role(Role.MANAGER)
+is_municipality_viewer = _has_role(Role.MUNICIPALITY_VIEWER)
+is_functional_admin = _has_role(Role.FUNCTIONAL_ADMIN)
+works_for_organisation = _has_role(
+    Role.VOLUNTEER, Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.MANAGER, Role.FUNCTIONAL_ADMIN
+)
+
+
+def team_ids_of(user) -> frozenset[int]:
+    """The user's teams, read once per user object (one query per request at most)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_policy_team_ids"):
+        user._policy_team_ids = frozenset(user.team_memberships.values_list("team_id", flat=True))
+    return user._policy_team_ids
+
+
+def municipality_ids_of(user) -> frozenset[int]:
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_policy_municipality_ids"):
+        user._policy_municipality_ids = frozenset(
+            user.municipality_memberships.values_list("municipality_id", flat=True)
+        )
+    return user._policy_municipality_ids
+
+
+# --- Facts about the user and the object ------------------------------------------------
+
+
+@rules.predicate
+def is_self(user, target) -> bool:
+    return target is not None and user.is_authenticated and target.pk == user.pk
+
+
+@rules.predicate
+def is_member_of_team(user, team) -> bool:
+    return team is not None and team.pk in team_ids_of(user)
+
+
+@rules.predicate
+def leads_team_of_membership(user, membership) -> bool:
+    return membership is not None and membership.team_id in team_ids_of(user)
+
+
+@rules.predicate
+def shares_a_team_with(user, target) -> bool:
+    return target is not None and bool(team_ids_of(user) & team_ids_of(target))
+
+
+@rules.predicate
+def views_municipality(user, municipality) -> bool:
+    return municipality is not None and municipality.pk in municipality_ids_of(user)
+
+
+@rules.predicate
+def views_municipality_of(user, neighbourhood) -> bool:
+    return neighbourhood is not None and neighbourhood.municipality_id in municipality_ids_of(user)
+
+
+def _manage(app_model: str, predicate) -> None:
+    app_label, model = app_model.split(".")
+    for action in ("add", "change", "delete"):
+        policy.add_rule(f"{app_label}.{action}_{model}", predicate)
+
+
+# --- Areas ------------------------------------------------------------------------------
+policy.add_rule("core.access_workspace", is_social_worker | is_team_leader | is_functional_admin)
+policy.add_rule("core.access_reports", is_manager | is_municipality_viewer)
+policy.add_rule("core.access_admin", is_functional_admin)
+
+# --- Accounts (personal records of staff and residents) ---------------------------------
+policy.add_rule(
+    "accounts.view_user", is_self | is_functional_admin | (is_team_leader & shares_a_team_with)
+)
+_manage("accounts.user", is_functional_admin)
+# allauth's own records, managed by a functional administrator (e.g. reset a lost phone).
+policy.add_rule("account.view_emailaddress", is_functional_admin)
+_manage("account.emailaddress", is_functional_admin)
+policy.add_rule("mfa.view_authenticator", is_functional_admin)
+policy.add_rule("mfa.delete_authenticator", is_functional_admin)
+
+# --- Organisation (reference data; not personal) ----------------------------------------
+policy.add_rule(
+    "organisation.view_municipality",
+    works_for_organisation | (is_municipality_viewer & views_municipality),
+)
+policy.add_rule(
+    "organisation.view_neighbourhood",
+    works_for_organisation | (is_municipality_viewer & views_municipality_of),
+)
+policy.add_rule("organisation.view_theme", works_for_organisation | is_municipality_viewer)
+policy.add_rule("organisation.view_team", is_functional_admin | is_manager | is_member_of_team)
+policy.add_rule(
+    "organisation.view_teammembership",
+    is_functional_admin | (is_team_leader & leads_team_of_membership),
+)
+policy.add_rule("organisation.view_municipalitymembership", is_functional_admin)
+for _model in ("municipality", "neighbourhood", "theme", "team", "teammembership"):
+    _manage(f"organisation.{_model}", is_functional_admin)
+_manage("organisation.municipalitymembership", is_functional_admin)
+
+# --- Access log: read and export only; nobody adds, changes or deletes rows by hand -----
+policy.add_rule("audit.view_accesslogentry", is_functional_admin)
+policy.add_rule("audit.export_accesslogentry", is_functional_admin)

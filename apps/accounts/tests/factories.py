@@ -1,0 +1,40 @@
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+
+from apps.accounts.models import Role, User
+
+TEST_PASSWORD = "Een-lang-wachtwoord-42"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"gebruiker{n}@example.nl")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    role = Role.RESIDENT
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+
+    @factory.post_generation
+    def with_totp(self, create, extracted, **kwargs):
+        """Staff users get a TOTP authenticator unless created with with_totp=False."""
+        wanted = self.requires_mfa if extracted is None else extracted
+        if create and wanted:
+            TOTP.activate(self, TEST_TOTP_SECRET)
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))

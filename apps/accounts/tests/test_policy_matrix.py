@@ -1,0 +1,166 @@
+"""The policy matrix: every role against every kind of object, asserted both ways.
+
+Each row names a permission, an object from the scenario and the roles that may; every
+other role must be refused. Later issues add rows here.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from apps.accounts import policy
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
+from apps.organisation.models import Theme
+from apps.organisation.tests.factories import (
+    MunicipalityFactory,
+    MunicipalityMembershipFactory,
+    NeighbourhoodFactory,
+    TeamFactory,
+    TeamMembershipFactory,
+)
+
+ALL_ROLES = frozenset(Role)
+R = Role
+ORGANISATION = {R.VOLUNTEER, R.SOCIAL_WORKER, R.TEAM_LEADER, R.MANAGER, R.FUNCTIONAL_ADMIN}
+TEAM_MEMBERS = {R.VOLUNTEER, R.SOCIAL_WORKER, R.TEAM_LEADER}
+ADMIN = {R.FUNCTIONAL_ADMIN}
+NOBODY = set()
+
+# (permission, object in the scenario or None, roles that may)
+MATRIX = [
+    # Areas
+    ("core.access_workspace", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("core.access_reports", None, {R.MANAGER, R.MUNICIPALITY_VIEWER}),
+    ("core.access_admin", None, ADMIN),
+    # Accounts: personal records
+    ("accounts.view_user", "self", ALL_ROLES),
+    ("accounts.view_user", "colleague_in_own_team", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("accounts.view_user", "user_in_other_team", ADMIN),
+    ("accounts.view_user", "resident", ADMIN),
+    ("accounts.change_user", "resident", ADMIN),
+    ("accounts.add_user", None, ADMIN),
+    ("accounts.delete_user", "resident", ADMIN),
+    ("account.view_emailaddress", None, ADMIN),
+    ("mfa.view_authenticator", None, ADMIN),
+    ("mfa.delete_authenticator", None, ADMIN),
+    ("mfa.add_authenticator", None, NOBODY),
+    # Organisation: reference data
+    ("organisation.view_municipality", "own_municipality", ORGANISATION | {R.MUNICIPALITY_VIEWER}),
+    ("organisation.view_municipality", "other_municipality", ORGANISATION),
+    ("organisation.change_municipality", "own_municipality", ADMIN),
+    (
+        "organisation.view_neighbourhood",
+        "own_neighbourhood",
+        ORGANISATION | {R.MUNICIPALITY_VIEWER},
+    ),
+    ("organisation.view_neighbourhood", "other_neighbourhood", ORGANISATION),
+    ("organisation.add_neighbourhood", None, ADMIN),
+    ("organisation.view_theme", "theme", ORGANISATION | {R.MUNICIPALITY_VIEWER}),
+    ("organisation.change_theme", "theme", ADMIN),
+    ("organisation.view_team", "own_team", TEAM_MEMBERS | {R.MANAGER, R.FUNCTIONAL_ADMIN}),
+    ("organisation.view_team", "other_team", {R.MANAGER, R.FUNCTIONAL_ADMIN}),
+    ("organisation.change_team", "own_team", ADMIN),
+    (
+        "organisation.view_teammembership",
+        "own_team_membership",
+        {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN},
+    ),
+    ("organisation.view_teammembership", "other_team_membership", ADMIN),
+    ("organisation.delete_teammembership", "own_team_membership", ADMIN),
+    ("organisation.view_municipalitymembership", None, ADMIN),
+    # Access log: read and export, never write
+    ("audit.view_accesslogentry", "log_entry", ADMIN),
+    ("audit.export_accesslogentry", None, ADMIN),
+    ("audit.add_accesslogentry", None, NOBODY),
+    ("audit.change_accesslogentry", "log_entry", NOBODY),
+    ("audit.delete_accesslogentry", "log_entry", NOBODY),
+    # Anything the policy does not name
+    ("dossiers.view_dossier", None, NOBODY),
+]
+
+
+@pytest.fixture
+def scenario(db):
+    own_municipality = MunicipalityFactory()
+    other_municipality = MunicipalityFactory()
+    own_team = TeamFactory(municipality=own_municipality)
+    other_team = TeamFactory(municipality=other_municipality)
+    actors = {role: UserFactory(role=role) for role in Role}
+    for role in TEAM_MEMBERS:
+        TeamMembershipFactory(team=own_team, user=actors[role])
+    MunicipalityMembershipFactory(municipality=own_municipality, user=actors[R.MUNICIPALITY_VIEWER])
+    colleague = TeamMembershipFactory(team=own_team, user__role=R.SOCIAL_WORKER)
+    stranger = TeamMembershipFactory(team=other_team, user__role=R.SOCIAL_WORKER)
+    objects = {
+        "own_municipality": own_municipality,
+        "other_municipality": other_municipality,
+        "own_neighbourhood": NeighbourhoodFactory(municipality=own_municipality),
+        "other_neighbourhood": NeighbourhoodFactory(municipality=other_municipality),
+        "own_team": own_team,
+        "other_team": other_team,
+        "own_team_membership": colleague,
+        "other_team_membership": stranger,
+        "colleague_in_own_team": colleague.user,
+        "user_in_other_team": stranger.user,
+        "resident": UserFactory(role=R.RESIDENT),
+        "theme": Theme.objects.first(),
+        "log_entry": AccessLogEntry.objects.create(action="read", object_type="accounts.user"),
+    }
+    return actors, objects
+
+
+def _cases():
+    for permission, obj, allowed in MATRIX:
+        for role in Role:
+            yield pytest.param(
+                permission, obj, role, role in allowed, id=f"{permission}-{obj}-{role.value}"
+            )
+
+
+@pytest.mark.parametrize(("permission", "obj_key", "role", "expected"), list(_cases()))
+def test_policy_matrix(scenario, permission, obj_key, role, expected):
+    actors, objects = scenario
+    actor = actors[role]
+    obj = actor if obj_key == "self" else objects.get(obj_key)
+
+    assert policy.can(actor, permission, obj) is expected
+    # The admin, DRF and templates ask through Django's has_perm: same answer.
+    assert actor.has_perm(permission, obj) is expected
+
+
+@pytest.mark.parametrize(("permission", "obj_key", "allowed"), MATRIX)
+def test_anonymous_and_inactive_users_are_always_refused(scenario, permission, obj_key, allowed):
+    actors, objects = scenario
+    obj = objects.get(obj_key)
+    assert policy.can(AnonymousUser(), permission, obj) is False
+
+    admin = actors[R.FUNCTIONAL_ADMIN]
+    admin.is_active = False
+    assert policy.can(admin, permission, obj) is False
+
+
+def test_every_role_appears_in_the_matrix_with_a_yes_and_a_no():
+    for role in Role:
+        allowed = [row for row in MATRIX if role in row[2]]
+        refused = [row for row in MATRIX if role not in row[2]]
+        assert allowed, f"{role} is allowed nothing"
+        assert refused, f"{role} is refused nothing"
+
+
+def test_django_model_permissions_cannot_bypass_the_policy(scenario):
+    """Groups and user permissions are ignored: only the policy grants."""
+    from django.contrib.auth.models import Permission
+
+    actors, _ = scenario
+    worker = actors[R.SOCIAL_WORKER]
+    worker.user_permissions.add(Permission.objects.get(codename="view_accesslogentry"))
+    worker = type(worker).objects.get(pk=worker.pk)
+    assert worker.has_perm("audit.view_accesslogentry") is False
+
+
+def test_superuser_flag_is_refused_by_the_database(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(is_superuser=True)

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """The access log is append-only: rows are never changed or deleted by the app."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access log rows cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Access log rows are only removed by the retention purge.")
+
+    def older_than(self, cutoff):
+        return self.filter(occurred_at__lt=cutoff)
+
+    def expired(self, now=None):
+        now = now or timezone.now()
+        return self.older_than(now - timezone.timedelta(days=settings.AUDIT_RETENTION_DAYS))
+
+
+class AccessLogEntry(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", _("Read")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        SEARCH = "search", _("Searched")
+        EXPORT = "export", _("Exported")
+        DENIED = "denied", _("Access denied")
+        PURGE = "purge", _("Removed by retention")
+
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # The actor is kept as a snapshot too: the log must outlive a deleted account.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_email = models.CharField(_("user e-mail"), max_length=254, blank=True)
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    reason = models.TextField(_("stated reason"), blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+        ]
+        default_permissions = ("view",)
+        permissions = [("export_accesslogentry", "Can export the access log")]
+
+    def __str__(self):
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_email} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Access log rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access log rows are only removed by the retention purge.")

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from apps.audit.services import access_log_purge_expired
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def purge_expired_access_log() -> int:
+    return access_log_purge_expired()

@@ -1,0 +1,73 @@
+import csv
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.policy import area_required
+from apps.audit import selectors
+from apps.audit.forms import ExportReasonForm
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+
+PAGE_SIZE = 50
+
+
+@area_required("audit.view_accesslogentry")
+def access_log_list(request):
+    filterset = selectors.access_log_filter(actor=request.user, data=request.GET)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_record(
+        actor=request.user,
+        action=AccessLogEntry.Action.SEARCH,
+        object_type=AccessLogEntry._meta.label_lower,
+        request=request,
+        reason=filterset.describe(),
+    )
+    template = "audit/_access_log_results.html" if request.htmx else "audit/access_log_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@area_required("audit.export_accesslogentry")
+@require_http_methods(["GET", "POST"])
+def access_log_export(request):
+    filterset = selectors.access_log_filter(actor=request.user, data=request.GET)
+    form = ExportReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and filterset.is_valid():
+        rows = selectors.access_log_export_rows(actor=request.user, filterset=filterset)
+        described = filterset.describe()
+        access_log_record(
+            actor=request.user,
+            action=AccessLogEntry.Action.EXPORT,
+            object_type=AccessLogEntry._meta.label_lower,
+            request=request,
+            reason=form.cleaned_data["reason"] + (f" [{described}]" if described else ""),
+        )
+        filename = f"toegangslog-{timezone.localdate():%Y%m%d}.csv"
+        return StreamingHttpResponse(
+            _csv_lines(rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return render(request, "audit/access_log_export.html", {"filter": filterset, "form": form})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+    yield writer.writerow(selectors.EXPORT_COLUMNS)
+    for row in rows:
+        yield writer.writerow([_safe_cell(value) for value in row])
+
+
+def _safe_cell(value) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

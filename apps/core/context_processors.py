@@ -1,0 +1,16 @@
+from apps.accounts import policy
+
+
+def navigation(request):
+    """Which areas the user may open, decided by the policy, for the page header."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    return {
+        "nav": {
+            "workspace": policy.can(user, "core.access_workspace"),
+            "reports": policy.can(user, "core.access_reports"),
+            "admin": policy.can(user, "core.access_admin"),
+            "access_log": policy.can(user, "audit.view_accesslogentry"),
+        }
+    }

@@ -1,0 +1,55 @@
+"""State of the services Buurtkompas depends on, for /healthz."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+OK, ERROR, EAGER = "ok", "error", "eager"
+BROKER_TIMEOUT_SECONDS = 2
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: database unavailable")
+        return ERROR
+    return OK
+
+
+def check_cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", timeout=5)
+        found = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:
+        logger.exception("Health check: cache unavailable")
+        return ERROR
+    return OK if found else ERROR
+
+
+def check_broker() -> str:
+    """ "eager" when no broker is configured: tasks then run inside the request."""
+    if settings.CELERY_BROKER_URL.startswith("memory://"):
+        return EAGER
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+    except Exception:
+        logger.exception("Health check: broker unavailable")
+        return ERROR
+    return OK
+
+
+def service_states() -> dict[str, str]:
+    return {"database": check_database(), "cache": check_cache(), "broker": check_broker()}

@@ -1,0 +1,48 @@
+import random
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from faker import Faker
+
+from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_bulk_users, seed_demo_accounts
+from apps.organisation.demo import seed_organisation
+
+SEED = 2026
+
+
+class Command(BaseCommand):
+    help = "Load demo data (deterministic; running it again adds nothing new)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=("small", "large"), default="small")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Also run when DEBUG is off. Demo accounts have published passwords.",
+        )
+
+    def handle(self, *args, size, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo data has published passwords; refusing without DEBUG. Use --force if "
+                "this really is a demo or test installation."
+            )
+        started = time.monotonic()
+        rng = random.Random(SEED)
+        faker = Faker("nl_NL")
+        faker.seed_instance(SEED)
+        with transaction.atomic():
+            organisation = seed_organisation(size=size, rng=rng)
+            accounts = seed_demo_accounts(organisation=organisation)
+            seed_bulk_users(organisation=organisation, size=size, faker=faker)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ({size}) ready in {time.monotonic() - started:.1f} s.")
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for account in accounts:
+            self.stdout.write(f"  {account.role.label:<26} {account.email}")
+        self.stdout.write(
+            f"Staff accounts ask for a TOTP code; authenticator secret: {DEMO_TOTP_SECRET}"
+        )

@@ -1,0 +1,14 @@
+"""Development on a laptop: `make run`. Relaxes the production defaults of base.py."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+os.environ.setdefault("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "true")
+
+from config.settings.base import *  # noqa: F403

@@ -1,0 +1,20 @@
+"""The test suite. On PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+os.environ.setdefault("CACHE_KEY_PREFIX", "buurtkompas-test")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
+
+from config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in the test's own process and transaction; the broker itself is still checked
+# by /healthz when REDIS_URL is set.
+CELERY_TASK_ALWAYS_EAGER = True
