@@ -33,6 +33,6 @@ class AccessLogFilter(django_filters.FilterSet):
 
     def describe(self) -> str:
         """The filters in use, for the log row that records a search or an export."""
-        data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        data = self.form.cleaned_data if self.is_valid() else {}
         used = {name: value for name, value in data.items() if value not in (None, "")}
         return "; ".join(f"{name}={value}" for name, value in sorted(used.items()))

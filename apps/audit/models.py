@@ -35,16 +35,9 @@ class AccessLogEntry(models.Model):
         PURGE = "purge", _("Removed by retention")
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    # The actor is kept as a snapshot too: the log must outlive a deleted account.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
+    # A snapshot of the actor, not a foreign key: the log must outlive a deleted account and
+    # deleting one must not rewrite (UPDATE) rows that nobody may change.
+    actor_user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
     actor_email = models.CharField(_("user e-mail"), max_length=254, blank=True)
     actor_role = models.CharField(_("role"), max_length=32, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=Action)
@@ -64,7 +57,7 @@ class AccessLogEntry(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
-            models.Index(fields=["actor", "occurred_at"], name="audit_actor_idx"),
+            models.Index(fields=["actor_user_id", "occurred_at"], name="audit_actor_idx"),
         ]
         default_permissions = ("view",)
         permissions = [("export_accesslogentry", "Can export the access log")]

@@ -6,7 +6,7 @@ from apps.audit.models import AccessLogEntry
 def access_log_filter(*, actor, data) -> AccessLogFilter:
     """The access log, filtered, for someone the policy allows to read it."""
     policy.require(actor, "audit.view_accesslogentry")
-    return AccessLogFilter(data=data or None, queryset=AccessLogEntry.objects.all())
+    return AccessLogFilter(data=data, queryset=AccessLogEntry.objects.all())
 
 
 EXPORT_COLUMNS = (

@@ -42,7 +42,7 @@ def access_log_record(
         object_id = str(obj.pk)
     authenticated = actor is not None and actor.is_authenticated
     return AccessLogEntry.objects.create(
-        actor=actor if authenticated else None,
+        actor_user_id=actor.pk if authenticated else None,
         actor_email=actor.email if authenticated else "",
         actor_role=actor.role if authenticated else "",
         action=action,

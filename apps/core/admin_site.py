@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,20 @@ class PolicyAdminSite(AdminSite):
 
     def has_permission(self, request):
         return policy.can(request.user, "core.access_admin")
+
+    def admin_view(self, view, cacheable=False):
+        """Anonymous visitors go to the allauth login; signed-in users without access get a 403."""
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
     def login(self, request, extra_context=None):
         if not request.user.is_authenticated:

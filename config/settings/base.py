@@ -199,6 +199,9 @@ NPM_STATIC_FILES = {
     "vendor/utrecht/theme.css": "@utrecht/design-tokens/dist/theme.css",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
 }
+# In development and tests WhiteNoise reads files through the finders, not STATIC_ROOT.
+WHITENOISE_USE_FINDERS = env.bool("DJANGO_STATIC_FROM_FINDERS", default=DEBUG)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {

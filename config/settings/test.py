@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+os.environ.setdefault("DJANGO_STATIC_FROM_FINDERS", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "buurtkompas-test")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 

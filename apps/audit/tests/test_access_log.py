@@ -1,0 +1,287 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory, override_settings
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry, AppendOnlyError
+from apps.audit.services import access_log_purge_expired, access_log_record
+from apps.audit.tasks import purge_expired_access_log
+
+pytestmark = pytest.mark.django_db
+
+LOG_URL = "/werk/toegangslog/"
+EXPORT_URL = "/werk/toegangslog/export/"
+
+
+def make_entries(count, **fields):
+    defaults = {"action": AccessLogEntry.Action.READ, "object_type": "accounts.user"}
+    return AccessLogEntry.objects.bulk_create(
+        [AccessLogEntry(object_id=str(n), **(defaults | fields)) for n in range(count)]
+    )
+
+
+class TestRecording:
+    def test_a_row_holds_who_what_when_where_and_why(self):
+        actor = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        target = UserFactory()
+        request = RequestFactory().get(
+            "/beheer/accounts/user/1/change/",
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_USER_AGENT="Firefox/140",
+        )
+        entry = access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.READ,
+            obj=target,
+            request=request,
+            reason="Vraag van de inwoner",
+        )
+        entry.refresh_from_db()
+        assert entry.actor_user_id == actor.pk
+        assert entry.actor_email == actor.email
+        assert entry.actor_role == Role.FUNCTIONAL_ADMIN
+        assert (entry.object_type, entry.object_id) == ("accounts.user", str(target.pk))
+        assert entry.object_repr == str(target)
+        assert entry.ip_address == "192.0.2.10"
+        assert entry.user_agent == "Firefox/140"
+        assert entry.path == "/beheer/accounts/user/1/change/"
+        assert entry.reason == "Vraag van de inwoner"
+        assert abs(entry.occurred_at - timezone.now()) < timedelta(seconds=5)
+
+    def test_the_row_outlives_the_account_that_made_it(self):
+        actor = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        entry = access_log_record(actor=actor, action="read", object_type="accounts.user")
+        actor_id, actor_email = actor.pk, actor.email
+        actor.delete()
+        entry.refresh_from_db()
+        assert (entry.actor_user_id, entry.actor_email) == (actor_id, actor_email)
+
+    @override_settings(AUDIT_TRUST_X_FORWARDED_FOR=True)
+    def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(self):
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1"
+        )
+        entry = access_log_record(actor=None, action="read", object_type="x", request=request)
+        assert entry.ip_address == "198.51.100.7"
+
+    def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(self):
+        request = RequestFactory().get(
+            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7"
+        )
+        entry = access_log_record(actor=None, action="read", object_type="x", request=request)
+        assert entry.ip_address == "10.0.0.1"
+
+
+class TestAppendOnly:
+    def test_a_row_cannot_be_saved_again(self):
+        entry = make_entries(1)[0]
+        entry = AccessLogEntry.objects.get(pk=entry.pk)
+        entry.reason = "changed"
+        with pytest.raises(AppendOnlyError):
+            entry.save()
+
+    def test_a_row_cannot_be_deleted(self):
+        entry = AccessLogEntry.objects.get(pk=make_entries(1)[0].pk)
+        with pytest.raises(AppendOnlyError):
+            entry.delete()
+
+    def test_bulk_update_and_delete_are_refused(self):
+        make_entries(3)
+        with pytest.raises(AppendOnlyError):
+            AccessLogEntry.objects.update(reason="x")
+        with pytest.raises(AppendOnlyError):
+            AccessLogEntry.objects.all().delete()
+        assert AccessLogEntry.objects.count() == 3
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only"
+    )
+    def test_the_database_refuses_raw_updates_and_deletes(self):
+        from django.db import ProgrammingError, transaction
+
+        entry = make_entries(1)[0]
+        for sql in (
+            "UPDATE audit_accesslogentry SET reason = 'x'",
+            "DELETE FROM audit_accesslogentry",
+        ):
+            with (
+                pytest.raises(ProgrammingError, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
+        assert AccessLogEntry.objects.filter(pk=entry.pk, reason="").exists()
+
+
+class TestRetention:
+    @override_settings(AUDIT_RETENTION_DAYS=30)
+    def test_purge_removes_only_expired_rows_and_logs_that(self):
+        now = timezone.now()
+        make_entries(3, occurred_at=now - timedelta(days=31))
+        kept = make_entries(2, occurred_at=now - timedelta(days=29))
+
+        assert access_log_purge_expired(now=now) == 3
+
+        remaining = AccessLogEntry.objects.exclude(action=AccessLogEntry.Action.PURGE)
+        assert sorted(remaining.values_list("pk", flat=True)) == sorted(e.pk for e in kept)
+        purge_row = AccessLogEntry.objects.get(action=AccessLogEntry.Action.PURGE)
+        assert purge_row.reason.startswith("3 rows")
+
+    @override_settings(AUDIT_RETENTION_DAYS=30)
+    def test_the_beat_task_runs_the_purge(self):
+        make_entries(2, occurred_at=timezone.now() - timedelta(days=40))
+        assert purge_expired_access_log.delay().get() == 2
+
+    def test_the_purge_is_scheduled_nightly(self, settings):
+        schedule = settings.CELERY_BEAT_SCHEDULE["purge-expired-access-log"]
+        assert schedule["task"] == purge_expired_access_log.name
+        assert schedule["schedule"] == 24 * 60 * 60
+
+
+class TestSearchPage:
+    def test_functional_admin_searches_and_the_search_is_logged(self, client):
+        admin = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        make_entries(3, actor_email="sanne@example.nl")
+        make_entries(2, actor_email="henk@example.nl")
+        client.force_login(admin)
+
+        response = client.get(LOG_URL, {"actor_email": "sanne"})
+
+        assert response.status_code == 200
+        assert len(response.context["page"].object_list) == 3
+        search = AccessLogEntry.objects.get(action=AccessLogEntry.Action.SEARCH)
+        assert search.actor_user_id == admin.pk
+        assert "actor_email=sanne" in search.reason
+
+    @pytest.mark.parametrize("role", [r for r in Role if r != Role.FUNCTIONAL_ADMIN])
+    def test_other_roles_are_refused_and_nothing_is_logged(self, client, role):
+        make_entries(2)
+        client.force_login(UserFactory(role=role))
+        assert client.get(LOG_URL).status_code == 403
+        assert client.post(EXPORT_URL, {"reason": "Ik wil het graag zien"}).status_code == 403
+        assert not AccessLogEntry.objects.exclude(action="read").exists()
+
+    def test_a_bad_date_gets_a_clear_message_not_an_error(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        response = client.get(LOG_URL, {"occurred_from": "2026-13-45", "action": "hack"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'class="utrecht-form-field-error-message"' in html
+        assert response.context["page"].paginator.count == 0
+
+    def test_htmx_requests_get_only_the_results(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        response = client.get(LOG_URL, HTTP_HX_REQUEST="true")
+        assert "<html" not in response.content.decode()
+
+    @pytest.mark.parametrize("rows", [5, 200])
+    def test_query_count_does_not_grow_with_rows(self, client, django_assert_num_queries, rows):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        make_entries(rows)
+        client.get(LOG_URL)  # the session's MFA check is remembered after the first page
+        # 1 session, 2 user, 3 count for the paginator, 4 the page of rows, 5 insert the
+        # search row (in a savepoint-free autocommit insert)
+        with django_assert_num_queries(5):
+            client.get(LOG_URL)
+
+
+class TestExport:
+    def test_export_needs_a_reason_and_changes_nothing_without_one(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        make_entries(2)
+        response = client.post(EXPORT_URL, {"reason": ""})
+        assert response.status_code == 200
+        assert response.context["form"].errors["reason"]
+        assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+
+    def test_export_streams_csv_and_logs_the_reason(self, client):
+        admin = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        make_entries(3, actor_email="sanne@example.nl")
+        make_entries(4, actor_email="henk@example.nl")
+        client.force_login(admin)
+
+        response = client.post(
+            f"{EXPORT_URL}?actor_email=henk", {"reason": "Inzageverzoek van een inwoner"}
+        )
+
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert "attachment" in response["Content-Disposition"]
+        rows = list(
+            csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        )
+        assert rows[0][:4] == ["occurred_at", "actor_email", "actor_role", "action"]
+        assert len(rows) == 1 + 4
+        assert {row[1] for row in rows[1:]} == {"henk@example.nl"}
+        export = AccessLogEntry.objects.get(action=AccessLogEntry.Action.EXPORT)
+        assert export.actor_user_id == admin.pk
+        assert export.reason.startswith("Inzageverzoek van een inwoner")
+        assert "actor_email=henk" in export.reason
+
+    def test_cells_that_look_like_formulas_are_neutralised(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        make_entries(1, reason='=HYPERLINK("http://evil.example")')
+        response = client.post(EXPORT_URL, {"reason": "Controle op de export"})
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert "'=HYPERLINK" in body
+
+
+class TestAdminAccessLogging:
+    def test_reading_and_changing_a_user_in_the_admin_is_logged(self, client):
+        admin = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        resident = UserFactory(role=Role.RESIDENT)
+        client.force_login(admin)
+
+        url = f"/beheer/accounts/user/{resident.pk}/change/"
+        assert client.get(url).status_code == 200
+        response = client.post(
+            url,
+            {
+                "email": resident.email,
+                "first_name": "Nieuw",
+                "last_name": "Naam",
+                "role": Role.RESIDENT,
+                "is_active": "on",
+            },
+        )
+        assert response.status_code == 302
+
+        actions = list(
+            AccessLogEntry.objects.filter(object_type="accounts.user", object_id=str(resident.pk))
+            .order_by("id")
+            .values_list("action", flat=True)
+        )
+        assert actions == ["read", "update"]
+
+    def test_adding_a_staff_account_in_the_admin_creates_a_verified_address(self, client):
+        from allauth.account.models import EmailAddress
+
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        response = client.post(
+            "/beheer/accounts/user/add/",
+            {
+                "email": "nieuwe.collega@example.nl",
+                "first_name": "Nieuwe",
+                "last_name": "Collega",
+                "role": Role.SOCIAL_WORKER,
+            },
+        )
+        assert response.status_code == 302
+        address = EmailAddress.objects.get(email="nieuwe.collega@example.nl")
+        assert address.verified and address.primary
+        assert not address.user.has_usable_password()
+        assert AccessLogEntry.objects.filter(
+            action="create", object_id=str(address.user_id)
+        ).exists()
+
+    def test_the_superuser_flag_is_not_offered_in_the_admin(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        html = client.get("/beheer/accounts/user/add/").content.decode()
+        assert "is_superuser" not in html
+        assert "user_permissions" not in html

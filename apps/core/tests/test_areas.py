@@ -1,0 +1,104 @@
+"""Who may open the portal, the workspace, the reports and the admin, and what the others get."""
+
+import pytest
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+
+AREAS = {
+    "/": set(Role),
+    "/werk/": {Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.FUNCTIONAL_ADMIN},
+    "/rapportage/": {Role.MANAGER, Role.MUNICIPALITY_VIEWER},
+    "/beheer/": {Role.FUNCTIONAL_ADMIN},
+    "/werk/toegangslog/": {Role.FUNCTIONAL_ADMIN},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", list(AREAS))
+def test_area_access_by_role(client, role, path):
+    client.force_login(UserFactory(role=role))
+    response = client.get(path)
+    if role in AREAS[path]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert "geen toegang" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/werk/", "/rapportage/", "/beheer/", "/werk/toegangslog/"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url.startswith("/account/login/?next=")
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_password_only_login_of_its_own(client):
+    response = client.get("/beheer/login/")
+    assert response.status_code == 302
+    assert response.url.startswith("/account/login/")
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_a_dutch_404(client):
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "We kunnen deze pagina niet vinden" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_navigation_shows_only_the_areas_the_policy_allows(client):
+    client.force_login(UserFactory(role=Role.MANAGER))
+    html = client.get("/rapportage/").content.decode()
+    assert 'href="/rapportage/"' in html
+    assert 'href="/werk/"' not in html
+    assert 'href="/beheer/"' not in html
+
+
+@pytest.mark.django_db
+def test_workspace_home_lists_the_users_teams(client):
+    from apps.organisation.tests.factories import TeamMembershipFactory
+
+    membership = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER)
+    TeamMembershipFactory(team=membership.team)
+    other = TeamMembershipFactory()
+    client.force_login(membership.user)
+    html = client.get("/werk/").content.decode()
+    assert membership.team.name in html
+    assert other.team.name not in html
+
+
+@pytest.mark.django_db
+def test_municipality_viewer_sees_only_their_own_municipality(client):
+    from apps.organisation.tests.factories import (
+        MunicipalityFactory,
+        MunicipalityMembershipFactory,
+    )
+
+    membership = MunicipalityMembershipFactory(user__role=Role.MUNICIPALITY_VIEWER)
+    other = MunicipalityFactory()
+    client.force_login(membership.user)
+    html = client.get("/rapportage/").content.decode()
+    assert membership.municipality.name in html
+    assert other.name not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [5, 50])
+def test_workspace_home_query_count_does_not_grow_with_teams(
+    client, django_assert_num_queries, rows
+):
+    from apps.organisation.tests.factories import NeighbourhoodFactory, TeamMembershipFactory
+
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    for _ in range(rows):
+        membership = TeamMembershipFactory(user=worker)
+        membership.team.neighbourhoods.add(NeighbourhoodFactory())
+    client.force_login(worker)
+    client.get("/werk/")  # the session's MFA check is remembered after the first page
+    # 1 session, 2 user, 3 teams with member counts, 4 their districts (prefetch)
+    with django_assert_num_queries(4):
+        assert client.get("/werk/").status_code == 200

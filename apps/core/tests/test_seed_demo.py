@@ -1,0 +1,66 @@
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from apps.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from apps.accounts.models import Role, User
+from apps.organisation.models import Municipality, Neighbourhood, Team, TeamMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        Municipality.objects.count(),
+        Neighbourhood.objects.count(),
+        Team.objects.count(),
+        User.objects.count(),
+        TeamMembership.objects.count(),
+        Authenticator.objects.count(),
+    )
+
+
+def test_small_demo_data_is_complete_and_idempotent():
+    call_command("seed_demo", "--force", verbosity=0)
+    first = counts()
+    call_command("seed_demo", "--force", verbosity=0)
+    assert counts() == first
+    assert first[0] == 3  # Amersfoort, Zeist, Nieuwegein
+    assert Neighbourhood.objects.districts().count() == 26
+    assert {u.role for u in User.objects.all()} == set(Role)
+
+
+def test_every_demo_login_works_and_staff_have_a_second_factor():
+    call_command("seed_demo", "--force", verbosity=0)
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        assert user.role == account.role
+        assert user.check_password(DEMO_PASSWORD)
+        assert Authenticator.objects.filter(user=user).exists() == user.requires_mfa
+
+
+def test_the_seed_is_deterministic():
+    call_command("seed_demo", "--force", verbosity=0)
+    names = list(User.objects.order_by("email").values_list("email", "first_name", "last_name"))
+    centroids = list(Neighbourhood.objects.order_by("cbs_code").values_list("centroid_latitude"))
+    User.objects.all().delete()
+    Team.objects.all().delete()
+    Neighbourhood.objects.filter(kind="buurt").delete()
+    Neighbourhood.objects.all().delete()
+    call_command("seed_demo", "--force", verbosity=0)
+    assert (
+        list(User.objects.order_by("email").values_list("email", "first_name", "last_name"))
+        == names
+    )
+    assert (
+        list(Neighbourhood.objects.order_by("cbs_code").values_list("centroid_latitude"))
+        == centroids
+    )
+
+
+@override_settings(DEBUG=False)
+def test_refuses_without_debug_unless_forced():
+    with pytest.raises(CommandError, match="published passwords"):
+        call_command("seed_demo", verbosity=0)
+    assert User.objects.count() == 0
