@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 LAST_ACTIVITY_KEY = "staff_last_activity"
 MFA_CONFIRMED_KEY = "staff_mfa_confirmed"
@@ -27,10 +28,17 @@ class StaffIdleTimeoutMiddleware:
             last = request.session.get(LAST_ACTIVITY_KEY, now)
             if now - last > settings.STAFF_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
+                minutes = settings.STAFF_IDLE_TIMEOUT_MINUTES
                 messages.info(
                     request,
-                    _("You were signed out because you were inactive for %(minutes)d minutes.")
-                    % {"minutes": settings.STAFF_IDLE_TIMEOUT_MINUTES},
+                    ngettext(
+                        "You were signed out because you did nothing for %(minutes)d minute. "
+                        "Sign in again.",
+                        "You were signed out because you did nothing for %(minutes)d minutes. "
+                        "Sign in again.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                 )
                 return redirect_to_login(request.get_full_path())
             if LAST_ACTIVITY_KEY not in request.session or (
@@ -59,7 +67,10 @@ class StaffMfaRequiredMiddleware:
         ):
             messages.warning(
                 request,
-                _("Staff accounts need a second step at login. Set up an authenticator app first."),
+                _(
+                    "You work with other people's data, so you sign in with two steps. "
+                    "Set up an authenticator app first."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -9,8 +9,12 @@ class AccessLogFilter(django_filters.FilterSet):
     actor_email = django_filters.CharFilter(
         label=_("User (e-mail)"), field_name="actor_email", lookup_expr="icontains"
     )
-    object_type = django_filters.CharFilter(label=_("Object type"), lookup_expr="iexact")
-    object_id = django_filters.CharFilter(label=_("Object id"))
+    object_type = django_filters.CharFilter(
+        label=_("Kind of record"),
+        help_text=_("For example accounts.user"),
+        lookup_expr="iexact",
+    )
+    object_id = django_filters.CharFilter(label=_("Record number"))
     action = django_filters.ChoiceFilter(
         label=_("Action"), choices=AccessLogEntry.Action.choices, empty_label=_("All actions")
     )

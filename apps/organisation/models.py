@@ -46,6 +46,10 @@ class Neighbourhood(models.Model):
         NEIGHBOURHOOD = "buurt", _("Neighbourhood")
 
     CODE_PATTERNS = {Kind.DISTRICT: r"^WK\d{6}$", Kind.NEIGHBOURHOOD: r"^BU\d{8}$"}
+    CODE_MESSAGES = {
+        Kind.DISTRICT: _("A CBS district code looks like WK030701."),
+        Kind.NEIGHBOURHOOD: _("A CBS neighbourhood code looks like BU03070101."),
+    }
 
     municipality = models.ForeignKey(
         Municipality,
@@ -84,9 +88,7 @@ class Neighbourhood(models.Model):
     def clean(self):
         errors = {}
         if self.cbs_code and not re.match(self.CODE_PATTERNS[self.kind], self.cbs_code):
-            errors["cbs_code"] = _("This CBS code does not fit a %(kind)s.") % {
-                "kind": self.get_kind_display().lower()
-            }
+            errors["cbs_code"] = self.CODE_MESSAGES[self.kind]
         if self.kind == self.Kind.NEIGHBOURHOOD and not self.district_id:
             errors["district"] = _("A neighbourhood (buurt) belongs to a district (wijk).")
         if self.kind == self.Kind.DISTRICT and self.district_id:
