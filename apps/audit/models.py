@@ -73,3 +73,9 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Access log rows are only removed by the retention purge.")
+
+    @property
+    def actor_role_label(self) -> str:
+        from apps.accounts.models import Role
+
+        return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
