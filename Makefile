@@ -11,7 +11,7 @@ PORT ?= 8000
 # Django 6 needs Python 3.12 or newer; the machine's default python3 may be older, and
 # pyenv shims may exist without working. Take the first interpreter that really runs.
 PYENV_ROOT ?= $(HOME)/.pyenv
-PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3) python3; do \
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $(PYENV_ROOT)/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p || echo $$p; } && break; done)
 
 # The commands docker-compose.yml runs; a test checks that both stay the same.
