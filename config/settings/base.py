@@ -143,9 +143,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Buurtkompas] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # allauth's rate limits stay at their defaults (on); they need a shared cache in production.
 
-# WebAuthn (security keys) waits until it has a browser test with a virtual authenticator.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Buurtkompas"
+MFA_FORMS = {"add_webauthn": "apps.accounts.forms.AddSecurityKeyForm"}
+# Security keys need HTTPS; only development and tests on http://localhost may go without.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 
 # Staff sessions end after this much inactivity; residents keep Django's normal session.
 STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)

@@ -1,6 +1,6 @@
 """Logging in through the browser: the portal, the two-step login for staff, and refusals.
 
-Expected texts come from the translation catalogues (`translated("Sign In")`), so a
+Expected texts come from the translation catalogues (`translated("Sign in")`), so a
 reworded Dutch translation does not break the tests, but a missing one does.
 """
 
@@ -50,7 +50,7 @@ def log_in_with_password(page: Page, email: str, password: str) -> None:
     expect_dutch_page(page)
     page.get_by_label(label(translated("Email address"))).fill(email)
     page.get_by_label(label(translated("Password"))).fill(password)
-    main_button(page, translated("Sign In")).click()
+    main_button(page, translated("Sign in")).click()
 
 
 def wrong_totp_code() -> str:
@@ -91,7 +91,7 @@ def test_social_worker_logs_in_with_password_and_totp(page: Page, axe_check, scr
 
     page.goto(LOGIN_URL)
     expect_dutch_page(page)
-    expect(page.get_by_role("heading", level=1, name=translated("Sign In"))).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=translated("Sign in"))).to_be_visible()
     axe_check(page, label="login page")
     screenshot(page, "login")
     page.set_viewport_size(PHONE)
@@ -103,7 +103,7 @@ def test_social_worker_logs_in_with_password_and_totp(page: Page, axe_check, scr
     # Second step: the code from the authenticator app.
     expect(page).to_have_url(AUTHENTICATE_URL)
     expect(
-        page.get_by_role("heading", level=1, name=translated("Two-Factor Authentication"))
+        page.get_by_role("heading", level=1, name=translated("Sign in: second step"))
     ).to_be_visible()
     code_field = page.get_by_label(label(dutch("Code")))
     expect(code_field).to_be_visible()
@@ -111,7 +111,7 @@ def test_social_worker_logs_in_with_password_and_totp(page: Page, axe_check, scr
     screenshot(page, "login-totp-code")
 
     code_field.fill(wrong_totp_code())
-    main_button(page, translated("Sign In")).click()
+    main_button(page, translated("Sign in")).click()
     expect(page.get_by_text(translated("Incorrect code."))).to_be_visible()
     expect(page).to_have_url(AUTHENTICATE_URL)
     axe_check(page, label="two-step code page with an error")
@@ -122,7 +122,7 @@ def test_social_worker_logs_in_with_password_and_totp(page: Page, axe_check, scr
     assert response.headers["location"].startswith(LOGIN_URL)
 
     page.get_by_label(label(dutch("Code"))).fill(totp_code())
-    main_button(page, translated("Sign In")).click()
+    main_button(page, translated("Sign in")).click()
 
     expect(page).to_have_url(WORKSPACE_URL)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sanne")
