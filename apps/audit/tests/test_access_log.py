@@ -280,6 +280,20 @@ class TestAdminAccessLogging:
             action="create", object_id=str(address.user_id)
         ).exists()
 
+    @pytest.mark.parametrize("role", [r for r in Role if r != Role.FUNCTIONAL_ADMIN])
+    def test_an_attempt_on_an_account_in_the_admin_is_refused_and_logged(self, client, role):
+        intruder = UserFactory(role=role)
+        resident = UserFactory(role=Role.RESIDENT)
+        client.force_login(intruder)
+
+        response = client.get(f"/beheer/accounts/user/{resident.pk}/change/")
+
+        assert response.status_code == 403
+        denied = AccessLogEntry.objects.get(action=AccessLogEntry.Action.DENIED)
+        assert denied.actor_user_id == intruder.pk
+        assert denied.object_id == str(resident.pk)
+        assert denied.path == f"/beheer/accounts/user/{resident.pk}/change/"
+
     def test_the_superuser_flag_is_not_offered_in_the_admin(self, client):
         client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
         html = client.get("/beheer/accounts/user/add/").content.decode()
