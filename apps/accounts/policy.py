@@ -121,6 +121,24 @@ def views_municipality_of(user, neighbourhood) -> bool:
     return neighbourhood is not None and neighbourhood.municipality_id in municipality_ids_of(user)
 
 
+@rules.predicate
+def works_in_team_of_dossier(user, dossier) -> bool:
+    return dossier is not None and dossier.team_id in team_ids_of(user)
+
+
+@rules.predicate
+def holds_break_glass_for(user, dossier) -> bool:
+    """An open break-the-glass grant (the reason was asked and logged)."""
+    if dossier is None or not user.is_authenticated:
+        return False
+    return dossier.break_glass.active().filter(actor=user).exists()
+
+
+@rules.predicate
+def is_client_of(user, dossier) -> bool:
+    return dossier is not None and user.is_authenticated and dossier.client.account_id == user.pk
+
+
 def _manage(app_model: str, predicate) -> None:
     app_label, model = app_model.split(".")
     for action in ("add", "change", "delete"):
@@ -162,6 +180,18 @@ policy.add_rule("organisation.view_municipalitymembership", is_functional_admin)
 for _model in ("municipality", "neighbourhood", "theme", "team", "teammembership"):
     _manage(f"organisation.{_model}", is_functional_admin)
 _manage("organisation.municipalitymembership", is_functional_admin)
+
+# --- Dossiers (personal records) --------------------------------------------------------
+does_casework = is_social_worker | is_team_leader
+policy.add_rule("dossiers.view_caseload", does_casework)
+policy.add_rule("dossiers.add_dossier", does_casework)
+policy.add_rule(
+    "dossiers.view_dossier", does_casework & (works_in_team_of_dossier | holds_break_glass_for)
+)
+policy.add_rule("dossiers.change_dossier", does_casework & works_in_team_of_dossier)
+policy.add_rule("dossiers.break_glass_dossier", does_casework & ~works_in_team_of_dossier)
+# A resident reads only what is marked for the client, of their own dossier.
+policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
 
 # --- Access log: read and export only; nobody adds, changes or deletes rows by hand -----
 policy.add_rule("audit.view_accesslogentry", is_functional_admin)

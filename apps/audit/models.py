@@ -32,6 +32,7 @@ class AccessLogEntry(models.Model):
         SEARCH = "search", _("Searched")
         EXPORT = "export", _("Exported")
         DENIED = "denied", _("Access denied")
+        BREAK_GLASS = "break_glass", _("Opened another team's record")
         PURGE = "purge", _("Removed by retention")
 
     occurred_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)

@@ -28,3 +28,9 @@ def municipalities_visible_to(*, user):
     if policy.works_for_organisation(user):
         return queryset
     return queryset.none()
+
+
+def team_names_of_user(*, user) -> list[str]:
+    return list(
+        Team.objects.filter(memberships__user=user).order_by("name").values_list("name", flat=True)
+    )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.organisation",
     "apps.audit",
+    "apps.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,13 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGI
 # Staff sessions end after this much inactivity; residents keep Django's normal session.
 STAFF_IDLE_TIMEOUT_MINUTES = env.int("STAFF_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 60 * 60)
+
+# --- Dossiers --------------------------------------------------------------------------
+# Caseload colours: how long a worker has supported someone.
+CASELOAD_MEDIUM_AFTER_MONTHS = env.int("CASELOAD_MEDIUM_AFTER_MONTHS", default=3)
+CASELOAD_LONG_AFTER_MONTHS = env.int("CASELOAD_LONG_AFTER_MONTHS", default=6)
+# How long a break-the-glass grant to another team's dossier lasts.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 
 # --- Access log -------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)

@@ -125,7 +125,8 @@ def test_social_worker_logs_in_with_password_and_totp(page: Page, axe_check, scr
     main_button(page, translated("Sign in")).click()
 
     expect(page).to_have_url(WORKSPACE_URL)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Sanne")
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("My caseload"))
+    expect(page.get_by_role("main")).to_contain_text("Sanne")
     axe_check(page, label="workspace home")
     screenshot(page, "workspace-home-social-worker")
 
@@ -172,7 +173,8 @@ def test_team_leader_without_mfa_must_activate_totp(page: Page, axe_check, scree
 
     page.goto("/werk/")
     expect(page).to_have_url(WORKSPACE_URL)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ahmed")
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("My caseload"))
+    expect(page.get_by_role("main")).to_contain_text("Ahmed")
 
 
 def test_resident_lands_on_portal_and_may_not_open_workspace(

@@ -74,4 +74,5 @@ def test_staff_member_adds_a_security_key_and_signs_in_with_it(page: Page, axe_c
     page.get_by_role("button", name=translated("Use a security key")).click()
 
     expect(page).to_have_url(WORKSPACE_URL)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Sanne")
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("My caseload"))
+    expect(page.get_by_role("main")).to_contain_text("Sanne")

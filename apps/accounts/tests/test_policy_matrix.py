@@ -11,6 +11,7 @@ from apps.accounts import policy
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
+from apps.dossiers.tests.factories import DossierFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import (
     MunicipalityFactory,
@@ -69,6 +70,18 @@ MATRIX = [
     ("organisation.view_teammembership", "other_team_membership", ADMIN),
     ("organisation.delete_teammembership", "own_team_membership", ADMIN),
     ("organisation.view_municipalitymembership", None, ADMIN),
+    # Dossiers: personal records, for casework in the own team only
+    ("dossiers.view_caseload", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.add_dossier", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_dossier", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.change_dossier", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.change_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.break_glass_dossier", "own_team_dossier", NOBODY),
+    ("dossiers.break_glass_dossier", "other_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_own_dossier", "own_team_dossier", {R.RESIDENT}),
+    ("dossiers.view_own_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     # Access log: read and export, never write
     ("audit.view_accesslogentry", "log_entry", ADMIN),
     ("audit.export_accesslogentry", None, ADMIN),
@@ -106,6 +119,9 @@ def scenario(db):
         "resident": UserFactory(role=R.RESIDENT),
         "theme": Theme.objects.first(),
         "log_entry": AccessLogEntry.objects.create(action="read", object_type="accounts.user"),
+        # The resident actor is the client of the dossier in the own team.
+        "own_team_dossier": DossierFactory(team=own_team, client__account=actors[R.RESIDENT]),
+        "other_team_dossier": DossierFactory(team=other_team),
     }
     return actors, objects
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from faker import Faker
 
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_bulk_users, seed_demo_accounts
+from apps.dossiers.demo import seed_dossiers
 from apps.organisation.demo import seed_organisation
 
 SEED = 2026
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             organisation = seed_organisation(size=size, rng=rng)
             accounts = seed_demo_accounts(organisation=organisation)
             seed_bulk_users(organisation=organisation, size=size, faker=faker)
+            seed_dossiers(organisation=organisation, rng=rng, faker=faker)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ({size}) ready in {time.monotonic() - started:.1f} s.")
         )

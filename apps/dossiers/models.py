@@ -1,0 +1,328 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisation.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
+
+POSTCODE_VALIDATOR = RegexValidator(
+    r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("A postcode looks like 3811 AB.")
+)
+
+
+def normalise_postcode(value: str) -> str:
+    """'3811ab' and '3811 AB' are the same postcode; store it as '3811 AB'."""
+    compact = value.upper().replace(" ", "")
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
+
+
+class Client(models.Model):
+    """A resident we support. Linked to a portal account only when they have one."""
+
+    class ContactPreference(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        PORTAL = "portal", _("Message in the portal")
+        LETTER = "letter", _("Letter")
+        VISIT = "visit", _("Visit")
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_record",
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=150)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[POSTCODE_VALIDATOR]
+    )
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    street = models.CharField(_("street"), max_length=150, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    neighbourhood = models.ForeignKey(
+        "organisation.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clients",
+    )
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    contact_preference = models.CharField(
+        _("preferred way of contact"),
+        max_length=10,
+        choices=ContactPreference,
+        default=ContactPreference.PHONE,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["postcode", "house_number"], name="client_address_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class DossierQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Dossier.Status.CLOSED)
+
+    def for_teams(self, team_ids):
+        return self.filter(team_id__in=team_ids)
+
+    def with_last_contact(self):
+        """Annotate the time and mode of the latest contact moment (two subqueries, no N+1)."""
+        latest = ContactMoment.objects.filter(dossier=OuterRef("pk")).order_by("-occurred_at")
+        return self.annotate(
+            last_contact_at=Max("contact_moments__occurred_at"),
+            last_contact_mode=Subquery(latest.values("mode")[:1]),
+        )
+
+
+class Dossier(models.Model):
+    """One trajectory of support: aanmelding → intake → lopend → afgesloten."""
+
+    class Status(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        INTAKE = "intake", _("Intake")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    # Each status may move only to the next one; a trajectory never skips a step.
+    NEXT_STATUS = {
+        Status.REGISTRATION: Status.INTAKE,
+        Status.INTAKE: Status.ACTIVE,
+        Status.ACTIVE: Status.CLOSED,
+    }
+
+    class Source(models.TextChoices):
+        SELF = "self", _("The resident themselves")
+        ONLINE = "online", _("Online request")
+        GP = "gp", _("General practitioner")
+        SCHOOL = "school", _("School")
+        POLICE = "police", _("Police")
+        OTHER = "other", _("Other")
+
+    class ClosingReason(models.TextChoices):
+        GOALS_REACHED = "goals_reached", _("Goals reached")
+        REFERRED = "referred", _("Referred to another organisation")
+        CLIENT_STOPPED = "client_stopped", _("The client stopped")
+        MOVED = "moved", _("Moved away")
+        DECEASED = "deceased", _("Deceased")
+        OTHER = "other", _("Other")
+
+    class DurationBand(models.TextChoices):
+        SHORT = "short", _("Under 3 months")
+        MEDIUM = "medium", _("3 to 6 months")
+        LONG = "long", _("Over 6 months")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    team = models.ForeignKey(
+        "organisation.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    responsible_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible social worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_dossiers",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.REGISTRATION
+    )
+    source = models.CharField(_("source of the request"), max_length=10, choices=Source)
+    started_on = models.DateField(_("start date"), default=date.today)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    closing_reason = models.CharField(
+        _("closing reason"), max_length=20, choices=ClosingReason, blank=True
+    )
+    long_running_explanation = models.TextField(_("why support takes longer"), blank=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("Kept past the retention period.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-started_on", "-id"]
+        indexes = [
+            models.Index(fields=["responsible_worker", "status"], name="dossier_worker_status_idx"),
+            models.Index(fields=["team", "status"], name="dossier_team_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="dossier_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | (Q(ended_on__isnull=False) & ~Q(closing_reason="")),
+                name="closed_dossier_has_end_and_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.client} ({self.get_status_display()})"
+
+    @property
+    def next_status(self):
+        return self.NEXT_STATUS.get(self.status)
+
+    def may_move_to(self, status) -> bool:
+        return status == self.next_status
+
+    def duration_days(self, today: date | None = None) -> int:
+        return ((self.ended_on or today or timezone.localdate()) - self.started_on).days
+
+    def duration_band(self, today: date | None = None) -> str:
+        months = self.duration_days(today) / 30.44
+        if months < settings.CASELOAD_MEDIUM_AFTER_MONTHS:
+            return self.DurationBand.SHORT
+        if months < settings.CASELOAD_LONG_AFTER_MONTHS:
+            return self.DurationBand.MEDIUM
+        return self.DurationBand.LONG
+
+    @property
+    def last_contact_mode_label(self) -> str:
+        """Label of the `with_last_contact()` annotation; empty when there was no contact."""
+        mode = getattr(self, "last_contact_mode", None)
+        return ContactMoment.Mode(mode).label if mode else ""
+
+    @property
+    def needs_long_running_explanation(self) -> bool:
+        return (
+            self.status != self.Status.CLOSED
+            and self.duration_band() == self.DurationBand.LONG
+            and not self.long_running_explanation
+        )
+
+
+class RegisteredQuestion(models.Model):
+    """A question the client brings, registered under one of the social themes."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="questions"
+    )
+    theme = models.ForeignKey(
+        "organisation.Theme", verbose_name=_("theme"), on_delete=models.PROTECT, related_name="+"
+    )
+    subcategory = models.CharField(_("subcategory"), max_length=100, blank=True)
+    description = models.TextField(_("in the client's words"), blank=True)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("registered question")
+        verbose_name_plural = _("registered questions")
+        ordering = ["registered_at", "id"]
+
+    def __str__(self):
+        return f"{self.theme}: {self.subcategory}" if self.subcategory else str(self.theme)
+
+
+class ContactMoment(models.Model):
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("Face to face")
+        HOME_VISIT = "home_visit", _("Home visit")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video call")
+        MESSAGE = "message", _("Message")
+        GROUP = "group", _("Group")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="contact_moments"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("social worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("when"))
+    mode = models.CharField(_("kind of contact"), max_length=16, choices=Mode)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    notes = models.TextField(_("notes (only for the team)"), blank=True)
+    client_summary = models.TextField(
+        _("summary for the client"),
+        blank=True,
+        help_text=_("The client can read this in the portal. Write it for them."),
+    )
+    created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "occurred_at"], name="contact_dossier_time_idx")]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class BreakGlassQuerySet(models.QuerySet):
+    def active(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class BreakGlassAccess(models.Model):
+    """A worker opened a dossier of another team, with a stated reason ("break the glass").
+
+    The grant is short-lived, logged, and shown to the team leader of the dossier's team.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="break_glass"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("social worker"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("opened"), default=timezone.now)
+    expires_at = models.DateTimeField(_("until"))
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["actor", "dossier", "expires_at"], name="breakglass_idx")]
+
+    def __str__(self):
+        return f"{self.actor} → {self.dossier_id} ({self.granted_at:%Y-%m-%d %H:%M})"

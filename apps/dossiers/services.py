@@ -1,0 +1,151 @@
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+from apps.dossiers.models import BreakGlassAccess, ContactMoment, Dossier, RegisteredQuestion
+
+
+@transaction.atomic
+def dossier_register(
+    *,
+    client,
+    team,
+    source: Dossier.Source,
+    actor,
+    responsible_worker=None,
+    questions=(),
+    request=None,
+) -> Dossier:
+    """Open a trajectory for a client with the questions they bring (theme, subcategory)."""
+    if team.pk not in policy.team_ids_of(actor) or not policy.can(actor, "dossiers.add_dossier"):
+        raise ValidationError({"team": _("You can only register dossiers for your own team.")})
+    dossier = Dossier.objects.create(
+        client=client, team=team, source=source, responsible_worker=responsible_worker or actor
+    )
+    RegisteredQuestion.objects.bulk_create(
+        [
+            RegisteredQuestion(dossier=dossier, theme=theme, subcategory=sub, description=text)
+            for theme, sub, text in questions
+        ]
+    )
+    access_log_record(
+        actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_advance(
+    *,
+    dossier: Dossier,
+    actor,
+    to_status: Dossier.Status,
+    closing_reason: str = "",
+    ended_on: date | None = None,
+    request=None,
+) -> Dossier:
+    """Move a dossier one step along aanmelding → intake → lopend → afgesloten."""
+    policy.require(actor, "dossiers.change_dossier", dossier)
+    if not dossier.may_move_to(to_status):
+        raise ValidationError(
+            {
+                "status": _("A dossier goes from %(current)s only to the next step.")
+                % {"current": dossier.get_status_display().lower()}
+            }
+        )
+    fields = ["status", "updated_at"]
+    if to_status == Dossier.Status.CLOSED:
+        ended_on = ended_on or timezone.localdate()
+        errors = {}
+        if closing_reason not in Dossier.ClosingReason.values:
+            errors["closing_reason"] = _("Choose why the dossier closes.")
+        if ended_on < dossier.started_on or ended_on > timezone.localdate():
+            errors["ended_on"] = _("The end date lies between the start date and today.")
+        if errors:
+            raise ValidationError(errors)
+        dossier.closing_reason, dossier.ended_on = closing_reason, ended_on
+        fields += ["closing_reason", "ended_on"]
+    dossier.status = to_status
+    dossier.save(update_fields=fields)
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=dossier,
+        request=request,
+        reason=f"status → {to_status}",
+    )
+    return dossier
+
+
+@transaction.atomic
+def contact_moment_log(
+    *,
+    dossier: Dossier,
+    actor,
+    occurred_at: datetime,
+    mode: ContactMoment.Mode,
+    duration_minutes: int,
+    notes: str = "",
+    client_summary: str = "",
+    request=None,
+) -> ContactMoment:
+    policy.require(actor, "dossiers.change_dossier", dossier)
+    errors = {}
+    if timezone.is_naive(occurred_at):
+        errors["occurred_at"] = _("Give the time with its time zone.")
+    elif occurred_at > timezone.now():
+        errors["occurred_at"] = _("A contact moment cannot lie in the future.")
+    elif timezone.localdate(occurred_at) < dossier.started_on:
+        errors["occurred_at"] = _("A contact moment cannot lie before the start of the dossier.")
+    if dossier.status == Dossier.Status.CLOSED:
+        errors["dossier"] = _("This dossier is closed.")
+    moment = ContactMoment(
+        dossier=dossier,
+        worker=actor,
+        occurred_at=occurred_at,
+        mode=mode,
+        duration_minutes=duration_minutes,
+        notes=notes,
+        client_summary=client_summary,
+    )
+    try:
+        moment.full_clean(exclude=["dossier", "worker"])
+    except ValidationError as invalid:
+        errors.update(invalid.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    moment.save()
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment, request=request)
+    return moment
+
+
+@transaction.atomic
+def dossier_break_glass(*, dossier: Dossier, actor, reason: str, request=None) -> BreakGlassAccess:
+    """Open another team's dossier for a short time, with a reason the team leader will see."""
+    policy.require(actor, "dossiers.break_glass_dossier", dossier)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": _("Explain in a sentence why you need this dossier.")})
+    now = timezone.now()
+    grant = BreakGlassAccess.objects.create(
+        dossier=dossier,
+        actor=actor,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timezone.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.BREAK_GLASS,
+        obj=dossier,
+        request=request,
+        reason=reason,
+    )
+    return grant
