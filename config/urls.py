@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("werk/toegangslog/", include("apps.audit.urls")),
+    path("werk/dossiers/", include("apps.dossiers.urls")),
     path("beheer/", admin.site.urls),
     path("", include("apps.core.urls")),
 ]

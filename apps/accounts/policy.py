@@ -127,6 +127,12 @@ def works_in_team_of_dossier(user, dossier) -> bool:
 
 
 @rules.predicate
+def dossier_of_another_team(user, dossier) -> bool:
+    # Not `~works_in_team_of_dossier`: a negation would say yes to a dossier that is None.
+    return dossier is not None and dossier.team_id not in team_ids_of(user)
+
+
+@rules.predicate
 def holds_break_glass_for(user, dossier) -> bool:
     """An open break-the-glass grant (the reason was asked and logged)."""
     if dossier is None or not user.is_authenticated:
@@ -189,7 +195,7 @@ policy.add_rule(
     "dossiers.view_dossier", does_casework & (works_in_team_of_dossier | holds_break_glass_for)
 )
 policy.add_rule("dossiers.change_dossier", does_casework & works_in_team_of_dossier)
-policy.add_rule("dossiers.break_glass_dossier", does_casework & ~works_in_team_of_dossier)
+policy.add_rule("dossiers.break_glass_dossier", does_casework & dossier_of_another_team)
 # A resident reads only what is marked for the client, of their own dossier.
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
 

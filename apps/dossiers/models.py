@@ -199,8 +199,12 @@ class Dossier(models.Model):
     def next_status(self):
         return self.NEXT_STATUS.get(self.status)
 
+    @property
+    def get_next_status_label(self) -> str:
+        return self.Status(self.next_status).label if self.next_status else ""
+
     def may_move_to(self, status) -> bool:
-        return status == self.next_status
+        return status is not None and status == self.next_status
 
     def duration_days(self, today: date | None = None) -> int:
         return ((self.ended_on or today or timezone.localdate()) - self.started_on).days

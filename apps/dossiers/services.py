@@ -149,3 +149,26 @@ def dossier_break_glass(*, dossier: Dossier, actor, reason: str, request=None) -
         reason=reason,
     )
     return grant
+
+
+@transaction.atomic
+def dossier_explain_long_running(
+    *, dossier: Dossier, actor, explanation: str, request=None
+) -> Dossier:
+    """Record why a trajectory runs over the long threshold; the team leader reads it."""
+    policy.require(actor, "dossiers.change_dossier", dossier)
+    explanation = explanation.strip()
+    if len(explanation) < 10:
+        raise ValidationError(
+            {"explanation": _("Explain in a few words why support takes longer.")}
+        )
+    dossier.long_running_explanation = explanation
+    dossier.save(update_fields=["long_running_explanation", "updated_at"])
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=dossier,
+        request=request,
+        reason="long-running explanation",
+    )
+    return dossier

@@ -82,6 +82,7 @@ MATRIX = [
     ("dossiers.view_own_dossier", "own_team_dossier", {R.RESIDENT}),
     ("dossiers.view_own_dossier", "other_team_dossier", NOBODY),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
+    ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     # Access log: read and export, never write
     ("audit.view_accesslogentry", "log_entry", ADMIN),
     ("audit.export_accesslogentry", None, ADMIN),

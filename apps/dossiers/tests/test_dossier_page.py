@@ -1,0 +1,231 @@
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
+from apps.dossiers.models import ContactMoment, Dossier
+from apps.dossiers.tests.factories import (
+    ContactMomentFactory,
+    DossierFactory,
+    RegisteredQuestionFactory,
+)
+from apps.organisation.tests.factories import TeamMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker():
+    return TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+
+
+@pytest.fixture
+def dossier(worker):
+    return DossierFactory(team=worker.teams.get(), responsible_worker=worker)
+
+
+def url(dossier_or_pk, suffix=""):
+    pk = getattr(dossier_or_pk, "pk", dossier_or_pk)
+    return f"/werk/dossiers/{pk}/{suffix}"
+
+
+def log_rows(action, pk):
+    return AccessLogEntry.objects.filter(
+        action=action, object_type="dossiers.dossier", object_id=str(pk)
+    )
+
+
+class TestReading:
+    def test_the_owner_colleague_and_team_leader_read_it_and_each_read_is_logged(
+        self, client, worker, dossier
+    ):
+        colleague = TeamMembershipFactory(team=dossier.team, user__role=Role.SOCIAL_WORKER).user
+        leader = TeamMembershipFactory(team=dossier.team, user__role=Role.TEAM_LEADER).user
+        for reader in (worker, colleague, leader):
+            client.force_login(reader)
+            response = client.get(url(dossier))
+            assert response.status_code == 200
+            assert dossier.client.full_name in response.content.decode()
+        assert sorted(
+            log_rows("read", dossier.pk).values_list("actor_user_id", flat=True)
+        ) == sorted([worker.pk, colleague.pk, leader.pk])
+
+    @pytest.mark.parametrize(
+        "role",
+        [
+            Role.RESIDENT,
+            Role.VOLUNTEER,
+            Role.MANAGER,
+            Role.MUNICIPALITY_VIEWER,
+            Role.FUNCTIONAL_ADMIN,
+        ],
+    )
+    def test_roles_without_casework_are_refused(self, client, dossier, role):
+        client.force_login(UserFactory(role=role))
+        response = client.get(url(dossier))
+        assert response.status_code == 403
+        assert dossier.client.full_name not in response.content.decode()
+
+    def test_missing_and_not_yours_look_the_same_and_are_logged(self, client, dossier):
+        volunteer_in_team = TeamMembershipFactory(team=dossier.team, user__role=Role.VOLUNTEER).user
+        worker = TeamMembershipFactory(team=dossier.team, user__role=Role.SOCIAL_WORKER).user
+        client.force_login(worker)
+        assert client.get(url(999999)).status_code == 404
+        assert log_rows("denied", 999999).exists()
+        del volunteer_in_team  # volunteers do no casework: refused by the area check above
+
+    def test_a_worker_of_another_team_must_break_the_glass_first(self, client, dossier):
+        outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(outsider)
+
+        response = client.get(url(dossier))
+        assert response.status_code == 302
+        assert response.url == url(dossier, "noodtoegang/")
+        assert not log_rows("read", dossier.pk).exists()
+
+        response = client.post(url(dossier, "noodtoegang/"), {"reason": "kort"})
+        assert response.status_code == 200
+        assert response.context["form"].errors["reason"]
+        assert not log_rows("break_glass", dossier.pk).exists()
+
+        response = client.post(
+            url(dossier, "noodtoegang/"), {"reason": "Cliënt belt in crisis, eigen team is afwezig"}
+        )
+        assert response.url == url(dossier)
+        response = client.get(url(dossier))
+        assert response.status_code == 200
+        assert "van een ander team" in response.content.decode()
+        assert log_rows("break_glass", dossier.pk).get().reason.startswith("Cliënt belt")
+        # Reading, not changing.
+        response = client.post(url(dossier, "contact/"), {})
+        assert response.status_code == 403
+
+    def test_own_team_has_no_break_the_glass_page(self, client, worker, dossier):
+        client.force_login(worker)
+        assert client.get(url(dossier, "noodtoegang/")).status_code == 404
+
+    @pytest.mark.parametrize("rows", [5, 60])
+    def test_query_count_does_not_grow_with_the_timeline(
+        self, client, django_assert_num_queries, worker, dossier, rows
+    ):
+        RegisteredQuestionFactory(dossier=dossier)
+        for n in range(rows):
+            ContactMomentFactory(
+                dossier=dossier,
+                worker=worker,
+                occurred_at=timezone.now() - timezone.timedelta(hours=n + 1),
+            )
+        client.force_login(worker)
+        client.get(url(dossier))
+        # 1 session, 2 user, 3 dossier with client, team and worker, 4 team ids (policy),
+        # 5 insert the access-log row, 6 questions with themes, 7 timeline (at most 50)
+        with django_assert_num_queries(7):
+            assert client.get(url(dossier)).status_code == 200
+
+
+class TestChanging:
+    def test_log_a_contact_moment(self, client, worker, dossier):
+        client.force_login(worker)
+        response = client.post(
+            url(dossier, "contact/"),
+            {
+                "occurred_at": (timezone.localtime() - timezone.timedelta(hours=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "mode": "home_visit",
+                "duration_minutes": "45",
+                "notes": "Post doorgenomen.",
+                "client_summary": "",
+            },
+        )
+        assert response.status_code == 302
+        moment = ContactMoment.objects.get()
+        assert (moment.mode, moment.duration_minutes, moment.worker) == ("home_visit", 45, worker)
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"occurred_at": "2099-01-01T10:00", "mode": "phone", "duration_minutes": "10"},
+            {"occurred_at": "gisteren", "mode": "phone", "duration_minutes": "10"},
+            {"occurred_at": "2026-11-01T10:00", "mode": "telepathy", "duration_minutes": "10"},
+            {"occurred_at": "2026-11-01T10:00", "mode": "phone", "duration_minutes": "-5"},
+            {},
+        ],
+    )
+    def test_bad_contact_moments_get_field_messages_and_change_nothing(
+        self, client, worker, dossier, data
+    ):
+        client.force_login(worker)
+        response = client.post(url(dossier, "contact/"), data)
+        assert response.status_code == 400
+        assert response.context["contact_form"].errors
+        assert 'class="utrecht-form-field-error-message"' in response.content.decode()
+        assert not ContactMoment.objects.exists()
+
+    def test_move_on_and_close_with_a_reason(self, client, worker):
+        dossier = DossierFactory(team=worker.teams.get(), status="intake")
+        client.force_login(worker)
+        assert client.post(url(dossier, "status/")).status_code == 302
+        dossier.refresh_from_db()
+        assert dossier.status == Dossier.Status.ACTIVE
+
+        response = client.post(url(dossier, "status/"), {"closing_reason": ""})
+        assert response.status_code == 400
+        dossier.refresh_from_db()
+        assert dossier.status == Dossier.Status.ACTIVE
+
+        response = client.post(url(dossier, "status/"), {"closing_reason": "goals_reached"})
+        assert response.status_code == 302
+        dossier.refresh_from_db()
+        assert (dossier.status, dossier.closing_reason) == ("closed", "goals_reached")
+
+    def test_a_closed_dossier_has_no_next_step(self, client, worker):
+        dossier = DossierFactory(
+            team=worker.teams.get(),
+            status="closed",
+            ended_on=timezone.localdate(),
+            closing_reason="moved",
+        )
+        client.force_login(worker)
+        response = client.post(url(dossier, "status/"))
+        assert response.status_code == 400
+        dossier.refresh_from_db()
+        assert dossier.status == Dossier.Status.CLOSED
+
+    def test_get_is_not_allowed_on_the_change_urls(self, client, worker, dossier):
+        client.force_login(worker)
+        assert client.get(url(dossier, "status/")).status_code == 405
+        assert client.get(url(dossier, "contact/")).status_code == 405
+
+
+class TestLongRunningExplanation:
+    def test_the_worker_explains_a_long_trajectory(self, client, worker):
+        dossier = DossierFactory(
+            team=worker.teams.get(),
+            responsible_worker=worker,
+            started_on=timezone.localdate() - timezone.timedelta(days=250),
+        )
+        assert dossier.needs_long_running_explanation
+        client.force_login(worker)
+        html = client.get(url(dossier)).content.decode()
+        assert "bk-panel--attention" in html
+
+        response = client.post(url(dossier, "uitleg/"), {"explanation": "kort"})
+        assert response.status_code == 400
+        dossier.refresh_from_db()
+        assert dossier.long_running_explanation == ""
+
+        text = "Schuldhulp loopt nog; wachten op de rechter."
+        assert client.post(url(dossier, "uitleg/"), {"explanation": text}).status_code == 302
+        dossier.refresh_from_db()
+        assert dossier.long_running_explanation == text
+        assert not dossier.needs_long_running_explanation
+
+    def test_another_team_cannot_explain(self, client, worker):
+        dossier = DossierFactory(team=worker.teams.get())
+        outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(outsider)
+        assert client.post(url(dossier, "uitleg/"), {"explanation": "x" * 20}).status_code == 404
+        dossier.refresh_from_db()
+        assert dossier.long_running_explanation == ""

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.dossiers import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("<int:pk>/contact/", views.contact_moment_add, name="contact_add"),
+    path("<int:pk>/status/", views.dossier_advance, name="advance"),
+    path("<int:pk>/uitleg/", views.explain_long_running, name="explain"),
+    path("<int:pk>/noodtoegang/", views.break_glass, name="break_glass"),
+]

@@ -1,0 +1,121 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import policy
+from apps.accounts.policy import area_required
+from apps.dossiers import selectors, services
+from apps.dossiers.forms import (
+    BreakGlassForm,
+    CloseDossierForm,
+    ContactMomentForm,
+    LongRunningExplanationForm,
+)
+from apps.dossiers.models import Dossier
+
+
+@area_required("dossiers.view_caseload")
+def dossier_detail(request, pk):
+    try:
+        dossier = selectors.dossier_for_actor(
+            actor=request.user, pk=pk, request=request, offer_break_glass=True
+        )
+    except selectors.BreakGlassRequired:
+        return redirect("dossiers:break_glass", pk=pk)
+    return _render_detail(request, dossier)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def contact_moment_add(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, "dossiers.change_dossier", dossier)
+    form = ContactMomentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_moment_log(
+                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The contact moment is saved."))
+            return redirect("dossiers:detail", pk=dossier.pk)
+    return _render_detail(request, dossier, contact_form=form, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def dossier_advance(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, "dossiers.change_dossier", dossier)
+    to_status = dossier.next_status
+    if to_status is None:
+        messages.error(request, _("This dossier is closed."))
+        return _render_detail(request, dossier, status=400)
+    close_form = CloseDossierForm(request.POST if to_status == Dossier.Status.CLOSED else None)
+    if to_status == Dossier.Status.CLOSED and not close_form.is_valid():
+        return _render_detail(request, dossier, close_form=close_form, status=400)
+    extra = close_form.cleaned_data if to_status == Dossier.Status.CLOSED else {}
+    try:
+        services.dossier_advance(
+            dossier=dossier, actor=request.user, to_status=to_status, request=request, **extra
+        )
+    except ValidationError as error:
+        _add_errors(close_form, error)
+        return _render_detail(request, dossier, close_form=close_form, status=400)
+    messages.success(
+        request, _("The status is now: %(status)s.") % {"status": dossier.get_status_display()}
+    )
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def explain_long_running(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, "dossiers.change_dossier", dossier)
+    form = LongRunningExplanationForm(request.POST)
+    if form.is_valid():
+        services.dossier_explain_long_running(
+            dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Your explanation is saved. Your team leader can read it."))
+        return redirect("dossiers:detail", pk=dossier.pk)
+    return _render_detail(request, dossier, explanation_form=form, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def break_glass(request, pk):
+    dossier = selectors.dossier_for_break_glass(actor=request.user, pk=pk)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_break_glass(
+            dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        return redirect("dossiers:detail", pk=dossier.pk)
+    return render(request, "dossiers/break_glass.html", {"dossier": dossier, "form": form})
+
+
+def _render_detail(
+    request, dossier, *, contact_form=None, close_form=None, explanation_form=None, status=200
+):
+    context = {
+        "dossier": dossier,
+        "questions": dossier.questions.select_related("theme"),
+        "timeline": selectors.dossier_timeline(dossier=dossier),
+        "can_change": policy.can(request.user, "dossiers.change_dossier", dossier),
+        "contact_form": contact_form or ContactMomentForm(),
+        "close_form": close_form or CloseDossierForm(),
+        "explanation_form": explanation_form
+        or LongRunningExplanationForm(initial={"explanation": dossier.long_running_explanation}),
+    }
+    return render(request, "dossiers/dossier_detail.html", context, status=status)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
