@@ -1,4 +1,10 @@
+import base64
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from cryptography.fernet import Fernet
+from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts import policy
@@ -13,3 +19,20 @@ class AccountAdapter(DefaultAccountAdapter):
         if policy.can(user, "core.access_reports"):
             return reverse("core:reports_home")
         return reverse("core:portal_home")
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """Stores TOTP secrets encrypted (allauth keeps them in the clear by default)."""
+
+    def encrypt(self, text: str) -> str:
+        return _fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet().decrypt(encrypted_text.encode()).decode()
+
+
+def _fernet() -> Fernet:
+    key = settings.MFA_ENCRYPTION_KEY or base64.urlsafe_b64encode(
+        hashlib.sha256(f"buurtkompas-mfa:{settings.SECRET_KEY}".encode()).digest()
+    )
+    return Fernet(key)

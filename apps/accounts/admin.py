@@ -1,3 +1,5 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,13 @@ class UserAdmin(AccessLoggedAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
+    # The login address is changed by its owner through allauth (with verification), so the
+    # verified address and the account never drift apart.
     readonly_fields = ("last_login", "date_joined")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "email") if obj else self.readonly_fields
+
     fieldsets = (
         (None, {"fields": ("email", "first_name", "last_name")}),
         (_("Role and access"), {"fields": ("role", "is_active")}),
@@ -52,3 +60,43 @@ class UserAdmin(AccessLoggedAdmin):
         )
         obj.pk = created.pk
         obj._state.adding = False
+
+
+# allauth's own admins show TOTP secrets and write no access log: replace them.
+for _model in (Authenticator, EmailAddress):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AccessLoggedAdmin):
+    """See and remove a second factor (a lost phone), never its secret."""
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AccessLoggedAdmin):
+    list_display = ("email", "user", "primary", "verified")
+    list_filter = ("primary", "verified")
+    search_fields = ("email", "user__email")
+    fields = ("user", "email", "primary", "verified")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

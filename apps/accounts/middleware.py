@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 LAST_ACTIVITY_KEY = "staff_last_activity"
-MFA_CONFIRMED_KEY = "staff_mfa_confirmed"
 # Writing the session on every request would be wasteful; a minute of slack is harmless.
 ACTIVITY_WRITE_INTERVAL_SECONDS = 60
 
@@ -63,7 +62,9 @@ class StaffMfaRequiredMiddleware:
             user.is_authenticated
             and user.requires_mfa
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not self._has_mfa(request)
+            # Asked on every request (one indexed query): when an administrator removes a
+            # lost phone, the open session must lose its access at once.
+            and not is_mfa_enabled(user)
         ):
             messages.warning(
                 request,
@@ -74,13 +75,3 @@ class StaffMfaRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-    @staticmethod
-    def _has_mfa(request) -> bool:
-        # Remembered per session so staff pages do not pay a query for it on every request.
-        if request.session.get(MFA_CONFIRMED_KEY) == request.user.pk:
-            return True
-        if is_mfa_enabled(request.user):
-            request.session[MFA_CONFIRMED_KEY] = request.user.pk
-            return True
-        return False

@@ -7,6 +7,18 @@ from apps.audit.services import access_log_record
 class AccessLoggedAdmin(admin.ModelAdmin):
     """Admin for personal records: every read and change lands in the access log."""
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            access_log_record(
+                actor=request.user,
+                action=AccessLogEntry.Action.SEARCH,
+                object_type=self.model._meta.label_lower,
+                request=request,
+                reason=request.GET.urlencode()[:500],
+            )
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:

@@ -1,7 +1,9 @@
 import logging
 from datetime import datetime
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -15,11 +17,16 @@ PURGE_FLAG = "buurtkompas.audit_purge"
 
 
 def client_ip(request) -> str | None:
-    if settings.AUDIT_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The address allauth's rate limits use too (TRUSTED_PROXY_COUNT decides)."""
+    try:
+        return get_account_adapter().get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return None
+
+
+def _clean(value: str, max_length: int) -> str:
+    """Fit a column and drop NUL characters (PostgreSQL refuses them in text)."""
+    return value.replace("\x00", "")[:max_length]
 
 
 def access_log_record(
@@ -46,13 +53,13 @@ def access_log_record(
         actor_email=actor.email if authenticated else "",
         actor_role=actor.role if authenticated else "",
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=str(obj)[:200] if obj is not None else "",
-        reason=reason,
-        path=request.get_full_path()[:500] if request is not None else "",
+        object_type=_clean(object_type, 100),
+        object_id=_clean(object_id, 64),
+        object_repr=_clean(str(obj), 200) if obj is not None else "",
+        reason=_clean(reason, 5000),
+        path=_clean(request.get_full_path(), 500) if request is not None else "",
         ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+        user_agent=_clean(request.META.get("HTTP_USER_AGENT", ""), 300) if request else "",
     )
 
 

@@ -1,4 +1,5 @@
 import csv
+from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
@@ -64,7 +65,12 @@ def _csv_lines(rows):
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
     yield writer.writerow(selectors.EXPORT_COLUMNS)
     for row in rows:
-        yield writer.writerow([_safe_cell(value) for value in row])
+        yield writer.writerow([_safe_cell(_local(value)) for value in row])
+
+
+def _local(value):
+    """Times in the export read as on the page: local time, with its offset."""
+    return timezone.localtime(value).isoformat() if isinstance(value, datetime) else value
 
 
 def _safe_cell(value) -> str:

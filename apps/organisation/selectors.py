@@ -1,13 +1,15 @@
 from django.db.models import Count, Q
 
 from apps.accounts import policy
-from apps.organisation.models import Municipality, Team
+from apps.organisation.models import Municipality, Team, TeamMembership
 
 
 def teams_of_user(*, user):
     """The user's own teams with their municipality and districts."""
+    # Filter through a subquery: filtering on the memberships join would make the count
+    # below count only this user's own membership.
     return (
-        Team.objects.filter(memberships__user=user)
+        Team.objects.filter(pk__in=TeamMembership.objects.filter(user=user).values("team_id"))
         .select_related("municipality")
         .prefetch_related("neighbourhoods")
         .annotate(member_count=Count("memberships", distinct=True))

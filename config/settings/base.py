@@ -4,6 +4,7 @@ environment variables (set by local.py and test.py for development and tests).""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # A Redis that accepts connections but never answers must not hang requests.
+            "OPTIONS": {"socket_timeout": 3, "socket_connect_timeout": 3},
         }
     }
 else:
@@ -103,6 +106,7 @@ else:
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker every task runs eagerly in the request that enqueued it.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -114,7 +118,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-access-log": {
         "task": "apps.audit.tasks.purge_expired_access_log",
-        "schedule": 24 * 60 * 60,
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 
@@ -147,6 +151,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Buurtkompas"
 MFA_FORMS = {"add_webauthn": "apps.accounts.forms.AddSecurityKeyForm"}
+MFA_ADAPTER = "apps.accounts.adapter.MfaAdapter"
+# TOTP secrets are stored encrypted with this key (Fernet, 32 url-safe base64 bytes); by
+# default it is derived from the secret key, so rotating that means re-enrolling TOTP.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
 # Security keys need HTTPS; only development and tests on http://localhost may go without.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 
@@ -163,8 +171,12 @@ BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 
 # --- Access log -------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
-# Only behind a proxy that sets X-Forwarded-For may the log trust that header.
-AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+# A shorter retention is refused at start (system check audit.E001).
+AUDIT_MINIMUM_RETENTION_DAYS = 180
+# How many proxies of our own stand in front of the app and append to X-Forwarded-For.
+# allauth's rate limits and the access log both read the client address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- E-mail -----------------------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")

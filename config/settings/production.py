@@ -11,3 +11,5 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (Celery, rate limits).")
 # Verification and password-reset mail must really leave the building.
 env.str("EMAIL_URL")
+# The embedded SQLite default is for a laptop, never for production.
+env.db("DATABASE_URL")

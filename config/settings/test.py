@@ -20,3 +20,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in the test's own process and transaction; the broker itself is still checked
 # by /healthz when REDIS_URL is set.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Django empties tables with TRUNCATE between transactional tests; the access log refuses
+# TRUNCATE on PostgreSQL unless the connection says otherwise (see audit migration 0004).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c buurtkompas.audit_truncate=on"  # noqa: F405

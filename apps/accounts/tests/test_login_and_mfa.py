@@ -109,6 +109,26 @@ class TestStaffSecondFactor:
         assert response.url == reverse("mfa_activate_totp")
         assert client.get(reverse("mfa_activate_totp")).status_code == 200
 
+    def test_removing_the_authenticator_ends_access_in_the_open_session(self, client):
+        from allauth.mfa.models import Authenticator
+
+        worker = UserFactory(role=Role.SOCIAL_WORKER)
+        client.force_login(worker)
+        assert client.get("/werk/").status_code == 200
+        Authenticator.objects.filter(user=worker).delete()
+        response = client.get("/werk/")
+        assert response.status_code == 302
+        assert response.url == reverse("mfa_activate_totp")
+
+    def test_totp_secrets_are_stored_encrypted(self):
+        from allauth.mfa.models import Authenticator
+
+        from apps.accounts.tests.factories import TEST_TOTP_SECRET
+
+        worker = UserFactory(role=Role.SOCIAL_WORKER)
+        stored = Authenticator.objects.get(user=worker, type="totp").data["secret"]
+        assert TEST_TOTP_SECRET not in stored
+
     def test_residents_do_not_need_mfa(self, client):
         client.force_login(UserFactory(role=Role.RESIDENT))
         assert client.get("/").status_code == 200

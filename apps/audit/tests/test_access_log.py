@@ -62,10 +62,11 @@ class TestRecording:
         entry.refresh_from_db()
         assert (entry.actor_user_id, entry.actor_email) == (actor_id, actor_email)
 
-    @override_settings(AUDIT_TRUST_X_FORWARDED_FOR=True)
-    def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(self):
+    @override_settings(TRUSTED_PROXY_COUNT=1, ALLAUTH_TRUSTED_PROXY_COUNT=1)
+    def test_behind_one_trusted_proxy_the_address_it_saw_is_logged(self):
+        # The client wrote "1.2.3.4" itself; our proxy appended the address it really saw.
         request = RequestFactory().get(
-            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1"
+            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7"
         )
         entry = access_log_record(actor=None, action="read", object_type="x", request=request)
         assert entry.ip_address == "198.51.100.7"
@@ -76,6 +77,19 @@ class TestRecording:
         )
         entry = access_log_record(actor=None, action="read", object_type="x", request=request)
         assert entry.ip_address == "10.0.0.1"
+
+    def test_overlong_and_nul_values_are_cut_to_fit(self):
+        request = RequestFactory().get(
+            "/" + "a" * 600, REMOTE_ADDR="10.0.0.1", HTTP_USER_AGENT="Evil\x00Agent" + "x" * 400
+        )
+        entry = access_log_record(
+            actor=None, action="denied", object_type="admin", object_id="9" * 80, request=request
+        )
+        entry.refresh_from_db()
+        assert len(entry.object_id) == 64
+        assert len(entry.path) == 500
+        assert entry.user_agent.startswith("EvilAgent")
+        assert len(entry.user_agent) == 300
 
 
 class TestAppendOnly:
@@ -102,6 +116,22 @@ class TestAppendOnly:
     @pytest.mark.skipif(
         connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only"
     )
+    def test_the_database_refuses_truncate(self):
+        from django.db import ProgrammingError, transaction
+
+        make_entries(1)
+        with (
+            pytest.raises(ProgrammingError, match="TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SET LOCAL buurtkompas.audit_truncate = 'off'")
+            cursor.execute("TRUNCATE audit_accesslogentry")
+        assert AccessLogEntry.objects.count() == 1
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only"
+    )
     def test_the_database_refuses_raw_updates_and_deletes(self):
         from django.db import ProgrammingError, transaction
 
@@ -120,6 +150,14 @@ class TestAppendOnly:
 
 
 class TestRetention:
+    def test_a_too_short_retention_is_refused_at_start(self, settings):
+        from apps.audit.checks import retention_is_long_enough
+
+        settings.AUDIT_RETENTION_DAYS = 0
+        assert [e.id for e in retention_is_long_enough(None)] == ["audit.E001"]
+        settings.AUDIT_RETENTION_DAYS = 365
+        assert retention_is_long_enough(None) == []
+
     @override_settings(AUDIT_RETENTION_DAYS=30)
     def test_purge_removes_only_expired_rows_and_logs_that(self):
         now = timezone.now()
@@ -138,10 +176,10 @@ class TestRetention:
         make_entries(2, occurred_at=timezone.now() - timedelta(days=40))
         assert purge_expired_access_log.delay().get() == 2
 
-    def test_the_purge_is_scheduled_nightly(self, settings):
+    def test_the_purge_is_scheduled_at_night(self, settings):
         schedule = settings.CELERY_BEAT_SCHEDULE["purge-expired-access-log"]
         assert schedule["task"] == purge_expired_access_log.name
-        assert schedule["schedule"] == 24 * 60 * 60
+        assert schedule["schedule"].hour == {3}
 
 
 class TestSearchPage:
@@ -184,11 +222,18 @@ class TestSearchPage:
     def test_query_count_does_not_grow_with_rows(self, client, django_assert_num_queries, rows):
         client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
         make_entries(rows)
-        client.get(LOG_URL)  # the session's MFA check is remembered after the first page
-        # 1 session, 2 user, 3 count for the paginator, 4 the page of rows, 5 insert the
-        # search row (in a savepoint-free autocommit insert)
-        with django_assert_num_queries(5):
+        client.get(LOG_URL)  # warm up: the first request of a session writes it
+        # 1 session, 2 user, 3 the user's second factors (MFA check), 4 count for the
+        # paginator, 5 the page of rows, 6 insert the search row
+        with django_assert_num_queries(6):
             client.get(LOG_URL)
+
+
+class TestExportLink:
+    def test_an_htmx_search_updates_the_export_link_with_it(self, client):
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        response = client.get(LOG_URL, {"actor_email": "henk"}, HTTP_HX_REQUEST="true")
+        assert f"{EXPORT_URL}?actor_email=henk" in response.content.decode()
 
 
 class TestExport:
@@ -293,6 +338,49 @@ class TestAdminAccessLogging:
         assert denied.actor_user_id == intruder.pk
         assert denied.object_id == str(resident.pk)
         assert denied.path == f"/beheer/accounts/user/{resident.pk}/change/"
+
+    def test_second_factors_in_the_admin_show_no_secret_and_removal_is_logged(self, client):
+        from allauth.mfa.models import Authenticator
+
+        admin = UserFactory(role=Role.FUNCTIONAL_ADMIN)
+        worker = UserFactory(role=Role.SOCIAL_WORKER)
+        authenticator = Authenticator.objects.get(user=worker)
+        client.force_login(admin)
+
+        html = client.get("/beheer/mfa/authenticator/").content.decode()
+        assert str(worker) in html
+        page = client.get(f"/beheer/mfa/authenticator/{authenticator.pk}/change/")
+        assert page.status_code == 200
+        assert authenticator.data["secret"] not in page.content.decode()
+        assert 'name="data"' not in page.content.decode()
+
+        response = client.post(
+            f"/beheer/mfa/authenticator/{authenticator.pk}/delete/", {"post": "yes"}
+        )
+        assert response.status_code == 302
+        assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+        assert AccessLogEntry.objects.filter(
+            action="delete", object_type="mfa.authenticator", object_id=str(authenticator.pk)
+        ).exists()
+        assert AccessLogEntry.objects.filter(
+            action="search", object_type="mfa.authenticator"
+        ).exists()
+
+    def test_the_login_address_cannot_be_changed_behind_allauths_back(self, client):
+        resident = UserFactory()
+        client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))
+        client.post(
+            f"/beheer/accounts/user/{resident.pk}/change/",
+            {
+                "email": "ander@example.nl",
+                "first_name": "A",
+                "last_name": "B",
+                "role": Role.RESIDENT,
+                "is_active": "on",
+            },
+        )
+        resident.refresh_from_db()
+        assert resident.email != "ander@example.nl"
 
     def test_the_superuser_flag_is_not_offered_in_the_admin(self, client):
         client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))

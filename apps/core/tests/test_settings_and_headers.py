@@ -65,6 +65,7 @@ def _production_env(**overrides):
         DJANGO_ALLOWED_HOSTS="buurtkompas.example",
         REDIS_URL="redis://127.0.0.1:6379/0",
         EMAIL_URL="smtp://mail.example:587",
+        DATABASE_URL="postgres://buurtkompas@db.example:5432/buurtkompas",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -85,7 +86,7 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "REDIS_URL", "EMAIL_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "REDIS_URL", "EMAIL_URL", "DATABASE_URL"])
 def test_production_fails_loudly_without_a_required_setting(missing):
     result = _check(_production_env(**{missing: None}))
     assert result.returncode != 0

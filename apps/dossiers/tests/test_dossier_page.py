@@ -118,9 +118,10 @@ class TestReading:
             )
         client.force_login(worker)
         client.get(url(dossier))
-        # 1 session, 2 user, 3 dossier with client, team and worker, 4 team ids (policy),
-        # 5 insert the access-log row, 6 questions with themes, 7 timeline (at most 50)
-        with django_assert_num_queries(7):
+        # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
+        # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 questions with
+        # themes, 8 timeline (at most 50)
+        with django_assert_num_queries(8):
             assert client.get(url(dossier)).status_code == 200
 
 

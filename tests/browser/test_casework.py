@@ -1,0 +1,104 @@
+"""A social worker's day in the browser: caseload, a dossier, a contact moment, another team."""
+
+import re
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import TEST_PASSWORD, totp_code
+from apps.dossiers.models import ContactMoment
+from apps.dossiers.tests.factories import DossierFactory, RegisteredQuestionFactory
+from apps.organisation.models import Theme
+from apps.organisation.tests.factories import TeamMembershipFactory
+from tests.browser.helpers import PHONE
+from tests.browser.test_login import (
+    AUTHENTICATE_URL,
+    WORKSPACE_URL,
+    label,
+    log_in_with_password,
+    main_button,
+    translated,
+)
+
+
+def log_in_as_staff(page: Page, user) -> None:
+    log_in_with_password(page, user.email, TEST_PASSWORD)
+    expect(page).to_have_url(AUTHENTICATE_URL)
+    page.get_by_label(label("Code")).fill(totp_code())
+    main_button(page, translated("Sign in")).click()
+    expect(page).to_have_url(WORKSPACE_URL)
+
+
+def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, screenshot):
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER, user__first_name="Sanne").user
+    team = worker.teams.get()
+    today = timezone.localdate()
+    anna = DossierFactory(
+        team=team,
+        responsible_worker=worker,
+        started_on=today - timezone.timedelta(days=250),
+        client__first_name="Anna",
+        client__last_name="Bakker",
+    )
+    RegisteredQuestionFactory(dossier=anna, theme=Theme.objects.get(code="geldzaken-regelgeving"))
+    DossierFactory(team=team, responsible_worker=worker, client__first_name="Bram")
+
+    log_in_as_staff(page, worker)
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("My caseload"))
+    expect(page.get_by_role("link", name="Anna Bakker")).to_be_visible()
+    axe_check(page, label="caseload")
+    screenshot(page, "caseload")
+
+    page.locator("summary", has_text=translated("Find and sort")).click()
+    page.get_by_label(translated("Name or postcode")).fill("bakk")
+    main_button(page, translated("Show")).click()
+    expect(page.get_by_role("link", name=re.compile("Bram"))).to_have_count(0)
+    page.get_by_role("link", name="Anna Bakker").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anna Bakker")
+    axe_check(page, label="dossier page")
+    screenshot(page, "dossier")
+
+    when = timezone.localtime() - timezone.timedelta(hours=2)
+    page.get_by_label(re.compile("^" + re.escape(translated("when")), re.I)).fill(
+        when.strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label(
+        re.compile("^" + re.escape(translated("kind of contact")), re.I)
+    ).select_option("home_visit")
+    page.get_by_label(re.compile("^" + re.escape(translated("duration (minutes)")), re.I)).fill(
+        "45"
+    )
+    main_button(page, translated("Save contact moment")).click()
+
+    expect(page.get_by_text(translated("The contact moment is saved."))).to_be_visible()
+    expect(page.get_by_role("list").filter(has_text=translated("Home visit"))).to_be_visible()
+    assert ContactMoment.objects.filter(dossier=anna, mode="home_visit").exists()
+
+    page.set_viewport_size(PHONE)
+    page.goto("/werk/")
+    axe_check(page, label="caseload on a phone")
+    screenshot(page, "caseload-phone")
+
+
+def test_a_worker_of_another_team_states_a_reason_first(page: Page, axe_check, screenshot):
+    dossier = DossierFactory(client__first_name="Kees", client__last_name="Mulder")
+    outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+
+    log_in_as_staff(page, outsider)
+    page.goto(f"/werk/dossiers/{dossier.pk}/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        translated("Open a dossier of another team")
+    )
+    expect(page.get_by_text("Kees Mulder")).to_have_count(0)
+    axe_check(page, label="break the glass")
+    screenshot(page, "break-glass")
+    page.get_by_label(
+        re.compile("^" + re.escape(translated("Why do you need to open this dossier?")))
+    ).fill("De cliënt belt in crisis en het eigen team is afwezig.")
+    main_button(page, translated("Open the dossier")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kees Mulder")
+    expect(page.get_by_role("button", name=translated("Save contact moment"))).to_have_count(0)
