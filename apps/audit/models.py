@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,12 +14,6 @@ class AccessLogQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Access log rows are only removed by the retention purge.")
 
-    def older_than(self, cutoff):
-        return self.filter(occurred_at__lt=cutoff)
-
-    def expired(self, now=None):
-        now = now or timezone.now()
-        return self.older_than(now - timezone.timedelta(days=settings.AUDIT_RETENTION_DAYS))
 
 
 class AccessLogEntry(models.Model):
