@@ -190,6 +190,7 @@ _manage("organisation.municipalitymembership", is_functional_admin)
 # --- Dossiers (personal records) --------------------------------------------------------
 does_casework = is_social_worker | is_team_leader
 policy.add_rule("dossiers.view_caseload", does_casework)
+policy.add_rule("dossiers.view_team_overview", is_team_leader)
 policy.add_rule("dossiers.add_dossier", does_casework)
 policy.add_rule(
     "dossiers.view_dossier", does_casework & (works_in_team_of_dossier | holds_break_glass_for)

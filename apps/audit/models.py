@@ -15,7 +15,6 @@ class AccessLogQuerySet(models.QuerySet):
         raise AppendOnlyError("Access log rows are only removed by the retention purge.")
 
 
-
 class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         READ = "read", _("Read")

@@ -12,5 +12,6 @@ def navigation(request):
             "reports": policy.can(user, "core.access_reports"),
             "admin": policy.can(user, "core.access_admin"),
             "access_log": policy.can(user, "audit.view_accesslogentry"),
+            "team_overview": policy.can(user, "dossiers.view_team_overview"),
         }
     }

@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,12 +85,42 @@ class Client(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def band_threshold_days() -> tuple[int, int]:
+    """The caseload colour thresholds (settings, in months) as days."""
+    return (
+        round(settings.CASELOAD_MEDIUM_AFTER_MONTHS * 30.44),
+        round(settings.CASELOAD_LONG_AFTER_MONTHS * 30.44),
+    )
+
+
 class DossierQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Dossier.Status.CLOSED)
 
     def for_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
+
+    def long_running(self, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.open().filter(started_on__lte=today - timedelta(days=band_threshold_days()[1]))
+
+    def band_counts_per_worker(self, today: date | None = None):
+        """Open dossiers per team and responsible worker, counted per colour band (one query)."""
+        today = today or timezone.localdate()
+        medium_days, long_days = band_threshold_days()
+        medium_from = today - timedelta(days=medium_days)
+        long_from = today - timedelta(days=long_days)
+        return (
+            self.open()
+            .values("team_id", "responsible_worker_id")
+            .annotate(
+                short=Count("pk", filter=Q(started_on__gt=medium_from)),
+                medium=Count("pk", filter=Q(started_on__lte=medium_from, started_on__gt=long_from)),
+                long=Count("pk", filter=Q(started_on__lte=long_from)),
+                total=Count("pk"),
+            )
+            .order_by()
+        )
 
     def with_last_contact(self):
         """Annotate the time and mode of the latest contact moment (two subqueries, no N+1)."""
@@ -210,10 +240,11 @@ class Dossier(models.Model):
         return ((self.ended_on or today or timezone.localdate()) - self.started_on).days
 
     def duration_band(self, today: date | None = None) -> str:
-        months = self.duration_days(today) / 30.44
-        if months < settings.CASELOAD_MEDIUM_AFTER_MONTHS:
+        medium_days, long_days = band_threshold_days()
+        days = self.duration_days(today)
+        if days < medium_days:
             return self.DurationBand.SHORT
-        if months < settings.CASELOAD_LONG_AFTER_MONTHS:
+        if days < long_days:
             return self.DurationBand.MEDIUM
         return self.DurationBand.LONG
 

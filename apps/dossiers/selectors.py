@@ -1,12 +1,13 @@
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.filters import CaseloadFilter
-from apps.dossiers.models import Dossier, RegisteredQuestion
-from apps.organisation.models import Neighbourhood
+from apps.dossiers.models import BreakGlassAccess, Dossier, RegisteredQuestion
+from apps.organisation.models import Neighbourhood, Team, TeamMembership
 
 
 def caseload_filter(*, worker, data) -> CaseloadFilter:
@@ -70,3 +71,48 @@ def dossier_for_break_glass(*, actor, pk) -> Dossier:
 
 def dossier_timeline(*, dossier, limit=50):
     return dossier.contact_moments.select_related("worker").order_by("-occurred_at")[:limit]
+
+
+def team_overview(*, leader):
+    """For a team leader: per team, each member's caseload by colour and capacity, the long
+    trajectories with their explanations, and recent break-the-glass openings.
+
+    A fixed number of queries, whatever the size of the teams.
+    """
+    policy.require(leader, "dossiers.view_team_overview")
+    team_ids = policy.team_ids_of(leader)
+    teams = {team.pk: team for team in Team.objects.filter(pk__in=team_ids).order_by("name")}
+    memberships = (
+        TeamMembership.objects.filter(team_id__in=team_ids)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    counts = {
+        (row["team_id"], row["responsible_worker_id"]): row
+        for row in Dossier.objects.filter(team_id__in=team_ids).band_counts_per_worker()
+    }
+    long_running = (
+        Dossier.objects.filter(team_id__in=team_ids)
+        .long_running()
+        .select_related("client", "responsible_worker")
+        .order_by("started_on")
+    )
+    since = timezone.now() - timezone.timedelta(days=30)
+    openings = (
+        BreakGlassAccess.objects.filter(dossier__team_id__in=team_ids, granted_at__gte=since)
+        .select_related("actor", "dossier__client")
+        .order_by("-granted_at")
+    )
+    empty = {"short": 0, "medium": 0, "long": 0, "total": 0}
+    overview = {
+        pk: {"team": team, "members": [], "long_running": [], "openings": []}
+        for pk, team in teams.items()
+    }
+    for membership in memberships:
+        row = counts.get((membership.team_id, membership.user_id), empty)
+        overview[membership.team_id]["members"].append({"membership": membership, **row})
+    for dossier in long_running:
+        overview[dossier.team_id]["long_running"].append(dossier)
+    for opening in openings:
+        overview[opening.dossier.team_id]["openings"].append(opening)
+    return list(overview.values())

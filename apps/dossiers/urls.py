@@ -5,6 +5,7 @@ from apps.dossiers import views
 app_name = "dossiers"
 
 urlpatterns = [
+    path("team/", views.team_overview, name="team_overview"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/contact/", views.contact_moment_add, name="contact_add"),
     path("<int:pk>/status/", views.dossier_advance, name="advance"),

@@ -16,6 +16,12 @@ from apps.dossiers.forms import (
 from apps.dossiers.models import Dossier
 
 
+@area_required("dossiers.view_team_overview")
+def team_overview(request):
+    teams = selectors.team_overview(leader=request.user)
+    return render(request, "dossiers/team_overview.html", {"teams": teams})
+
+
 @area_required("dossiers.view_caseload")
 def dossier_detail(request, pk):
     try:

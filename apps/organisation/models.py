@@ -161,6 +161,11 @@ class TeamMembership(models.Model):
         related_name="team_memberships",
     )
     joined_on = models.DateField(_("joined on"), auto_now_add=True)
+    caseload_capacity = models.PositiveSmallIntegerField(
+        _("caseload capacity"),
+        default=30,
+        help_text=_("How many clients this person can support at the same time."),
+    )
 
     class Meta:
         verbose_name = _("team membership")

@@ -102,3 +102,22 @@ def test_a_worker_of_another_team_states_a_reason_first(page: Page, axe_check, s
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Kees Mulder")
     expect(page.get_by_role("button", name=translated("Save contact moment"))).to_have_count(0)
+
+
+def test_team_leader_sees_the_team_at_a_glance(page: Page, axe_check, screenshot):
+    leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER, user__first_name="Ahmed").user
+    team = leader.teams.get()
+    worker = TeamMembershipFactory(team=team, user__role=Role.SOCIAL_WORKER).user
+    today = timezone.localdate()
+    for days in (10, 120, 250, 300):
+        DossierFactory(
+            team=team, responsible_worker=worker, started_on=today - timezone.timedelta(days=days)
+        )
+
+    log_in_as_staff(page, leader)
+    page.get_by_role("link", name=translated("My team")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(translated("My team"))
+    expect(page.get_by_role("table", name=translated("Caseload per team member"))).to_be_visible()
+    axe_check(page, label="team overview")
+    screenshot(page, "team-overview")

@@ -72,6 +72,7 @@ MATRIX = [
     ("organisation.view_municipalitymembership", None, ADMIN),
     # Dossiers: personal records, for casework in the own team only
     ("dossiers.view_caseload", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_team_overview", None, {R.TEAM_LEADER}),
     ("dossiers.add_dossier", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "other_team_dossier", NOBODY),
