@@ -100,6 +100,15 @@ class DossierQuerySet(models.QuerySet):
     def for_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
 
+    def past_retention(self, today: date | None = None):
+        """Closed longer ago than DOSSIER_RETENTION_YEARS and not under a legal hold."""
+        today = today or timezone.localdate()
+        try:
+            cutoff = today.replace(year=today.year - settings.DOSSIER_RETENTION_YEARS)
+        except ValueError:  # 29 February
+            cutoff = today.replace(year=today.year - settings.DOSSIER_RETENTION_YEARS, day=28)
+        return self.filter(status=Dossier.Status.CLOSED, ended_on__lt=cutoff, legal_hold=False)
+
     def long_running(self, today: date | None = None):
         today = today or timezone.localdate()
         return self.open().filter(started_on__lte=today - timedelta(days=band_threshold_days()[1]))

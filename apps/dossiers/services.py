@@ -1,3 +1,4 @@
+import logging
 from datetime import date, datetime
 
 from django.conf import settings
@@ -9,7 +10,15 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
-from apps.dossiers.models import BreakGlassAccess, ContactMoment, Dossier, RegisteredQuestion
+from apps.dossiers.models import (
+    BreakGlassAccess,
+    Client,
+    ContactMoment,
+    Dossier,
+    RegisteredQuestion,
+)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -172,3 +181,29 @@ def dossier_explain_long_running(
         reason="long-running explanation",
     )
     return dossier
+
+
+def dossiers_purge_expired(*, today: date | None = None) -> int:
+    """Remove closed dossiers past their retention period, with everything in them.
+
+    A client record goes too when no dossier is left and the client has no portal account.
+    Each removal is written to the access log (which outlives it), naming only the ids.
+    """
+    removed = 0
+    expired = Dossier.objects.past_retention(today).values_list("pk", "client_id")
+    for dossier_id, client_id in expired.iterator(chunk_size=500):
+        with transaction.atomic():
+            Dossier.objects.filter(pk=dossier_id).delete()
+            Client.objects.filter(
+                pk=client_id, account__isnull=True, dossiers__isnull=True
+            ).delete()
+            access_log_record(
+                actor=None,
+                action=AccessLogEntry.Action.PURGE,
+                object_type=Dossier._meta.label_lower,
+                object_id=str(dossier_id),
+                reason=f"retention {settings.DOSSIER_RETENTION_YEARS} years after closing",
+            )
+        removed += 1
+    logger.info("Dossier retention: removed %d closed dossiers", removed)
+    return removed

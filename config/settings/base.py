@@ -120,6 +120,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.audit.tasks.purge_expired_access_log",
         "schedule": crontab(hour=3, minute=15),
     },
+    "purge-expired-dossiers": {
+        "task": "apps.dossiers.tasks.purge_expired_dossiers",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------
@@ -168,6 +172,8 @@ CASELOAD_MEDIUM_AFTER_MONTHS = env.int("CASELOAD_MEDIUM_AFTER_MONTHS", default=3
 CASELOAD_LONG_AFTER_MONTHS = env.int("CASELOAD_LONG_AFTER_MONTHS", default=6)
 # How long a break-the-glass grant to another team's dossier lasts.
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
+# Closed dossiers are removed this long after they closed, unless under a legal hold.
+DOSSIER_RETENTION_YEARS = env.int("DOSSIER_RETENTION_YEARS", default=7)
 
 # --- Access log -------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
