@@ -1,5 +1,6 @@
 """Demo clients with dossiers, questions and contact moments for the demo social workers."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.utils import timezone
@@ -7,8 +8,12 @@ from django.utils import timezone
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
 from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
-from apps.organisation.models import Neighbourhood, Theme
+from apps.organisation.models import Neighbourhood, TeamMembership, Theme
 
+POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+CONTACT_MODES = ContactMoment.Mode.values
+DOSSIER_SOURCES = Dossier.Source.values
+CLOSING_REASONS = Dossier.ClosingReason.values
 SUBCATEGORIES = {
     "geldzaken-regelgeving": ["Schulden", "Formulieren", "Toeslagen"],
     "huisvesting-wonen": ["Dreigende uitzetting", "Woningaanpassing", "Overlast"],
@@ -19,8 +24,20 @@ SUBCATEGORIES = {
 }
 CLIENTS_PER_WORKER = 14
 
+# The large set, for benchmarks (issue targets: 100k clients, 120k dossiers, 2M contacts).
+LARGE_CLIENTS = 100_000
+LARGE_RETURNING_CLIENTS = 20_000  # a closed earlier trajectory besides the current one
+LARGE_CONTACTS_PER_DOSSIER = (9, 25)  # uniform; about 17 on average, so over 2 million
+LARGE_CHUNK = 5_000
 
-def seed_dossiers(*, organisation, rng, faker) -> None:
+
+def seed_dossiers(*, organisation, rng, faker, size: str = "small") -> None:
+    _seed_named_workers_dossiers(organisation=organisation, rng=rng, faker=faker)
+    if size == "large":
+        _seed_large(organisation=organisation, rng=rng, faker=faker)
+
+
+def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
     team = organisation.teams[0]
     if Dossier.objects.filter(team=team).exists():
         return
@@ -86,3 +103,111 @@ def seed_dossiers(*, organisation, rng, faker) -> None:
             )
     RegisteredQuestion.objects.bulk_create(questions)
     ContactMoment.objects.bulk_create(moments)
+
+
+def _seed_large(*, organisation, rng, faker) -> None:
+    """Bulk inserts in chunks, so memory stays flat; names come from a small Faker pool."""
+    if Dossier.objects.count() >= LARGE_CLIENTS:
+        return
+    workers = defaultdict(list)
+    for team_id, user_id in TeamMembership.objects.filter(
+        user__role__in=("social_worker", "team_leader"), team__in=organisation.teams
+    ).values_list("team_id", "user_id"):
+        workers[team_id].append(user_id)
+    buurten = defaultdict(list)
+    for team_id, pk, lat, lon in Neighbourhood.objects.filter(
+        kind="buurt", district__teams__in=organisation.teams
+    ).values_list("district__teams", "pk", "centroid_latitude", "centroid_longitude"):
+        buurten[team_id].append((pk, lat, lon))
+    teams = [team for team in organisation.teams if workers[team.pk] and buurten[team.pk]]
+    theme_ids = list(Theme.objects.values_list("pk", flat=True))
+    first_names = [faker.first_name() for _ in range(400)]
+    last_names = [faker.last_name() for _ in range(400)]
+    today, now = timezone.localdate(), timezone.now()
+
+    for start in range(0, LARGE_CLIENTS, LARGE_CHUNK):
+        plan = []
+        clients = []
+        for number in range(start, min(start + LARGE_CHUNK, LARGE_CLIENTS)):
+            team = teams[number % len(teams)]
+            buurt_id, lat, lon = rng.choice(buurten[team.pk])
+            clients.append(
+                Client(
+                    first_name=rng.choice(first_names),
+                    last_name=rng.choice(last_names),
+                    birth_date=today - timedelta(days=rng.randint(18 * 365, 92 * 365)),
+                    postcode=_postcode(rng),
+                    house_number=str(rng.randint(1, 250)),
+                    city=team.municipality.name,
+                    neighbourhood_id=buurt_id,
+                    latitude=lat + rng.uniform(-0.002, 0.002),
+                    longitude=lon + rng.uniform(-0.003, 0.003),
+                )
+            )
+            plan.append((team, number < LARGE_RETURNING_CLIENTS))
+        Client.objects.bulk_create(clients)
+        dossiers = []
+        for client, (team, returning) in zip(clients, plan, strict=True):
+            worker_id = rng.choice(workers[team.pk])
+            started = today - timedelta(days=rng.randint(1, 900))
+            status = rng.choices(
+                ["registration", "intake", "active", "closed"], weights=[5, 10, 60, 25]
+            )[0]
+            dossiers.append(_large_dossier(client, team, worker_id, started, status, today, rng))
+            if returning:
+                earlier_end = started - timedelta(days=rng.randint(30, 400))
+                dossiers.append(
+                    _large_dossier(
+                        client,
+                        team,
+                        worker_id,
+                        earlier_end - timedelta(days=rng.randint(60, 300)),
+                        "closed",
+                        earlier_end,
+                        rng,
+                    )
+                )
+        Dossier.objects.bulk_create(dossiers)
+        questions, moments = [], []
+        for dossier in dossiers:
+            for theme_id in rng.sample(theme_ids, k=rng.randint(1, 2)):
+                questions.append(RegisteredQuestion(dossier=dossier, theme_id=theme_id))
+            end = dossier.ended_on or today
+            span = max((end - dossier.started_on).days, 1)
+            for _ in range(rng.randint(*LARGE_CONTACTS_PER_DOSSIER)):
+                moments.append(
+                    ContactMoment(
+                        dossier=dossier,
+                        worker_id=dossier.responsible_worker_id,
+                        occurred_at=now
+                        - timedelta(
+                            days=(today - end).days + rng.randint(0, span - 1),
+                            minutes=rng.randint(0, 600),
+                        ),
+                        mode=rng.choice(CONTACT_MODES),
+                        duration_minutes=rng.choice((15, 30, 45, 60, 90)),
+                    )
+                )
+        RegisteredQuestion.objects.bulk_create(questions, batch_size=5_000)
+        ContactMoment.objects.bulk_create(moments, batch_size=5_000)
+
+
+def _large_dossier(client, team, worker_id, started, status, today, rng) -> Dossier:
+    closed = status == "closed"
+    ended = min(today, started + timedelta(days=rng.randint(30, 400))) if closed else None
+    if closed and ended <= started:
+        ended = started
+    return Dossier(
+        client=client,
+        team=team,
+        responsible_worker_id=worker_id,
+        status=status,
+        source=rng.choice(DOSSIER_SOURCES),
+        started_on=started,
+        ended_on=ended,
+        closing_reason=rng.choice(CLOSING_REASONS) if closed else "",
+    )
+
+
+def _postcode(rng) -> str:
+    return f"{rng.randint(1000, 9999)} {''.join(rng.choices(POSTCODE_LETTERS, k=2))}"

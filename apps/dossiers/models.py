@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,10 +132,14 @@ class DossierQuerySet(models.QuerySet):
         )
 
     def with_last_contact(self):
-        """Annotate the time and mode of the latest contact moment (two subqueries, no N+1)."""
+        """Annotate the time and mode of the latest contact moment.
+
+        Two correlated subqueries, each one step on the (dossier, occurred_at) index; an
+        aggregate over a join would make the database group all contact moments.
+        """
         latest = ContactMoment.objects.filter(dossier=OuterRef("pk")).order_by("-occurred_at")
         return self.annotate(
-            last_contact_at=Max("contact_moments__occurred_at"),
+            last_contact_at=Subquery(latest.values("occurred_at")[:1]),
             last_contact_mode=Subquery(latest.values("mode")[:1]),
         )
 

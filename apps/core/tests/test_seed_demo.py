@@ -67,3 +67,26 @@ def test_refuses_without_debug_unless_forced():
     with pytest.raises(CommandError, match="published passwords"):
         call_command("seed_demo", verbosity=0)
     assert User.objects.count() == 0
+
+
+def test_the_large_generator_keeps_its_promises_at_a_small_scale(monkeypatch):
+    """The large set's shape, on 60 clients instead of 100,000 (benchmarks use the real size)."""
+    from django.utils import timezone
+
+    from apps.dossiers import demo
+    from apps.dossiers.models import ContactMoment
+
+    monkeypatch.setattr(demo, "LARGE_CLIENTS", 60)
+    monkeypatch.setattr(demo, "LARGE_RETURNING_CLIENTS", 12)
+    monkeypatch.setattr(demo, "LARGE_CHUNK", 25)
+    call_command("seed_demo", "--force", "--size", "large", verbosity=0)
+
+    small_set = 42  # the named demo workers' dossiers
+    assert Dossier.objects.count() == small_set + 60 + 12
+    assert Client.objects.count() == small_set + 60
+    closed = Dossier.objects.filter(status="closed")
+    assert not closed.filter(ended_on__isnull=True).exists()
+    assert not closed.filter(closing_reason="").exists()
+    assert not ContactMoment.objects.filter(occurred_at__gt=timezone.now()).exists()
+    per_dossier = ContactMoment.objects.count() / Dossier.objects.count()
+    assert per_dossier > 8
