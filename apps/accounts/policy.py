@@ -122,13 +122,14 @@ def views_municipality_of(user, neighbourhood) -> bool:
 
 
 @rules.predicate
-def works_in_team_of_dossier(user, dossier) -> bool:
-    return dossier is not None and dossier.team_id in team_ids_of(user)
+def belongs_to_own_team(user, obj) -> bool:
+    """For records that belong to one team (dossiers, intake requests)."""
+    return obj is not None and obj.team_id in team_ids_of(user)
 
 
 @rules.predicate
 def dossier_of_another_team(user, dossier) -> bool:
-    # Not `~works_in_team_of_dossier`: a negation would say yes to a dossier that is None.
+    # Not `~belongs_to_own_team`: a negation would say yes to a dossier that is None.
     return dossier is not None and dossier.team_id not in team_ids_of(user)
 
 
@@ -191,11 +192,13 @@ _manage("organisation.municipalitymembership", is_functional_admin)
 does_casework = is_social_worker | is_team_leader
 policy.add_rule("dossiers.view_caseload", does_casework)
 policy.add_rule("dossiers.view_team_overview", is_team_leader)
+policy.add_rule("dossiers.view_intake_queue", does_casework)
+policy.add_rule("dossiers.handle_intakerequest", does_casework & belongs_to_own_team)
 policy.add_rule("dossiers.add_dossier", does_casework)
 policy.add_rule(
-    "dossiers.view_dossier", does_casework & (works_in_team_of_dossier | holds_break_glass_for)
+    "dossiers.view_dossier", does_casework & (belongs_to_own_team | holds_break_glass_for)
 )
-policy.add_rule("dossiers.change_dossier", does_casework & works_in_team_of_dossier)
+policy.add_rule("dossiers.change_dossier", does_casework & belongs_to_own_team)
 policy.add_rule("dossiers.break_glass_dossier", does_casework & dossier_of_another_team)
 # A resident reads only what is marked for the client, of their own dossier.
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)

@@ -13,5 +13,6 @@ def navigation(request):
             "admin": policy.can(user, "core.access_admin"),
             "access_log": policy.can(user, "audit.view_accesslogentry"),
             "team_overview": policy.can(user, "dossiers.view_team_overview"),
+            "intake": policy.can(user, "dossiers.view_intake_queue"),
         }
     }

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
-from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
+from apps.dossiers.models import (
+    Client,
+    ContactMoment,
+    Dossier,
+    IntakeRequest,
+    RegisteredQuestion,
+)
 from apps.organisation.models import Neighbourhood, TeamMembership, Theme
 
 POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
@@ -103,6 +109,50 @@ def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
             )
     RegisteredQuestion.objects.bulk_create(questions)
     ContactMoment.objects.bulk_create(moments)
+    _seed_intake(team=team, known=clients[0], rng=rng, faker=faker)
+
+
+INTAKE_QUESTIONS = [
+    "Ik krijg steeds aanmaningen en weet niet meer hoe ik alles moet betalen.",
+    "Mijn moeder woont alleen en redt het niet meer. Ik zorg voor haar, maar het wordt te veel.",
+    "Sinds mijn man is overleden zie ik bijna niemand meer.",
+    "De huisarts stuurt u dit verzoek: mevrouw heeft hulp nodig bij het regelen van zorg.",
+]
+
+
+def _seed_intake(*, team, known, rng, faker) -> None:
+    """A few waiting requests; the first looks like a client we already know."""
+    now = timezone.now()
+    requests = [
+        IntakeRequest(
+            team=team,
+            source=Dossier.Source.ONLINE,
+            first_name=known.first_name,
+            last_name=known.last_name,
+            birth_date=known.birth_date,
+            postcode=known.postcode,
+            house_number=known.house_number,
+            question=INTAKE_QUESTIONS[0],
+            received_at=now - timedelta(days=2),
+        )
+    ]
+    for number, question in enumerate(INTAKE_QUESTIONS[1:], start=1):
+        requests.append(
+            IntakeRequest(
+                team=team,
+                source=Dossier.Source.GP if number == 3 else Dossier.Source.ONLINE,
+                referrer="Huisartsenpraktijk De Linde" if number == 3 else "",
+                first_name=faker.first_name(),
+                last_name=faker.last_name(),
+                birth_date=faker.date_of_birth(minimum_age=25, maximum_age=88),
+                postcode=_postcode(rng),
+                house_number=str(rng.randint(1, 120)),
+                phone=faker.phone_number()[:20],
+                question=question,
+                received_at=now - timedelta(hours=rng.randint(1, 40)),
+            )
+        )
+    IntakeRequest.objects.bulk_create(requests)
 
 
 def _seed_large(*, organisation, rng, faker) -> None:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import ContactMoment, Dossier
+from apps.organisation.models import Theme
 
 
 class ContactMomentForm(forms.ModelForm):
@@ -52,3 +53,54 @@ class BreakGlassForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+QUESTION_ROWS = 3
+
+
+class IntakeConvertForm(forms.Form):
+    """Choose new client or one of the look-alikes, and register up to three questions."""
+
+    NEW_CLIENT = "new"
+
+    client_choice = forms.ChoiceField(label=_("Who is this?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, duplicates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = {str(client.pk): client for client in duplicates}
+        self.fields["client_choice"].choices = [
+            (self.NEW_CLIENT, _("A new client")),
+            *[
+                (
+                    pk,
+                    _("Already known: %(name)s, %(postcode)s %(number)s")
+                    % {"name": c.full_name, "postcode": c.postcode, "number": c.house_number},
+                )
+                for pk, c in self.duplicates.items()
+            ],
+        ]
+        self.fields["client_choice"].initial = self.NEW_CLIENT
+        for row in range(1, QUESTION_ROWS + 1):
+            self.fields[f"theme_{row}"] = forms.ModelChoiceField(
+                label=_("Theme of question %(number)s") % {"number": row},
+                queryset=Theme.objects.all(),
+                required=row == 1,
+                empty_label=_("Choose a theme"),
+            )
+            self.fields[f"subcategory_{row}"] = forms.CharField(
+                label=_("Subcategory of question %(number)s") % {"number": row},
+                required=False,
+                max_length=100,
+            )
+
+    @property
+    def existing_client(self):
+        return self.duplicates.get(self.cleaned_data["client_choice"])
+
+    @property
+    def questions(self):
+        return [
+            (self.cleaned_data[f"theme_{row}"], self.cleaned_data[f"subcategory_{row}"], "")
+            for row in range(1, QUESTION_ROWS + 1)
+            if self.cleaned_data.get(f"theme_{row}")
+        ]

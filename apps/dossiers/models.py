@@ -374,3 +374,77 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self):
         return f"{self.actor} → {self.dossier_id} ({self.granted_at:%Y-%m-%d %H:%M})"
+
+
+class IntakeRequestQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=IntakeRequest.Status.NEW)
+
+
+class IntakeRequest(models.Model):
+    """A request for help that waits in a team's intake queue: from the portal (online),
+    a referral by another organisation (API), or a phone call noted by a colleague."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Waiting")
+        CONVERTED = "converted", _("Turned into a dossier")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    team = models.ForeignKey(
+        "organisation.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="intake"
+    )
+    source = models.CharField(_("source of the request"), max_length=10, choices=Dossier.Source)
+    referrer = models.CharField(_("referred by"), max_length=200, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=150)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[POSTCODE_VALIDATOR]
+    )
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    question = models.TextField(_("the question, in their words"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intake_requests",
+    )
+
+    objects = IntakeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intake request")
+        verbose_name_plural = _("intake requests")
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["team", "status", "received_at"], name="intake_queue_idx")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.received_at:%Y-%m-%d})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def possible_duplicates(self):
+        """Existing clients that are probably the same person: same birth date and either
+        the same address or the same surname."""
+        if not self.birth_date:
+            return Client.objects.none()
+        same_address = Q(postcode=normalise_postcode(self.postcode), house_number=self.house_number)
+        same_name = Q(last_name__iexact=self.last_name)
+        condition = same_name | same_address if self.postcode else same_name
+        return Client.objects.filter(Q(birth_date=self.birth_date) & condition)

@@ -6,7 +6,7 @@ from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.filters import CaseloadFilter
-from apps.dossiers.models import BreakGlassAccess, Dossier, RegisteredQuestion
+from apps.dossiers.models import BreakGlassAccess, Dossier, IntakeRequest, RegisteredQuestion
 from apps.organisation.models import Neighbourhood, Team, TeamMembership
 
 
@@ -116,3 +116,28 @@ def team_overview(*, leader):
     for opening in openings:
         overview[opening.dossier.team_id]["openings"].append(opening)
     return list(overview.values())
+
+
+def intake_queue(*, actor):
+    policy.require(actor, "dossiers.view_intake_queue")
+    return (
+        IntakeRequest.objects.waiting()
+        .filter(team_id__in=policy.team_ids_of(actor))
+        .select_related("team")
+    )
+
+
+def intake_for_actor(*, actor, pk, request) -> IntakeRequest:
+    """A waiting or handled request of the actor's own team; 404 otherwise (logged)."""
+    intake = IntakeRequest.objects.select_related("team").filter(pk=pk).first()
+    if intake is None or not policy.can(actor, "dossiers.handle_intakerequest", intake):
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.DENIED,
+            object_type=IntakeRequest._meta.label_lower,
+            object_id=str(pk),
+            request=request,
+        )
+        raise Http404
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=intake, request=request)
+    return intake

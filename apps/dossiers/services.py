@@ -15,7 +15,9 @@ from apps.dossiers.models import (
     Client,
     ContactMoment,
     Dossier,
+    IntakeRequest,
     RegisteredQuestion,
+    normalise_postcode,
 )
 
 logger = logging.getLogger(__name__)
@@ -207,3 +209,61 @@ def dossiers_purge_expired(*, today: date | None = None) -> int:
         removed += 1
     logger.info("Dossier retention: removed %d closed dossiers", removed)
     return removed
+
+
+@transaction.atomic
+def intake_convert(
+    *, intake: IntakeRequest, actor, questions, existing_client: Client | None = None, request=None
+) -> Dossier:
+    """Turn a waiting intake request into a dossier in the intake step.
+
+    With `existing_client` the request is merged into a client we already know; only a
+    client that the request's duplicate check found may be chosen.
+    """
+    policy.require(actor, "dossiers.handle_intakerequest", intake)
+    intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
+    errors = {}
+    if intake.status != IntakeRequest.Status.NEW:
+        errors["status"] = _("Someone already handled this request.")
+    if not questions:
+        errors["questions"] = _("Register at least one question with its theme.")
+    if existing_client and not intake.possible_duplicates().filter(pk=existing_client.pk).exists():
+        errors["existing_client"] = _("Choose one of the clients that look like this person.")
+    if errors:
+        raise ValidationError(errors)
+    if existing_client:
+        client = existing_client
+        client.phone = client.phone or intake.phone
+        client.email = client.email or intake.email
+        client.save(update_fields=["phone", "email"])
+    else:
+        client = Client.objects.create(
+            first_name=intake.first_name,
+            last_name=intake.last_name,
+            birth_date=intake.birth_date,
+            postcode=normalise_postcode(intake.postcode) if intake.postcode else "",
+            house_number=intake.house_number,
+            phone=intake.phone,
+            email=intake.email,
+        )
+    dossier = Dossier.objects.create(
+        client=client,
+        team=intake.team,
+        source=intake.source,
+        responsible_worker=actor,
+        status=Dossier.Status.INTAKE,
+    )
+    RegisteredQuestion.objects.bulk_create(
+        [
+            RegisteredQuestion(dossier=dossier, theme=theme, subcategory=sub, description=text)
+            for theme, sub, text in questions
+        ]
+    )
+    intake.status = IntakeRequest.Status.CONVERTED
+    intake.handled_by = actor
+    intake.dossier = dossier
+    intake.save(update_fields=["status", "handled_by", "dossier"])
+    access_log_record(
+        actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
+    )
+    return dossier

@@ -6,6 +6,8 @@ app_name = "dossiers"
 
 urlpatterns = [
     path("team/", views.team_overview, name="team_overview"),
+    path("intake/", views.intake_queue, name="intake_queue"),
+    path("intake/<int:pk>/", views.intake_detail, name="intake_detail"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/contact/", views.contact_moment_add, name="contact_add"),
     path("<int:pk>/status/", views.dossier_advance, name="advance"),

@@ -11,9 +11,44 @@ from apps.dossiers.forms import (
     BreakGlassForm,
     CloseDossierForm,
     ContactMomentForm,
+    IntakeConvertForm,
     LongRunningExplanationForm,
 )
 from apps.dossiers.models import Dossier
+
+
+@area_required("dossiers.view_intake_queue")
+def intake_queue(request):
+    requests = selectors.intake_queue(actor=request.user)
+    return render(request, "dossiers/intake_queue.html", {"requests": requests})
+
+
+@area_required("dossiers.view_intake_queue")
+@require_http_methods(["GET", "POST"])
+def intake_detail(request, pk):
+    intake = selectors.intake_for_actor(actor=request.user, pk=pk, request=request)
+    if intake.status != intake.Status.NEW:
+        messages.info(request, _("This request has already been handled."))
+        return redirect("dossiers:intake_queue")
+    form = IntakeConvertForm(request.POST or None, duplicates=intake.possible_duplicates())
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = services.intake_convert(
+                intake=intake,
+                actor=request.user,
+                questions=form.questions,
+                existing_client=form.existing_client,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The dossier is open. You are its social worker."))
+            return redirect("dossiers:detail", pk=dossier.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "dossiers/intake_detail.html", {"intake": intake, "form": form}, status=status
+    )
 
 
 @area_required("dossiers.view_team_overview")

@@ -121,3 +121,47 @@ def test_team_leader_sees_the_team_at_a_glance(page: Page, axe_check, screenshot
     expect(page.get_by_role("table", name=translated("Caseload per team member"))).to_be_visible()
     axe_check(page, label="team overview")
     screenshot(page, "team-overview")
+
+
+def test_worker_picks_up_an_intake_request_and_merges_a_known_person(
+    page: Page, axe_check, screenshot
+):
+    import datetime
+
+    from apps.dossiers.models import Client, IntakeRequest
+    from apps.dossiers.tests.factories import ClientFactory
+
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    known = ClientFactory(
+        first_name="Fatima", last_name="Amrani", birth_date=datetime.date(1961, 4, 12)
+    )
+    IntakeRequest.objects.create(
+        team=worker.teams.get(),
+        source="online",
+        first_name="Fatima",
+        last_name="Amrani",
+        birth_date=datetime.date(1961, 4, 12),
+        question="Ik kom niet rond met mijn geld.",
+    )
+
+    log_in_as_staff(page, worker)
+    page.get_by_role("navigation").get_by_role("link", name="Intake", exact=True).click()
+    axe_check(page, label="intake queue")
+    screenshot(page, "intake-queue")
+    page.get_by_role("link", name="Fatima Amrani").click()
+
+    look_alike = translated(
+        "We already know someone who looks like this person. Check whether it is the same "
+        "person, so their history stays together."
+    )
+    expect(page.get_by_text(look_alike)).to_be_visible()
+    axe_check(page, label="intake request")
+    screenshot(page, "intake-request")
+    page.get_by_label(re.compile(re.escape(known.full_name))).check()
+    page.get_by_label(translated("Theme of question %(number)s") % {"number": 1}).select_option(
+        label="Geldzaken & Regelgeving"
+    )
+    main_button(page, translated("Open a dossier")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fatima Amrani")
+    assert Client.objects.count() == 1

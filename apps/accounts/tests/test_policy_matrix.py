@@ -73,6 +73,9 @@ MATRIX = [
     # Dossiers: personal records, for casework in the own team only
     ("dossiers.view_caseload", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_team_overview", None, {R.TEAM_LEADER}),
+    ("dossiers.view_intake_queue", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.handle_intakerequest", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.handle_intakerequest", "other_team_dossier", NOBODY),
     ("dossiers.add_dossier", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "other_team_dossier", NOBODY),

@@ -1,0 +1,157 @@
+import datetime
+
+import factory
+import pytest
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
+from apps.dossiers.models import Client, Dossier, IntakeRequest
+from apps.dossiers.tests.factories import ClientFactory
+from apps.organisation.models import Theme
+from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
+
+pytestmark = pytest.mark.django_db
+QUEUE = "/werk/dossiers/intake/"
+
+
+class IntakeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeRequest
+
+    team = factory.SubFactory(TeamFactory)
+    source = Dossier.Source.ONLINE
+    first_name = "Fatima"
+    last_name = factory.Sequence(lambda n: f"Amrani{n}")
+    birth_date = datetime.date(1961, 4, 12)
+    postcode = "3811 AB"
+    house_number = "12"
+    question = "Ik kom niet rond."
+
+
+@pytest.fixture
+def worker():
+    return TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+
+
+@pytest.fixture
+def money():
+    return Theme.objects.get(code="geldzaken-regelgeving")
+
+
+def convert(client, intake, **data):
+    return client.post(f"{QUEUE}{intake.pk}/", {"client_choice": "new", **data})
+
+
+class TestQueue:
+    def test_the_queue_shows_waiting_requests_of_the_own_team_only(self, client, worker):
+        mine = IntakeRequestFactory(team=worker.teams.get())
+        IntakeRequestFactory(team=worker.teams.get(), status="converted")
+        theirs = IntakeRequestFactory()
+        client.force_login(worker)
+        html = client.get(QUEUE).content.decode()
+        assert mine.full_name in html
+        assert theirs.full_name not in html
+
+    @pytest.mark.parametrize(
+        "role",
+        [
+            Role.RESIDENT,
+            Role.VOLUNTEER,
+            Role.MANAGER,
+            Role.MUNICIPALITY_VIEWER,
+            Role.FUNCTIONAL_ADMIN,
+        ],
+    )
+    def test_roles_without_casework_are_refused(self, client, role):
+        intake = IntakeRequestFactory()
+        client.force_login(UserFactory(role=role))
+        assert client.get(QUEUE).status_code == 403
+        assert client.get(f"{QUEUE}{intake.pk}/").status_code == 403
+
+    def test_another_teams_request_is_a_logged_404(self, client, worker):
+        theirs = IntakeRequestFactory()
+        client.force_login(worker)
+        assert client.get(f"{QUEUE}{theirs.pk}/").status_code == 404
+        assert AccessLogEntry.objects.filter(
+            action="denied", object_type="dossiers.intakerequest", object_id=str(theirs.pk)
+        ).exists()
+
+    @pytest.mark.parametrize("rows", [3, 80])
+    def test_query_count_does_not_grow_with_the_queue(
+        self, client, worker, django_assert_num_queries, rows
+    ):
+        IntakeRequestFactory.create_batch(rows, team=worker.teams.get())
+        client.force_login(worker)
+        client.get(QUEUE)
+        # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 the waiting requests
+        with django_assert_num_queries(5):
+            assert client.get(QUEUE).status_code == 200
+
+
+class TestConvert:
+    def test_a_new_client_gets_a_dossier_in_the_intake_step(self, client, worker, money):
+        intake = IntakeRequestFactory(team=worker.teams.get())
+        client.force_login(worker)
+        assert client.get(f"{QUEUE}{intake.pk}/").status_code == 200
+
+        response = convert(client, intake, theme_1=money.pk, subcategory_1="Schulden")
+
+        dossier = Dossier.objects.get()
+        assert response.url == f"/werk/dossiers/{dossier.pk}/"
+        assert (dossier.status, dossier.responsible_worker, dossier.team) == (
+            "intake",
+            worker,
+            intake.team,
+        )
+        assert dossier.client.last_name == intake.last_name
+        assert dossier.client.postcode == "3811 AB"
+        assert [q.subcategory for q in dossier.questions.all()] == ["Schulden"]
+        intake.refresh_from_db()
+        assert (intake.status, intake.dossier, intake.handled_by) == ("converted", dossier, worker)
+        assert AccessLogEntry.objects.filter(
+            action="read", object_type="dossiers.intakerequest"
+        ).exists()
+
+    def test_a_known_person_is_offered_for_merging_and_keeps_one_record(
+        self, client, worker, money
+    ):
+        known = ClientFactory(last_name="Amrani", birth_date=datetime.date(1961, 4, 12), phone="")
+        intake = IntakeRequestFactory(
+            team=worker.teams.get(), last_name="amrani", phone="0612345678"
+        )
+        client.force_login(worker)
+        page = client.get(f"{QUEUE}{intake.pk}/").content.decode()
+        assert known.full_name in page
+
+        convert(client, intake, client_choice=str(known.pk), theme_1=money.pk)
+
+        assert Client.objects.count() == 1
+        known.refresh_from_db()
+        assert known.phone == "0612345678"
+        assert Dossier.objects.get().client == known
+
+    def test_a_tampered_client_choice_is_refused(self, client, worker, money):
+        stranger = ClientFactory(birth_date=datetime.date(1990, 1, 1))
+        intake = IntakeRequestFactory(team=worker.teams.get())
+        client.force_login(worker)
+        response = convert(client, intake, client_choice=str(stranger.pk), theme_1=money.pk)
+        assert response.status_code == 400
+        assert not Dossier.objects.exists()
+
+    def test_a_question_is_required(self, client, worker):
+        intake = IntakeRequestFactory(team=worker.teams.get())
+        client.force_login(worker)
+        response = convert(client, intake)
+        assert response.status_code == 400
+        assert response.context["form"].errors["theme_1"]
+        assert not Dossier.objects.exists()
+
+    def test_a_double_submit_makes_one_dossier(self, client, worker, money):
+        intake = IntakeRequestFactory(team=worker.teams.get())
+        client.force_login(worker)
+        convert(client, intake, theme_1=money.pk)
+        response = convert(client, intake, theme_1=money.pk)
+        assert response.status_code == 302
+        assert response.url == QUEUE
+        assert Dossier.objects.count() == 1
