@@ -154,6 +154,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Buurtkompas"
+# Accept the previous and next 30-second code too: people type slowly and phone clocks
+# drift (RFC 6238, section 6). A used code is still refused a second time.
+MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {"add_webauthn": "apps.accounts.forms.AddSecurityKeyForm"}
 MFA_ADAPTER = "apps.accounts.adapter.MfaAdapter"
 # TOTP secrets are stored encrypted with this key (Fernet, 32 url-safe base64 bytes); by

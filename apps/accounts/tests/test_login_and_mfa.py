@@ -77,6 +77,15 @@ class TestStaffSecondFactor:
         assert "_auth_user_id" not in client.session
         assert client.get("/werk/").status_code == 302
 
+    def test_the_previous_code_still_works_an_older_one_does_not(self, client):
+        worker = UserFactory(role=Role.SOCIAL_WORKER)
+        login(client, worker)
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(offset=-3)})
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        response = client.post(reverse("mfa_authenticate"), {"code": totp_code(offset=-1)})
+        assert response.status_code == 302
+
     def test_a_used_code_cannot_be_replayed(self, client):
         worker = UserFactory(role=Role.SOCIAL_WORKER)
         code = totp_code()

@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from apps.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from apps.accounts.models import Role, User
-from apps.dossiers.models import Client, Dossier
+from apps.dossiers.models import Client, Dossier, IntakeRequest
 from apps.organisation.models import Municipality, Neighbourhood, Team, TeamMembership
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,7 @@ def test_the_seed_is_deterministic():
     call_command("seed_demo", "--force", verbosity=0)
     names = list(User.objects.order_by("email").values_list("email", "first_name", "last_name"))
     centroids = list(Neighbourhood.objects.order_by("cbs_code").values_list("centroid_latitude"))
+    IntakeRequest.objects.all().delete()
     Dossier.objects.all().delete()
     Client.objects.all().delete()
     User.objects.all().delete()
