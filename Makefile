@@ -63,6 +63,7 @@ lint: setup
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=buurtkompas.example REDIS_URL=redis://127.0.0.1:6379/0 \
+	DATABASE_URL=postgres://buurtkompas@db.example:5432/buurtkompas \
 	EMAIL_URL=smtp://mail.example:587 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
