@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.dossiers.models import ContactMoment, Dossier
+from apps.dossiers.models import Action, ContactMoment, Dossier
 from apps.organisation.models import Theme
 
 
@@ -104,3 +104,23 @@ class IntakeConvertForm(forms.Form):
             for row in range(1, QUESTION_ROWS + 1)
             if self.cleaned_data.get(f"theme_{row}")
         ]
+
+
+class GoalForm(forms.Form):
+    question = forms.CharField(
+        label=_("New goal, as the client's own question"),
+        help_text=_("For example: How can I pay my bills on time?"),
+        max_length=300,
+    )
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("What will be done"), max_length=300)
+    owner = forms.ChoiceField(label=_("Who does it"), choices=Action.Owner.choices)
+    target_date = forms.DateField(
+        label=_("Done by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, goal=None, **kwargs):
+        kwargs.setdefault("prefix", f"goal-{goal.pk}" if goal else None)
+        super().__init__(*args, **kwargs)

@@ -448,3 +448,56 @@ class IntakeRequest(models.Model):
         same_name = Q(last_name__iexact=self.last_name)
         condition = same_name | same_address if self.postcode else same_name
         return Client.objects.filter(Q(birth_date=self.birth_date) & condition)
+
+
+class Goal(models.Model):
+    """A goal of the plan, written as the client's own question: "How can I …?"."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="goals"
+    )
+    question = models.CharField(
+        _("goal, as the client's own question"),
+        max_length=300,
+        help_text=_("In the client's words, for example: How can I pay my bills on time?"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    achieved_on = models.DateField(_("achieved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.question
+
+
+class Action(models.Model):
+    class Owner(models.TextChoices):
+        CLIENT = "client", _("The client")
+        NETWORK = "network", _("Someone in the network")
+        WORKER = "worker", _("The social worker")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Still to do")
+        DOING = "doing", _("Busy with it")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="actions"
+    )
+    description = models.CharField(_("what will be done"), max_length=300)
+    owner = models.CharField(_("who does it"), max_length=10, choices=Owner)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    target_date = models.DateField(_("done by"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.description

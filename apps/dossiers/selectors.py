@@ -6,7 +6,13 @@ from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.filters import CaseloadFilter
-from apps.dossiers.models import BreakGlassAccess, Dossier, IntakeRequest, RegisteredQuestion
+from apps.dossiers.models import (
+    Action,
+    BreakGlassAccess,
+    Dossier,
+    IntakeRequest,
+    RegisteredQuestion,
+)
 from apps.organisation.models import Neighbourhood, Team, TeamMembership
 
 
@@ -141,3 +147,27 @@ def intake_for_actor(*, actor, pk, request) -> IntakeRequest:
         raise Http404
     access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=intake, request=request)
     return intake
+
+
+def dossier_plan(*, dossier):
+    return dossier.goals.prefetch_related("actions")
+
+
+def plan_goal_for_actor(*, actor, dossier_pk, goal_pk, request):
+    dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
+    goal = dossier.goals.filter(pk=goal_pk).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def plan_action_for_actor(*, actor, dossier_pk, action_pk, request):
+    dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
+    action = (
+        Action.objects.select_related("goal__dossier")
+        .filter(pk=action_pk, goal__dossier=dossier)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    return action

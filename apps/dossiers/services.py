@@ -11,10 +11,12 @@ from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.models import (
+    Action,
     BreakGlassAccess,
     Client,
     ContactMoment,
     Dossier,
+    Goal,
     IntakeRequest,
     RegisteredQuestion,
     normalise_postcode,
@@ -267,3 +269,61 @@ def intake_convert(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
     )
     return dossier
+
+
+def _require_open_dossier(dossier: Dossier, actor) -> None:
+    policy.require(actor, "dossiers.change_dossier", dossier)
+    if dossier.status == Dossier.Status.CLOSED:
+        raise ValidationError({"dossier": _("This dossier is closed.")})
+
+
+@transaction.atomic
+def plan_goal_add(*, dossier: Dossier, actor, question: str, request=None) -> Goal:
+    _require_open_dossier(dossier, actor)
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": _("Write the goal, in the client's words.")})
+    goal = Goal(dossier=dossier, question=question)
+    goal.full_clean(exclude=["dossier"])
+    goal.save()
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=goal, request=request)
+    return goal
+
+
+@transaction.atomic
+def plan_action_add(
+    *, goal: Goal, actor, description: str, owner: str, target_date=None, request=None
+) -> Action:
+    _require_open_dossier(goal.dossier, actor)
+    action = Action(
+        goal=goal, description=description.strip(), owner=owner, target_date=target_date
+    )
+    errors = {}
+    try:
+        action.full_clean(exclude=["goal"])
+    except ValidationError as invalid:
+        errors.update(invalid.message_dict)
+    if target_date and target_date < goal.dossier.started_on:
+        errors["target_date"] = [_("The date lies before the start of the dossier.")]
+    if errors:
+        raise ValidationError(errors)
+    action.save()
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=action, request=request)
+    return action
+
+
+@transaction.atomic
+def plan_action_set_status(*, action: Action, actor, status: str, request=None) -> Action:
+    _require_open_dossier(action.goal.dossier, actor)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": _("Choose one of the statuses.")})
+    action.status = status
+    action.save(update_fields=["status"])
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=action,
+        request=request,
+        reason=f"status → {status}",
+    )
+    return action

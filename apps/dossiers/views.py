@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -8,13 +9,15 @@ from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.dossiers import selectors, services
 from apps.dossiers.forms import (
+    ActionForm,
     BreakGlassForm,
     CloseDossierForm,
     ContactMomentForm,
+    GoalForm,
     IntakeConvertForm,
     LongRunningExplanationForm,
 )
-from apps.dossiers.models import Dossier
+from apps.dossiers.models import Action, Dossier
 
 
 @area_required("dossiers.view_intake_queue")
@@ -89,6 +92,68 @@ def contact_moment_add(request, pk):
 
 @area_required("dossiers.view_caseload")
 @require_POST
+def plan_goal_add(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, "dossiers.change_dossier", dossier)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_goal_add(
+                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(f"{dossier_url(dossier)}#plan")
+    return _render_detail(request, dossier, goal_form=form, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def plan_action_add(request, pk, goal_pk):
+    goal = selectors.plan_goal_for_actor(
+        actor=request.user, dossier_pk=pk, goal_pk=goal_pk, request=request
+    )
+    policy.require(request.user, "dossiers.change_dossier", goal.dossier)
+    form = ActionForm(request.POST, goal=goal)
+    if form.is_valid():
+        try:
+            services.plan_action_add(
+                goal=goal, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
+    return _render_detail(request, goal.dossier, action_forms={goal.pk: form}, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def plan_action_status(request, pk, action_pk):
+    action = selectors.plan_action_for_actor(
+        actor=request.user, dossier_pk=pk, action_pk=action_pk, request=request
+    )
+    policy.require(request.user, "dossiers.change_dossier", action.goal.dossier)
+    try:
+        services.plan_action_set_status(
+            action=action,
+            actor=request.user,
+            status=request.POST.get("status", ""),
+            request=request,
+        )
+    except ValidationError:
+        messages.error(request, _("Choose one of the statuses."))
+        return _render_detail(request, action.goal.dossier, status=400)
+    return redirect(f"{dossier_url(action.goal.dossier)}#goal-{action.goal_id}")
+
+
+def dossier_url(dossier) -> str:
+    return reverse("dossiers:detail", kwargs={"pk": dossier.pk})
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
 def dossier_advance(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
     policy.require(request.user, "dossiers.change_dossier", dossier)
@@ -142,12 +207,27 @@ def break_glass(request, pk):
 
 
 def _render_detail(
-    request, dossier, *, contact_form=None, close_form=None, explanation_form=None, status=200
+    request,
+    dossier,
+    *,
+    contact_form=None,
+    close_form=None,
+    explanation_form=None,
+    goal_form=None,
+    action_forms=None,
+    status=200,
 ):
+    goals = list(selectors.dossier_plan(dossier=dossier))
+    action_forms = action_forms or {}
+    for goal in goals:
+        goal.action_form = action_forms.get(goal.pk) or ActionForm(goal=goal)
     context = {
         "dossier": dossier,
         "questions": dossier.questions.select_related("theme"),
         "timeline": selectors.dossier_timeline(dossier=dossier),
+        "goals": goals,
+        "goal_form": goal_form or GoalForm(),
+        "action_statuses": Action.Status.choices,
         "can_change": policy.can(request.user, "dossiers.change_dossier", dossier),
         "contact_form": contact_form or ContactMomentForm(),
         "close_form": close_form or CloseDossierForm(),

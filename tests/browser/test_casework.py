@@ -60,6 +60,7 @@ def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, 
     axe_check(page, label="dossier page")
     screenshot(page, "dossier")
 
+    page.locator("summary", has_text=translated("Log a contact moment")).click()
     when = timezone.localtime() - timezone.timedelta(hours=2)
     page.get_by_label(re.compile("^" + re.escape(translated("when")), re.I)).fill(
         when.strftime("%Y-%m-%dT%H:%M")
@@ -75,6 +76,26 @@ def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, 
     expect(page.get_by_text(translated("The contact moment is saved."))).to_be_visible()
     expect(page.get_by_role("list").filter(has_text=translated("Home visit"))).to_be_visible()
     assert ContactMoment.objects.filter(dossier=anna, mode="home_visit").exists()
+
+    goal_label = re.compile("^" + re.escape(translated("New goal, as the client's own question")))
+    page.get_by_label(goal_label).fill("Hoe kan ik mijn rekeningen op tijd betalen?")
+    main_button(page, translated("Add goal")).click()
+    expect(
+        page.get_by_role("heading", level=3, name="Hoe kan ik mijn rekeningen op tijd betalen?")
+    ).to_be_visible()
+    page.locator("summary", has_text=translated("Add an action")).click()
+    page.get_by_label(re.compile("^" + re.escape(translated("What will be done")))).fill(
+        "Samen een overzicht van de vaste lasten maken"
+    )
+    page.get_by_label(re.compile("^" + re.escape(translated("Who does it")))).select_option(
+        "worker"
+    )
+    main_button(page, translated("Add action")).click()
+    expect(
+        page.get_by_role("cell", name="Samen een overzicht van de vaste lasten maken")
+    ).to_be_visible()
+    axe_check(page, label="dossier page with a plan")
+    screenshot(page, "dossier-plan")
 
     page.set_viewport_size(PHONE)
     page.goto("/werk/")

@@ -109,7 +109,13 @@ class TestReading:
     def test_query_count_does_not_grow_with_the_timeline(
         self, client, django_assert_num_queries, worker, dossier, rows
     ):
+        from apps.dossiers.models import Action, Goal
+
         RegisteredQuestionFactory(dossier=dossier)
+        for n in range(max(rows // 10, 1)):
+            goal = Goal.objects.create(dossier=dossier, question=f"Hoe kan ik {n}?")
+            for m in range(3):
+                Action.objects.create(goal=goal, description=f"Stap {m}", owner="client")
         for n in range(rows):
             ContactMomentFactory(
                 dossier=dossier,
@@ -119,9 +125,9 @@ class TestReading:
         client.force_login(worker)
         client.get(url(dossier))
         # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
-        # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 questions with
-        # themes, 8 timeline (at most 50)
-        with django_assert_num_queries(8):
+        # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 goals, 8 their
+        # actions, 9 questions with themes, 10 timeline (at most 50)
+        with django_assert_num_queries(10):
             assert client.get(url(dossier)).status_code == 200
 
 
@@ -230,3 +236,99 @@ class TestLongRunningExplanation:
         assert client.post(url(dossier, "uitleg/"), {"explanation": "x" * 20}).status_code == 404
         dossier.refresh_from_db()
         assert dossier.long_running_explanation == ""
+
+
+class TestPlan:
+    def test_goals_and_actions_in_the_clients_words(self, client, worker, dossier):
+        client.force_login(worker)
+        response = client.post(
+            url(dossier, "plan/doel/"), {"question": "Hoe kan ik mijn rekeningen op tijd betalen?"}
+        )
+        assert response.status_code == 302
+        goal = dossier.goals.get()
+        response = client.post(
+            url(dossier, f"plan/doel/{goal.pk}/actie/"),
+            {
+                f"goal-{goal.pk}-description": "Samen een overzicht van vaste lasten maken",
+                f"goal-{goal.pk}-owner": "worker",
+                f"goal-{goal.pk}-target_date": "",
+            },
+        )
+        assert response.status_code == 302
+        action = goal.actions.get()
+        assert (action.owner, action.status) == ("worker", "open")
+
+        assert (
+            client.post(
+                url(dossier, f"plan/actie/{action.pk}/status/"), {"status": "done"}
+            ).status_code
+            == 302
+        )
+        action.refresh_from_db()
+        assert action.status == "done"
+        html = client.get(url(dossier)).content.decode()
+        assert "Hoe kan ik mijn rekeningen op tijd betalen?" in html
+        assert AccessLogEntry.objects.filter(action="create", object_type="dossiers.goal").exists()
+
+    @pytest.mark.parametrize(
+        ("path", "data"),
+        [
+            ("plan/doel/", {"question": ""}),
+            ("plan/doel/", {"question": "x" * 301}),
+        ],
+    )
+    def test_a_goal_without_text_changes_nothing(self, client, worker, dossier, path, data):
+        client.force_login(worker)
+        response = client.post(url(dossier, path), data)
+        assert response.status_code == 400
+        assert not dossier.goals.exists()
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"description": "", "owner": "worker"},
+            {"description": "Bellen", "owner": "the-mayor"},
+            {"description": "Bellen", "owner": "client", "target_date": "2001-01-01"},
+            {"description": "Bellen", "owner": "client", "target_date": "morgen"},
+        ],
+    )
+    def test_bad_actions_get_a_message_and_change_nothing(self, client, worker, dossier, data):
+        from apps.dossiers.models import Goal
+
+        goal = Goal.objects.create(dossier=dossier, question="Hoe kan ik rondkomen?")
+        client.force_login(worker)
+        prefixed = {f"goal-{goal.pk}-{key}": value for key, value in data.items()}
+        response = client.post(url(dossier, f"plan/doel/{goal.pk}/actie/"), prefixed)
+        assert response.status_code == 400
+        assert 'class="utrecht-form-field-error-message"' in response.content.decode()
+        assert not goal.actions.exists()
+
+    def test_a_bad_status_or_another_dossiers_action_is_refused(self, client, worker, dossier):
+        from apps.dossiers.models import Action, Goal
+
+        goal = Goal.objects.create(dossier=dossier, question="Hoe kan ik rondkomen?")
+        action = Action.objects.create(goal=goal, description="Bellen", owner="client")
+        other = DossierFactory(team=dossier.team)
+        client.force_login(worker)
+        assert (
+            client.post(
+                url(dossier, f"plan/actie/{action.pk}/status/"), {"status": "hacked"}
+            ).status_code
+            == 400
+        )
+        assert (
+            client.post(
+                url(other, f"plan/actie/{action.pk}/status/"), {"status": "done"}
+            ).status_code
+            == 404
+        )
+        action.refresh_from_db()
+        assert action.status == "open"
+
+    def test_another_team_cannot_add_to_the_plan(self, client, dossier):
+        outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(outsider)
+        assert (
+            client.post(url(dossier, "plan/doel/"), {"question": "Hoe kan ik?"}).status_code == 404
+        )
+        assert not dossier.goals.exists()
