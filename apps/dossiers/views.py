@@ -77,16 +77,11 @@ def contact_moment_add(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
     policy.require(request.user, "dossiers.change_dossier", dossier)
     form = ContactMomentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_moment_log(
-                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The contact moment is saved."))
-            return redirect("dossiers:detail", pk=dossier.pk)
+    if _submit(
+        form, services.contact_moment_log, dossier=dossier, actor=request.user, request=request
+    ):
+        messages.success(request, _("The contact moment is saved."))
+        return redirect("dossiers:detail", pk=dossier.pk)
     return _render_detail(request, dossier, contact_form=form, status=400)
 
 
@@ -96,15 +91,8 @@ def plan_goal_add(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
     policy.require(request.user, "dossiers.change_dossier", dossier)
     form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_goal_add(
-                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(f"{dossier_url(dossier)}#plan")
+    if _submit(form, services.plan_goal_add, dossier=dossier, actor=request.user, request=request):
+        return redirect(f"{dossier_url(dossier)}#plan")
     return _render_detail(request, dossier, goal_form=form, status=400)
 
 
@@ -116,15 +104,8 @@ def plan_action_add(request, pk, goal_pk):
     )
     policy.require(request.user, "dossiers.change_dossier", goal.dossier)
     form = ActionForm(request.POST, goal=goal)
-    if form.is_valid():
-        try:
-            services.plan_action_add(
-                goal=goal, actor=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
+    if _submit(form, services.plan_action_add, goal=goal, actor=request.user, request=request):
+        return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
     return _render_detail(request, goal.dossier, action_forms={goal.pk: form}, status=400)
 
 
@@ -184,10 +165,8 @@ def explain_long_running(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
     policy.require(request.user, "dossiers.change_dossier", dossier)
     form = LongRunningExplanationForm(request.POST)
-    if form.is_valid():
-        services.dossier_explain_long_running(
-            dossier=dossier, actor=request.user, request=request, **form.cleaned_data
-        )
+    explain = services.dossier_explain_long_running
+    if _submit(form, explain, dossier=dossier, actor=request.user, request=request):
         messages.success(request, _("Your explanation is saved. Your team leader can read it."))
         return redirect("dossiers:detail", pk=dossier.pk)
     return _render_detail(request, dossier, explanation_form=form, status=400)
@@ -198,10 +177,9 @@ def explain_long_running(request, pk):
 def break_glass(request, pk):
     dossier = selectors.dossier_for_break_glass(actor=request.user, pk=pk)
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.dossier_break_glass(
-            dossier=dossier, actor=request.user, reason=form.cleaned_data["reason"], request=request
-        )
+    if request.method == "POST" and _submit(
+        form, services.dossier_break_glass, dossier=dossier, actor=request.user, request=request
+    ):
         return redirect("dossiers:detail", pk=dossier.pk)
     return render(request, "dossiers/break_glass.html", {"dossier": dossier, "form": form})
 
@@ -235,6 +213,19 @@ def _render_detail(
         or LongRunningExplanationForm(initial={"explanation": dossier.long_running_explanation}),
     }
     return render(request, "dossiers/dossier_detail.html", context, status=status)
+
+
+def _submit(form, service, **arguments) -> bool:
+    """Validate the form and call the service with its cleaned data; the service's own
+    validation errors land on the form's fields. True when the change was made."""
+    if not form.is_valid():
+        return False
+    try:
+        service(**arguments, **form.cleaned_data)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    return True
 
 
 def _add_errors(form, error: ValidationError) -> None:
