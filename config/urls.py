@@ -1,14 +1,38 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.core import views as core_views
+from apps.dossiers import map_views
+from apps.dossiers import urls as dossier_urls
+
+# The dossiers namespace: the dossier pages under /werk/dossiers/, the client map next to
+# the caseload at /werk/kaart/.
+dossier_patterns = [
+    path("dossiers/", include(dossier_urls.urlpatterns)),
+    path("kaart/", map_views.client_map, name="map"),
+]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("werk/toegangslog/", include("apps.audit.urls")),
-    path("werk/dossiers/", include("apps.dossiers.urls")),
+    path("werk/", include((dossier_patterns, dossier_urls.app_name))),
+    path("api/v1/", include("apps.dossiers.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI from drf-spectacular-sidecar; its start script is a separate request, so
+    # the page needs no inline script under the CSP.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("beheer/", admin.site.urls),
     path("", include("apps.core.urls")),
 ]
+
+# Under /api/ an unknown address is answered in JSON too.
+handler404 = "apps.core.errors.not_found"

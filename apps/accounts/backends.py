@@ -10,6 +10,13 @@ class PolicyAuthenticationBackend(AuthenticationBackend):
     admin, DRF and templates all ask the same rules.
     """
 
+    def authenticate(self, request, **credentials):
+        """A partner system has no password login: it uses an API token (see README)."""
+        user = super().authenticate(request, **credentials)
+        if user is not None and user.is_partner_system:
+            return None
+        return user
+
     def has_perm(self, user_obj, perm, obj=None):
         return policy.can(user_obj, perm, obj)
 

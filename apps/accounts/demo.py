@@ -8,7 +8,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import PartnerSystem, Role, User
 from apps.accounts.services import user_create
 from apps.organisation.models import MunicipalityMembership, TeamMembership
 
@@ -16,6 +16,9 @@ DEMO_PASSWORD = "Buurtkompas-demo-2026"  # noqa: S105 (published demo login)
 # Base32; add it to any authenticator app (or `oathtool --totp -b BUURTKOMPASDEMO2`).
 DEMO_TOTP_SECRET = "BUURTKOMPASDEMO2"  # noqa: S105
 DEMO_DOMAIN = "demo.buurtkompas.nl"
+# A GP's system that sends referrals to the first team. No password: it gets an API token
+# from `manage.py create_api_token` (README, "REST API").
+DEMO_PARTNER_EMAIL = f"huisarts-koppeling@{DEMO_DOMAIN}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ def seed_demo_accounts(*, organisation) -> list[DemoAccount]:
         if user.requires_mfa and not Authenticator.objects.filter(user=user).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
             RecoveryCodes.activate(user)
+    partner_account = User.objects.filter(email=DEMO_PARTNER_EMAIL).first() or user_create(
+        email=DEMO_PARTNER_EMAIL, role=Role.PARTNER_SYSTEM, email_verified=True
+    )
+    partner, _created = PartnerSystem.objects.get_or_create(
+        account=partner_account,
+        defaults={"name": "Huisartsenpraktijk De Linde (demo)", "kind": PartnerSystem.Kind.GP},
+    )
+    partner.teams.add(first_team)
     return DEMO_ACCOUNTS
 
 

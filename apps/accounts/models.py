@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     MUNICIPALITY_VIEWER = "municipality_viewer", _("Municipality viewer")
     FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+    # Another organisation's software (a GP's or a school's) that sends referrals through
+    # the API with a token. It never signs in to pages and has no second factor.
+    PARTNER_SYSTEM = "partner_system", _("Partner system (API)")
 
 
 class UserManager(DjangoUserManager):
@@ -68,5 +71,46 @@ class User(AbstractUser):
         return self.role != Role.RESIDENT
 
     @property
+    def is_partner_system(self) -> bool:
+        return self.role == Role.PARTNER_SYSTEM
+
+    @property
     def requires_mfa(self) -> bool:
-        return self.is_active and self.is_staff_role
+        # A partner system authenticates with an API token only; it cannot sign in to pages.
+        return self.is_active and self.is_staff_role and not self.is_partner_system
+
+
+class PartnerSystem(models.Model):
+    """What a partner-system account may do: send referrals of one kind, to set teams."""
+
+    class Kind(models.TextChoices):
+        # The same values as a dossier's source of the request.
+        GP = "gp", _("General practitioner")
+        SCHOOL = "school", _("School")
+        POLICE = "police", _("Police")
+        OTHER = "other", _("Other")
+
+    account = models.OneToOneField(
+        User,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="partner_system",
+        limit_choices_to={"role": Role.PARTNER_SYSTEM},
+    )
+    name = models.CharField(
+        _("organisation"), max_length=200, help_text=_("Shown as the referrer of each request.")
+    )
+    kind = models.CharField(_("kind of referrer"), max_length=10, choices=Kind)
+    teams = models.ManyToManyField(
+        "organisation.Team",
+        verbose_name=_("teams it refers to"),
+        related_name="partner_systems",
+    )
+
+    class Meta:
+        verbose_name = _("partner system")
+        verbose_name_plural = _("partner systems")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

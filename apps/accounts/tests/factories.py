@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import PartnerSystem, Role, User
 
 TEST_PASSWORD = "Een-lang-wachtwoord-42"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
@@ -38,3 +38,20 @@ def totp_code(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+
+
+class PartnerSystemFactory(factory.django.DjangoModelFactory):
+    """A partner system (GP software) that refers to the teams given as `teams=[...]`."""
+
+    class Meta:
+        model = PartnerSystem
+        skip_postgeneration_save = True
+
+    account = factory.SubFactory(UserFactory, role=Role.PARTNER_SYSTEM)
+    name = factory.Sequence(lambda n: f"Huisartsenpraktijk {n}")
+    kind = PartnerSystem.Kind.GP
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)

@@ -1,0 +1,44 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts.models import PartnerSystem
+from apps.accounts.services import partner_system_issue_token
+from apps.organisation.models import Team
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up a partner system (a GP's or school's software) that sends referrals through "
+        "the API, and print a new API token for it. Running it again for the same e-mail "
+        "address updates the partner and replaces its token."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", required=True, help="Account address of the system.")
+        parser.add_argument("--name", required=True, help="Organisation, shown as referrer.")
+        parser.add_argument("--kind", required=True, choices=PartnerSystem.Kind.values)
+        parser.add_argument(
+            "--team",
+            dest="teams",
+            type=int,
+            action="append",
+            required=True,
+            help="Id of a team the system may refer to; repeat for more teams.",
+        )
+
+    def handle(self, *args, email, name, kind, teams, **options):
+        found = list(Team.objects.filter(pk__in=teams))
+        missing = sorted(set(teams) - {team.pk for team in found})
+        if missing:
+            raise CommandError(f"No team with id {', '.join(map(str, missing))}.")
+        try:
+            partner, key = partner_system_issue_token(
+                email=email, name=name, kind=kind, teams=found
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        team_names = ", ".join(team.name for team in found)
+        self.stdout.write(f"Partner system: {partner.name} ({partner.account.email})")
+        self.stdout.write(f"Refers to: {team_names}")
+        self.stdout.write(f"API token (shown once; earlier tokens no longer work): {key}")
+        self.stdout.write("Send it as the header  Authorization: Token <token>")
