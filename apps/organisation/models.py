@@ -1,4 +1,5 @@
 import re
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -226,3 +227,33 @@ class Theme(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def colour_slot(self) -> int:
+        """Which of the theme colours (`.bk-theme-colour--1` to `--10` in the stylesheet) shows
+        this theme on maps and legends. The ten sector themes each have their own, whatever
+        their position; a theme added later gets one from its code, so it never changes."""
+        if self.code in THEME_COLOUR_SLOTS:
+            return THEME_COLOUR_SLOTS[self.code]
+        return zlib.crc32(self.code.encode()) % THEME_COLOUR_COUNT + 1
+
+
+THEME_COLOUR_COUNT = 10
+THEME_COLOUR_SLOTS = {
+    code: slot
+    for slot, code in enumerate(
+        [
+            "burgerinitiatieven-gemeenschap",
+            "geldzaken-regelgeving",
+            "gezondheid-zorg",
+            "huiselijke-relaties-opvoeding",
+            "huisvesting-wonen",
+            "mentaal-welbevinden-zingeving",
+            "opleiding-werk",
+            "ouder-worden-mantelzorg",
+            "vervoer-woonomgeving",
+            "vrijwillige-inzet",
+        ],
+        start=1,
+    )
+}

@@ -10,5 +10,7 @@ os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "true")
+# Demo addresses are invented: give them coordinates offline instead of asking PDOK.
+os.environ.setdefault("GEOCODER_BACKEND", "apps.core.geocoding.OfflineGeocoder")
 
 from config.settings.base import *  # noqa: F403
