@@ -20,7 +20,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     DJANGO_STATIC_ROOT=/app/var/static \
-    DJANGO_MEDIA_ROOT=/app/var/media
+    DJANGO_MEDIA_ROOT=/app/var/media \
+    DJANGO_PRIVATE_MEDIA_ROOT=/app/var/private
 
 # WeasyPrint (PDF reports) needs Pango and HarfBuzz's subsetter, and a font.
 RUN apt-get update \
@@ -47,8 +48,8 @@ COPY . .
 # and are not stored in the image. The real ones come from docker-compose.yml.
 RUN DJANGO_SECRET_KEY=build-only REDIS_URL=redis://localhost EMAIL_URL=consolemail:// \
     python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p var/media \
-    && chown buurtkompas:buurtkompas var var/media
+    && mkdir -p var/media var/private \
+    && chown buurtkompas:buurtkompas var var/media var/private
 
 USER buurtkompas:buurtkompas
 EXPOSE 8000

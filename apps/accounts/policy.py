@@ -14,7 +14,7 @@ import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from apps.accounts.models import Role
+from apps.accounts.models import PartnerSystem, Role
 
 policy = rules.RuleSet()
 
@@ -141,6 +141,22 @@ def holds_break_glass_for(user, dossier) -> bool:
     return dossier.break_glass.active().filter(actor=user).exists()
 
 
+def _dossier_of(obj):
+    """The dossier a record belongs to (a network member, life event, attachment), or the
+    dossier itself; None for None."""
+    return getattr(obj, "dossier", obj)
+
+
+@rules.predicate
+def in_dossier_of_own_team(user, record) -> bool:
+    return belongs_to_own_team.test(user, _dossier_of(record))
+
+
+@rules.predicate
+def in_dossier_opened_by_break_glass(user, record) -> bool:
+    return holds_break_glass_for.test(user, _dossier_of(record))
+
+
 @rules.predicate
 def is_client_of(user, dossier) -> bool:
     return dossier is not None and user.is_authenticated and dossier.client.account_id == user.pk
@@ -200,9 +216,54 @@ policy.add_rule(
 )
 policy.add_rule("dossiers.change_dossier", does_casework & belongs_to_own_team)
 policy.add_rule("dossiers.break_glass_dossier", does_casework & dossier_of_another_team)
+# A legal hold keeps a closed dossier past its retention period; the team leader decides.
+policy.add_rule("dossiers.hold_dossier", is_team_leader & belongs_to_own_team)
+# Records inside a dossier (network, life events, attachments) follow their dossier. For
+# "add", the object asked about is the dossier itself.
+for _model in ("networkmember", "lifeevent", "attachment"):
+    policy.add_rule(
+        f"dossiers.view_{_model}",
+        does_casework & (in_dossier_of_own_team | in_dossier_opened_by_break_glass),
+    )
+    _manage(f"dossiers.{_model}", does_casework & in_dossier_of_own_team)
 # A resident reads only what is marked for the client, of their own dossier.
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
 
 # --- Access log: read and export only; nobody adds, changes or deletes rows by hand -----
 policy.add_rule("audit.view_accesslogentry", is_functional_admin)
 policy.add_rule("audit.export_accesslogentry", is_functional_admin)
+
+# --- API --------------------------------------------------------------------------------
+# Partner systems (a GP's or school's software, with an API token) send referrals to the
+# teams they were set up for, and do nothing else. People use the API with the same rules
+# as the pages (the dossier rows above); a client record is visible through a dossier.
+is_partner_system = _has_role(Role.PARTNER_SYSTEM)
+
+
+def referral_team_ids_of(user) -> frozenset[int]:
+    if not user.is_authenticated or not user.is_partner_system:
+        return frozenset()
+    if not hasattr(user, "_policy_referral_team_ids"):
+        links = PartnerSystem.teams.through.objects.filter(partnersystem__account=user)
+        user._policy_referral_team_ids = frozenset(links.values_list("team_id", flat=True))
+    return user._policy_referral_team_ids
+
+
+@rules.predicate
+def refers_to_team(user, team) -> bool:
+    return team is not None and team.pk in referral_team_ids_of(user)
+
+
+@rules.predicate
+def refers_to_any_team(user) -> bool:
+    return bool(referral_team_ids_of(user))
+
+
+@rules.predicate
+def is_client_of_own_team(user, client) -> bool:
+    return client is not None and client.dossiers.filter(team_id__in=team_ids_of(user)).exists()
+
+
+policy.add_rule("dossiers.add_referral", is_partner_system & refers_to_any_team)
+policy.add_rule("dossiers.refer_to_team", is_partner_system & refers_to_team)
+policy.add_rule("dossiers.view_client", does_casework & is_client_of_own_team)

@@ -8,10 +8,14 @@ from django.utils import timezone
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
 from apps.dossiers.models import (
+    Action,
     Client,
     ContactMoment,
     Dossier,
+    Goal,
     IntakeRequest,
+    LifeEvent,
+    NetworkMember,
     RegisteredQuestion,
 )
 from apps.organisation.models import Neighbourhood, TeamMembership, Theme
@@ -109,7 +113,66 @@ def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
             )
     RegisteredQuestion.objects.bulk_create(questions)
     ContactMoment.objects.bulk_create(moments)
+    _seed_plans_and_networks(dossiers=dossiers, rng=rng, faker=faker)
     _seed_intake(team=team, known=clients[0], rng=rng, faker=faker)
+
+
+NETWORK = [
+    ("dochter", NetworkMember.Circle.FAMILY, 1, NetworkMember.Support.EMOTIONAL, "good"),
+    ("broer", NetworkMember.Circle.FAMILY, 3, NetworkMember.Support.NONE, "strained"),
+    ("buurvrouw", NetworkMember.Circle.NEIGHBOURHOOD, 1, NetworkMember.Support.PRACTICAL, "good"),
+    ("vriend van de biljartclub", NetworkMember.Circle.WORK_SCHOOL, 2, "company", "neutral"),
+    ("huisarts", NetworkMember.Circle.PROFESSIONALS, 2, NetworkMember.Support.CARE, "good"),
+    ("oud-collega", NetworkMember.Circle.FRIENDS, 3, NetworkMember.Support.COMPANY, "neutral"),
+]
+GOALS = [
+    ("Hoe kan ik mijn rekeningen op tijd betalen?", "Samen de vaste lasten op een rij zetten"),
+    ("Hoe kan ik weer mensen ontmoeten?", "Een keer meegaan naar de koffieochtend"),
+    ("Hoe kunnen we de zorg voor moeder verdelen?", "Familiegesprek plannen"),
+]
+
+
+def _seed_plans_and_networks(*, dossiers, rng, faker) -> None:
+    """A network, a life event and a goal with an action for the active demo dossiers."""
+    members, events, goals, actions = [], [], [], []
+    today = timezone.localdate()
+    for dossier in dossiers:
+        if dossier.status != "active":
+            continue
+        for relation, circle, closeness, support, quality in rng.sample(NETWORK, k=4):
+            members.append(
+                NetworkMember(
+                    dossier=dossier,
+                    name=faker.first_name(),
+                    relation=relation,
+                    circle=circle,
+                    closeness=closeness,
+                    support=support,
+                    quality=quality,
+                )
+            )
+        events.append(
+            LifeEvent(
+                dossier=dossier,
+                occurred_on=dossier.started_on - timedelta(days=rng.randint(20, 400)),
+                kind=rng.choice(LifeEvent.Kind.values),
+            )
+        )
+        question, first_step = rng.choice(GOALS)
+        goal = Goal(dossier=dossier, question=question)
+        goals.append(goal)
+        actions.append(
+            Action(
+                goal=goal,
+                description=first_step,
+                owner=rng.choice(Action.Owner.values),
+                target_date=today + timedelta(days=rng.randint(7, 60)),
+            )
+        )
+    NetworkMember.objects.bulk_create(members)
+    LifeEvent.objects.bulk_create(events)
+    Goal.objects.bulk_create(goals)
+    Action.objects.bulk_create(actions)
 
 
 INTAKE_QUESTIONS = [

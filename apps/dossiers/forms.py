@@ -1,7 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from apps.dossiers.models import Action, ContactMoment, Dossier
+from apps.dossiers.models import (
+    Action,
+    ContactMoment,
+    Dossier,
+    IntakeRequest,
+    LifeEvent,
+    NetworkMember,
+    normalise_postcode,
+)
 from apps.organisation.models import Theme
 
 
@@ -43,6 +52,24 @@ class LongRunningExplanationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class LegalHoldForm(forms.Form):
+    hold = forms.TypedChoiceField(
+        label=_("Keep this dossier after the retention period?"),
+        choices=[("yes", _("Yes, keep it")), ("no", _("No, normal retention"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why is it kept?"),
+        help_text=_("For example: a court case. Needed when you keep it."),
+        required=False,
+        max_length=300,
+    )
+
+    def __init__(self, *args, prefix="hold", **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
 
 
 class BreakGlassForm(forms.Form):
@@ -124,3 +151,78 @@ class ActionForm(forms.Form):
     def __init__(self, *args, goal=None, **kwargs):
         kwargs.setdefault("prefix", f"goal-{goal.pk}" if goal else None)
         super().__init__(*args, **kwargs)
+
+
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = ["name", "relation", "circle", "closeness", "support", "quality"]
+        widgets = {"closeness": forms.RadioSelect, "quality": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "network")
+        super().__init__(*args, **kwargs)
+
+
+class LifeEventForm(forms.ModelForm):
+    class Meta:
+        model = LifeEvent
+        fields = ["occurred_on", "kind", "description"]
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "event")
+        super().__init__(*args, **kwargs)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(
+        label=_("What is it?"),
+        help_text=_("For example: network map drawn at the kitchen table."),
+        max_length=150,
+    )
+    upload = forms.FileField(
+        label=_("Photo or scan"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "attachment")
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _(
+            "A photo (JPEG or PNG) or a PDF, at most %(limit)s MB."
+        ) % {"limit": settings.ATTACHMENT_MAX_MEGABYTES}
+
+
+class IntakeRequestForm(forms.ModelForm):
+    """A request for help noted by a worker, for example during a phone call."""
+
+    class Meta:
+        model = IntakeRequest
+        fields = [
+            "team",
+            "source",
+            "referrer",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "postcode",
+            "house_number",
+            "phone",
+            "email",
+            "question",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "question": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None
+        self.fields["source"].initial = Dossier.Source.SELF
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        return normalise_postcode(postcode) if postcode else ""

@@ -1,6 +1,8 @@
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -211,6 +213,7 @@ class Dossier(models.Model):
     legal_hold = models.BooleanField(
         _("legal hold"), default=False, help_text=_("Kept past the retention period.")
     )
+    legal_hold_reason = models.CharField(_("why it is kept"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
@@ -501,3 +504,140 @@ class Action(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class NetworkMember(models.Model):
+    """Someone in the client's network (netwerkcompas), drawn on the eco-map."""
+
+    class Circle(models.TextChoices):
+        FAMILY = "family", _("Family")
+        FRIENDS = "friends", _("Friends and acquaintances")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbours and neighbourhood")
+        WORK_SCHOOL = "work_school", _("Work, school and clubs")
+        PROFESSIONALS = "professionals", _("Professionals")
+
+    class Closeness(models.IntegerChoices):
+        CLOSE = 1, _("Very close")
+        MIDDLE = 2, _("Quite close")
+        DISTANT = 3, _("Further away")
+
+    class Support(models.TextChoices):
+        PRACTICAL = "practical", _("Practical help")
+        EMOTIONAL = "emotional", _("A listening ear")
+        ADVICE = "advice", _("Advice and information")
+        COMPANY = "company", _("Company, doing things together")
+        CARE = "care", _("Care or treatment")
+        NONE = "none", _("No support (yet)")
+
+    class Quality(models.TextChoices):
+        GOOD = "good", _("Good, gives energy")
+        NEUTRAL = "neutral", _("Neutral")
+        STRAINED = "strained", _("Strained, costs energy")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="network"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    relation = models.CharField(
+        _("relation to the client"),
+        max_length=100,
+        help_text=_("For example: sister, neighbour, GP."),
+    )
+    circle = models.CharField(_("part of life"), max_length=16, choices=Circle)
+    closeness = models.PositiveSmallIntegerField(
+        _("how close"), choices=Closeness, default=Closeness.MIDDLE
+    )
+    support = models.CharField(_("kind of support"), max_length=12, choices=Support)
+    quality = models.CharField(
+        _("how the contact feels"), max_length=10, choices=Quality, default=Quality.GOOD
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("network member")
+        verbose_name_plural = _("network members")
+        ordering = ["closeness", "circle", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.relation})"
+
+
+class LifeEvent(models.Model):
+    """Something that happened in the client's life and matters for the support."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("Moved house")
+        RELATIONSHIP = "relationship", _("Relationship started or ended")
+        BIRTH = "birth", _("Birth")
+        LOSS = "loss", _("Loss of someone close")
+        HEALTH = "health", _("Illness or health")
+        WORK = "work", _("Work or income changed")
+        MONEY = "money", _("Money problems or debts")
+        OTHER = "other", _("Something else")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="life_events"
+    )
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("what happened"), max_length=16, choices=Kind)
+    description = models.CharField(_("in a few words"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"
+
+
+def attachment_storage():
+    return storages["attachments"]
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A random name: the original name (which may hold personal data) stays in the row."""
+    extension = Attachment.EXTENSIONS.get(instance.content_type, "")
+    return f"dossiers/{instance.dossier_id}/{secrets.token_hex(16)}{extension}"
+
+
+class Attachment(models.Model):
+    """A photo or scan that belongs to a dossier, such as a network map drawn on paper.
+
+    Stored outside the static and media roots; only the permission-checked download view
+    serves it.
+    """
+
+    EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), upload_to=attachment_path, storage=attachment_storage, max_length=200
+    )
+    title = models.CharField(_("what is it"), max_length=150)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("kind of file"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

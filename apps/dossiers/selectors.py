@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,6 +9,7 @@ from apps.dossiers.filters import CaseloadFilter
 from apps.dossiers.models import (
     Action,
     BreakGlassAccess,
+    Client,
     Dossier,
     IntakeRequest,
     RegisteredQuestion,
@@ -55,16 +56,30 @@ def dossier_for_actor(*, actor, pk, request, offer_break_glass=False) -> Dossier
     if dossier is None or not policy.can(actor, "dossiers.view_dossier", dossier):
         if offer_break_glass and policy.can(actor, "dossiers.break_glass_dossier", dossier):
             raise BreakGlassRequired
-        access_log_record(
-            actor=actor,
-            action=AccessLogEntry.Action.DENIED,
-            object_type=Dossier._meta.label_lower,
-            object_id=str(pk),
-            request=request,
-        )
-        raise Http404
+        _refuse(actor=actor, model=Dossier, pk=pk, request=request)
     access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=dossier, request=request)
     return dossier
+
+
+def _read_or_404(*, actor, queryset, pk, permission: str, request):
+    """One record the policy lets the actor read, with the read logged; otherwise a logged
+    refusal and Http404, the same for "does not exist" and "not yours"."""
+    record = queryset.filter(pk=pk).first()
+    if record is None or not policy.can(actor, permission, record):
+        _refuse(actor=actor, model=queryset.model, pk=pk, request=request)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=record, request=request)
+    return record
+
+
+def _refuse(*, actor, model, pk, request):
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=model._meta.label_lower,
+        object_id=str(pk),
+        request=request,
+    )
+    raise Http404
 
 
 def dossier_for_break_glass(*, actor, pk) -> Dossier:
@@ -135,18 +150,13 @@ def intake_queue(*, actor):
 
 def intake_for_actor(*, actor, pk, request) -> IntakeRequest:
     """A waiting or handled request of the actor's own team; 404 otherwise (logged)."""
-    intake = IntakeRequest.objects.select_related("team").filter(pk=pk).first()
-    if intake is None or not policy.can(actor, "dossiers.handle_intakerequest", intake):
-        access_log_record(
-            actor=actor,
-            action=AccessLogEntry.Action.DENIED,
-            object_type=IntakeRequest._meta.label_lower,
-            object_id=str(pk),
-            request=request,
-        )
-        raise Http404
-    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=intake, request=request)
-    return intake
+    return _read_or_404(
+        actor=actor,
+        queryset=IntakeRequest.objects.select_related("team"),
+        pk=pk,
+        permission="dossiers.handle_intakerequest",
+        request=request,
+    )
 
 
 def dossier_plan(*, dossier):
@@ -154,11 +164,32 @@ def dossier_plan(*, dossier):
 
 
 def plan_goal_for_actor(*, actor, dossier_pk, goal_pk, request):
+    return record_in_dossier(
+        actor=actor, dossier_pk=dossier_pk, related_name="goals", pk=goal_pk, request=request
+    )
+
+
+def record_in_dossier(*, actor, dossier_pk, related_name: str, pk, request):
+    """A record inside a dossier the actor may read (a goal, network member, life event,
+    attachment); 404 when it is not in that dossier."""
     dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
-    goal = dossier.goals.filter(pk=goal_pk).first()
-    if goal is None:
+    record = getattr(dossier, related_name).filter(pk=pk).first()
+    if record is None:
         raise Http404
-    return goal
+    record.dossier = dossier
+    return record
+
+
+def attachment_for_download(*, actor, dossier_pk, pk, request):
+    """An attachment to serve; the download itself is logged as a read of the attachment."""
+    attachment = record_in_dossier(
+        actor=actor, dossier_pk=dossier_pk, related_name="attachments", pk=pk, request=request
+    )
+    policy.require(actor, "dossiers.view_attachment", attachment)
+    access_log_record(
+        actor=actor, action=AccessLogEntry.Action.READ, obj=attachment, request=request
+    )
+    return attachment
 
 
 def plan_action_for_actor(*, actor, dossier_pk, action_pk, request):
@@ -171,3 +202,99 @@ def plan_action_for_actor(*, actor, dossier_pk, action_pk, request):
     if action is None:
         raise Http404
     return action
+
+
+# --- API --------------------------------------------------------------------------------
+
+
+def clients_for_actor(*, actor):
+    """Clients with a dossier in one of the actor's teams."""
+    policy.require(actor, "dossiers.view_caseload")
+    own_dossiers = Dossier.objects.for_teams(policy.team_ids_of(actor)).filter(
+        client=OuterRef("pk")
+    )
+    return (
+        Client.objects.filter(Exists(own_dossiers))
+        .select_related("neighbourhood")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def client_for_actor(*, actor, pk, request) -> Client:
+    """The client, if they have a dossier in the actor's teams; logs the read or the
+    refusal. "Does not exist" and "not yours" both raise Http404."""
+    return _read_or_404(
+        actor=actor,
+        queryset=Client.objects.select_related("neighbourhood"),
+        pk=pk,
+        permission="dossiers.view_client",
+        request=request,
+    )
+
+
+def dossiers_for_actor(*, actor):
+    """Every dossier of the actor's teams, whatever its status, with its questions."""
+    policy.require(actor, "dossiers.view_caseload")
+    return (
+        Dossier.objects.for_teams(policy.team_ids_of(actor))
+        .select_related("client", "team", "responsible_worker")
+        .prefetch_related(
+            Prefetch("questions", queryset=RegisteredQuestion.objects.select_related("theme"))
+        )
+        .order_by("-started_on", "-pk")
+    )
+
+
+def dossier_contact_moments(*, dossier):
+    return dossier.contact_moments.select_related("worker").order_by("-occurred_at", "-pk")
+
+
+def dossier_questions(*, dossier):
+    return dossier.questions.select_related("theme").order_by("registered_at", "pk")
+
+
+def client_map_dossiers(*, worker, request, theme=None) -> list[Dossier]:
+    """The worker's own open dossiers, of their own teams, for the client map; one query.
+
+    Each with its client's name, address, coordinates and neighbourhood, and
+    `first_theme_id`: the theme of the first registered question, which colours the flag.
+    With `theme`, only dossiers whose first question has that theme. Showing the map is
+    logged as one read of the worker's client list.
+    """
+    policy.require(worker, "dossiers.view_caseload")
+    first_theme = (
+        RegisteredQuestion.objects.filter(dossier=OuterRef("pk"))
+        .order_by("registered_at", "pk")
+        .values("theme_id")[:1]
+    )
+    dossiers = (
+        Dossier.objects.open()
+        .filter(responsible_worker=worker, team_id__in=policy.team_ids_of(worker))
+        .annotate(first_theme_id=Subquery(first_theme))
+        .select_related("client__neighbourhood")
+        .only(
+            "client__first_name",
+            "client__last_name",
+            "client__street",
+            "client__house_number",
+            "client__postcode",
+            "client__latitude",
+            "client__longitude",
+            "client__neighbourhood__name",
+        )
+        .order_by(
+            F("client__neighbourhood__name").asc(nulls_last=True),
+            "client__last_name",
+            "client__first_name",
+            "pk",
+        )
+    )
+    if theme is not None:
+        dossiers = dossiers.filter(first_theme_id=theme.pk)
+    access_log_record(
+        actor=worker,
+        action=AccessLogEntry.Action.READ,
+        object_type=Client._meta.label_lower,
+        request=request,
+    )
+    return list(dossiers)

@@ -10,17 +10,22 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
+from apps.dossiers.geocoding import client_geocode_on_commit
 from apps.dossiers.models import (
     Action,
+    Attachment,
     BreakGlassAccess,
     Client,
     ContactMoment,
     Dossier,
     Goal,
     IntakeRequest,
+    LifeEvent,
+    NetworkMember,
     RegisteredQuestion,
     normalise_postcode,
 )
+from apps.dossiers.uploads import sniff_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,7 @@ def dossier_register(
     access_log_record(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
     )
+    client_geocode_on_commit(client=client)
     return dossier
 
 
@@ -187,6 +193,28 @@ def dossier_explain_long_running(
     return dossier
 
 
+@transaction.atomic
+def dossier_set_legal_hold(
+    *, dossier: Dossier, actor, hold: bool, reason: str = "", request=None
+) -> Dossier:
+    """Keep a dossier past its retention period (for example for a court case), or let the
+    normal retention apply again."""
+    policy.require(actor, "dossiers.hold_dossier", dossier)
+    reason = reason.strip()
+    if hold and len(reason) < 10:
+        raise ValidationError({"reason": _("Explain in a sentence why the dossier is kept.")})
+    dossier.legal_hold, dossier.legal_hold_reason = hold, reason if hold else ""
+    dossier.save(update_fields=["legal_hold", "legal_hold_reason", "updated_at"])
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=dossier,
+        request=request,
+        reason=f"legal hold on: {reason}" if hold else "legal hold off",
+    )
+    return dossier
+
+
 def dossiers_purge_expired(*, today: date | None = None) -> int:
     """Remove closed dossiers past their retention period, with everything in them.
 
@@ -197,6 +225,9 @@ def dossiers_purge_expired(*, today: date | None = None) -> int:
     expired = Dossier.objects.past_retention(today).values_list("pk", "client_id")
     for dossier_id, client_id in expired.iterator(chunk_size=500):
         with transaction.atomic():
+            _delete_files_on_commit(
+                Attachment.objects.filter(dossier_id=dossier_id).values_list("file", flat=True)
+            )
             Dossier.objects.filter(pk=dossier_id).delete()
             Client.objects.filter(
                 pk=client_id, account__isnull=True, dossiers__isnull=True
@@ -268,13 +299,47 @@ def intake_convert(
     access_log_record(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
     )
+    client_geocode_on_commit(client=client)
     return dossier
 
 
-def _require_open_dossier(dossier: Dossier, actor) -> None:
-    policy.require(actor, "dossiers.change_dossier", dossier)
+def _require_open_dossier(dossier: Dossier, actor, permission="dossiers.change_dossier") -> None:
+    policy.require(actor, permission, dossier)
     if dossier.status == Dossier.Status.CLOSED:
         raise ValidationError({"dossier": _("This dossier is closed.")})
+
+
+def _validate(record, *, exclude=("dossier",), errors=None) -> None:
+    """Raise the model's field errors and the caller's own `errors` together."""
+    errors = dict(errors or {})
+    try:
+        record.full_clean(exclude=list(exclude))
+    except ValidationError as invalid:
+        for field, messages in invalid.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_new(record, *, actor, request, exclude=("dossier",), errors=None):
+    """Validate a new record of a dossier, save it and log its creation."""
+    _validate(record, exclude=exclude, errors=errors)
+    record.save()
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=record, request=request)
+    return record
+
+
+def _delete(record, *, actor, request, permission: str) -> None:
+    _require_open_dossier(record.dossier, actor, permission)
+    record_id = record.pk
+    record.delete()
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.DELETE,
+        object_type=record._meta.label_lower,
+        object_id=str(record_id),
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -283,10 +348,22 @@ def plan_goal_add(*, dossier: Dossier, actor, question: str, request=None) -> Go
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Write the goal, in the client's words.")})
-    goal = Goal(dossier=dossier, question=question)
-    goal.full_clean(exclude=["dossier"])
-    goal.save()
-    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=goal, request=request)
+    return _save_new(Goal(dossier=dossier, question=question), actor=actor, request=request)
+
+
+@transaction.atomic
+def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool, request=None) -> Goal:
+    """Mark a goal as reached today, or open it again."""
+    _require_open_dossier(goal.dossier, actor)
+    goal.achieved_on = timezone.localdate() if achieved else None
+    goal.save(update_fields=["achieved_on"])
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=goal,
+        request=request,
+        reason="achieved" if achieved else "reopened",
+    )
     return goal
 
 
@@ -299,17 +376,9 @@ def plan_action_add(
         goal=goal, description=description.strip(), owner=owner, target_date=target_date
     )
     errors = {}
-    try:
-        action.full_clean(exclude=["goal"])
-    except ValidationError as invalid:
-        errors.update(invalid.message_dict)
     if target_date and target_date < goal.dossier.started_on:
         errors["target_date"] = [_("The date lies before the start of the dossier.")]
-    if errors:
-        raise ValidationError(errors)
-    action.save()
-    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=action, request=request)
-    return action
+    return _save_new(action, actor=actor, request=request, exclude=["goal"], errors=errors)
 
 
 @transaction.atomic
@@ -327,3 +396,157 @@ def plan_action_set_status(*, action: Action, actor, status: str, request=None) 
         reason=f"status → {status}",
     )
     return action
+
+
+@transaction.atomic
+def network_member_save(
+    *, dossier: Dossier, actor, member: NetworkMember | None = None, request=None, **fields
+) -> NetworkMember:
+    """Add someone to the client's network, or change them (`member`)."""
+    if member is None:
+        _require_open_dossier(dossier, actor, "dossiers.add_networkmember")
+        return _save_new(NetworkMember(dossier=dossier, **fields), actor=actor, request=request)
+    _require_open_dossier(dossier, actor, "dossiers.change_networkmember")
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean(exclude=["dossier"])
+    member.save()
+    access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=member, request=request)
+    return member
+
+
+@transaction.atomic
+def network_member_remove(*, member: NetworkMember, actor, request=None) -> None:
+    _delete(member, actor=actor, request=request, permission="dossiers.delete_networkmember")
+
+
+@transaction.atomic
+def life_event_add(
+    *, dossier: Dossier, actor, occurred_on: date, kind: str, description: str = "", request=None
+) -> LifeEvent:
+    _require_open_dossier(dossier, actor, "dossiers.add_lifeevent")
+    errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = [_("A life event has already happened: choose a past date.")]
+    elif dossier.client.birth_date and occurred_on < dossier.client.birth_date:
+        errors["occurred_on"] = [_("The date lies before the client's birth date.")]
+    event = LifeEvent(
+        dossier=dossier, occurred_on=occurred_on, kind=kind, description=description.strip()
+    )
+    return _save_new(event, actor=actor, request=request, errors=errors)
+
+
+@transaction.atomic
+def life_event_remove(*, event: LifeEvent, actor, request=None) -> None:
+    _delete(event, actor=actor, request=request, permission="dossiers.delete_lifeevent")
+
+
+def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None) -> Attachment:
+    """Store a photo or scan with the dossier. Only JPEG, PNG and PDF, recognised by their
+    content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES."""
+    _require_open_dossier(dossier, actor, "dossiers.add_attachment")
+    errors = {}
+    limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
+    content_type = None
+    if upload.size > limit_mb * 1024 * 1024:
+        errors["upload"] = [_("The file is larger than %(limit)s MB.") % {"limit": limit_mb}]
+    elif upload.size == 0:
+        errors["upload"] = [_("The file is empty.")]
+    else:
+        content_type = sniff_content_type(upload)
+        if content_type is None:
+            errors["upload"] = [_("Only a photo (JPEG or PNG) or a PDF can be added.")]
+    attachment = Attachment(
+        dossier=dossier,
+        title=title.strip(),
+        original_name=(upload.name or "")[-255:],
+        content_type=content_type or "",
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    _validate(attachment, exclude=["dossier", "file"], errors=errors)
+    attachment.file.save("upload", upload, save=False)
+    try:
+        with transaction.atomic():
+            return _save_new(attachment, actor=actor, request=request)
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, actor, request=None) -> None:
+    _delete(attachment, actor=actor, request=request, permission="dossiers.delete_attachment")
+    _delete_files_on_commit([attachment.file.name])
+
+
+def _delete_files_on_commit(names) -> None:
+    """Files go only once the rows are gone for good: a rollback keeps both."""
+    names = list(names)
+    storage = Attachment.file.field.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def intake_request_register(*, actor, team, request=None, **fields) -> IntakeRequest:
+    """A request for help noted by a worker (for example on the phone), for their own team's
+    intake queue."""
+    policy.require(actor, "dossiers.view_intake_queue")
+    errors = {}
+    if team is None or team.pk not in policy.team_ids_of(actor):
+        errors["team"] = [_("You can only add requests for your own team.")]
+    return _intake_request_save(actor=actor, team=team, errors=errors, request=request, **fields)
+
+
+def _intake_request_save(*, actor, team, errors, request, **fields) -> IntakeRequest:
+    """Check and store a request for an intake queue, however it came in."""
+    if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
+        errors["birth_date"] = [_("The birth date cannot lie in the future.")]
+    if fields.get("postcode"):
+        fields["postcode"] = normalise_postcode(fields["postcode"])
+    intake = IntakeRequest(team=team, **fields)
+    return _save_new(intake, actor=actor, request=request, exclude=["team"], errors=errors)
+
+
+# --- API --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_register(
+    *, dossier: Dossier, actor, theme, subcategory: str = "", description: str = "", request=None
+) -> RegisteredQuestion:
+    """Register one more question the client brings, under one of the social themes."""
+    _require_open_dossier(dossier, actor)
+    question = RegisteredQuestion(
+        dossier=dossier,
+        theme=theme,
+        subcategory=subcategory.strip(),
+        description=description.strip(),
+    )
+    return _save_new(question, actor=actor, request=request)
+
+
+@transaction.atomic
+def referral_receive(*, partner, team=None, request=None, **fields) -> IntakeRequest:
+    """A referral from a partner system (a GP's or school's software) for a team's intake
+    queue. The partner's own record decides the source and the referrer; the team must be
+    one the partner was set up for, and may be left out when there is only one."""
+    policy.require(partner, "dossiers.add_referral")
+    errors = {}
+    if team is None:
+        teams = list(partner.partner_system.teams.all()[:2])
+        if len(teams) == 1:
+            team = teams[0]
+        else:
+            errors["team"] = [_("Choose the team this referral is for.")]
+    elif not policy.can(partner, "dossiers.refer_to_team", team):
+        errors["team"] = [_("You cannot send referrals to this team.")]
+    return _intake_request_save(
+        actor=partner,
+        team=team,
+        errors=errors,
+        request=request,
+        source=partner.partner_system.kind,
+        referrer=partner.partner_system.name,
+        **fields,
+    )

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,20 +12,39 @@ from apps.accounts.policy import area_required
 from apps.dossiers import selectors, services
 from apps.dossiers.forms import (
     ActionForm,
+    AttachmentForm,
     BreakGlassForm,
     CloseDossierForm,
     ContactMomentForm,
     GoalForm,
     IntakeConvertForm,
+    IntakeRequestForm,
+    LegalHoldForm,
+    LifeEventForm,
     LongRunningExplanationForm,
+    NetworkMemberForm,
 )
 from apps.dossiers.models import Action, Dossier
+from apps.organisation.models import Team
 
 
 @area_required("dossiers.view_intake_queue")
 def intake_queue(request):
     requests = selectors.intake_queue(actor=request.user)
     return render(request, "dossiers/intake_queue.html", {"requests": requests})
+
+
+@area_required("dossiers.view_intake_queue")
+@require_http_methods(["GET", "POST"])
+def intake_new(request):
+    teams = Team.objects.filter(pk__in=policy.team_ids_of(request.user)).order_by("name")
+    form = IntakeRequestForm(request.POST or None, teams=teams)
+    register = services.intake_request_register
+    if request.method == "POST" and _submit(form, register, actor=request.user, request=request):
+        messages.success(request, _("The request is in the intake queue."))
+        return redirect("dossiers:intake_queue")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dossiers/intake_new.html", {"form": form}, status=status)
 
 
 @area_required("dossiers.view_intake_queue")
@@ -74,26 +95,30 @@ def dossier_detail(request, pk):
 @area_required("dossiers.view_caseload")
 @require_POST
 def contact_moment_add(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
-    policy.require(request.user, "dossiers.change_dossier", dossier)
-    form = ContactMomentForm(request.POST)
-    if _submit(
-        form, services.contact_moment_log, dossier=dossier, actor=request.user, request=request
-    ):
-        messages.success(request, _("The contact moment is saved."))
-        return redirect("dossiers:detail", pk=dossier.pk)
-    return _render_detail(request, dossier, contact_form=form, status=400)
+    return _add_to_dossier(
+        request,
+        pk,
+        ContactMomentForm,
+        services.contact_moment_log,
+        permission="dossiers.change_dossier",
+        form_name="contact_form",
+        anchor="contacts",
+        success=_("The contact moment is saved."),
+    )
 
 
 @area_required("dossiers.view_caseload")
 @require_POST
 def plan_goal_add(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
-    policy.require(request.user, "dossiers.change_dossier", dossier)
-    form = GoalForm(request.POST)
-    if _submit(form, services.plan_goal_add, dossier=dossier, actor=request.user, request=request):
-        return redirect(f"{dossier_url(dossier)}#plan")
-    return _render_detail(request, dossier, goal_form=form, status=400)
+    return _add_to_dossier(
+        request,
+        pk,
+        GoalForm,
+        services.plan_goal_add,
+        permission="dossiers.change_dossier",
+        form_name="goal_form",
+        anchor="plan",
+    )
 
 
 @area_required("dossiers.view_caseload")
@@ -116,17 +141,145 @@ def plan_action_status(request, pk, action_pk):
         actor=request.user, dossier_pk=pk, action_pk=action_pk, request=request
     )
     policy.require(request.user, "dossiers.change_dossier", action.goal.dossier)
-    try:
-        services.plan_action_set_status(
-            action=action,
-            actor=request.user,
-            status=request.POST.get("status", ""),
-            request=request,
-        )
-    except ValidationError:
-        messages.error(request, _("Choose one of the statuses."))
-        return _render_detail(request, action.goal.dossier, status=400)
+    status = request.POST.get("status", "")
+    set_status = services.plan_action_set_status
+    if refused := _refused(request, action.goal.dossier, set_status, action=action, status=status):
+        return refused
     return redirect(f"{dossier_url(action.goal.dossier)}#goal-{action.goal_id}")
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def plan_goal_achieved(request, pk, goal_pk):
+    goal = selectors.plan_goal_for_actor(
+        actor=request.user, dossier_pk=pk, goal_pk=goal_pk, request=request
+    )
+    achieved = request.POST.get("achieved") == "yes"
+    set_achieved = services.plan_goal_set_achieved
+    refused = _refused(request, goal.dossier, set_achieved, goal=goal, achieved=achieved)
+    return refused or redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def network_member_add(request, pk):
+    return _add_to_dossier(
+        request,
+        pk,
+        NetworkMemberForm,
+        services.network_member_save,
+        permission="dossiers.add_networkmember",
+        form_name="network_form",
+        anchor="network",
+    )
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def network_member_edit(request, pk, member_pk):
+    member = selectors.record_in_dossier(
+        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk, request=request
+    )
+    policy.require(request.user, "dossiers.change_networkmember", member)
+    form = NetworkMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and _submit(
+        form,
+        services.network_member_save,
+        dossier=member.dossier,
+        member=member,
+        actor=request.user,
+        request=request,
+    ):
+        return redirect(f"{dossier_url(member.dossier)}#network")
+    status = 400 if request.method == "POST" else 200
+    context = {"dossier": member.dossier, "member": member, "form": form}
+    return render(request, "dossiers/network_member_edit.html", context, status=status)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def network_member_remove(request, pk, member_pk):
+    member = selectors.record_in_dossier(
+        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk, request=request
+    )
+    if refused := _refused(request, member.dossier, services.network_member_remove, member=member):
+        return refused
+    messages.success(request, _("%(name)s is no longer on the eco-map.") % {"name": member.name})
+    return redirect(f"{dossier_url(member.dossier)}#network")
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def life_event_add(request, pk):
+    return _add_to_dossier(
+        request,
+        pk,
+        LifeEventForm,
+        services.life_event_add,
+        permission="dossiers.add_lifeevent",
+        form_name="life_event_form",
+        anchor="life-events",
+    )
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def life_event_remove(request, pk, event_pk):
+    event = selectors.record_in_dossier(
+        actor=request.user, dossier_pk=pk, related_name="life_events", pk=event_pk, request=request
+    )
+    if refused := _refused(request, event.dossier, services.life_event_remove, event=event):
+        return refused
+    return redirect(f"{dossier_url(event.dossier)}#life-events")
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def attachment_add(request, pk):
+    return _add_to_dossier(
+        request,
+        pk,
+        AttachmentForm,
+        services.attachment_add,
+        permission="dossiers.add_attachment",
+        form_name="attachment_form",
+        anchor="attachments",
+        success=_("The file is added to the dossier."),
+    )
+
+
+@area_required("dossiers.view_caseload")
+def attachment_download(request, pk, attachment_pk):
+    attachment = selectors.attachment_for_download(
+        actor=request.user, dossier_pk=pk, pk=attachment_pk, request=request
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=attachment.original_name,
+    )
+    # Shown in the browser, never run: no scripts, no plugins, not cached on shared devices.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def attachment_remove(request, pk, attachment_pk):
+    attachment = selectors.record_in_dossier(
+        actor=request.user,
+        dossier_pk=pk,
+        related_name="attachments",
+        pk=attachment_pk,
+        request=request,
+    )
+    remove = services.attachment_remove
+    if refused := _refused(request, attachment.dossier, remove, attachment=attachment):
+        return refused
+    messages.success(request, _("The file is removed."))
+    return redirect(f"{dossier_url(attachment.dossier)}#attachments")
 
 
 def dossier_url(dossier) -> str:
@@ -173,6 +326,19 @@ def explain_long_running(request, pk):
 
 
 @area_required("dossiers.view_caseload")
+@require_POST
+def legal_hold(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, "dossiers.hold_dossier", dossier)
+    form = LegalHoldForm(request.POST)
+    hold = services.dossier_set_legal_hold
+    if _submit(form, hold, dossier=dossier, actor=request.user, request=request):
+        messages.success(request, _("The retention setting is saved."))
+        return redirect(f"{dossier_url(dossier)}#legal-hold")
+    return _render_detail(request, dossier, legal_hold_form=form, status=400)
+
+
+@area_required("dossiers.view_caseload")
 @require_http_methods(["GET", "POST"])
 def break_glass(request, pk):
     dossier = selectors.dossier_for_break_glass(actor=request.user, pk=pk)
@@ -193,6 +359,10 @@ def _render_detail(
     explanation_form=None,
     goal_form=None,
     action_forms=None,
+    network_form=None,
+    life_event_form=None,
+    attachment_form=None,
+    legal_hold_form=None,
     status=200,
 ):
     goals = list(selectors.dossier_plan(dossier=dossier))
@@ -211,8 +381,38 @@ def _render_detail(
         "close_form": close_form or CloseDossierForm(),
         "explanation_form": explanation_form
         or LongRunningExplanationForm(initial={"explanation": dossier.long_running_explanation}),
+        "network": list(dossier.network.all()),
+        "network_form": network_form or NetworkMemberForm(),
+        "life_events": dossier.life_events.all(),
+        "life_event_form": life_event_form or LifeEventForm(),
+        "attachments": dossier.attachments.all(),
+        "attachment_form": attachment_form or AttachmentForm(),
+        "can_hold": policy.can(request.user, "dossiers.hold_dossier", dossier),
+        "retention_years": settings.DOSSIER_RETENTION_YEARS,
+        "legal_hold_form": legal_hold_form
+        or LegalHoldForm(
+            initial={
+                "hold": "yes" if dossier.legal_hold else "no",
+                "reason": dossier.legal_hold_reason,
+            }
+        ),
     }
     return render(request, "dossiers/dossier_detail.html", context, status=status)
+
+
+def _add_to_dossier(
+    request, pk, form_class, service, *, permission, form_name, anchor, success=None
+):
+    """Add something to a dossier from a form on the dossier page; on bad input the page
+    comes back (400) with the form's messages."""
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    policy.require(request.user, permission, dossier)
+    form = form_class(request.POST, request.FILES)
+    if _submit(form, service, dossier=dossier, actor=request.user, request=request):
+        if success:
+            messages.success(request, success)
+        return redirect(f"{dossier_url(dossier)}#{anchor}")
+    return _render_detail(request, dossier, status=400, **{form_name: form})
 
 
 def _submit(form, service, **arguments) -> bool:
@@ -226,6 +426,18 @@ def _submit(form, service, **arguments) -> bool:
         _add_errors(form, error)
         return False
     return True
+
+
+def _refused(request, dossier, service, **arguments):
+    """Call a service that needs no form; when it refuses, show why on the dossier page
+    (a 400 response). None when the change was made."""
+    try:
+        service(**arguments, actor=request.user, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _render_detail(request, dossier, status=400)
+    return None
 
 
 def _add_errors(form, error: ValidationError) -> None:

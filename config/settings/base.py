@@ -2,6 +2,7 @@
 environment variables (set by local.py and test.py for development and tests)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.core",
     "apps.accounts",
     "apps.organisation",
@@ -178,6 +182,34 @@ BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=60)
 # Closed dossiers are removed this long after they closed, unless under a legal hold.
 DOSSIER_RETENTION_YEARS = env.int("DOSSIER_RETENTION_YEARS", default=7)
 
+# --- Client map and geocoding ----------------------------------------------------------
+# Base map tiles of the client map (a Leaflet URL template). Default: PDOK's public BRT
+# Achtergrondkaart, grey variant, so coloured flags stand out. Empty: flags without tiles.
+MAP_TILE_URL = env.str(
+    "MAP_TILE_URL",
+    default="https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+)
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='Kaartgegevens &copy; <a href="https://www.kadaster.nl/">Kadaster</a>',
+)
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
+# The tile host may serve images (SECURE_CSP img-src), nothing else; taken from the URL so
+# the two cannot drift apart. A relative URL (a tile of our own) needs no extra source.
+_tiles = urlsplit(MAP_TILE_URL)
+MAP_TILE_CSP_SOURCES = (
+    [f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"]
+    if _tiles.scheme in ("https", "http") and _tiles.netloc
+    else []
+)
+# Postcode and house number -> coordinates. Production asks PDOK's Locatieserver;
+# development and tests use apps.core.geocoding.OfflineGeocoder (no network).
+GEOCODER_BACKEND = env.str("GEOCODER_BACKEND", default="apps.core.geocoding.PdokLocatieserver")
+GEOCODER_PDOK_URL = env.str(
+    "GEOCODER_PDOK_URL", default="https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+)
+GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
+
 # --- Access log -------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
 # A shorter retention is refused at start (system check audit.E001).
@@ -229,14 +261,28 @@ NPM_STATIC_FILES = {
     "vendor/utrecht/components.css": "@utrecht/component-library-css/dist/index.css",
     "vendor/utrecht/theme.css": "@utrecht/design-tokens/dist/theme.css",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "vendor/leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    "vendor/leaflet/leaflet.js.map": "leaflet/dist/leaflet.js.map",
+    "vendor/leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    "vendor/leaflet/images/layers.png": "leaflet/dist/images/layers.png",
+    "vendor/leaflet/images/layers-2x.png": "leaflet/dist/images/layers-2x.png",
+    "vendor/leaflet/images/marker-icon.png": "leaflet/dist/images/marker-icon.png",
 }
 # In development and tests WhiteNoise reads files through the finders, not STATIC_ROOT.
 WHITENOISE_USE_FINDERS = env.bool("DJANGO_STATIC_FROM_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# Dossier attachments: never under STATIC_ROOT or MEDIA_ROOT, served only through a
+# permission-checked view.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+ATTACHMENT_MAX_MEGABYTES = env.int("ATTACHMENT_MAX_MEGABYTES", default=10)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -269,7 +315,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     # allauth renders the TOTP QR code as a data: URI.
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MAP_TILE_CSP_SOURCES],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -280,13 +326,46 @@ SECURE_CSP = {
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Partner systems send a token; people use their (two-step) session from the pages.
+    # The token class comes first so that a request without credentials gets a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.api.authentication.PartnerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.api.permissions.PolicyPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON only: the browsable API's inline scripts do not pass the CSP; /api/docs/ does.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Buurtkompas API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Clients, dossiers, contact moments and registered questions for the social workers "
+        "and team leaders of a team (the same permissions as the pages, every read and "
+        "change in the access log), and referrals in from partner systems such as a GP's or "
+        "a school's software. People use their signed-in session (with a CSRF token for "
+        "changes); a partner system sends `Authorization: Token <key>`. Unknown fields in a "
+        "payload are refused with a 400."
+    ),
+    # The schema and its documentation hold no personal data; partners read them first.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc come from drf-spectacular-sidecar: served by the app, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.dossiers.api.schema.add_error_responses",
+    ],
 }
 
 # --- Logging ----------------------------------------------------------------------------

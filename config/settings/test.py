@@ -1,6 +1,9 @@
 """The test suite. On PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -13,6 +16,15 @@ os.environ.setdefault("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "true")
 os.environ.setdefault("DJANGO_STATIC_FROM_FINDERS", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "buurtkompas-test")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
+# No network in tests: addresses get coordinates from the offline double, and the map shows
+# a plain tile of our own instead of fetching base map tiles.
+os.environ.setdefault("GEOCODER_BACKEND", "apps.core.geocoding.OfflineGeocoder")
+os.environ.setdefault("MAP_TILE_URL", "/static/img/map-tile-offline.svg")
+os.environ.setdefault("MAP_TILE_ATTRIBUTION", "")
+if "DJANGO_PRIVATE_MEDIA_ROOT" not in os.environ:
+    # Uploaded attachments of a test run go to a directory of their own, removed at exit.
+    os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="buurtkompas-test-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_PRIVATE_MEDIA_ROOT"], ignore_errors=True)
 
 from config.settings.base import *  # noqa: F403
 

@@ -9,9 +9,15 @@ from django.contrib.auth.models import AnonymousUser
 
 from apps.accounts import policy
 from apps.accounts.models import Role
-from apps.accounts.tests.factories import UserFactory
+from apps.accounts.tests.factories import PartnerSystemFactory, UserFactory
 from apps.audit.models import AccessLogEntry
-from apps.dossiers.tests.factories import DossierFactory
+from apps.dossiers.models import Attachment
+from apps.dossiers.tests.factories import (
+    DossierFactory,
+    IntakeRequestFactory,
+    LifeEventFactory,
+    NetworkMemberFactory,
+)
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import (
     MunicipalityFactory,
@@ -26,6 +32,7 @@ R = Role
 ORGANISATION = {R.VOLUNTEER, R.SOCIAL_WORKER, R.TEAM_LEADER, R.MANAGER, R.FUNCTIONAL_ADMIN}
 TEAM_MEMBERS = {R.VOLUNTEER, R.SOCIAL_WORKER, R.TEAM_LEADER}
 ADMIN = {R.FUNCTIONAL_ADMIN}
+CASEWORK = {R.SOCIAL_WORKER, R.TEAM_LEADER}
 NOBODY = set()
 
 # (permission, object in the scenario or None, roles that may)
@@ -74,8 +81,8 @@ MATRIX = [
     ("dossiers.view_caseload", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_team_overview", None, {R.TEAM_LEADER}),
     ("dossiers.view_intake_queue", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
-    ("dossiers.handle_intakerequest", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
-    ("dossiers.handle_intakerequest", "other_team_dossier", NOBODY),
+    ("dossiers.handle_intakerequest", "own_team_intake", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.handle_intakerequest", "other_team_intake", NOBODY),
     ("dossiers.add_dossier", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "own_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_dossier", "other_team_dossier", NOBODY),
@@ -87,6 +94,31 @@ MATRIX = [
     ("dossiers.view_own_dossier", "other_team_dossier", NOBODY),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
+    ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
+    ("dossiers.hold_dossier", "other_team_dossier", NOBODY),
+    # Records inside a dossier follow their dossier; "add" is asked about the dossier.
+    *[
+        row
+        for model in ("networkmember", "lifeevent", "attachment")
+        for row in (
+            (f"dossiers.view_{model}", f"own_team_{model}", CASEWORK),
+            (f"dossiers.view_{model}", f"other_team_{model}", NOBODY),
+            (f"dossiers.add_{model}", "own_team_dossier", CASEWORK),
+            (f"dossiers.add_{model}", "other_team_dossier", NOBODY),
+            (f"dossiers.change_{model}", f"own_team_{model}", CASEWORK),
+            (f"dossiers.delete_{model}", f"own_team_{model}", CASEWORK),
+            (f"dossiers.delete_{model}", f"other_team_{model}", NOBODY),
+            (f"dossiers.view_{model}", None, NOBODY),
+        )
+    ],
+    # API: partner systems only send referrals, to the teams they were set up for; people
+    # read client records through a dossier of their own team.
+    ("dossiers.add_referral", None, {R.PARTNER_SYSTEM}),
+    ("dossiers.refer_to_team", "own_team", {R.PARTNER_SYSTEM}),
+    ("dossiers.refer_to_team", "other_team", NOBODY),
+    ("dossiers.view_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_client", "other_team_client", NOBODY),
+    ("dossiers.view_client", None, NOBODY),
     # Access log: read and export, never write
     ("audit.view_accesslogentry", "log_entry", ADMIN),
     ("audit.export_accesslogentry", None, ADMIN),
@@ -127,7 +159,17 @@ def scenario(db):
         # The resident actor is the client of the dossier in the own team.
         "own_team_dossier": DossierFactory(team=own_team, client__account=actors[R.RESIDENT]),
         "other_team_dossier": DossierFactory(team=other_team),
+        "own_team_intake": IntakeRequestFactory(team=own_team),
+        "other_team_intake": IntakeRequestFactory(team=other_team),
     }
+    PartnerSystemFactory(account=actors[R.PARTNER_SYSTEM], teams=[own_team])
+    objects["own_team_client"] = objects["own_team_dossier"].client
+    objects["other_team_client"] = objects["other_team_dossier"].client
+    for side in ("own", "other"):
+        dossier = objects[f"{side}_team_dossier"]
+        objects[f"{side}_team_networkmember"] = NetworkMemberFactory(dossier=dossier)
+        objects[f"{side}_team_lifeevent"] = LifeEventFactory(dossier=dossier)
+        objects[f"{side}_team_attachment"] = Attachment(dossier=dossier, title="scan")
     return actors, objects
 
 

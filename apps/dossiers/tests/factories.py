@@ -1,7 +1,17 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
-from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
+from apps.dossiers.models import (
+    Client,
+    ContactMoment,
+    Dossier,
+    IntakeRequest,
+    LifeEvent,
+    NetworkMember,
+    RegisteredQuestion,
+)
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamFactory
 
@@ -43,3 +53,37 @@ class ContactMomentFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
     mode = ContactMoment.Mode.PHONE
     duration_minutes = 30
+
+
+class IntakeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeRequest
+
+    team = factory.SubFactory(TeamFactory)
+    source = Dossier.Source.ONLINE
+    first_name = "Fatima"
+    last_name = factory.Sequence(lambda n: f"Amrani{n}")
+    birth_date = datetime.date(1961, 4, 12)
+    postcode = "3811 AB"
+    house_number = "12"
+    question = "Ik kom niet rond."
+
+
+class NetworkMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkMember
+
+    dossier = factory.SubFactory(DossierFactory)
+    name = factory.Faker("first_name", locale="nl_NL")
+    relation = "zus"
+    circle = NetworkMember.Circle.FAMILY
+    support = NetworkMember.Support.PRACTICAL
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeEvent
+
+    dossier = factory.SubFactory(DossierFactory)
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=90))
+    kind = LifeEvent.Kind.MOVE

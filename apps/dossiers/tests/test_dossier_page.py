@@ -8,6 +8,8 @@ from apps.dossiers.models import ContactMoment, Dossier
 from apps.dossiers.tests.factories import (
     ContactMomentFactory,
     DossierFactory,
+    LifeEventFactory,
+    NetworkMemberFactory,
     RegisteredQuestionFactory,
 )
 from apps.organisation.tests.factories import TeamMembershipFactory
@@ -109,9 +111,20 @@ class TestReading:
     def test_query_count_does_not_grow_with_the_timeline(
         self, client, django_assert_num_queries, worker, dossier, rows
     ):
-        from apps.dossiers.models import Action, Goal
+        from apps.dossiers.models import Action, Attachment, Goal
 
         RegisteredQuestionFactory(dossier=dossier)
+        NetworkMemberFactory.create_batch(rows // 5, dossier=dossier)
+        LifeEventFactory.create_batch(rows // 5, dossier=dossier)
+        for n in range(rows // 5):
+            Attachment.objects.create(
+                dossier=dossier,
+                file=f"dossiers/{dossier.pk}/{n}.png",
+                title=f"Foto {n}",
+                original_name="foto.png",
+                content_type="image/png",
+                size=1000,
+            )
         for n in range(max(rows // 10, 1)):
             goal = Goal.objects.create(dossier=dossier, question=f"Hoe kan ik {n}?")
             for m in range(3):
@@ -126,8 +139,9 @@ class TestReading:
         client.get(url(dossier))
         # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
         # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 goals, 8 their
-        # actions, 9 questions with themes, 10 timeline (at most 50)
-        with django_assert_num_queries(10):
+        # actions, 9 questions with themes, 10 network, 11 timeline (at most 50), 12 life
+        # events, 13 attachments
+        with django_assert_num_queries(13):
             assert client.get(url(dossier)).status_code == 200
 
 

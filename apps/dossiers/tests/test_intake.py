@@ -1,32 +1,17 @@
 import datetime
 
-import factory
 import pytest
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
 from apps.dossiers.models import Client, Dossier, IntakeRequest
-from apps.dossiers.tests.factories import ClientFactory
+from apps.dossiers.tests.factories import ClientFactory, IntakeRequestFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/werk/dossiers/intake/"
-
-
-class IntakeRequestFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = IntakeRequest
-
-    team = factory.SubFactory(TeamFactory)
-    source = Dossier.Source.ONLINE
-    first_name = "Fatima"
-    last_name = factory.Sequence(lambda n: f"Amrani{n}")
-    birth_date = datetime.date(1961, 4, 12)
-    postcode = "3811 AB"
-    house_number = "12"
-    question = "Ik kom niet rond."
 
 
 @pytest.fixture
@@ -155,3 +140,64 @@ class TestConvert:
         assert response.status_code == 302
         assert response.url == QUEUE
         assert Dossier.objects.count() == 1
+
+
+class TestNotingARequest:
+    DATA = {
+        "source": "self",
+        "referrer": "",
+        "first_name": "Henk",
+        "last_name": "de Boer",
+        "birth_date": "1950-03-02",
+        "postcode": "3811ab",
+        "house_number": "4",
+        "phone": "0612345678",
+        "email": "",
+        "question": "Mijn vrouw is overleden en ik red het niet alleen.",
+    }
+
+    def test_a_phone_call_lands_in_the_own_team_queue(self, client, worker):
+        team = worker.teams.get()
+        client.force_login(worker)
+        assert client.get(f"{QUEUE}nieuw/").status_code == 200
+        response = client.post(f"{QUEUE}nieuw/", {**self.DATA, "team": team.pk})
+        assert response.status_code == 302
+        intake = IntakeRequest.objects.get()
+        assert (intake.team, intake.postcode, intake.status) == (team, "3811 AB", "new")
+        assert AccessLogEntry.objects.filter(
+            action="create", object_type="dossiers.intakerequest"
+        ).exists()
+        assert "Henk de Boer" in client.get(QUEUE).content.decode()
+
+    def test_another_team_cannot_be_chosen(self, client, worker):
+        other = TeamFactory()
+        client.force_login(worker)
+        response = client.post(f"{QUEUE}nieuw/", {**self.DATA, "team": other.pk})
+        assert response.status_code == 400
+        assert response.context["form"].errors["team"]
+        assert not IntakeRequest.objects.exists()
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"first_name": ""},
+            {"question": ""},
+            {"postcode": "12345"},
+            {"birth_date": "2099-01-01"},
+            {"birth_date": "vorige week"},
+            {"email": "geen-adres"},
+            {"source": "pigeon"},
+        ],
+    )
+    def test_bad_input_gets_field_messages(self, client, worker, change):
+        client.force_login(worker)
+        data = {**self.DATA, "team": worker.teams.get().pk, **change}
+        response = client.post(f"{QUEUE}nieuw/", data)
+        assert response.status_code == 400
+        assert set(response.context["form"].errors) & set(change)
+        assert not IntakeRequest.objects.exists()
+
+    @pytest.mark.parametrize("role", [Role.MANAGER, Role.RESIDENT, Role.FUNCTIONAL_ADMIN])
+    def test_roles_without_casework_cannot(self, client, role):
+        client.force_login(UserFactory(role=role))
+        assert client.get(f"{QUEUE}nieuw/").status_code == 403

@@ -58,3 +58,55 @@ def test_the_purge_is_scheduled_at_night(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["purge-expired-dossiers"]
     assert schedule["task"] == purge_expired_dossiers.name
     assert schedule["schedule"].hour == {3}
+
+
+class TestLegalHoldOnThePage:
+    def _dossier_and_leader(self):
+        from apps.accounts.models import Role
+        from apps.organisation.tests.factories import TeamMembershipFactory
+
+        leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+        return DossierFactory(team=leader.teams.get()), leader
+
+    def test_the_team_leader_keeps_a_dossier_with_a_reason_and_releases_it(self, client):
+        from apps.audit.models import AccessLogEntry
+
+        dossier, leader = self._dossier_and_leader()
+        client.force_login(leader)
+        response = client.post(
+            f"/werk/dossiers/{dossier.pk}/bewaren/",
+            {"hold-hold": "yes", "hold-reason": "Rechtszaak over de uithuisplaatsing"},
+        )
+        assert response.status_code == 302
+        dossier.refresh_from_db()
+        assert dossier.legal_hold and dossier.legal_hold_reason.startswith("Rechtszaak")
+        assert "Rechtszaak" in client.get(f"/werk/dossiers/{dossier.pk}/").content.decode()
+        assert AccessLogEntry.objects.filter(reason__startswith="legal hold on").exists()
+        client.post(f"/werk/dossiers/{dossier.pk}/bewaren/", {"hold-hold": "no"})
+        dossier.refresh_from_db()
+        assert (dossier.legal_hold, dossier.legal_hold_reason) == (False, "")
+
+    @pytest.mark.parametrize(
+        "data", [{"hold-hold": "yes", "hold-reason": ""}, {"hold-hold": "maybe"}, {}]
+    )
+    def test_bad_input_changes_nothing(self, client, data):
+        dossier, leader = self._dossier_and_leader()
+        client.force_login(leader)
+        response = client.post(f"/werk/dossiers/{dossier.pk}/bewaren/", data)
+        assert response.status_code == 400
+        assert response.context["legal_hold_form"].errors
+        dossier.refresh_from_db()
+        assert dossier.legal_hold is False
+
+    def test_a_social_worker_cannot_and_does_not_see_the_form(self, client):
+        from apps.accounts.models import Role
+        from apps.organisation.tests.factories import TeamMembershipFactory
+
+        dossier, _ = self._dossier_and_leader()
+        worker = TeamMembershipFactory(team=dossier.team, user__role=Role.SOCIAL_WORKER).user
+        client.force_login(worker)
+        assert 'id="legal-hold"' not in client.get(f"/werk/dossiers/{dossier.pk}/").content.decode()
+        data = {"hold-hold": "yes", "hold-reason": "Omdat ik het wil bewaren"}
+        assert client.post(f"/werk/dossiers/{dossier.pk}/bewaren/", data).status_code == 403
+        dossier.refresh_from_db()
+        assert dossier.legal_hold is False

@@ -1,0 +1,160 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
+from apps.dossiers.models import Attachment
+from apps.dossiers.services import dossiers_purge_expired
+from apps.dossiers.tests.factories import DossierFactory
+from apps.organisation.tests.factories import TeamMembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+PDF = b"%PDF-1.7\n" + b"0" * 200
+
+
+@pytest.fixture
+def worker():
+    return TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+
+
+@pytest.fixture
+def dossier(worker):
+    return DossierFactory(team=worker.teams.get(), responsible_worker=worker)
+
+
+def url(dossier, suffix=""):
+    return f"/werk/dossiers/{dossier.pk}/{suffix}"
+
+
+def upload(client, dossier, content, name="netwerk.png", title="Netwerkkaart"):
+    return client.post(
+        url(dossier, "bijlage/"),
+        {"attachment-title": title, "attachment-upload": SimpleUploadedFile(name, content)},
+    )
+
+
+def stored(attachment) -> bool:
+    return attachment.file.storage.exists(attachment.file.name)
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"), [(PNG, "image/png"), (JPEG, "image/jpeg"), (PDF, "application/pdf")]
+)
+def test_a_photo_or_scan_is_stored_privately_and_served_to_the_team(
+    client, worker, dossier, content, kind, settings
+):
+    client.force_login(worker)
+    assert upload(client, dossier, content, name="Kaart van Jan de Vries.png").status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.content_type, attachment.size) == (kind, len(content))
+    # The stored name is random; the original name (personal data) stays in the database.
+    assert "Jan" not in attachment.file.name
+    assert attachment.original_name == "Kaart van Jan de Vries.png"
+    assert str(settings.PRIVATE_MEDIA_ROOT) in attachment.file.path
+    assert not attachment.file.path.startswith(str(settings.STATIC_ROOT))
+    assert not attachment.file.path.startswith(str(settings.MEDIA_ROOT))
+
+    response = client.get(url(dossier, f"bijlage/{attachment.pk}/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == kind
+    assert b"".join(response.streaming_content) == content
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert AccessLogEntry.objects.filter(
+        action="read", object_type="dossiers.attachment", object_id=str(attachment.pk)
+    ).exists()
+    download = client.get(url(dossier, f"bijlage/{attachment.pk}/") + "?download=1")
+    assert download["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "title"),
+    [
+        (b"<html><script>alert(1)</script></html>", "foto.png", "Netwerk"),  # lies about itself
+        (b"MZ\x90\x00" + b"\x00" * 100, "setup.pdf", "Netwerk"),
+        (b"", "leeg.png", "Netwerk"),
+        (PNG, "netwerk.png", ""),  # no title
+    ],
+)
+def test_anything_else_is_refused_with_a_message(client, worker, dossier, content, name, title):
+    client.force_login(worker)
+    response = upload(client, dossier, content, name=name, title=title)
+    assert response.status_code == 400
+    assert response.context["attachment_form"].errors
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_over_the_limit_is_refused_and_nothing_is_written(
+    client, worker, dossier, settings, tmp_path
+):
+    settings.ATTACHMENT_MAX_MEGABYTES = 1
+    client.force_login(worker)
+    response = upload(client, dossier, PNG + b"\x00" * (1024 * 1024))
+    assert response.status_code == 400
+    assert "1 MB" in str(response.context["attachment_form"].errors)
+    assert not Attachment.objects.exists()
+
+
+def test_no_file_at_all_is_a_field_error(client, worker, dossier):
+    client.force_login(worker)
+    response = client.post(url(dossier, "bijlage/"), {"attachment-title": "Scan"})
+    assert response.status_code == 400
+    assert response.context["attachment_form"].errors["upload"]
+    assert not Attachment.objects.exists()
+
+
+def test_other_teams_and_other_roles_get_nothing(client, worker, dossier):
+    client.force_login(worker)
+    upload(client, dossier, PNG)
+    attachment = Attachment.objects.get()
+    download = url(dossier, f"bijlage/{attachment.pk}/")
+
+    stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    client.force_login(stranger)
+    assert client.get(download).status_code == 404
+    assert upload(client, dossier, PNG).status_code == 404
+    assert client.post(url(dossier, f"bijlage/{attachment.pk}/weg/")).status_code == 404
+    for role in (Role.MANAGER, Role.MUNICIPALITY_VIEWER, Role.RESIDENT, Role.VOLUNTEER):
+        client.force_login(UserFactory(role=role))
+        assert client.get(download).status_code == 403
+    client.logout()
+    assert client.get(download).status_code == 302  # to the login page
+    # An attachment id of another dossier, reached through a dossier the worker may read.
+    own_other = DossierFactory(team=dossier.team)
+    client.force_login(worker)
+    assert client.get(url(own_other, f"bijlage/{attachment.pk}/")).status_code == 404
+    assert Attachment.objects.count() == 1 and stored(attachment)
+
+
+def test_removing_deletes_the_file_after_the_commit(
+    client, worker, dossier, django_capture_on_commit_callbacks
+):
+    client.force_login(worker)
+    upload(client, dossier, PNG)
+    attachment = Attachment.objects.get()
+    assert stored(attachment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(dossier, f"bijlage/{attachment.pk}/weg/")).status_code == 302
+    assert not Attachment.objects.exists()
+    assert not stored(attachment)
+
+
+def test_retention_purge_removes_the_files_too(
+    client, worker, dossier, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    client.force_login(worker)
+    upload(client, dossier, PNG)
+    attachment = Attachment.objects.get()
+    dossier.status, dossier.closing_reason = "closed", "moved"
+    dossier.started_on = timezone.localdate().replace(year=2010)
+    dossier.ended_on = timezone.localdate().replace(year=2011)
+    dossier.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dossiers_purge_expired() == 1
+    assert not stored(attachment)
