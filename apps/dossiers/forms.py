@@ -133,6 +133,23 @@ class IntakeConvertForm(forms.Form):
         ]
 
 
+class QuestionForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("Choose a theme")
+    )
+    subcategory = forms.CharField(label=_("Subcategory"), required=False, max_length=100)
+    description = forms.CharField(
+        label=_("The question, in the client's words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "question")
+        super().__init__(*args, **kwargs)
+
+
 class GoalForm(forms.Form):
     question = forms.CharField(
         label=_("New goal, as the client's own question"),

@@ -508,9 +508,6 @@ def _intake_request_save(*, actor, team, errors, request, **fields) -> IntakeReq
     return _save_new(intake, actor=actor, request=request, exclude=["team"], errors=errors)
 
 
-# --- API --------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def question_register(
     *, dossier: Dossier, actor, theme, subcategory: str = "", description: str = "", request=None

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/contact/", views.contact_moment_add, name="contact_add"),
     path("<int:pk>/status/", views.dossier_advance, name="advance"),
     path("<int:pk>/uitleg/", views.explain_long_running, name="explain"),
+    path("<int:pk>/vraag/", views.question_add, name="question_add"),
     path("<int:pk>/plan/doel/", views.plan_goal_add, name="goal_add"),
     path("<int:pk>/plan/doel/<int:goal_pk>/actie/", views.plan_action_add, name="action_add"),
     path(

@@ -23,6 +23,7 @@ from apps.dossiers.forms import (
     LifeEventForm,
     LongRunningExplanationForm,
     NetworkMemberForm,
+    QuestionForm,
 )
 from apps.dossiers.models import Action, Dossier
 from apps.organisation.models import Team
@@ -104,6 +105,20 @@ def contact_moment_add(request, pk):
         form_name="contact_form",
         anchor="contacts",
         success=_("The contact moment is saved."),
+    )
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def question_add(request, pk):
+    return _add_to_dossier(
+        request,
+        pk,
+        QuestionForm,
+        services.question_register,
+        permission="dossiers.change_dossier",
+        form_name="question_form",
+        anchor="questions",
     )
 
 
@@ -363,6 +378,7 @@ def _render_detail(
     life_event_form=None,
     attachment_form=None,
     legal_hold_form=None,
+    question_form=None,
     status=200,
 ):
     goals = list(selectors.dossier_plan(dossier=dossier))
@@ -372,6 +388,7 @@ def _render_detail(
     context = {
         "dossier": dossier,
         "questions": dossier.questions.select_related("theme"),
+        "question_form": question_form or QuestionForm(),
         "timeline": selectors.dossier_timeline(dossier=dossier),
         "goals": goals,
         "goal_form": goal_form or GoalForm(),

@@ -73,6 +73,15 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
     expect(page.get_by_role("heading", level=1)).to_have_text("Henk de Boer")
     dossier = Dossier.objects.get()
 
+    # A second question comes up during the intake.
+    page.locator("summary", has_text=translated("Register a question")).click()
+    page.get_by_label(translated("Theme")).select_option(label="Huisvesting & Wonen")
+    page.get_by_label(re.compile("^" + re.escape(translated("Subcategory")))).fill(
+        "Woning aanpassen"
+    )
+    main_button(page, translated("Add question")).click()
+    expect(page.get_by_text("Woning aanpassen")).to_be_visible()
+
     # Draw the network together.
     people = [
         ("Ineke", "dochter", "family", "1", "emotional", "good"),

@@ -139,9 +139,9 @@ class TestReading:
         client.get(url(dossier))
         # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
         # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 goals, 8 their
-        # actions, 9 questions with themes, 10 network, 11 timeline (at most 50), 12 life
-        # events, 13 attachments
-        with django_assert_num_queries(13):
+        # actions, 9 questions with themes, 10 themes for the question form, 11 network,
+        # 12 timeline (at most 50), 13 life events, 14 attachments
+        with django_assert_num_queries(14):
             assert client.get(url(dossier)).status_code == 200
 
 
@@ -346,3 +346,37 @@ class TestPlan:
             client.post(url(dossier, "plan/doel/"), {"question": "Hoe kan ik?"}).status_code == 404
         )
         assert not dossier.goals.exists()
+
+
+class TestQuestions:
+    def test_register_another_question(self, client, worker, dossier):
+        from apps.dossiers.models import RegisteredQuestion
+        from apps.organisation.models import Theme
+
+        theme = Theme.objects.get(code="huisvesting-wonen")
+        client.force_login(worker)
+        data = {"question-theme": theme.pk, "question-subcategory": "Overlast"}
+        assert client.post(url(dossier, "vraag/"), data).status_code == 302
+        question = RegisteredQuestion.objects.get(dossier=dossier)
+        assert (question.theme, question.subcategory) == (theme, "Overlast")
+        assert "Overlast" in client.get(url(dossier)).content.decode()
+
+    @pytest.mark.parametrize("data", [{}, {"question-theme": "999999"}, {"question-theme": "x"}])
+    def test_a_question_needs_a_real_theme(self, client, worker, dossier, data):
+        from apps.dossiers.models import RegisteredQuestion
+
+        client.force_login(worker)
+        response = client.post(url(dossier, "vraag/"), data)
+        assert response.status_code == 400
+        assert response.context["question_form"].errors["theme"]
+        assert not RegisteredQuestion.objects.exists()
+
+    def test_another_team_cannot(self, client, dossier):
+        from apps.dossiers.models import RegisteredQuestion
+        from apps.organisation.models import Theme
+
+        stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(stranger)
+        data = {"question-theme": Theme.objects.first().pk}
+        assert client.post(url(dossier, "vraag/"), data).status_code == 404
+        assert not RegisteredQuestion.objects.exists()
