@@ -19,7 +19,7 @@ WEB_COMMAND := gunicorn config.wsgi --bind 0.0.0.0:8000 --workers 3 --access-log
 WORKER_COMMAND := celery -A config worker --loglevel INFO
 BEAT_COMMAND := celery -A config beat --loglevel INFO
 
-.PHONY: help run test lint setup system-packages messages lock worker beat web benchmark-seed clean
+.PHONY: help run test lint setup system-packages messages lock worker beat web benchmark-seed benchmark clean
 
 help:
 	@echo "make run    set up and start Buurtkompas on http://$(HOST):$(PORT) with demo data"
@@ -75,6 +75,7 @@ lock: setup
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 -o requirements.txt
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 --extra dev -o requirements-dev.txt
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 --extra benchmark -o requirements-benchmark.txt
 
 # Production-style processes, the same commands as docker-compose.yml.
 web: setup
@@ -86,9 +87,21 @@ worker: setup
 beat: setup
 	$(BIN)/$(BEAT_COMMAND)
 
+# The large demo set and the benchmark on it (benchmarks/README.md), in a PostgreSQL
+# database of its own; DATABASE_URL is not used, so no other database gets the data.
+BENCHMARK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bk_large
+
 benchmark-seed: setup
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --size large
+	BENCHMARK_DATABASE_URL="$(BENCHMARK_DATABASE_URL)" $(BIN)/python -m benchmarks.createdb
+	DATABASE_URL="$(BENCHMARK_DATABASE_URL)" $(MANAGE) migrate --noinput
+	DATABASE_URL="$(BENCHMARK_DATABASE_URL)" $(MANAGE) seed_demo --size large
+
+$(VENV)/.benchmark-installed: $(VENV)/.installed requirements-benchmark.txt
+	$(BIN)/python -m pip install --quiet -r requirements-benchmark.txt
+	touch $@
+
+benchmark: setup $(VENV)/.benchmark-installed
+	BENCHMARK_DATABASE_URL="$(BENCHMARK_DATABASE_URL)" $(BIN)/python -m benchmarks.run $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -1,0 +1,496 @@
+"""`make benchmark`: the casework pages under concurrent load, next to a one-query floor.
+
+1. Prepare the benchmark database (benchmarks.settings): apply new migrations, collect the
+   static files, pick the social worker and one of their dossiers.
+2. Start gunicorn on 127.0.0.1 with those settings (DEBUG off, WhiteNoise, PostgreSQL,
+   Redis), log in through the real login form with password and TOTP code, and ask every
+   target once: a 404 means "not built yet" and skips it with a note.
+3. Run locust headless: a warm-up whose figures are thrown away, then the measured run,
+   all targets mixed under the same load.
+4. Print requests, median, p95, errors and the ratios to the floor per target; write
+   them to var/benchmarks/<time>.json; exit 1 when a target is missed.
+
+Run `python -m benchmarks.run --help` for the knobs; benchmarks/README.md explains them.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.stats import (
+    Target,
+    compare,
+    csrf_token,
+    format_table,
+    load_targets,
+    parse_locust_stats,
+    with_server_cpu,
+)
+from benchmarks.stats import totp as totp_code
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGETS_FILE = Path(__file__).resolve().parent / "targets.toml"
+RESULTS_DIR = ROOT / "var" / "benchmarks"
+SETTINGS_MODULE = "benchmarks.settings"
+DEMO_WORKER = "sociaalwerker@demo.buurtkompas.nl"
+# A realistic caseload; outside it the run still goes on, with a warning.
+CASELOAD_RANGE = (50, 80)
+STARTUP_TIMEOUT_SECONDS = 60
+
+EXIT_MISSED = 1
+EXIT_SETUP = 2
+
+
+class SetupError(Exception):
+    """The benchmark cannot run: no data set, no server, no login."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    try:
+        return run(args)
+    except SetupError as error:
+        print(f"benchmark: {error}", file=sys.stderr)
+        return EXIT_SETUP
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--users", type=int, default=cores * 2, help="concurrent users")
+    parser.add_argument("--run-time", default="60s", help="measured run, locust syntax")
+    parser.add_argument("--warmup", default="10s", help="warm-up run, thrown away")
+    parser.add_argument("--workers", type=int, default=cores * 2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker; above 1 uses gthread"
+    )
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--email", default=DEMO_WORKER, help="the social worker to log in as")
+    parser.add_argument("--targets", type=Path, default=TARGETS_FILE)
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    args.port = args.port or free_port()
+    return args
+
+
+def run(args: argparse.Namespace) -> int:
+    if not (BIN / "locust").is_file():
+        raise SetupError("locust is not installed: `make benchmark` installs the benchmark extra.")
+    targets = load_targets(args.targets.read_text(encoding="utf-8"))
+    if args.users > args.workers * args.threads:
+        print(
+            f"Note: {args.users} users for {args.workers * args.threads} worker slots: "
+            "requests will queue for a worker, and the floor then measures the queue."
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir = args.results / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+
+    fixture = prepare_database(args.email)
+    print_fixture(fixture)
+    base_url = f"http://127.0.0.1:{args.port}"
+    with gunicorn(args, log_file=run_dir / "gunicorn.log") as server:
+        wait_until_up(base_url, server)
+        cookies = log_in(base_url, args.email)
+        measured, skipped, refused = probe_targets(base_url, cookies, targets, fixture)
+        if not any(target.floor for target in measured):
+            raise SetupError("the floor does not answer 200; nothing to compare with")
+        with plan_file(cookies, measured) as plan:
+            print(f"Warm-up: {args.warmup} with {args.users} users (not counted).")
+            run_locust(args, plan, base_url, args.warmup, run_dir / "warmup")
+            print(f"Measuring: {args.run_time} with {args.users} users, all targets mixed.")
+            load_before = os.getloadavg()
+            cpu_before = children_cpu_seconds()
+            started = time.monotonic()
+            run_locust(args, plan, base_url, args.run_time, run_dir / "locust")
+            wall_seconds = time.monotonic() - started
+            locust_cpu = children_cpu_seconds() - cpu_before
+            load_after = os.getloadavg()
+
+    stats_file = run_dir / "locust_stats.csv"
+    if not stats_file.is_file():
+        raise SetupError(f"locust wrote no stats; see {run_dir}")
+    results = parse_locust_stats(stats_file.read_text(encoding="utf-8"))
+    cpu_file = run_dir / "locust_server_cpu.json"
+    if cpu_file.is_file():
+        results = with_server_cpu(results, json.loads(cpu_file.read_text(encoding="utf-8")))
+    rows = compare(measured, results)
+    misses = {row.result.name: row.misses for row in rows if row.misses}
+    misses.update({name: (reason,) for name, reason in refused.items()})
+
+    environment = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in load_after],
+        "locust_cpu_seconds": round(locust_cpu, 1),
+        "locust_cpu_share_of_one_core": round(locust_cpu / wall_seconds, 2),
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_uncommitted_changes": bool(git("status", "--porcelain")),
+    }
+    settings = {
+        "users": args.users,
+        "run_time": args.run_time,
+        "warmup": args.warmup,
+        "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads,
+        "gunicorn_worker_class": worker_class(args.threads),
+        "django_settings": SETTINGS_MODULE,
+    }
+    print()
+    print(format_table(rows))
+    print()
+    print(
+        f"gunicorn: {args.workers} {worker_class(args.threads)} workers"
+        + (f" x {args.threads} threads" if args.threads > 1 else "")
+        + f"; locust: {args.users} users, no wait; {environment['cores']} cores shared by both."
+    )
+    print(
+        f"Load average before/after: {format_load(load_before)} / {format_load(load_after)}; "
+        f"locust used {locust_cpu:.0f} s CPU in {wall_seconds:.0f} s."
+    )
+    for name, reason in skipped.items():
+        print(f"Skipped {name}: {reason}")
+    report_checks(measured, misses)
+
+    result_file = args.results / f"{stamp}.json"
+    result_file.write_text(
+        json.dumps(
+            {
+                "started": stamp,
+                "settings": settings,
+                "environment": environment,
+                "fixture": fixture,
+                "targets": [row.as_dict() for row in rows],
+                "skipped": skipped,
+                "misses": {name: list(reasons) for name, reasons in misses.items()},
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"Results: {result_file}")
+    return EXIT_MISSED if misses else 0
+
+
+# --- Database --------------------------------------------------------------------------
+
+
+def prepare_database(email: str) -> dict:
+    """Migrations and static files for benchmarks.settings; the worker and their dossier."""
+    import django
+    from django.core.management import call_command
+    from django.db import OperationalError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    django.setup()
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    where = f"{database['NAME']} on {database.get('HOST') or 'localhost'}"
+    try:
+        connections["default"].ensure_connection()
+    except OperationalError as error:
+        raise SetupError(
+            f"cannot reach the benchmark database {where} ({error}). "
+            "Create and fill it with `make benchmark-seed`."
+        ) from error
+    executor = MigrationExecutor(connections["default"])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        print(f"Applying {len(pending)} new migrations to {where}.")
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        return pick_fixture(email)
+    finally:
+        connections.close_all()
+
+
+def pick_fixture(email: str) -> dict:
+    from django.db.models import Count
+
+    from apps.accounts.models import User
+    from apps.dossiers.models import Dossier
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        raise SetupError(f"no user {email}: fill the database with `make benchmark-seed`.")
+    open_dossiers = Dossier.objects.open().filter(responsible_worker=user)
+    dossier = (
+        open_dossiers.annotate(contact_moments_count=Count("contact_moments"))
+        .order_by("-contact_moments_count", "pk")
+        .values("pk", "contact_moments_count")
+        .first()
+    )
+    if dossier is None:
+        raise SetupError(f"{email} has no open dossiers: run `make benchmark-seed`.")
+    return {
+        "email": email,
+        "open_dossiers": open_dossiers.count(),
+        "dossiers_in_database": Dossier.objects.count(),
+        "dossier_pk": dossier["pk"],
+        "dossier_contact_moments": dossier["contact_moments_count"],
+    }
+
+
+def print_fixture(fixture: dict) -> None:
+    print(
+        f"Social worker {fixture['email']}: {fixture['open_dossiers']} open dossiers "
+        f"({fixture['dossiers_in_database']:,} dossiers in the database); dossier "
+        f"{fixture['dossier_pk']} has {fixture['dossier_contact_moments']} contact moments."
+    )
+    low, high = CASELOAD_RANGE
+    if not low <= fixture["open_dossiers"] <= high:
+        print(f"Warning: a realistic caseload is {low}-{high} open dossiers.")
+
+
+# --- Server ----------------------------------------------------------------------------
+
+
+def worker_class(threads: int) -> str:
+    return "gthread" if threads > 1 else "sync"
+
+
+@contextmanager
+def gunicorn(args: argparse.Namespace, *, log_file: Path) -> Iterator[subprocess.Popen]:
+    """gunicorn on 127.0.0.1 with the benchmark settings, stopped by its own pid."""
+    command = [
+        str(BIN / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        worker_class(args.threads),
+        "--log-level",
+        "warning",
+    ]
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    with log_file.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own argument list)
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
+    import requests
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SetupError("gunicorn stopped at start; see gunicorn.log in the run folder")
+        try:
+            if requests.get(f"{base_url}/healthz", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            pass  # not listening yet, or the workers are still starting
+        time.sleep(0.5)
+    raise SetupError(f"gunicorn did not answer /healthz within {STARTUP_TIMEOUT_SECONDS} s")
+
+
+# --- Login -----------------------------------------------------------------------------
+
+
+def log_in(base_url: str, email: str) -> dict[str, str]:
+    """Password and TOTP code through the real login form; returns the session's cookies.
+
+    allauth accepts a TOTP code only once; when an earlier run just used this one, the
+    next 30-second code is tried.
+    """
+    import requests
+
+    from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    session = requests.Session()
+    login_url = f"{base_url}/account/login/"
+    page = session.get(login_url, timeout=30)
+    answer = session.post(
+        login_url,
+        data={
+            "csrfmiddlewaretoken": csrf_token(page.text),
+            "login": email,
+            "password": DEMO_PASSWORD,
+        },
+        timeout=30,
+    )
+    if "/2fa/authenticate/" not in answer.url:
+        raise SetupError(f"logging in as {email} did not lead to the second step ({answer.url})")
+    code_url = answer.url
+    for attempt in range(3):
+        if attempt:
+            time.sleep(30 - time.time() % 30 + 1)
+        answer = session.post(
+            code_url,
+            data={
+                "csrfmiddlewaretoken": csrf_token(answer.text),
+                "code": totp_code(DEMO_TOTP_SECRET, at=time.time()),
+            },
+            timeout=30,
+        )
+        if "/2fa/authenticate/" not in answer.url:
+            break
+    else:
+        raise SetupError("the TOTP code was refused three times")
+    if session.get(f"{base_url}/werk/", allow_redirects=False, timeout=30).status_code != 200:
+        raise SetupError(f"{email} is logged in but /werk/ does not answer 200")
+    return session.cookies.get_dict()
+
+
+# --- Targets ---------------------------------------------------------------------------
+
+
+def probe_targets(base_url, cookies, targets, fixture):
+    """Ask every target once: measured targets, skipped ones (404) and refused ones."""
+    import requests
+
+    measured, skipped, refused = [], {}, {}
+    for target in targets:
+        path = target.path.format(**fixture)
+        response = requests.get(base_url + path, cookies=cookies, allow_redirects=False, timeout=60)
+        if response.status_code == 200:
+            measured.append(replace(target, path=path))
+        elif response.status_code == 404:
+            skipped[target.name] = f"{path} answers 404 (not built yet?)"
+            print(f"Note: skipping {target.name}: {path} answers 404.")
+        else:
+            refused[target.name] = f"{path} answered {response.status_code} at the start"
+            print(
+                f"Error: {target.name}: {path} answers {response.status_code}; not measured "
+                "(gunicorn.log in the run folder has the traceback of a 500)."
+            )
+    return measured, skipped, refused
+
+
+@contextmanager
+def plan_file(cookies: dict[str, str], targets: list[Target]) -> Iterator[Path]:
+    """The locust plan (the session's cookies and the targets) in a private temporary file."""
+    plan = {
+        "cookies": cookies,
+        "targets": [{"name": target.name, "path": target.path} for target in targets],
+    }
+    handle, name = tempfile.mkstemp(prefix="benchmark-plan-", suffix=".json")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(plan, file)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def run_locust(args, plan: Path, base_url: str, run_time: str, csv_prefix: Path) -> None:
+    command = [
+        str(BIN / "locust"),
+        "--locustfile",
+        str(Path(__file__).resolve().parent / "locustfile.py"),
+        "--headless",
+        "--host",
+        base_url,
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.users),
+        "--run-time",
+        run_time,
+        "--csv",
+        str(csv_prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "10",
+    ]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BENCHMARK_PLAN": str(plan),
+        "BENCHMARK_CPU_FILE": str(csv_prefix.with_name(csv_prefix.name + "_server_cpu.json")),
+    }
+    log_file = csv_prefix.with_name(csv_prefix.name + ".log")
+    with log_file.open("w", encoding="utf-8") as log:
+        # locust exits 1 when a request failed; the stats say which, so that is no crash.
+        finished = subprocess.run(  # noqa: S603 (our own argument list)
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, check=False
+        )
+    if finished.returncode not in (0, 1):
+        raise SetupError(f"locust stopped with exit code {finished.returncode}; see {log_file}")
+    for line in log_file.read_text(encoding="utf-8").splitlines():
+        if "CPU usage" in line:
+            print(f"locust: {line.strip()}")
+
+
+# --- Report ----------------------------------------------------------------------------
+
+
+def report_checks(targets, misses: dict[str, tuple[str, ...]]) -> None:
+    for target in targets:
+        if not target.checked or target.name in misses:
+            continue
+        limits = []
+        if target.max_p95_ms is not None:
+            limits.append(f"p95 < {target.max_p95_ms:g} ms")
+        if target.max_floor_ratio is not None:
+            limits.append(f"median <= {target.max_floor_ratio:g}x floor")
+        print(f"Met {target.name}: {' and '.join(limits)}.")
+    for name, reasons in misses.items():
+        print(f"MISSED {name}: {'; '.join(reasons)}.")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def format_load(load: tuple[float, float, float]) -> str:
+    return " ".join(f"{value:.2f}" for value in load)
+
+
+def git(*arguments: str) -> str:
+    finished = subprocess.run(  # noqa: S603
+        ["git", *arguments],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return finished.stdout.strip()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""The pure parts of the benchmark (benchmarks/stats.py), with canned input: nothing is timed."""
+
+import pytest
+from django.http import HttpResponse
+
+from benchmarks.middleware import ServerCpuTimingMiddleware
+from benchmarks.run import TARGETS_FILE
+from benchmarks.stats import (
+    compare,
+    csrf_token,
+    format_table,
+    load_targets,
+    parse_locust_stats,
+    server_cpu_ms,
+    totp,
+    with_server_cpu,
+)
+
+# The shape of locust 2.47's `<prefix>_stats.csv` (percentile columns shortened to the
+# ones locust writes by default).
+HEADER = (
+    '"Type","Name","Request Count","Failure Count","Median Response Time",'
+    '"Average Response Time","Min Response Time","Max Response Time","Average Content Size",'
+    '"Requests/s","Failures/s","50%","66%","75%","80%","90%","95%","98%","99%","99.9%",'
+    '"99.99%","100%"'
+)
+LOCUST_STATS = "\n".join(
+    [
+        HEADER,
+        "GET,floor,400,0,12,13.1,4.2,61.0,12.0,6.67,0.00,12,14,15,16,19,24,30,38,61,61,61",
+        "GET,caseload,380,0,33,36.4,20.1,190.3,41210.0,6.33,0.00,33,38,41,44,52,64,90,120,190,"
+        "190,190",
+        "GET,dossier,390,2,180,171.8,61.3,402.9,38001.0,6.50,0.03,180,190,200,210,230,260,290,"
+        "330,400,400,400",
+        ",Aggregated,1170,2,25,73.2,4.2,402.9,26300.0,19.50,0.03,25,38,120,180,210,240,280,"
+        "300,400,400,400",
+    ]
+)
+
+TARGETS_TOML = """
+[[target]]
+name = "floor"
+path = "/benchmark/floor/"
+floor = true
+
+[[target]]
+name = "caseload"
+path = "/werk/"
+max_p95_ms = 150
+max_floor_ratio = 3
+
+[[target]]
+name = "dossier"
+path = "/werk/dossiers/{dossier_pk}/"
+max_p95_ms = 150
+max_floor_ratio = 3
+
+[[target]]
+name = "map"
+path = "/werk/kaart/"
+"""
+
+
+def test_locust_stats_give_requests_errors_median_and_p95_per_target():
+    results = parse_locust_stats(LOCUST_STATS)
+
+    assert set(results) == {"floor", "caseload", "dossier"}, "the Aggregated row is left out"
+    caseload = results["caseload"]
+    assert (caseload.requests, caseload.errors) == (380, 0)
+    assert (caseload.median_ms, caseload.p95_ms) == (33, 64)
+    assert results["dossier"].errors == 2
+    assert results["floor"].requests_per_second == pytest.approx(6.67)
+
+
+def test_a_target_without_requests_has_no_percentiles():
+    na = ",".join(["N/A"] * 11)
+    results = parse_locust_stats(f"{HEADER}\nGET,map,0,0,0,0,0,0,0,0.00,0.00,{na}\n")
+
+    assert results["map"].requests == 0
+    assert results["map"].median_ms is None
+    assert results["map"].p95_ms is None
+
+
+def test_ratios_are_to_the_floor_median_and_misses_name_the_target():
+    targets = load_targets(TARGETS_TOML)
+    rows = {row.result.name: row for row in compare(targets, parse_locust_stats(LOCUST_STATS))}
+
+    assert rows["map"].misses == ("no requests were measured",), "in the run, not in the stats"
+    assert rows["floor"].median_floor_ratio == 1
+    assert rows["floor"].misses == ()
+    # caseload: p95 64 ms < 150 ms and median 33 ms <= 3 x 12 ms = 36 ms.
+    assert rows["caseload"].median_floor_ratio == pytest.approx(33 / 12)
+    assert rows["caseload"].p95_floor_ratio == pytest.approx(64 / 12)
+    assert rows["caseload"].misses == ()
+    # dossier: errors, p95 260 ms and median 180 ms = 15x the floor: three misses.
+    misses = rows["dossier"].misses
+    assert len(misses) == 3
+    assert "2 of 390 requests failed" in misses[0]
+    assert "p95 260 ms is not under 150 ms" in misses[1]
+    assert "15.0x" in misses[2]
+
+
+def test_p95_must_be_strictly_under_the_limit_and_the_ratio_may_equal_it():
+    targets = load_targets(TARGETS_TOML)
+    csv = "\n".join(
+        [
+            HEADER,
+            "GET,floor,10,0,50,50,1,1,1,1,0,50,50,50,50,50,50,50,50,50,50,50",
+            "GET,caseload,10,0,150,150,1,1,1,1,0,150,150,150,150,150,150,150,150,150,150,150",
+        ]
+    )
+    rows = {row.result.name: row for row in compare(targets, parse_locust_stats(csv))}
+
+    assert rows["caseload"].misses == ("p95 150 ms is not under 150 ms",)
+
+
+def test_table_shows_every_measured_target_with_its_figures():
+    targets = load_targets(TARGETS_TOML)
+    results = with_server_cpu(
+        parse_locust_stats(LOCUST_STATS), {"floor": [2.0, 3.0, 9.0], "caseload": [12.0]}
+    )
+    table = format_table(compare(targets, results))
+    lines = table.splitlines()
+
+    assert lines[0].split() == [
+        "target",
+        "requests",
+        "median",
+        "ms",
+        "p95",
+        "ms",
+        "errors",
+        "median/floor",
+        "p95/floor",
+        "cpu",
+        "ms",
+        "cpu/floor",
+    ]
+    assert lines[1].split() == ["floor", "400", "12", "24", "0", "1.0x", "2.0x", "3.0", "1.0x"]
+    assert lines[2].split() == ["caseload", "380", "33", "64", "0", "2.8x", "5.3x", "12.0", "4.0x"]
+    assert lines[3].split()[-2:] == ["-", "-"], "no CPU samples: shown as unknown"
+    assert lines[4].split() == ["map", "0", "-", "-", "0", "-", "-", "-", "-"]
+
+
+@pytest.mark.parametrize(
+    ("header", "cpu"),
+    [
+        ("cpu;dur=12.5", 12.5),
+        ('db;dur=3, cpu;desc="worker";dur=7', 7.0),
+        ("cpu;dur=abc", None),
+        ("db;dur=3", None),
+        ("", None),
+    ],
+)
+def test_server_cpu_is_read_from_the_server_timing_header(header, cpu):
+    assert server_cpu_ms(header) == cpu
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[[target]]\nname = "a"\npath = "/"\n', "exactly one target must be the floor"),
+        (
+            '[[target]]\nname = "a"\npath = "/"\nfloor = true\n'
+            '[[target]]\nname = "a"\npath = "/b/"\n',
+            "unique",
+        ),
+        (
+            '[[target]]\nname = "a"\npath = "/"\nfloor = true\nmax_p95_ms = 5\n',
+            "the floor is the yardstick",
+        ),
+    ],
+)
+def test_bad_target_files_are_refused(toml, message):
+    with pytest.raises(ValueError, match=message):
+        load_targets(toml)
+
+
+def test_the_shipped_target_file_has_the_issue_targets():
+    targets = {target.name: target for target in load_targets(TARGETS_FILE.read_text())}
+
+    assert targets["floor"].floor
+    for name in ("caseload", "dossier"):
+        assert targets[name].max_p95_ms == 150
+        assert targets[name].max_floor_ratio == 3
+    assert targets["map"].path == "/werk/kaart/"
+    assert targets["dossier_api"].path == "/api/v1/dossiers/"
+
+
+@pytest.mark.parametrize(
+    ("at", "code"),
+    # RFC 6238, appendix B (SHA-1 secret "12345678901234567890"), last six digits.
+    [(59, "287082"), (1111111109, "081804"), (1234567890, "005924"), (2000000000, "279037")],
+)
+def test_totp_matches_the_rfc_6238_test_vectors(at, code):
+    secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of "12345678901234567890"
+
+    assert totp(secret, at=at) == code
+
+
+def test_totp_accepts_the_demo_secret_without_padding():
+    code = totp("BUURTKOMPASDEMO2", at=1_800_000_000)
+
+    assert len(code) == 6
+    assert code.isdigit()
+
+
+def test_csrf_token_is_read_from_the_form_whatever_the_attribute_order():
+    page = (
+        '<form method="post"><input type="hidden" value="abc&amp;123" '
+        'name="csrfmiddlewaretoken"><input name="login"></form>'
+    )
+
+    assert csrf_token(page) == "abc&123"
+    with pytest.raises(ValueError, match="csrfmiddlewaretoken"):
+        csrf_token("<form><input name='login'></form>")
+
+
+def test_the_benchmark_middleware_reports_the_request_cpu_time(rf):
+    def view(request):
+        sum(range(20_000))  # some CPU, so the duration is not trivially zero
+        return HttpResponse("ok")
+
+    response = ServerCpuTimingMiddleware(view)(rf.get("/"))
+
+    cpu = server_cpu_ms(response["Server-Timing"])
+    assert cpu is not None
+    assert cpu >= 0
