@@ -226,6 +226,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["responsible_worker", "status"], name="dossier_worker_status_idx"),
             models.Index(fields=["team", "status"], name="dossier_team_status_idx"),
+            # The API's dossier list: a team's dossiers in the model's order, newest first.
+            models.Index(fields=["team", "-started_on", "-id"], name="dossier_team_started_idx"),
         ]
         constraints = [
             models.CheckConstraint(

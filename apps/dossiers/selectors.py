@@ -31,7 +31,10 @@ def caseload_filter(*, worker, data) -> CaseloadFilter:
         .order_by("started_on", "pk")
     )
     districts = (
-        Neighbourhood.objects.districts().filter(teams__in=policy.team_ids_of(worker)).distinct()
+        Neighbourhood.objects.districts()
+        .filter(teams__in=policy.team_ids_of(worker))
+        .select_related("municipality")
+        .distinct()
     )
     return CaseloadFilter(data=data, queryset=dossiers, district_queryset=districts)
 
