@@ -94,7 +94,7 @@ def dossier_detail(request, pk):
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contact_moment_add(request, pk):
     return _add_to_dossier(
         request,
@@ -104,12 +104,13 @@ def contact_moment_add(request, pk):
         permission="dossiers.change_dossier",
         form_name="contact_form",
         anchor="contacts",
+        texts=(_("Log a contact moment"), _("Save contact moment")),
         success=_("The contact moment is saved."),
     )
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_add(request, pk):
     return _add_to_dossier(
         request,
@@ -119,6 +120,7 @@ def question_add(request, pk):
         permission="dossiers.change_dossier",
         form_name="question_form",
         anchor="questions",
+        texts=(_("Register a question"), _("Add question")),
     )
 
 
@@ -133,16 +135,20 @@ def plan_goal_add(request, pk):
         permission="dossiers.change_dossier",
         form_name="goal_form",
         anchor="plan",
+        texts=(_("Add goal"), _("Add goal")),
     )
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_action_add(request, pk, goal_pk):
     goal = selectors.plan_goal_for_actor(
         actor=request.user, dossier_pk=pk, goal_pk=goal_pk, request=request
     )
     policy.require(request.user, "dossiers.change_dossier", goal.dossier)
+    if request.method == "GET":
+        texts = (_("Add an action"), _("Add action"))
+        return _empty_form(request, goal.dossier, ActionForm(goal=goal), texts)
     form = ActionForm(request.POST, goal=goal)
     if _submit(form, services.plan_action_add, goal=goal, actor=request.user, request=request):
         return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
@@ -176,7 +182,7 @@ def plan_goal_achieved(request, pk, goal_pk):
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def network_member_add(request, pk):
     return _add_to_dossier(
         request,
@@ -186,6 +192,7 @@ def network_member_add(request, pk):
         permission="dossiers.add_networkmember",
         form_name="network_form",
         anchor="network",
+        texts=(_("Add someone to the network"), _("Add to the network")),
     )
 
 
@@ -224,7 +231,7 @@ def network_member_remove(request, pk, member_pk):
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def life_event_add(request, pk):
     return _add_to_dossier(
         request,
@@ -234,6 +241,7 @@ def life_event_add(request, pk):
         permission="dossiers.add_lifeevent",
         form_name="life_event_form",
         anchor="life-events",
+        texts=(_("Add a life event"), _("Add life event")),
     )
 
 
@@ -249,7 +257,7 @@ def life_event_remove(request, pk, event_pk):
 
 
 @area_required("dossiers.view_caseload")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_add(request, pk):
     return _add_to_dossier(
         request,
@@ -259,6 +267,7 @@ def attachment_add(request, pk):
         permission="dossiers.add_attachment",
         form_name="attachment_form",
         anchor="attachments",
+        texts=(_("Add a photo or scan"), _("Add file")),
         success=_("The file is added to the dossier."),
     )
 
@@ -384,26 +393,26 @@ def _render_detail(
     goals = list(selectors.dossier_plan(dossier=dossier))
     action_forms = action_forms or {}
     for goal in goals:
-        goal.action_form = action_forms.get(goal.pk) or ActionForm(goal=goal)
+        goal.action_form = action_forms.get(goal.pk)
     context = {
         "dossier": dossier,
         "questions": dossier.questions.select_related("theme"),
-        "question_form": question_form or QuestionForm(),
+        "question_form": question_form,
         "timeline": selectors.dossier_timeline(dossier=dossier),
         "goals": goals,
         "goal_form": goal_form or GoalForm(),
         "action_statuses": Action.Status.choices,
         "can_change": policy.can(request.user, "dossiers.change_dossier", dossier),
-        "contact_form": contact_form or ContactMomentForm(),
+        "contact_form": contact_form,
         "close_form": close_form or CloseDossierForm(),
         "explanation_form": explanation_form
         or LongRunningExplanationForm(initial={"explanation": dossier.long_running_explanation}),
         "network": list(dossier.network.all()),
-        "network_form": network_form or NetworkMemberForm(),
+        "network_form": network_form,
         "life_events": dossier.life_events.all(),
-        "life_event_form": life_event_form or LifeEventForm(),
+        "life_event_form": life_event_form,
         "attachments": dossier.attachments.all(),
-        "attachment_form": attachment_form or AttachmentForm(),
+        "attachment_form": attachment_form,
         "can_hold": policy.can(request.user, "dossiers.hold_dossier", dossier),
         "retention_years": settings.DOSSIER_RETENTION_YEARS,
         "legal_hold_form": legal_hold_form
@@ -418,18 +427,39 @@ def _render_detail(
 
 
 def _add_to_dossier(
-    request, pk, form_class, service, *, permission, form_name, anchor, success=None
+    request, pk, form_class, service, *, permission, form_name, anchor, texts, success=None
 ):
-    """Add something to a dossier from a form on the dossier page; on bad input the page
-    comes back (400) with the form's messages."""
+    """A form that adds something to a dossier. GET gives the empty form: as a fragment
+    for the folded-away form on the dossier page (htmx), or as a page of its own. POST
+    calls the service; on bad input the dossier page comes back (400) with the messages.
+
+    `texts` is (what the form is for, the label of its button)."""
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
     policy.require(request.user, permission, dossier)
+    if request.method == "GET":
+        return _empty_form(request, dossier, form_class(), texts)
     form = form_class(request.POST, request.FILES)
     if _submit(form, service, dossier=dossier, actor=request.user, request=request):
         if success:
             messages.success(request, success)
         return redirect(f"{dossier_url(dossier)}#{anchor}")
     return _render_detail(request, dossier, status=400, **{form_name: form})
+
+
+def _empty_form(request, dossier, form, texts):
+    """An empty form of the dossier page: the fragment htmx fetches when it is opened, or a
+    page of its own without JavaScript."""
+    summary, submit_label = texts
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "url": request.path,
+        "summary": summary,
+        "submit_label": submit_label,
+        "multipart": form.is_multipart(),
+    }
+    template = "includes/dossier_form.html" if request.htmx else "dossier_form_page.html"
+    return render(request, f"dossiers/{template}", context)
 
 
 def _submit(form, service, **arguments) -> bool:

@@ -139,9 +139,9 @@ class TestReading:
         client.get(url(dossier))
         # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
         # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 goals, 8 their
-        # actions, 9 questions with themes, 10 themes for the question form, 11 network,
-        # 12 timeline (at most 50), 13 life events, 14 attachments
-        with django_assert_num_queries(14):
+        # actions, 9 questions with themes, 10 network, 11 timeline (at most 50), 12 life
+        # events, 13 attachments. The folded-away forms are fetched only when opened.
+        with django_assert_num_queries(13):
             assert client.get(url(dossier)).status_code == 200
 
 
@@ -217,7 +217,35 @@ class TestChanging:
     def test_get_is_not_allowed_on_the_change_urls(self, client, worker, dossier):
         client.force_login(worker)
         assert client.get(url(dossier, "status/")).status_code == 405
-        assert client.get(url(dossier, "contact/")).status_code == 405
+        assert client.get(url(dossier, "plan/doel/")).status_code == 405
+        assert client.delete(url(dossier, "contact/")).status_code == 405
+
+    @pytest.mark.parametrize(
+        ("suffix", "field"),
+        [
+            ("contact/", "duration_minutes"),
+            ("vraag/", "question-theme"),
+            ("netwerk/", "network-name"),
+            ("gebeurtenis/", "event-occurred_on"),
+            ("bijlage/", "attachment-upload"),
+        ],
+    )
+    def test_folded_forms_come_as_a_fragment_or_a_page_of_their_own(
+        self, client, worker, dossier, suffix, field
+    ):
+        client.force_login(worker)
+        fragment = client.get(url(dossier, suffix), HTTP_HX_REQUEST="true").content.decode()
+        assert f'name="{field}"' in fragment and "<html" not in fragment
+        page = client.get(url(dossier, suffix)).content.decode()
+        assert f'name="{field}"' in page and "<html" in page
+        assert dossier.client.full_name in page
+
+    def test_folded_forms_are_not_given_to_another_team_or_a_manager(self, client, dossier):
+        stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(stranger)
+        assert client.get(url(dossier, "netwerk/")).status_code == 404
+        client.force_login(UserFactory(role=Role.MANAGER))
+        assert client.get(url(dossier, "netwerk/")).status_code == 403
 
 
 class TestLongRunningExplanation:
