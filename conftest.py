@@ -38,3 +38,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last, whatever other plugins reordered: the flush after each of them
+    empties tables that the other tests expect the migrations to have filled."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
