@@ -267,3 +267,5 @@ def is_client_of_own_team(user, client) -> bool:
 policy.add_rule("dossiers.add_referral", is_partner_system & refers_to_any_team)
 policy.add_rule("dossiers.refer_to_team", is_partner_system & refers_to_team)
 policy.add_rule("dossiers.view_client", does_casework & is_client_of_own_team)
+# A client's details (address, phone) are shared by the teams that support them.
+policy.add_rule("dossiers.change_client", does_casework & is_client_of_own_team)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import (
     Action,
+    Client,
     ContactMoment,
     Dossier,
     IntakeRequest,
@@ -12,6 +13,34 @@ from apps.dossiers.models import (
     normalise_postcode,
 )
 from apps.organisation.models import Theme
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "birth_date",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "neighbourhood",
+            "phone",
+            "email",
+            "contact_preference",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, neighbourhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["neighbourhood"].empty_label = _("Not known")
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        return normalise_postcode(postcode) if postcode else ""
 
 
 class ContactMomentForm(forms.ModelForm):

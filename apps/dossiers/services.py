@@ -193,6 +193,41 @@ def dossier_explain_long_running(
     return dossier
 
 
+ADDRESS_FIELDS = ("postcode", "house_number", "street", "city")
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor, request=None, **fields) -> Client:
+    """Correct a client's details. A new address loses the old coordinates and is looked
+    up again for the map. Changes are found against the stored row (a model form may
+    already have changed the instance it was given)."""
+    policy.require(actor, "dossiers.change_client", client)
+    stored = Client.objects.select_for_update().get(pk=client.pk)
+    errors = {}
+    if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
+        errors["birth_date"] = [_("The birth date cannot lie in the future.")]
+    if fields.get("postcode"):
+        fields["postcode"] = normalise_postcode(fields["postcode"])
+    changed = [name for name, value in fields.items() if getattr(stored, name) != value]
+    for name in changed:
+        setattr(stored, name, fields[name])
+    if set(changed) & set(ADDRESS_FIELDS):
+        stored.latitude = stored.longitude = None
+        changed += ["latitude", "longitude"]
+    _validate(stored, exclude=["account"], errors=errors)
+    if changed:
+        stored.save(update_fields=changed)
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=stored,
+            request=request,
+            reason="changed: " + ", ".join(sorted(set(changed))),
+        )
+        client_geocode_on_commit(client=stored)
+    return stored
+
+
 @transaction.atomic
 def dossier_set_legal_hold(
     *, dossier: Dossier, actor, hold: bool, reason: str = "", request=None

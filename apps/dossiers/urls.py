@@ -50,6 +50,7 @@ urlpatterns = [
         views.attachment_remove,
         name="attachment_remove",
     ),
+    path("<int:pk>/client/", views.client_edit, name="client_edit"),
     path("<int:pk>/bewaren/", views.legal_hold, name="legal_hold"),
     path("<int:pk>/noodtoegang/", views.break_glass, name="break_glass"),
 ]

@@ -14,6 +14,7 @@ from apps.dossiers.forms import (
     ActionForm,
     AttachmentForm,
     BreakGlassForm,
+    ClientForm,
     CloseDossierForm,
     ContactMomentForm,
     GoalForm,
@@ -26,7 +27,7 @@ from apps.dossiers.forms import (
     QuestionForm,
 )
 from apps.dossiers.models import Action, Dossier
-from apps.organisation.models import Team
+from apps.organisation.models import Neighbourhood, Team
 
 
 @area_required("dossiers.view_intake_queue")
@@ -347,6 +348,30 @@ def explain_long_running(request, pk):
         messages.success(request, _("Your explanation is saved. Your team leader can read it."))
         return redirect("dossiers:detail", pk=dossier.pk)
     return _render_detail(request, dossier, explanation_form=form, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk):
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    client = dossier.client
+    policy.require(request.user, "dossiers.change_client", client)
+    neighbourhoods = (
+        Neighbourhood.objects.filter(district__teams__in=policy.team_ids_of(request.user))
+        .select_related("municipality")
+        .distinct()
+        .order_by("name")
+    )
+    form = ClientForm(request.POST or None, instance=client, neighbourhoods=neighbourhoods)
+    update = services.client_update
+    if request.method == "POST" and _submit(
+        form, update, client=client, actor=request.user, request=request
+    ):
+        messages.success(request, _("The client's details are saved."))
+        return redirect("dossiers:detail", pk=dossier.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"dossier": dossier, "form": form}
+    return render(request, "dossiers/client_edit.html", context, status=status)
 
 
 @area_required("dossiers.view_caseload")

@@ -73,6 +73,17 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
     expect(page.get_by_role("heading", level=1)).to_have_text("Henk de Boer")
     dossier = Dossier.objects.get()
 
+    # The address was half known on the phone: complete it.
+    page.get_by_role("link", name=translated("Change the client's details")).click()
+    axe_check(page, label="client details")
+    field(page, "street").fill("Langestraat")
+    field(page, "town").fill("Amersfoort")
+    screenshot(page, "client-edit")
+    main_button(page, translated("Save")).click()
+    expect(page.get_by_text(translated("The client's details are saved."))).to_be_visible()
+    dossier.client.refresh_from_db()
+    assert dossier.client.street == "Langestraat"
+
     # A second question comes up during the intake.
     page.locator("summary", has_text=translated("Register a question")).click()
     page.get_by_label(translated("Theme")).select_option(label="Huisvesting & Wonen")

@@ -119,6 +119,9 @@ MATRIX = [
     ("dossiers.view_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_client", "other_team_client", NOBODY),
     ("dossiers.view_client", None, NOBODY),
+    ("dossiers.change_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.change_client", "other_team_client", NOBODY),
+    ("dossiers.delete_client", "own_team_client", NOBODY),
     # Access log: read and export, never write
     ("audit.view_accesslogentry", "log_entry", ADMIN),
     ("audit.export_accesslogentry", None, ADMIN),
