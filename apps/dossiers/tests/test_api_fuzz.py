@@ -48,6 +48,21 @@ CHECKS = [
 MAX_EXAMPLES = 20
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the real WSGI handler, whose request signals close the database
+    connection (as Django's test client avoids): on PostgreSQL that would end the test's
+    transaction. Unhook them for the duration, as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(db):
     """A team with a worker, a dossier with contact moments and a question, another team's
