@@ -17,6 +17,7 @@ from apps.dossiers.models import (
     LifeEvent,
     NetworkMember,
     RegisteredQuestion,
+    surname_sort_key,
 )
 from apps.organisation.models import Neighbourhood, TeamMembership, Theme
 
@@ -63,9 +64,11 @@ def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
     for worker in dict.fromkeys(workers):
         for _ in range(CLIENTS_PER_WORKER):
             buurt = rng.choice(buurten)
+            last_name = faker.last_name()
             client = Client(
                 first_name=faker.first_name(),
-                last_name=faker.last_name(),
+                last_name=last_name,
+                sort_name=surname_sort_key(last_name),
                 birth_date=faker.date_of_birth(minimum_age=18, maximum_age=90),
                 postcode=f"{rng.randint(3811, 3829)} {faker.lexify('??').upper()}",
                 house_number=str(rng.randint(1, 180)),
@@ -244,10 +247,12 @@ def _seed_large(*, organisation, rng, faker) -> None:
         for number in range(start, min(start + LARGE_CHUNK, LARGE_CLIENTS)):
             team = teams[number % len(teams)]
             buurt_id, lat, lon = rng.choice(buurten[team.pk])
+            last_name = rng.choice(last_names)
             clients.append(
                 Client(
                     first_name=rng.choice(first_names),
-                    last_name=rng.choice(last_names),
+                    last_name=last_name,
+                    sort_name=surname_sort_key(last_name),
                     birth_date=today - timedelta(days=rng.randint(18 * 365, 92 * 365)),
                     postcode=_postcode(rng),
                     house_number=str(rng.randint(1, 250)),

@@ -31,7 +31,7 @@ class CaseloadFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
-            ("client__last_name", "name"),
+            ("client__sort_name", "name"),
             ("started_on", "started"),
             ("last_contact_at", "last_contact"),
         ),

@@ -22,6 +22,28 @@ def normalise_postcode(value: str) -> str:
     return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
 
 
+# Dutch surname prefixes (tussenvoegsels), longest first: "van der Berg" sorts under B.
+SURNAME_PREFIXES = sorted(
+    {
+        "van der", "van den", "van de", "van het", "van 't", "in 't", "in de", "in het",
+        "op de", "op den", "op het", "uit de", "uit den", "uit het", "aan de", "aan den",
+        "bij de", "over de", "ten", "ter", "te", "van", "von", "de", "den", "der", "het",
+        "'t", "la", "le", "el", "al", "da", "di", "du", "dos", "das",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+def surname_sort_key(last_name: str) -> str:
+    """The part of a surname that a Dutch list sorts on: "de Vries" → "vries"."""
+    name = " ".join(last_name.lower().split())
+    for prefix in SURNAME_PREFIXES:
+        if name.startswith(prefix + " ") and len(name) > len(prefix) + 1:
+            return name[len(prefix) + 1 :]
+    return name
+
+
 class Client(models.Model):
     """A resident we support. Linked to a portal account only when they have one."""
 
@@ -42,6 +64,8 @@ class Client(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=150)
+    # Kept in step with last_name by save(): lists sort on it, not on the prefix.
+    sort_name = models.CharField(_("sorted as"), max_length=150, editable=False, default="")
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=7, blank=True, validators=[POSTCODE_VALIDATOR]
@@ -76,11 +100,17 @@ class Client(models.Model):
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
-        ordering = ["last_name", "first_name"]
+        ordering = ["sort_name", "first_name"]
         indexes = [models.Index(fields=["postcode", "house_number"], name="client_address_idx")]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.sort_name = surname_sort_key(self.last_name)
+        if update_fields is not None and "last_name" in update_fields:
+            update_fields = {*update_fields, "sort_name"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -219,7 +219,7 @@ def clients_for_actor(*, actor):
     return (
         Client.objects.filter(Exists(own_dossiers))
         .select_related("neighbourhood")
-        .order_by("last_name", "first_name", "pk")
+        .order_by("sort_name", "first_name", "pk")
     )
 
 
@@ -287,7 +287,7 @@ def client_map_dossiers(*, worker, request, theme=None) -> list[Dossier]:
         )
         .order_by(
             F("client__neighbourhood__name").asc(nulls_last=True),
-            "client__last_name",
+            "client__sort_name",
             "client__first_name",
             "pk",
         )

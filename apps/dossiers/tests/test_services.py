@@ -194,3 +194,35 @@ class TestBreakTheGlass:
             services.dossier_break_glass(
                 dossier=dossier, actor=worker, reason="Dit is mijn eigen dossier"
             )
+
+
+class TestDutchSurnames:
+    @pytest.mark.parametrize(
+        ("last_name", "key"),
+        [
+            ("de Vries", "vries"),
+            ("van der Berg", "berg"),
+            ("Van  den Heuvel", "heuvel"),
+            ("'t Hart", "hart"),
+            ("in 't Veld", "veld"),
+            ("El Amrani", "amrani"),
+            ("Bakker", "bakker"),
+            ("Vandermeer", "vandermeer"),
+            ("de", "de"),
+        ],
+    )
+    def test_the_prefix_does_not_count_for_sorting(self, last_name, key):
+        from apps.dossiers.models import surname_sort_key
+
+        assert surname_sort_key(last_name) == key
+
+    def test_clients_sort_on_the_surname_without_prefix(self):
+        from apps.dossiers.models import Client
+
+        for last_name in ("Zwart", "de Vries", "Bakker", "van den Berg"):
+            ClientFactory(last_name=last_name)
+        client = Client.objects.get(last_name="Zwart")
+        client.last_name = "van Aalst"
+        client.save(update_fields=["last_name"])
+        names = list(Client.objects.values_list("last_name", flat=True))
+        assert names == ["van Aalst", "Bakker", "van den Berg", "de Vries"]
