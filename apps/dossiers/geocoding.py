@@ -78,3 +78,19 @@ def client_geocode(*, client_id: int) -> bool:
                 reason="coordinates from the address (geocoder)",
             )
     return bool(updated)
+
+
+def clients_geocode_missing(*, limit: int = 500) -> int:
+    """Try again for clients with an address but no coordinates (the geocoder was down,
+    or the address was new to it). At most `limit` per run, to be kind to the service;
+    returns how many got coordinates."""
+    waiting = (
+        Client.objects.exclude(postcode="")
+        .exclude(house_number="")
+        .filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    placed = sum(client_geocode(client_id=client_id) for client_id in list(waiting))
+    logger.info("Geocoding retry: %d clients placed", placed)
+    return placed

@@ -128,6 +128,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dossiers.tasks.purge_expired_dossiers",
         "schedule": crontab(hour=3, minute=45),
     },
+    "geocode-missing-clients": {
+        "task": "apps.dossiers.tasks.geocode_missing_clients",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # --- Accounts ---------------------------------------------------------------------------

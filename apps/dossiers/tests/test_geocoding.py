@@ -149,3 +149,33 @@ class TestAfterCommit:
                 client=client, team=worker.teams.get(), source=Dossier.Source.SELF, actor=worker
             )
         assert None not in coordinates(client)
+
+
+class TestNightlyRetry:
+    def test_clients_without_a_place_get_another_try_within_the_limit(self):
+        waiting = [ClientFactory(postcode="3811 AB", house_number=str(n)) for n in (1, 2, 3)]
+        placed = ClientFactory(postcode="3811 AB", house_number="4", latitude=52.1, longitude=5.1)
+        no_address = ClientFactory(postcode="", house_number="")
+
+        assert tasks.geocode_missing_clients.apply(kwargs={}).get() == 3
+        assert all(coordinates(client)[0] is not None for client in waiting)
+        assert coordinates(placed) == (52.1, 5.1)
+        assert coordinates(no_address) == (None, None)
+
+    def test_the_limit_is_kept_and_the_rest_waits_for_the_next_night(self):
+        from apps.dossiers.geocoding import clients_geocode_missing
+
+        for n in range(5):
+            ClientFactory(postcode="3811 AB", house_number=str(n + 1))
+        assert clients_geocode_missing(limit=2) == 2
+        assert Client.objects.filter(latitude__isnull=True).count() == 3
+
+    def test_a_geocoder_that_is_down_places_nobody_and_raises_nothing(self, settings):
+        settings.GEOCODER_BACKEND = "apps.core.geocoding.PdokLocatieserver"
+        ClientFactory(postcode="3811 AB", house_number="12")
+        with mock.patch.object(geocoder, "urlopen", side_effect=TimeoutError):
+            assert tasks.geocode_missing_clients.apply(kwargs={}).get() == 0
+
+    def test_it_runs_every_night(self, settings):
+        entry = settings.CELERY_BEAT_SCHEDULE["geocode-missing-clients"]
+        assert entry["task"] == "apps.dossiers.tasks.geocode_missing_clients"
