@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from apps.dossiers.models import (
     RegisteredQuestion,
     normalise_postcode,
 )
-from apps.dossiers.uploads import sniff_content_type
+from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
 
 logger = logging.getLogger(__name__)
 
@@ -478,7 +479,8 @@ def life_event_remove(*, event: LifeEvent, actor, request=None) -> None:
 
 def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None) -> Attachment:
     """Store a photo or scan with the dossier. Only JPEG, PNG and PDF, recognised by their
-    content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES."""
+    content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES. Photos are
+    stored drawn again, without the metadata (such as a GPS position) they came with."""
     _require_open_dossier(dossier, actor, "dossiers.add_attachment")
     errors = {}
     limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
@@ -491,6 +493,12 @@ def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None)
         content_type = sniff_content_type(upload)
         if content_type is None:
             errors["upload"] = [_("Only a photo (JPEG or PNG) or a PDF can be added.")]
+        elif content_type in IMAGE_FORMATS:
+            cleaned = image_without_metadata(upload, content_type)
+            if cleaned is None:
+                errors["upload"] = [_("This photo cannot be read. Take or choose it again.")]
+            else:
+                upload = ContentFile(cleaned, name=upload.name)
     attachment = Attachment(
         dossier=dossier,
         title=title.strip(),

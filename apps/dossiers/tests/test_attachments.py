@@ -1,5 +1,8 @@
+from io import BytesIO
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -11,8 +14,23 @@ from apps.organisation.tests.factories import TeamMembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+def photo(kind="JPEG", exif=None, size=(40, 30)) -> bytes:
+    image = Image.new("RGB", size, (245, 230, 163))
+    data = BytesIO()
+    image.save(data, kind, **({"exif": exif} if exif else {}))
+    return data.getvalue()
+
+
+def exif_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "Telefoonmerk"  # camera make
+    exif[0x8825] = {1: "N", 2: (52.0, 9.0, 0.0), 3: "E", 4: (5.0, 23.0, 0.0)}  # GPS
+    return exif.tobytes()
+
+
+PNG = photo("PNG")
+JPEG = photo("JPEG")
 PDF = b"%PDF-1.7\n" + b"0" * 200
 
 
@@ -50,7 +68,7 @@ def test_a_photo_or_scan_is_stored_privately_and_served_to_the_team(
     client.force_login(worker)
     assert upload(client, dossier, content, name="Kaart van Jan de Vries.png").status_code == 302
     attachment = Attachment.objects.get()
-    assert (attachment.content_type, attachment.size) == (kind, len(content))
+    assert attachment.content_type == kind
     # The stored name is random; the original name (personal data) stays in the database.
     assert "Jan" not in attachment.file.name
     assert attachment.original_name == "Kaart van Jan de Vries.png"
@@ -61,7 +79,12 @@ def test_a_photo_or_scan_is_stored_privately_and_served_to_the_team(
     response = client.get(url(dossier, f"bijlage/{attachment.pk}/"))
     assert response.status_code == 200
     assert response["Content-Type"] == kind
-    assert b"".join(response.streaming_content) == content
+    served = b"".join(response.streaming_content)
+    assert len(served) == attachment.size
+    if kind == "application/pdf":
+        assert served == content
+    else:
+        assert Image.open(BytesIO(served)).size == (40, 30)
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["Cache-Control"] == "private, no-store"
     assert AccessLogEntry.objects.filter(
@@ -93,7 +116,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_written(
 ):
     settings.ATTACHMENT_MAX_MEGABYTES = 1
     client.force_login(worker)
-    response = upload(client, dossier, PNG + b"\x00" * (1024 * 1024))
+    response = upload(client, dossier, PNG + b"\x00" * (1024 * 1024))  # too large, unread
     assert response.status_code == 400
     assert "1 MB" in str(response.context["attachment_form"].errors)
     assert not Attachment.objects.exists()
@@ -158,3 +181,31 @@ def test_retention_purge_removes_the_files_too(
     with django_capture_on_commit_callbacks(execute=True):
         assert dossiers_purge_expired() == 1
     assert not stored(attachment)
+
+
+def test_a_photo_loses_its_metadata_such_as_a_gps_position(client, worker, dossier):
+    original = photo("JPEG", exif=exif_with_gps())
+    assert Image.open(BytesIO(original)).getexif().get(0x8825)  # it had a GPS block
+    client.force_login(worker)
+    assert upload(client, dossier, original, name="kaart.jpg").status_code == 302
+    attachment = Attachment.objects.get()
+    with attachment.file.open("rb") as stored:
+        image = Image.open(BytesIO(stored.read()))
+        assert image.format == "JPEG" and image.size == (40, 30)
+        assert not image.getexif()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 200,  # a PNG signature and nothing behind it
+        b"\xff\xd8\xff\xe0" + b"<script>alert(1)</script>",
+        photo("PNG")[:60],  # cut off
+    ],
+)
+def test_something_that_only_starts_like_a_photo_is_refused(client, worker, dossier, content):
+    client.force_login(worker)
+    response = upload(client, dossier, content)
+    assert response.status_code == 400
+    assert response.context["attachment_form"].errors["upload"]
+    assert not Attachment.objects.exists()
