@@ -266,6 +266,17 @@ def is_client_of_own_team(user, client) -> bool:
 
 policy.add_rule("dossiers.add_referral", is_partner_system & refers_to_any_team)
 policy.add_rule("dossiers.refer_to_team", is_partner_system & refers_to_team)
+
+
+@rules.predicate
+def supports_client_now(user, client) -> bool:
+    """An open dossier of the client in one of the user's teams."""
+    return (
+        client is not None and client.dossiers.open().filter(team_id__in=team_ids_of(user)).exists()
+    )
+
+
 policy.add_rule("dossiers.view_client", does_casework & is_client_of_own_team)
-# A client's details (address, phone) are shared by the teams that support them.
-policy.add_rule("dossiers.change_client", does_casework & is_client_of_own_team)
+# A client's details (address, phone) are shared by the teams that support them now; a
+# team whose trajectory has closed keeps its dossier, not a say over the current details.
+policy.add_rule("dossiers.change_client", does_casework & supports_client_now)

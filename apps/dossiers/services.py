@@ -236,6 +236,7 @@ def dossier_set_legal_hold(
     """Keep a dossier past its retention period (for example for a court case), or let the
     normal retention apply again."""
     policy.require(actor, "dossiers.hold_dossier", dossier)
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).first()  # waits for a purge
     reason = reason.strip()
     if hold and len(reason) < 10:
         raise ValidationError({"reason": _("Explain in a sentence why the dossier is kept.")})
@@ -261,6 +262,10 @@ def dossiers_purge_expired(*, today: date | None = None) -> int:
     expired = Dossier.objects.past_retention(today).values_list("pk", "client_id")
     for dossier_id, client_id in expired.iterator(chunk_size=500):
         with transaction.atomic():
+            # Checked again under a row lock: a legal hold set since the list was read wins.
+            still_expired = Dossier.objects.past_retention(today).select_for_update()
+            if not still_expired.filter(pk=dossier_id).exists():
+                continue
             _delete_files_on_commit(
                 Attachment.objects.filter(dossier_id=dossier_id).values_list("file", flat=True)
             )

@@ -1,6 +1,7 @@
 """What an upload really is, from its content rather than its name, and photos cleaned of
 their metadata before they are stored."""
 
+import warnings
 from io import BytesIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -29,17 +30,30 @@ def image_without_metadata(upload, content_type: str) -> bytes | None:
     taken: often the client's home."""
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            if image.format != IMAGE_FORMATS[content_type]:
-                return None
-            upright = ImageOps.exif_transpose(image)
-            cleaned = BytesIO()
-            if content_type == "image/jpeg":
-                upright.convert("RGB").save(cleaned, "JPEG", quality=90, optimize=True)
-            else:
-                upright.save(cleaned, "PNG", optimize=True)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        # Between MAX_IMAGE_PIXELS and twice that Pillow only warns; refuse those too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _redraw(upload, content_type)
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        ValueError,
+    ):
         return None
     finally:
         upload.seek(0)
+
+
+def _redraw(upload, content_type: str) -> bytes | None:
+    with Image.open(upload) as image:
+        if image.format != IMAGE_FORMATS[content_type]:
+            return None
+        upright = ImageOps.exif_transpose(image)
+        cleaned = BytesIO()
+        if content_type == "image/jpeg":
+            upright.convert("RGB").save(cleaned, "JPEG", quality=90, optimize=True)
+        else:
+            upright.save(cleaned, "PNG", optimize=True)
     return cleaned.getvalue()

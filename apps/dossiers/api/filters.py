@@ -31,7 +31,12 @@ class DossierFilter(django_filters.FilterSet):
         method="filter_theme",
         help_text=_("Code of a theme of one of the dossier's questions"),
     )
-    client = django_filters.NumberFilter(field_name="client_id", help_text=_("Id of the client"))
+    client = django_filters.NumberFilter(
+        field_name="client_id",
+        min_value=1,
+        max_value=2**63 - 1,  # a database id; larger numbers overflowed in SQLite
+        help_text=_("Id of the client"),
+    )
     started_on = django_filters.DateFromToRangeFilter(
         help_text=_("Start date from (_after) and up to and including (_before)")
     )

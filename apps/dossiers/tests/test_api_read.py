@@ -214,6 +214,8 @@ class TestDossierFilters:
             ("theme=no-such-theme", "theme"),
             ("started_on_after=2026-13-45", "started_on"),
             ("client=abc", "client"),
+            ("client=99999999999999999999999", "client"),
+            ("client=-1e400", "client"),
             ("team=abc", "team"),
         ],
     )

@@ -187,7 +187,17 @@ class TestBadContactMoments:
         assert set(response.json()) == {"occurred_at", "mode", "duration_minutes"}
 
     @pytest.mark.parametrize(
-        "body", ["[1, 2]", '"text"', "null", "{not json", '{"mode": NaN}', "1" * 5000]
+        "body",
+        [
+            "[1, 2]",
+            '"text"',
+            "null",
+            "{not json",
+            '{"mode": NaN}',
+            "1" * 5000,
+            "[" * 100_000,  # deeper than Python's JSON decoder can go
+            '{"a":' * 100_000,
+        ],
     )
     def test_a_body_that_is_not_an_object(self, client, worker, dossier, body):
         client.force_login(worker)

@@ -209,3 +209,14 @@ def test_something_that_only_starts_like_a_photo_is_refused(client, worker, doss
     assert response.status_code == 400
     assert response.context["attachment_form"].errors["upload"]
     assert not Attachment.objects.exists()
+
+
+def test_an_image_bomb_is_refused(client, worker, dossier, monkeypatch):
+    from apps.dossiers import uploads
+
+    # Between the limit and twice the limit Pillow would only warn.
+    monkeypatch.setattr(uploads.Image, "MAX_IMAGE_PIXELS", 1000)
+    client.force_login(worker)
+    response = upload(client, dossier, photo("PNG", size=(40, 30)))
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()

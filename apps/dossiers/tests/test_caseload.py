@@ -202,3 +202,19 @@ def test_query_count_does_not_grow_with_the_caseload(client, django_assert_num_q
         response = client.get(URL)
     assert 'name="theme"' in response.content.decode()
     assert Dossier.objects.count() == rows
+
+
+def test_a_search_is_never_kept_in_the_cache(client):
+    from unittest import mock
+
+    from django.core.cache import caches
+
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    DossierFactory(team=worker.teams.get(), responsible_worker=worker)
+    client.force_login(worker)
+    fragments = caches["default"]
+    with mock.patch.object(fragments, "set", wraps=fragments.set) as stored:
+        client.get(URL, {"q": "Fatima El Amrani"})
+        assert not any("Fatima" in str(call.args[1]) for call in stored.call_args_list)
+        client.get(URL, {"status": "active"})
+        assert any('name="theme"' in str(call.args[1]) for call in stored.call_args_list)

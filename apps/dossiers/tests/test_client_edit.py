@@ -118,3 +118,16 @@ def test_other_teams_and_roles_cannot(client, dossier):
         client.force_login(UserFactory(role=role))
         assert client.get(url(dossier)).status_code == 403
     assert Client.objects.get(pk=dossier.client_id).first_name == "Anna"
+
+
+def test_a_team_whose_trajectory_closed_no_longer_changes_the_details(client, worker):
+    closed = DossierFactory(
+        team=worker.teams.get(),
+        status="closed",
+        closing_reason="moved",
+        started_on="2025-01-01",
+        ended_on="2025-06-01",
+    )
+    client.force_login(worker)
+    assert client.get(url(closed)).status_code == 403
+    assert client.post(url(closed), details(first_name="Anders")).status_code == 403

@@ -110,3 +110,27 @@ class TestLegalHoldOnThePage:
         assert client.post(f"/werk/dossiers/{dossier.pk}/bewaren/", data).status_code == 403
         dossier.refresh_from_db()
         assert dossier.legal_hold is False
+
+
+def test_a_legal_hold_set_after_the_list_was_read_is_respected(monkeypatch):
+    """The purge reads the expired ids first; a hold set in between must still win."""
+    from apps.dossiers import services
+
+    held = DossierFactory(
+        status="closed",
+        closing_reason="moved",
+        started_on=timezone.localdate().replace(year=2010),
+        ended_on=timezone.localdate().replace(year=2011),
+    )
+    original = services.Dossier.objects.past_retention
+    calls = []
+
+    def past_retention_then_hold(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the re-check inside the transaction
+            Dossier.objects.filter(pk=held.pk).update(legal_hold=True)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services.Dossier.objects, "past_retention", past_retention_then_hold)
+    assert services.dossiers_purge_expired() == 0
+    assert Dossier.objects.filter(pk=held.pk).exists()
