@@ -24,8 +24,9 @@ def can(user, permission: str, obj=None) -> bool:
 
 
 def require(user, permission: str, obj=None) -> None:
+    # No message: the API would show it, and permission names are not for users.
     if not can(user, permission, obj):
-        raise PermissionDenied(permission)
+        raise PermissionDenied
 
 
 def area_required(permission: str):

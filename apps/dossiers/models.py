@@ -591,7 +591,8 @@ class NetworkMember(models.Model):
         ordering = ["closeness", "circle", "name", "pk"]
 
     def __str__(self):
-        return f"{self.name} ({self.relation})"
+        # Also what the access log keeps: not the name of this third person.
+        return f"{self.get_circle_display()}: {self.relation}"
 
 
 class LifeEvent(models.Model):
@@ -668,7 +669,8 @@ class Attachment(models.Model):
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
-        return self.title
+        # Also what the access log keeps, which outlives the file: not the title.
+        return f"{self.content_type}, {self.size} bytes"
 
     @property
     def is_image(self) -> bool:

@@ -281,3 +281,17 @@ class TestQuestions:
             content_type="application/json",
         )
         assert response.json() == {"extra": ["Unknown field."]}
+
+
+def test_after_break_the_glass_a_write_is_a_403_without_internal_names(client, dossier):
+    from apps.dossiers import services
+
+    stranger = member(TeamFactory())
+    services.dossier_break_glass(
+        dossier=dossier, actor=stranger, reason="Crisis, het eigen team is er niet."
+    )
+    client.force_login(stranger)
+    response = post_json(client, moments_url(dossier), moment())
+    assert response.status_code == 403
+    assert "dossiers." not in response.json()["detail"]
+    assert not ContactMoment.objects.exists()
