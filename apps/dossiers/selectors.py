@@ -174,11 +174,12 @@ def plan_goal_for_actor(*, actor, dossier_pk, goal_pk, request):
 
 def record_in_dossier(*, actor, dossier_pk, related_name: str, pk, request):
     """A record inside a dossier the actor may read (a goal, network member, life event,
-    attachment); 404 when it is not in that dossier."""
+    attachment); a logged 404 when it is not in that dossier."""
     dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
-    record = getattr(dossier, related_name).filter(pk=pk).first()
+    records = getattr(dossier, related_name)
+    record = records.filter(pk=pk).first()
     if record is None:
-        raise Http404
+        _refuse(actor=actor, model=records.model, pk=pk, request=request)
     record.dossier = dossier
     return record
 
@@ -203,7 +204,7 @@ def plan_action_for_actor(*, actor, dossier_pk, action_pk, request):
         .first()
     )
     if action is None:
-        raise Http404
+        _refuse(actor=actor, model=Action, pk=action_pk, request=request)
     return action
 
 

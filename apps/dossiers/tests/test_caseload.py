@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -50,7 +51,7 @@ class TestWhoSeesWhat:
 
         assert response.status_code == 200
         assert caseload_dossiers(response) == [mine.pk]
-        assert mine.client.full_name in response.content.decode()
+        assert escape(mine.client.full_name) in response.content.decode()
 
     @pytest.mark.parametrize(
         "role", [Role.RESIDENT, Role.VOLUNTEER, Role.MANAGER, Role.MUNICIPALITY_VIEWER]

@@ -1,5 +1,6 @@
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -48,7 +49,7 @@ class TestReading:
             client.force_login(reader)
             response = client.get(url(dossier))
             assert response.status_code == 200
-            assert dossier.client.full_name in response.content.decode()
+            assert escape(dossier.client.full_name) in response.content.decode()
         assert sorted(
             log_rows("read", dossier.pk).values_list("actor_user_id", flat=True)
         ) == sorted([worker.pk, colleague.pk, leader.pk])
@@ -238,7 +239,7 @@ class TestChanging:
         assert f'name="{field}"' in fragment and "<html" not in fragment
         page = client.get(url(dossier, suffix)).content.decode()
         assert f'name="{field}"' in page and "<html" in page
-        assert dossier.client.full_name in page
+        assert escape(dossier.client.full_name) in page
 
     def test_folded_forms_are_not_given_to_another_team_or_a_manager(self, client, dossier):
         stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user

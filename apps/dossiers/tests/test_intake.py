@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -35,7 +36,7 @@ class TestQueue:
         theirs = IntakeRequestFactory()
         client.force_login(worker)
         html = client.get(QUEUE).content.decode()
-        assert mine.full_name in html
+        assert escape(mine.full_name) in html
         assert theirs.full_name not in html
 
     @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ class TestConvert:
         )
         client.force_login(worker)
         page = client.get(f"{QUEUE}{intake.pk}/").content.decode()
-        assert known.full_name in page
+        assert escape(known.full_name) in page
 
         convert(client, intake, client_choice=str(known.pk), theme_1=money.pk)
 

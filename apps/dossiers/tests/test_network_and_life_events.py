@@ -119,6 +119,13 @@ class TestNetwork:
         client.force_login(worker)
         assert client.get(url(dossier, f"netwerk/{other.pk}/")).status_code == 404
         assert client.post(url(dossier, f"netwerk/{other.pk}/weg/")).status_code == 404
+        # Probing record ids through one's own dossier is logged as refused.
+        assert (
+            AccessLogEntry.objects.filter(
+                action="denied", object_type="dossiers.networkmember", object_id=str(other.pk)
+            ).count()
+            == 2
+        )
 
     @pytest.mark.parametrize("role", [Role.MANAGER, Role.MUNICIPALITY_VIEWER, Role.RESIDENT])
     def test_roles_without_casework_are_refused(self, client, dossier, role):
