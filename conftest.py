@@ -32,12 +32,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits and used TOTP codes live in the cache; no test may see another's."""
-    from django.core.cache import cache
+    """Rate limits, used TOTP codes and rendered fragments live in caches; no test may see
+    another's."""
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.hookimpl(trylast=True)

@@ -1,12 +1,14 @@
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core import health
+from apps.core.fragments import fragment_render
 from apps.dossiers import selectors as dossier_selectors
 from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Theme
@@ -36,11 +38,35 @@ def workspace_home(request):
     if not policy.can(request.user, "dossiers.view_caseload"):
         teams = organisation_selectors.teams_of_user(user=request.user)
         return render(request, "workspace/home.html", {"teams": teams})
-    teams = organisation_selectors.team_names_of_user(user=request.user)
     caseload = dossier_selectors.caseload_filter(worker=request.user, data=request.GET)
-    page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "dossiers/_caseload_rows.html" if request.htmx else "dossiers/caseload.html"
-    return render(request, template, {"filter": caseload, "page": page, "teams": teams})
+    rows = _caseload_rows(request, caseload)
+    if request.htmx:
+        return HttpResponse(rows)
+    teams = organisation_selectors.team_names_of_user(user=request.user)
+    return render(
+        request, "dossiers/caseload.html", {"filter": caseload, "rows": rows, "teams": teams}
+    )
+
+
+def _caseload_rows(request, caseload):
+    """The table of the worker's clients, from the fragment cache while none of their open
+    dossiers changed. A name search is rendered afresh: it is rarely asked twice."""
+
+    def context():
+        page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"filter": caseload, "page": page}
+
+    template_name = "dossiers/_caseload_rows.html"
+    if request.GET.get("q"):
+        return render_to_string(template_name, context(), request=request)
+    version = dossier_selectors.caseload_version(worker=request.user)
+    query = sorted(request.GET.lists())
+    return fragment_render(
+        request,
+        template_name,
+        key_parts=("caseload", request.user.pk, query, version),
+        context=context,
+    )
 
 
 @area_required("core.access_reports")

@@ -129,6 +129,17 @@ class DossierQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Dossier.Status.CLOSED)
 
+    def mark_changed(self) -> int:
+        """Something these dossiers show changed (a record, the client's details): their
+        pages and caseload rows are rendered again instead of coming from the cache."""
+        return self.update(updated_at=timezone.now())
+
+    def version(self) -> tuple:
+        """How many dossiers, and when the last of them changed: any change to what a
+        caseload row shows changes this pair."""
+        summary = self.aggregate(count=models.Count("pk"), changed=models.Max("updated_at"))
+        return (summary["count"], summary["changed"])
+
     def for_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
 

@@ -39,6 +39,12 @@ def caseload_filter(*, worker, data) -> CaseloadFilter:
     return CaseloadFilter(data=data, queryset=dossiers, district_queryset=districts)
 
 
+def caseload_version(*, worker) -> tuple:
+    """Changes whenever a row of the worker's caseload would show something else: every
+    change to a dossier's records or its client marks the dossier as changed."""
+    return Dossier.objects.open().filter(responsible_worker=worker).version()
+
+
 class BreakGlassRequired(Exception):
     """Another team's dossier: the actor may open it only after stating a reason."""
 

@@ -142,6 +142,7 @@ def contact_moment_log(
     if errors:
         raise ValidationError(errors)
     moment.save()
+    Dossier.objects.filter(pk=dossier.pk).mark_changed()
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment, request=request)
     return moment
 
@@ -218,6 +219,7 @@ def client_update(*, client: Client, actor, request=None, **fields) -> Client:
     _validate(stored, exclude=["account"], errors=errors)
     if changed:
         stored.save(update_fields=changed)
+        Dossier.objects.filter(client=stored).mark_changed()
         access_log_record(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
@@ -310,6 +312,7 @@ def intake_convert(
         client.phone = client.phone or intake.phone
         client.email = client.email or intake.email
         client.save(update_fields=["phone", "email"])
+        Dossier.objects.filter(client=client).mark_changed()
     else:
         client = Client.objects.create(
             first_name=intake.first_name,
@@ -344,10 +347,13 @@ def intake_convert(
     return dossier
 
 
-def _require_open_dossier(dossier: Dossier, actor, permission="dossiers.change_dossier") -> None:
+def _change_open_dossier(dossier: Dossier, actor, permission="dossiers.change_dossier") -> None:
+    """The actor may change this open dossier; it is marked as changed, which the caller's
+    transaction undoes when the change is refused after all."""
     policy.require(actor, permission, dossier)
     if dossier.status == Dossier.Status.CLOSED:
         raise ValidationError({"dossier": _("This dossier is closed.")})
+    Dossier.objects.filter(pk=dossier.pk).mark_changed()
 
 
 def _validate(record, *, exclude=("dossier",), errors=None) -> None:
@@ -371,7 +377,7 @@ def _save_new(record, *, actor, request, exclude=("dossier",), errors=None):
 
 
 def _delete(record, *, actor, request, permission: str) -> None:
-    _require_open_dossier(record.dossier, actor, permission)
+    _change_open_dossier(record.dossier, actor, permission)
     record_id = record.pk
     record.delete()
     access_log_record(
@@ -385,7 +391,7 @@ def _delete(record, *, actor, request, permission: str) -> None:
 
 @transaction.atomic
 def plan_goal_add(*, dossier: Dossier, actor, question: str, request=None) -> Goal:
-    _require_open_dossier(dossier, actor)
+    _change_open_dossier(dossier, actor)
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Write the goal, in the client's words.")})
@@ -395,7 +401,7 @@ def plan_goal_add(*, dossier: Dossier, actor, question: str, request=None) -> Go
 @transaction.atomic
 def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool, request=None) -> Goal:
     """Mark a goal as reached today, or open it again."""
-    _require_open_dossier(goal.dossier, actor)
+    _change_open_dossier(goal.dossier, actor)
     goal.achieved_on = timezone.localdate() if achieved else None
     goal.save(update_fields=["achieved_on"])
     access_log_record(
@@ -412,7 +418,7 @@ def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool, request=None) -
 def plan_action_add(
     *, goal: Goal, actor, description: str, owner: str, target_date=None, request=None
 ) -> Action:
-    _require_open_dossier(goal.dossier, actor)
+    _change_open_dossier(goal.dossier, actor)
     action = Action(
         goal=goal, description=description.strip(), owner=owner, target_date=target_date
     )
@@ -424,7 +430,7 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_set_status(*, action: Action, actor, status: str, request=None) -> Action:
-    _require_open_dossier(action.goal.dossier, actor)
+    _change_open_dossier(action.goal.dossier, actor)
     if status not in Action.Status.values:
         raise ValidationError({"status": _("Choose one of the statuses.")})
     action.status = status
@@ -445,9 +451,9 @@ def network_member_save(
 ) -> NetworkMember:
     """Add someone to the client's network, or change them (`member`)."""
     if member is None:
-        _require_open_dossier(dossier, actor, "dossiers.add_networkmember")
+        _change_open_dossier(dossier, actor, "dossiers.add_networkmember")
         return _save_new(NetworkMember(dossier=dossier, **fields), actor=actor, request=request)
-    _require_open_dossier(dossier, actor, "dossiers.change_networkmember")
+    _change_open_dossier(dossier, actor, "dossiers.change_networkmember")
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean(exclude=["dossier"])
@@ -465,7 +471,7 @@ def network_member_remove(*, member: NetworkMember, actor, request=None) -> None
 def life_event_add(
     *, dossier: Dossier, actor, occurred_on: date, kind: str, description: str = "", request=None
 ) -> LifeEvent:
-    _require_open_dossier(dossier, actor, "dossiers.add_lifeevent")
+    _change_open_dossier(dossier, actor, "dossiers.add_lifeevent")
     errors = {}
     if occurred_on > timezone.localdate():
         errors["occurred_on"] = [_("A life event has already happened: choose a past date.")]
@@ -486,7 +492,7 @@ def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None)
     """Store a photo or scan with the dossier. Only JPEG, PNG and PDF, recognised by their
     content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES. Photos are
     stored drawn again, without the metadata (such as a GPS position) they came with."""
-    _require_open_dossier(dossier, actor, "dossiers.add_attachment")
+    _change_open_dossier(dossier, actor, "dossiers.add_attachment")
     errors = {}
     limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
     content_type = None
@@ -561,7 +567,7 @@ def question_register(
     *, dossier: Dossier, actor, theme, subcategory: str = "", description: str = "", request=None
 ) -> RegisteredQuestion:
     """Register one more question the client brings, under one of the social themes."""
-    _require_open_dossier(dossier, actor)
+    _change_open_dossier(dossier, actor)
     question = RegisteredQuestion(
         dossier=dossier,
         theme=theme,

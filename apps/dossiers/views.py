@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.fragments import fragment_render
 from apps.dossiers import selectors, services
 from apps.dossiers.forms import (
     ActionForm,
@@ -399,55 +401,54 @@ def break_glass(request, pk):
     return render(request, "dossiers/break_glass.html", {"dossier": dossier, "form": form})
 
 
-def _render_detail(
-    request,
-    dossier,
-    *,
-    contact_form=None,
-    close_form=None,
-    explanation_form=None,
-    goal_form=None,
-    action_forms=None,
-    network_form=None,
-    life_event_form=None,
-    attachment_form=None,
-    legal_hold_form=None,
-    question_form=None,
-    status=200,
-):
-    goals = list(selectors.dossier_plan(dossier=dossier))
-    action_forms = action_forms or {}
-    for goal in goals:
-        goal.action_form = action_forms.get(goal.pk)
-    context = {
-        "dossier": dossier,
-        "questions": dossier.questions.select_related("theme"),
-        "question_form": question_form,
-        "timeline": selectors.dossier_timeline(dossier=dossier),
-        "goals": goals,
-        "goal_form": goal_form or GoalForm(),
-        "action_statuses": Action.Status.choices,
-        "can_change": policy.can(request.user, "dossiers.change_dossier", dossier),
-        "contact_form": contact_form,
-        "close_form": close_form or CloseDossierForm(),
-        "explanation_form": explanation_form
-        or LongRunningExplanationForm(initial={"explanation": dossier.long_running_explanation}),
-        "network": list(dossier.network.all()),
-        "network_form": network_form,
-        "life_events": dossier.life_events.all(),
-        "life_event_form": life_event_form,
-        "attachments": dossier.attachments.all(),
-        "attachment_form": attachment_form,
-        "can_hold": policy.can(request.user, "dossiers.hold_dossier", dossier),
-        "retention_years": settings.DOSSIER_RETENTION_YEARS,
-        "legal_hold_form": legal_hold_form
-        or LegalHoldForm(
-            initial={
-                "hold": "yes" if dossier.legal_hold else "no",
-                "reason": dossier.legal_hold_reason,
-            }
-        ),
-    }
+def _render_detail(request, dossier, *, status=200, **forms):
+    """The dossier page. `forms` are forms that came back with errors (for example
+    `contact_form`); the others are empty. Without such forms the page body comes from the
+    fragment cache while the dossier is unchanged: every change to its records or client
+    moves `dossier.updated_at` (see services)."""
+    can_change = policy.can(request.user, "dossiers.change_dossier", dossier)
+    can_hold = policy.can(request.user, "dossiers.hold_dossier", dossier)
+
+    def context():
+        goals = list(selectors.dossier_plan(dossier=dossier))
+        action_forms = forms.get("action_forms") or {}
+        for goal in goals:
+            goal.action_form = action_forms.get(goal.pk)
+        return {
+            **forms,
+            "dossier": dossier,
+            "questions": dossier.questions.select_related("theme"),
+            "timeline": selectors.dossier_timeline(dossier=dossier),
+            "goals": goals,
+            "goal_form": forms.get("goal_form") or GoalForm(),
+            "action_statuses": Action.Status.choices,
+            "can_change": can_change,
+            "close_form": forms.get("close_form") or CloseDossierForm(),
+            "explanation_form": forms.get("explanation_form")
+            or LongRunningExplanationForm(
+                initial={"explanation": dossier.long_running_explanation}
+            ),
+            "network": list(dossier.network.all()),
+            "life_events": dossier.life_events.all(),
+            "attachments": dossier.attachments.all(),
+            "can_hold": can_hold,
+            "retention_years": settings.DOSSIER_RETENTION_YEARS,
+            "legal_hold_form": forms.get("legal_hold_form")
+            or LegalHoldForm(
+                initial={
+                    "hold": "yes" if dossier.legal_hold else "no",
+                    "reason": dossier.legal_hold_reason,
+                }
+            ),
+        }
+
+    template_name = "dossiers/includes/dossier_body.html"
+    if any(forms.values()):
+        body = render_to_string(template_name, context(), request=request)
+    else:
+        key_parts = ("dossier", dossier.pk, dossier.updated_at, can_change, can_hold)
+        body = fragment_render(request, template_name, key_parts=key_parts, context=context)
+    context = {"dossier": dossier, "body": body}
     return render(request, "dossiers/dossier_detail.html", context, status=status)
 
 

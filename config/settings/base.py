@@ -106,6 +106,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered parts of casework pages (apps/core/fragments.py). They hold personal data, so
+# they stay in the memory of the process that rendered them and never travel to Redis;
+# keys change with the data, and the timeout bounds how long a copy outlives it.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": env.int("FRAGMENT_CACHE_SECONDS", default=300),
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
+}
 
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker every task runs eagerly in the request that enqueued it.
