@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.organisation",
     "apps.audit",
     "apps.dossiers",
+    "apps.questionnaires",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuestionnairesConfig(AppConfig):
+    name = "apps.questionnaires"
+    verbose_name = _("Self-scans and measurements")
+    default_auto_field = "django.db.models.BigAutoField"

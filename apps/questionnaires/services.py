@@ -1,0 +1,443 @@
+"""Writes of the questionnaires app: loading instrument definitions, and responses."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.questionnaires import scoring
+from apps.questionnaires.definitions import (
+    InstrumentDefinition,
+    InstrumentDefinitionError,
+    definitions_read,
+)
+from apps.questionnaires.models import (
+    OPEN_TEXT_MAX_LENGTH,
+    Answer,
+    Assignment,
+    Dimension,
+    DimensionScore,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    Response,
+)
+
+# A form posts answers as text; only plain ASCII digits count as a number.
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
+# Added to orders while an in-place update reshuffles them: (version, order) stays unique
+# at every step. Orders in a definition stay far below this.
+_ORDER_OFFSET = 10000
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+    code: str
+    number: int
+    action: str
+    is_current: bool
+
+    def __str__(self):
+        current = " (current)" if self.is_current else ""
+        return f"{self.code} v{self.number}: {self.action}{current}"
+
+
+@dataclass
+class LoadReport:
+    outcomes: list[LoadOutcome] = field(default_factory=list)
+
+    def of(self, action: str) -> list[LoadOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.action == action]
+
+    def __str__(self):
+        return "\n".join(str(outcome) for outcome in self.outcomes) or "No definitions found."
+
+
+def instruments_load(*, directory: Path | str | None = None) -> LoadReport:
+    """Load every *.toml definition of `directory` (default: the app's instruments/).
+
+    Per definition, compared with the version it targets (the version named in the file,
+    else the latest version the loader numbered itself):
+    - same content → nothing;
+    - changed, and that version has no responses → updated in place (items keep their pk);
+    - changed, and responses exist → a new version; the old one stays for its responses.
+      A file that names its version cannot change an answered version: that is an error.
+    All files are checked before anything is written, and all are written in one
+    transaction: one bad file leaves the database as it was.
+    """
+    definitions = definitions_read(Path(directory) if directory else DEFAULT_DIRECTORY)
+    report = LoadReport()
+    with transaction.atomic():
+        for definition in definitions:
+            report.outcomes.append(_definition_load(definition))
+    return report
+
+
+def _definition_load(definition: InstrumentDefinition) -> LoadOutcome:
+    instrument, _created = Instrument.objects.get_or_create(
+        code=definition.code, defaults=_instrument_fields(definition)
+    )
+    versions = InstrumentVersion.objects.select_for_update().filter(instrument=instrument)
+    if definition.version is not None:
+        target = versions.filter(number=definition.version).first()
+    else:
+        target = versions.filter(number_from_file=False).order_by("-number").first()
+
+    if target is not None and target.content_hash == definition.content_hash:
+        return LoadOutcome(definition.code, target.number, LoadOutcome.UNCHANGED, target.is_current)
+
+    # The row lock above makes a response started meanwhile wait (its foreign key needs
+    # the row), so "no responses" stays true until this transaction commits.
+    if target is not None and not target.has_responses():
+        _version_fill(target, definition)
+        if target.is_current:
+            _instrument_update(instrument, definition)
+        return LoadOutcome(definition.code, target.number, LoadOutcome.UPDATED, target.is_current)
+
+    if target is not None and definition.version is not None:
+        raise InstrumentDefinitionError(
+            definition.path,
+            "version",
+            f"version {target.number} of {definition.code} already has responses and cannot "
+            "change; load the new wording under a version number that is not used yet",
+        )
+
+    # A new version takes over from the one it replaces when that one was in use, and
+    # always when the file names its version: loading a licensed wording is a choice.
+    has_current = instrument.versions.filter(is_current=True).exists()
+    becomes_current = (
+        definition.version is not None
+        or not has_current
+        or (target is not None and target.is_current)
+    )
+    if becomes_current:
+        instrument.versions.filter(is_current=True).update(is_current=False)
+        _instrument_update(instrument, definition)
+    highest = instrument.versions.aggregate(highest=Max("number"))["highest"] or 0
+    version = InstrumentVersion(
+        instrument=instrument,
+        number=definition.version or highest + 1,
+        is_current=becomes_current,
+    )
+    _version_fill(version, definition)
+    return LoadOutcome(definition.code, version.number, LoadOutcome.CREATED, becomes_current)
+
+
+def _instrument_fields(definition: InstrumentDefinition) -> dict:
+    return {
+        "purpose": definition.purpose,
+        "filled_by": definition.filled_by,
+        "name_nl": definition.name.nl,
+        "name_en": definition.name.en,
+    }
+
+
+def _instrument_update(instrument: Instrument, definition: InstrumentDefinition) -> None:
+    """The instrument's name and purpose follow its current version."""
+    fields = _instrument_fields(definition)
+    for name, value in fields.items():
+        setattr(instrument, name, value)
+    instrument.save(update_fields=list(fields))
+
+
+_VERSION_FIELDS = [
+    "number_from_file",
+    "intro_nl",
+    "intro_en",
+    "attribution",
+    "scale_min",
+    "scale_max",
+    "scale_step",
+    "scale_labels",
+    "scoring_rule",
+    "scoring_options",
+    "content_hash",
+    "source_file",
+    "loaded_at",
+]
+_DIMENSION_FIELDS = ["order", "name_nl", "name_en", "description_nl", "description_en"]
+_ITEM_FIELDS = ["dimension", "order", "kind", "text_nl", "text_en", "reversed", "anchors"]
+
+
+def _save(obj, fields: list[str]) -> None:
+    """Insert a new row; update only the definition's fields of an existing one."""
+    obj.save(update_fields=fields if obj.pk else None)
+
+
+def _version_fill(version: InstrumentVersion, definition: InstrumentDefinition) -> None:
+    """Write the definition into `version` (new or unanswered), keeping the pk of every
+    dimension and item whose code stays."""
+    version.number_from_file = definition.version is not None
+    version.intro_nl = definition.intro.nl
+    version.intro_en = definition.intro.en
+    version.attribution = definition.attribution
+    version.scale_min = definition.scale_min
+    version.scale_max = definition.scale_max
+    version.scale_step = definition.scale_step
+    version.scale_labels = definition.scale_labels
+    version.scoring_rule = definition.scoring_rule
+    version.scoring_options = definition.scoring_options
+    version.content_hash = definition.content_hash
+    version.source_file = definition.path.name
+    version.loaded_at = timezone.now()
+    _save(version, _VERSION_FIELDS)
+
+    wanted_dimensions = {dimension.code for dimension in definition.dimensions}
+    wanted_items = {item.code for _dimension, item in definition.all_items()}
+    version.items.exclude(code__in=wanted_items).delete()
+    version.dimensions.exclude(code__in=wanted_dimensions).delete()
+    version.items.update(order=F("order") + _ORDER_OFFSET)
+    version.dimensions.update(order=F("order") + _ORDER_OFFSET)
+
+    dimensions = {dimension.code: dimension for dimension in version.dimensions.all()}
+    for order, definition_dimension in enumerate(definition.dimensions, start=1):
+        dimension = dimensions.get(definition_dimension.code) or Dimension(
+            version=version, code=definition_dimension.code
+        )
+        dimension.order = order
+        dimension.name_nl = definition_dimension.name.nl
+        dimension.name_en = definition_dimension.name.en
+        dimension.description_nl = definition_dimension.description.nl
+        dimension.description_en = definition_dimension.description.en
+        _save(dimension, _DIMENSION_FIELDS)
+        dimensions[dimension.code] = dimension
+
+    items = {item.code: item for item in version.items.all()}
+    for order, (dimension_code, definition_item) in enumerate(definition.all_items(), start=1):
+        item = items.get(definition_item.code) or Item(version=version, code=definition_item.code)
+        item.dimension = dimensions[dimension_code] if dimension_code else None
+        item.order = order
+        item.kind = definition_item.kind
+        item.text_nl = definition_item.text.nl
+        item.text_en = definition_item.text.en
+        item.reversed = definition_item.reversed
+        item.anchors = definition_item.anchors
+        _save(item, _ITEM_FIELDS)
+
+
+# Responses ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_start(
+    *,
+    instrument: Instrument,
+    mode: Response.Mode,
+    client=None,
+    dossier=None,
+    respondent=None,
+    recorded_by=None,
+    moment: Response.Moment = Response.Moment.NONE,
+    assignment: Assignment | None = None,
+) -> Response:
+    """Start a response on the instrument's current version.
+
+    Started from an assignment, a second start (a double submit) returns the response that
+    the first one began instead of a second one.
+    """
+    version = InstrumentVersion.objects.current().filter(instrument=instrument).first()
+    if version is None:
+        raise ValidationError(
+            _("This questionnaire cannot be filled in at the moment."), code="no_version"
+        )
+    if dossier is not None:
+        if client is not None and client.pk != dossier.client_id:
+            raise ValidationError(
+                {"dossier": _("This dossier belongs to another client.")}, code="other_client"
+            )
+        client = dossier.client
+    if mode in (Response.Mode.TOGETHER, Response.Mode.BY_WORKER) and recorded_by is None:
+        raise ValidationError(
+            {"recorded_by": _("Say which social worker fills this in.")}, code="no_worker"
+        )
+
+    if assignment is not None:
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if (
+            assignment.instrument_id != instrument.pk
+            or (client is not None and assignment.client_id != client.pk)
+            or (dossier is not None and assignment.dossier_id not in (None, dossier.pk))
+            or assignment.cancelled_at is not None
+        ):
+            raise ValidationError(
+                _("This questionnaire is no longer waiting for you."), code="assignment"
+            )
+        if assignment.response_id is not None:
+            started = assignment.response
+            if started.is_completed:
+                raise ValidationError(
+                    _("You have already filled in this questionnaire."), code="completed"
+                )
+            return started
+        client = client or assignment.client
+        dossier = dossier or assignment.dossier
+
+    response = Response.objects.create(
+        version=version,
+        client=client,
+        dossier=dossier,
+        respondent=respondent,
+        recorded_by=recorded_by,
+        mode=mode,
+        moment=moment,
+    )
+    if assignment is not None:
+        assignment.response = response
+        assignment.save(update_fields=["response"])
+    return response
+
+
+def _locked_in_progress(response: Response) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.is_completed:
+        raise ValidationError(
+            _("This questionnaire has already been sent. Nothing was changed."), code="completed"
+        )
+    return locked
+
+
+def _clean_scale_value(version: InstrumentVersion, raw):
+    """The answer as a whole number on the scale, None to clear it; ValueError if neither."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool):
+        raise ValueError
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if not WHOLE_NUMBER.fullmatch(raw):
+            raise ValueError
+        raw = int(raw)
+    if not isinstance(raw, int) or raw not in version.scale_values:
+        raise ValueError
+    return raw
+
+
+def _clean_open_text(raw) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValueError(_("Type your answer as text."))
+    text = raw.strip()
+    if len(text) > OPEN_TEXT_MAX_LENGTH:
+        raise ValueError(
+            _("Your answer is too long: at most %(max)d characters, now %(length)d.")
+            % {"max": OPEN_TEXT_MAX_LENGTH, "length": len(text)}
+        )
+    if "\x00" in text:
+        raise ValueError(_("Your answer holds a character that cannot be saved."))
+    return text
+
+
+def response_answer_save(*, response: Response, answers: Mapping[str | int, object]) -> Response:
+    """Save answers {item code or item pk: value}. None (or empty text) clears an answer.
+
+    Every answer is checked first; on any error a ValidationError names each wrong item
+    (by code) and nothing is stored.
+    """
+    with transaction.atomic():
+        response = _locked_in_progress(response)
+        version = response.version
+        items = list(version.items.all())
+        by_code = {item.code: item for item in items}
+        by_pk = {item.pk: item for item in items}
+
+        errors: dict[str, str] = {}
+        cleaned: dict[Item, tuple[int | None, str]] = {}
+        for key, raw in answers.items():
+            if isinstance(key, int) and not isinstance(key, bool):
+                item = by_pk.get(key)
+            else:
+                item = by_code.get(key) if isinstance(key, str) else None
+            if item is None:
+                errors[str(key)] = _(
+                    "This question is not part of this questionnaire (version %(number)d)."
+                ) % {"number": version.number}
+                continue
+            try:
+                if item.is_scale:
+                    cleaned[item] = (_clean_scale_value(version, raw), "")
+                else:
+                    cleaned[item] = (None, _clean_open_text(raw))
+            except ValueError as error:
+                errors[item.code] = str(error) or _(
+                    "Choose a whole number from %(min)d to %(max)d."
+                ) % {"min": version.scale_min, "max": version.scale_max}
+        if errors:
+            raise ValidationError(errors, code="invalid")
+
+        existing = {answer.item_id: answer for answer in response.answers.all()}
+        now = timezone.now()
+        to_clear, to_update, to_create = [], [], []
+        for item, (value, text) in cleaned.items():
+            answer = existing.get(item.pk)
+            if value is None and not text:
+                if answer is not None:
+                    to_clear.append(answer.pk)
+            elif answer is None:
+                to_create.append(
+                    Answer(response=response, item=item, value=value, text=text, answered_at=now)
+                )
+            elif (answer.value, answer.text) != (value, text):
+                answer.value, answer.text, answer.answered_at = value, text, now
+                to_update.append(answer)
+        Answer.objects.filter(pk__in=to_clear).delete()
+        Answer.objects.bulk_update(to_update, ["value", "text", "answered_at"])
+        Answer.objects.bulk_create(to_create)
+    return response
+
+
+def response_scores(*, response: Response) -> scoring.ScoreResult:
+    """Score a response's stored answers by the rule of its own version."""
+    version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
+    return _score(response, version)
+
+
+def _score(response: Response, version: InstrumentVersion) -> scoring.ScoreResult:
+    codes = {item.pk: item.code for item in version.items.all()}
+    values = dict(response.answers.filter(value__isnull=False).values_list("item_id", "value"))
+    return scoring.score(
+        scoring.spec_from_version(version),
+        {codes[item_id]: value for item_id, value in values.items()},
+    )
+
+
+def response_complete(*, response: Response) -> Response:
+    """Close a response and store its scores. A second call (a double submit) returns the
+    completed response unchanged."""
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_completed:
+            return locked
+        if not locked.answers.exists():
+            raise ValidationError(
+                _("Answer at least one question before you send the questionnaire."),
+                code="empty",
+            )
+        version = InstrumentVersion.objects.with_structure().get(pk=locked.version_id)
+        result = _score(locked, version)
+        dimensions = {dimension.code: dimension for dimension in version.dimensions.all()}
+        DimensionScore.objects.bulk_create(
+            DimensionScore(
+                response=locked,
+                dimension=dimensions[code],
+                score=dimension_result.score,
+                answered=dimension_result.answered,
+            )
+            for code, dimension_result in result.dimensions.items()
+        )
+        locked.status = Response.Status.COMPLETED
+        locked.completed_at = timezone.now()
+        locked.overall_score = result.overall
+        locked.save(update_fields=["status", "completed_at", "overall_score"])
+    return locked
