@@ -135,7 +135,12 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
     expect(page.get_by_text(translated("The file is added to the dossier."))).to_be_visible()
     thumbnail = page.get_by_role("img", name="Netwerkkaart van de keukentafel")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("image => image.naturalWidth") == 240
+    # Visible is not loaded yet: wait for the image itself before measuring it.
+    loaded_width = (
+        "image => image.complete ? image.naturalWidth : new Promise(resolve => "
+        "image.addEventListener('load', () => resolve(image.naturalWidth)))"
+    )
+    assert thumbnail.evaluate(loaded_width) == 240
     assert Attachment.objects.get().content_type == "image/png"
 
     page.locator("#network").scroll_into_view_if_needed()
