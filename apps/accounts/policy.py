@@ -281,3 +281,62 @@ policy.add_rule("dossiers.view_client", does_casework & is_client_of_own_team)
 # A client's details (address, phone) are shared by the teams that support them now; a
 # team whose trajectory has closed keeps its dossier, not a say over the current details.
 policy.add_rule("dossiers.change_client", does_casework & supports_client_now)
+
+
+# --- Questionnaires (self-scans and measurements) ---------------------------------------
+
+
+@rules.predicate
+def is_respondent_of(user, response) -> bool:
+    """The resident who filled in this scan themselves."""
+    return response is not None and user.is_authenticated and response.respondent_id == user.pk
+
+
+@rules.predicate
+def response_open_to_team(user, response) -> bool:
+    """A team that supports the client may read a measurement a worker recorded, and a
+    scan the resident filled in only while the resident shares it (their consent)."""
+    if response is None or response.client_id is None:
+        return False
+    if response.mode == response.Mode.SELF and not response.shared_with_worker:
+        return False
+    return is_client_of_own_team.test(user, response.client)
+
+
+@rules.predicate
+def is_in_progress(user, response) -> bool:
+    return response is not None and not response.is_completed
+
+
+@rules.predicate
+def recorded_it(user, response) -> bool:
+    return response is not None and user.is_authenticated and response.recorded_by_id == user.pk
+
+
+@rules.predicate
+def dossier_is_open(user, dossier) -> bool:
+    return dossier is not None and dossier.status != dossier.Status.CLOSED
+
+
+# Instrument definitions hold no personal data; anyone may fill a self-scan, without an
+# account too (the portal pages ask nothing for that).
+policy.add_rule("questionnaires.view_instrument", _has_role(*Role))
+policy.add_rule(
+    "questionnaires.view_response",
+    (is_resident & is_respondent_of) | (does_casework & response_open_to_team),
+)
+# Answering: the resident their own unfinished scan; the worker what they record.
+policy.add_rule(
+    "questionnaires.change_response",
+    is_in_progress & ((is_resident & is_respondent_of) | (does_casework & recorded_it)),
+)
+# Sharing with the worker, and taking it back, is the resident's decision alone.
+policy.add_rule("questionnaires.share_response", is_resident & is_respondent_of)
+policy.add_rule("questionnaires.add_response", is_resident)
+# For these two the object asked about is the dossier.
+policy.add_rule(
+    "questionnaires.add_assignment", does_casework & belongs_to_own_team & dossier_is_open
+)
+policy.add_rule(
+    "questionnaires.record_measurement", does_casework & belongs_to_own_team & dossier_is_open
+)

@@ -6,6 +6,7 @@ other role must be refused. Later issues add rows here.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from apps.accounts import policy
 from apps.accounts.models import Role
@@ -26,6 +27,8 @@ from apps.organisation.tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
+from apps.questionnaires.models import Response
+from apps.questionnaires.tests.factories import ResponseFactory
 
 ALL_ROLES = frozenset(Role)
 R = Role
@@ -130,6 +133,23 @@ MATRIX = [
     ("audit.delete_accesslogentry", "log_entry", NOBODY),
     # Anything the policy does not name
     ("dossiers.view_dossier", None, NOBODY),
+    # Questionnaires: a resident's own scans; workers see them only while shared
+    ("questionnaires.view_instrument", None, ALL_ROLES),
+    ("questionnaires.add_response", None, {R.RESIDENT}),
+    ("questionnaires.view_response", "private_scan", {R.RESIDENT}),
+    ("questionnaires.view_response", "shared_scan", {R.RESIDENT} | CASEWORK),
+    ("questionnaires.view_response", "other_team_shared_scan", NOBODY),
+    ("questionnaires.view_response", "own_team_measurement", CASEWORK),
+    ("questionnaires.view_response", "other_team_measurement", NOBODY),
+    ("questionnaires.change_response", "private_scan", {R.RESIDENT}),
+    ("questionnaires.change_response", "completed_scan", NOBODY),
+    ("questionnaires.change_response", "own_team_measurement", {R.SOCIAL_WORKER}),
+    ("questionnaires.share_response", "private_scan", {R.RESIDENT}),
+    ("questionnaires.share_response", "shared_scan", {R.RESIDENT}),
+    ("questionnaires.add_assignment", "own_team_dossier", CASEWORK),
+    ("questionnaires.add_assignment", "other_team_dossier", NOBODY),
+    ("questionnaires.record_measurement", "own_team_dossier", CASEWORK),
+    ("questionnaires.record_measurement", "other_team_dossier", NOBODY),
 ]
 
 
@@ -173,6 +193,27 @@ def scenario(db):
         objects[f"{side}_team_networkmember"] = NetworkMemberFactory(dossier=dossier)
         objects[f"{side}_team_lifeevent"] = LifeEventFactory(dossier=dossier)
         objects[f"{side}_team_attachment"] = Attachment(dossier=dossier, title="scan")
+    resident_client = objects["own_team_client"]
+    objects["private_scan"] = ResponseFactory(respondent=actors[R.RESIDENT], client=resident_client)
+    objects["shared_scan"] = ResponseFactory(
+        respondent=actors[R.RESIDENT], client=resident_client, shared_with_worker=True
+    )
+    objects["completed_scan"] = ResponseFactory(
+        respondent=actors[R.RESIDENT],
+        client=resident_client,
+        status=Response.Status.COMPLETED,
+        started_at=timezone.now() - timezone.timedelta(minutes=10),
+        completed_at=timezone.now(),
+    )
+    objects["other_team_shared_scan"] = ResponseFactory(
+        client=objects["other_team_client"], shared_with_worker=True
+    )
+    for side in ("own", "other"):
+        objects[f"{side}_team_measurement"] = ResponseFactory(
+            client=objects[f"{side}_team_client"],
+            mode=Response.Mode.BY_WORKER,
+            recorded_by=actors[R.SOCIAL_WORKER],
+        )
     return actors, objects
 
 
