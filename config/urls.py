@@ -30,6 +30,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("zelfscan/", include("apps.questionnaires.urls")),
     path("beheer/", admin.site.urls),
     path("", include("apps.core.urls")),
 ]

@@ -70,7 +70,7 @@ def dossier_for_actor(*, actor, pk, request, offer_break_glass=False) -> Dossier
     return dossier
 
 
-def _read_or_404(*, actor, queryset, pk, permission: str, request):
+def read_or_404(*, actor, queryset, pk, permission: str, request):
     """One record the policy lets the actor read, with the read logged; otherwise a logged
     refusal and Http404, the same for "does not exist" and "not yours"."""
     record = queryset.filter(pk=pk).first()
@@ -159,7 +159,7 @@ def intake_queue(*, actor):
 
 def intake_for_actor(*, actor, pk, request) -> IntakeRequest:
     """A waiting or handled request of the actor's own team; 404 otherwise (logged)."""
-    return _read_or_404(
+    return read_or_404(
         actor=actor,
         queryset=IntakeRequest.objects.select_related("team"),
         pk=pk,
@@ -233,7 +233,7 @@ def clients_for_actor(*, actor):
 def client_for_actor(*, actor, pk, request) -> Client:
     """The client, if they have a dossier in the actor's teams; logs the read or the
     refusal. "Does not exist" and "not yours" both raise Http404."""
-    return _read_or_404(
+    return read_or_404(
         actor=actor,
         queryset=Client.objects.select_related("neighbourhood"),
         pk=pk,

@@ -11,6 +11,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+from apps.dossiers.models import Client, Dossier
 from apps.questionnaires import scoring
 from apps.questionnaires.definitions import (
     InstrumentDefinition,
@@ -339,6 +343,37 @@ def _clean_open_text(raw) -> str:
     return text
 
 
+def _not_in_version(version: InstrumentVersion) -> str:
+    return _("This question is not part of this questionnaire (version %(number)d).") % {
+        "number": version.number
+    }
+
+
+def _off_scale(version: InstrumentVersion) -> str:
+    return _("Choose a whole number from %(min)d to %(max)d.") % {
+        "min": version.scale_min,
+        "max": version.scale_max,
+    }
+
+
+def answers_clean(*, version: InstrumentVersion, answers: Mapping[str, object]) -> dict:
+    """Answers {item code: value} of scale questions, checked against the version without
+    storing anything (a scan without an account): ValidationError per item code."""
+    items = {item.code: item for item in version.items.all() if item.is_scale}
+    errors, cleaned = {}, {}
+    for code, raw in answers.items():
+        if code not in items:
+            errors[str(code)] = _not_in_version(version)
+            continue
+        try:
+            cleaned[code] = _clean_scale_value(version, raw)
+        except ValueError:
+            errors[code] = _off_scale(version)
+    if errors:
+        raise ValidationError(errors, code="invalid")
+    return cleaned
+
+
 def response_answer_save(*, response: Response, answers: Mapping[str | int, object]) -> Response:
     """Save answers {item code or item pk: value}. None (or empty text) clears an answer.
 
@@ -360,9 +395,7 @@ def response_answer_save(*, response: Response, answers: Mapping[str | int, obje
             else:
                 item = by_code.get(key) if isinstance(key, str) else None
             if item is None:
-                errors[str(key)] = _(
-                    "This question is not part of this questionnaire (version %(number)d)."
-                ) % {"number": version.number}
+                errors[str(key)] = _not_in_version(version)
                 continue
             try:
                 if item.is_scale:
@@ -370,9 +403,7 @@ def response_answer_save(*, response: Response, answers: Mapping[str | int, obje
                 else:
                     cleaned[item] = (None, _clean_open_text(raw))
             except ValueError as error:
-                errors[item.code] = str(error) or _(
-                    "Choose a whole number from %(min)d to %(max)d."
-                ) % {"min": version.scale_min, "max": version.scale_max}
+                errors[item.code] = str(error) or _off_scale(version)
         if errors:
             raise ValidationError(errors, code="invalid")
 
@@ -441,3 +472,44 @@ def response_complete(*, response: Response) -> Response:
         locked.overall_score = result.overall
         locked.save(update_fields=["status", "completed_at", "overall_score"])
     return locked
+
+
+# Self-scans in the portal -------------------------------------------------------------
+
+
+def self_scan_start(*, version: InstrumentVersion, actor, request=None) -> Response:
+    """A resident starts a scan of their own; it is kept so they can stop and go on later.
+    It belongs to their client record when they have one, but no worker sees it until the
+    resident shares it."""
+    policy.require(actor, "questionnaires.add_response")
+    response = response_start(
+        instrument=version.instrument,
+        mode=Response.Mode.SELF,
+        respondent=actor,
+        client=Client.objects.filter(account=actor).first(),
+    )
+    access_log_record(
+        actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
+    )
+    return response
+
+
+@transaction.atomic
+def response_share_set(*, response: Response, actor, shared: bool, request=None) -> Response:
+    """The resident lets the workers of their team see this scan, or takes that back."""
+    policy.require(actor, "questionnaires.share_response", response)
+    if response.shared_with_worker != shared:
+        response.shared_with_worker = shared
+        response.shared_changed_at = timezone.now()
+        response.save(update_fields=["shared_with_worker", "shared_changed_at"])
+        if response.client_id:
+            # The client's dossier pages show shared scans: render them again.
+            Dossier.objects.filter(client_id=response.client_id).mark_changed()
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=response,
+            request=request,
+            reason="shared with the social worker" if shared else "sharing withdrawn",
+        )
+    return response

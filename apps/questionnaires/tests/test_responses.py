@@ -20,6 +20,15 @@ from apps.questionnaires.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are asserted in their source language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def version():
     """0-10, dimension a (a1, a2, pain reversed), dimension b (b1), and an open remark."""

@@ -9,6 +9,7 @@ from faker import Faker
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_bulk_users, seed_demo_accounts
 from apps.dossiers.demo import seed_dossiers
 from apps.organisation.demo import seed_organisation
+from apps.questionnaires.services import instruments_load
 
 SEED = 2026
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         rng = random.Random(SEED)
         faker = Faker("nl_NL")
         faker.seed_instance(SEED)
+        # The self-scans: the same instrument files a real installation loads.
+        instruments_load()
         with transaction.atomic():
             organisation = seed_organisation(size=size, rng=rng)
             accounts = seed_demo_accounts(organisation=organisation)

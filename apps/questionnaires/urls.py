@@ -1,0 +1,14 @@
+from django.urls import path
+
+from apps.questionnaires import views
+
+app_name = "questionnaires"
+
+urlpatterns = [
+    path("", views.scan_list, name="list"),
+    path("mijn/<int:pk>/", views.stored_result, name="result"),
+    path("mijn/<int:pk>/vragen/<int:step>/", views.stored_step, name="step"),
+    path("mijn/<int:pk>/delen/", views.share, name="share"),
+    path("<slug:code>/", views.scan_intro, name="intro"),
+    path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
+]

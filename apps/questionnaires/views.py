@@ -1,0 +1,208 @@
+"""Self-scans in the portal: one part of the scan per page, then the spider web.
+
+Without an account nothing is stored: the answers of earlier pages travel along in the
+page itself and are checked again on every page. With a resident account the scan is
+kept, so it can be stopped and finished later, and shared with the social worker.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import policy
+from apps.questionnaires import reading, selectors, services
+from apps.questionnaires.forms import AnonymousStepForm, DimensionStepForm, ShareForm
+from apps.questionnaires.spiderweb import spider_chart
+
+
+def scan_list(request):
+    scans = None
+    if policy.can(request.user, "questionnaires.add_response"):
+        scans = selectors.resident_scans(resident=request.user)
+    return render(
+        request,
+        "questionnaires/scan_list.html",
+        {"versions": selectors.self_scan_versions(), "scans": scans},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scan_intro(request, code):
+    version = selectors.self_scan_version(code=code)
+    keeps_answers = policy.can(request.user, "questionnaires.add_response")
+    if request.method == "POST" and keeps_answers:
+        response = services.self_scan_start(version=version, actor=request.user, request=request)
+        return redirect("questionnaires:step", pk=response.pk, step=1)
+    return render(
+        request,
+        "questionnaires/scan_intro.html",
+        {"version": version, "keeps_answers": keeps_answers, "steps": _steps(version)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous_step(request, code, step):
+    """A scan without an account. POST carries the earlier answers; GET is the first page."""
+    version = selectors.self_scan_version(code=code)
+    steps = _steps(version)
+    if not 1 <= step <= len(steps):
+        return redirect("questionnaires:anonymous_step", code=code, step=1)
+    if request.method == "GET":
+        form = _anonymous_form(version, steps[0], answers={})
+        return _render_step(request, version, steps, 1, form)
+    form = AnonymousStepForm(request.POST, version=version, items=steps[step - 1][1])
+    if request.POST.get("version") != str(version.number):
+        messages.error(request, _("The questions changed in the meantime. Please start again."))
+        return redirect("questionnaires:intro", code=code)
+    if not form.is_valid():
+        return _render_step(request, version, steps, step, form, status=400)
+    answers = form.all_answers()
+    next_step = step - 1 if "back" in request.POST else step + 1
+    if next_step > len(steps):
+        return _render_result(request, version, answers, anonymous_answers=answers)
+    next_step = max(next_step, 1)
+    form = _anonymous_form(version, steps[next_step - 1], answers=answers)
+    return _render_step(request, version, steps, next_step, form)
+
+
+@require_http_methods(["GET", "POST"])
+def stored_step(request, pk, step):
+    response = selectors.response_for_actor(
+        actor=request.user, pk=pk, request=request, permission="questionnaires.change_response"
+    )
+    version = selectors.self_scan_version(code=response.version.instrument.code)
+    if version.pk != response.version_id:
+        version = type(version).objects.with_structure().get(pk=response.version_id)
+    steps = _steps(version)
+    if not 1 <= step <= len(steps):
+        return redirect("questionnaires:step", pk=pk, step=1)
+    items = steps[step - 1][1]
+    if request.method == "GET":
+        saved = dict(response.answers.values_list("item__code", "value"))
+        form = DimensionStepForm(version=version, items=items, initial=saved)
+        return _render_step(request, version, steps, step, form, response=response)
+    form = DimensionStepForm(request.POST, version=version, items=items)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        services.response_answer_save(response=response, answers=form.cleaned_data)
+        if "later" in request.POST:
+            messages.success(request, _("Your answers are saved. You can go on later."))
+            return redirect("questionnaires:list")
+        if "back" in request.POST:
+            return redirect("questionnaires:step", pk=pk, step=max(step - 1, 1))
+        if step < len(steps):
+            return redirect("questionnaires:step", pk=pk, step=step + 1)
+        services.response_complete(response=response)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+        return _render_step(request, version, steps, step, form, response=response, status=400)
+    return redirect("questionnaires:result", pk=pk)
+
+
+def stored_result(request, pk):
+    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    if not response.is_completed:
+        return redirect("questionnaires:step", pk=pk, step=1)
+    version = type(response.version).objects.with_structure().get(pk=response.version_id)
+    answers = dict(response.answers.values_list("item__code", "value"))
+    return _render_result(request, version, answers, response=response)
+
+
+@require_POST
+def share(request, pk):
+    response = selectors.response_for_actor(
+        actor=request.user, pk=pk, request=request, permission="questionnaires.share_response"
+    )
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        shared = form.cleaned_data["share"]
+        services.response_share_set(
+            response=response, actor=request.user, shared=shared, request=request
+        )
+        if shared:
+            messages.success(request, _("Your social worker can now see this scan."))
+        else:
+            messages.success(request, _("Your social worker can no longer see this scan."))
+    else:
+        messages.error(request, _("Choose yes or no."))
+    return redirect("questionnaires:result", pk=pk)
+
+
+def _steps(version):
+    """(dimension, its scale questions) per page, in order."""
+    items = [item for item in version.items.all() if item.is_scale]
+    return [
+        (dimension, [item for item in items if item.dimension_id == dimension.pk])
+        for dimension in version.dimensions.all()
+    ]
+
+
+def _anonymous_form(version, step, *, answers):
+    """The page of one part, filled in with what was answered there before; the answers
+    of the other parts go along hidden."""
+    codes = {item.code for item in step[1]}
+    earlier = {code: value for code, value in answers.items() if code not in codes}
+    initial = {code: value for code, value in answers.items() if code in codes}
+    return AnonymousStepForm(
+        version=version,
+        items=step[1],
+        initial={**initial, "earlier": json.dumps(earlier)},
+    )
+
+
+def _render_step(request, version, steps, step, form, *, response=None, status=200):
+    dimension = steps[step - 1][0]
+    if response is None:
+        action = reverse(
+            "questionnaires:anonymous_step",
+            kwargs={"code": version.instrument.code, "step": step},
+        )
+    else:
+        action = reverse("questionnaires:step", kwargs={"pk": response.pk, "step": step})
+    context = {
+        "version": version,
+        "dimension": dimension,
+        "form": form,
+        "step": step,
+        "step_count": len(steps),
+        "is_last": step == len(steps),
+        "response": response,
+        "action": action,
+    }
+    return render(request, "questionnaires/scan_step.html", context, status=status)
+
+
+def _render_result(request, version, answers, *, response=None, anonymous_answers=None):
+    scores = services.scoring.score(services.scoring.spec_from_version(version), answers)
+    parts = [
+        reading.Part(dimension.code, dimension.name, scores.dimensions[dimension.code].score)
+        for dimension in version.dimensions.all()
+    ]
+    chart = spider_chart(
+        title=version.instrument.name,
+        axes=[(part.code, part.name) for part in parts],
+        series=[(_("Your answers"), {part.code: part.score for part in parts})],
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+    )
+    context = {
+        "version": version,
+        "response": response,
+        "chart": chart,
+        "reading": reading.reading(parts),
+        "suggestions": reading.suggestions(version.instrument.code, parts),
+        "anonymous_answers": json.dumps(anonymous_answers) if anonymous_answers else "",
+        "can_share": response is not None
+        and policy.can(request.user, "questionnaires.share_response", response),
+    }
+    return render(request, "questionnaires/scan_result.html", context)
