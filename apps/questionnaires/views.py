@@ -9,6 +9,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.questionnaires import reading, selectors, services
-from apps.questionnaires.forms import AnonymousStepForm, DimensionStepForm, ShareForm
+from apps.questionnaires.forms import (
+    AnonymousStepForm,
+    DimensionStepForm,
+    EarlierAnswersField,
+    ShareForm,
+)
+from apps.questionnaires.pdf import result_pdf
+from apps.questionnaires.results import result_view_from_scores
 from apps.questionnaires.spiderweb import spider_chart
 
 
@@ -118,6 +126,48 @@ def stored_result(request, pk):
     return _render_result(request, version, answers, response=response)
 
 
+def stored_result_pdf(request, pk):
+    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    if not response.is_completed:
+        return redirect("questionnaires:step", pk=pk, step=1)
+    version = type(response.version).objects.with_structure().get(pk=response.version_id)
+    answers = dict(response.answers.values_list("item__code", "value"))
+    return _pdf_download(version, answers, completed_at=response.completed_at)
+
+
+@require_POST
+def anonymous_result_pdf(request, code):
+    """The result of a scan without an account, as a PDF: the answers come along in the
+    form once more and are checked again; nothing is stored."""
+    version = selectors.self_scan_version(code=code)
+    try:
+        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+    except ValidationError as error:
+        return render(
+            request,
+            "questionnaires/scan_intro.html",
+            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
+            status=400,
+        )
+    return _pdf_download(version, answers)
+
+
+def _pdf_download(version, answers, *, completed_at=None):
+    scores, parts = _scores_and_parts(version, answers)
+    result = result_view_from_scores(
+        version=version,
+        scores=scores,
+        completed_at=completed_at,
+        reading=reading.reading(parts),
+        suggestions=[s.title for s in reading.suggestions(version.instrument.code, parts)],
+    )
+    download = HttpResponse(result_pdf(result=result), content_type="application/pdf")
+    filename = f"zelfscan-{version.instrument.code}.pdf"
+    download["Content-Disposition"] = f'attachment; filename="{filename}"'
+    download["Cache-Control"] = "no-store"
+    return download
+
+
 @require_POST
 def share(request, pk):
     response = selectors.response_for_actor(
@@ -182,12 +232,17 @@ def _render_step(request, version, steps, step, form, *, response=None, status=2
     return render(request, "questionnaires/scan_step.html", context, status=status)
 
 
-def _render_result(request, version, answers, *, response=None, anonymous_answers=None):
+def _scores_and_parts(version, answers):
     scores = services.scoring.score(services.scoring.spec_from_version(version), answers)
     parts = [
         reading.Part(dimension.code, dimension.name, scores.dimensions[dimension.code].score)
         for dimension in version.dimensions.all()
     ]
+    return scores, parts
+
+
+def _render_result(request, version, answers, *, response=None, anonymous_answers=None):
+    _scores, parts = _scores_and_parts(version, answers)
     chart = spider_chart(
         title=version.instrument.name,
         axes=[(part.code, part.name) for part in parts],

@@ -110,3 +110,35 @@ def test_a_worker_cannot_answer_or_share_a_residents_scan(client):
     client.force_login(UserFactory(role=Role.SOCIAL_WORKER))
     assert client.post(f"/zelfscan/mijn/{scan.pk}/delen/", {"share": "yes"}).status_code == 404
     assert client.get(f"/zelfscan/mijn/{scan.pk}/vragen/1/").status_code == 404
+
+
+def test_an_anonymous_result_downloads_as_a_pdf_and_nothing_is_stored(client):
+    _version, codes = first_items()
+    answers = json.dumps(dict.fromkeys(codes, 7))
+    response = client.post(f"/zelfscan/{PH}/uitslag.pdf", {"answers": answers})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response["Cache-Control"] == "no-store"
+    assert Response.objects.count() == 0
+
+
+def test_a_tampered_pdf_request_gets_a_message_not_a_pdf(client):
+    response = client.post(f"/zelfscan/{PH}/uitslag.pdf", {"answers": '{"body-1": 99}'})
+    assert response.status_code == 400
+    assert "Begin opnieuw" in response.content.decode()
+
+
+def test_a_stored_result_pdf_is_for_its_owner_only(client):
+    owner, other = UserFactory(role=Role.RESIDENT), UserFactory(role=Role.RESIDENT)
+    version = self_scan_version(code=PH)
+    scan = self_scan_start(version=version, actor=owner)
+    from apps.questionnaires.services import response_answer_save, response_complete
+
+    response_answer_save(response=scan, answers={"body-1": 6})
+    response_complete(response=scan)
+    client.force_login(owner)
+    assert client.get(f"/zelfscan/mijn/{scan.pk}/uitslag.pdf").content.startswith(b"%PDF-")
+    client.force_login(other)
+    assert client.get(f"/zelfscan/mijn/{scan.pk}/uitslag.pdf").status_code == 404
+    assert AccessLogEntry.objects.filter(action="denied", actor_user_id=other.pk).exists()
