@@ -20,6 +20,7 @@ urlpatterns = [
     path("werk/toegangslog/", include("apps.audit.urls")),
     path("werk/", include((dossier_patterns, dossier_urls.app_name))),
     path("api/v1/", include("apps.dossiers.api.urls")),
+    path("api/v1/", include("apps.questionnaires.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar; its start script is a separate request, so
     # the page needs no inline script under the CSP.

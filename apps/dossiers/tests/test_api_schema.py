@@ -12,6 +12,11 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
+    ("/api/v1/instruments/", "get"),
+    ("/api/v1/instruments/{code}/", "get"),
+    ("/api/v1/responses/", "get"),
+    ("/api/v1/responses/", "post"),
+    ("/api/v1/responses/{id}/", "get"),
     ("/api/v1/clients/", "get"),
     ("/api/v1/clients/{id}/", "get"),
     ("/api/v1/dossiers/", "get"),
