@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("werk/toegangslog/", include("apps.audit.urls")),
     path("werk/", include((dossier_patterns, dossier_urls.app_name))),
+    path("werk/dossiers/<int:pk>/metingen/", include("apps.questionnaires.measurement_urls")),
     path("api/v1/", include("apps.dossiers.api.urls")),
     path("api/v1/", include("apps.questionnaires.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -314,6 +314,36 @@ def recorded_it(user, response) -> bool:
 
 
 @rules.predicate
+def filled_in_with_them(user, response) -> bool:
+    """A measurement the resident filled in together with their worker: it is theirs to
+    read once it is finished, like their own scans."""
+    return (
+        response is not None
+        and response.mode == response.Mode.TOGETHER
+        and response.is_completed
+        and response.client_id is not None
+        and user.is_authenticated
+        and response.client.account_id == user.pk
+    )
+
+
+@rules.predicate
+def is_survey(user, response) -> bool:
+    """An evaluation of our work (satisfaction): read only in aggregate, never shared."""
+    return response is not None and response.version.instrument.purpose == "survey"
+
+
+@rules.predicate
+def assigned_to_them(user, assignment) -> bool:
+    return (
+        assignment is not None
+        and user.is_authenticated
+        and assignment.client.account_id == user.pk
+        and assignment.cancelled_at is None
+    )
+
+
+@rules.predicate
 def dossier_is_open(user, dossier) -> bool:
     return dossier is not None and dossier.status != dossier.Status.CLOSED
 
@@ -323,7 +353,8 @@ def dossier_is_open(user, dossier) -> bool:
 policy.add_rule("questionnaires.view_instrument", _has_role(*Role))
 policy.add_rule(
     "questionnaires.view_response",
-    (is_resident & is_respondent_of) | (does_casework & response_open_to_team),
+    (is_resident & (is_respondent_of | filled_in_with_them))
+    | (does_casework & response_open_to_team & ~is_survey),
 )
 # Answering: the resident their own unfinished scan; the worker what they record.
 policy.add_rule(
@@ -331,7 +362,7 @@ policy.add_rule(
     is_in_progress & ((is_resident & is_respondent_of) | (does_casework & recorded_it)),
 )
 # Sharing with the worker, and taking it back, is the resident's decision alone.
-policy.add_rule("questionnaires.share_response", is_resident & is_respondent_of)
+policy.add_rule("questionnaires.share_response", is_resident & is_respondent_of & ~is_survey)
 policy.add_rule("questionnaires.add_response", is_resident)
 # For these two the object asked about is the dossier.
 policy.add_rule(
@@ -340,3 +371,7 @@ policy.add_rule(
 policy.add_rule(
     "questionnaires.record_measurement", does_casework & belongs_to_own_team & dossier_is_open
 )
+# The resident starts what their worker asked them to fill in.
+policy.add_rule("questionnaires.start_assignment", is_resident & assigned_to_them)
+# The measurements part of a dossier page; the object asked about is the client.
+policy.add_rule("questionnaires.view_measurements", does_casework & is_client_of_own_team)

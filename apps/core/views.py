@@ -12,6 +12,7 @@ from apps.core.fragments import fragment_render
 from apps.dossiers import selectors as dossier_selectors
 from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Theme
+from apps.questionnaires import selectors as questionnaire_selectors
 
 
 @require_GET
@@ -26,7 +27,11 @@ def healthz(request):
 
 
 def portal_home(request):
-    return render(request, "portal/home.html", {"themes": Theme.objects.all()})
+    waiting = 0
+    if policy.can(request.user, "questionnaires.add_response"):
+        waiting = questionnaire_selectors.waiting_assignments(resident=request.user).count()
+    context = {"themes": Theme.objects.all(), "waiting_count": waiting}
+    return render(request, "portal/home.html", context)
 
 
 CASELOAD_PAGE_SIZE = 25

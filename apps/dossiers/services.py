@@ -26,6 +26,7 @@ from apps.dossiers.models import (
     RegisteredQuestion,
     normalise_postcode,
 )
+from apps.dossiers.signals import dossier_closed
 from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def dossier_advance(
         request=request,
         reason=f"status → {to_status}",
     )
+    if to_status == Dossier.Status.CLOSED:
+        dossier_closed.send(sender=Dossier, dossier=dossier)
     return dossier
 
 

@@ -30,6 +30,7 @@ from apps.dossiers.forms import (
 )
 from apps.dossiers.models import Action, Dossier
 from apps.organisation.models import Neighbourhood, Team
+from apps.questionnaires.selectors import dossier_measurements
 
 
 @area_required("dossiers.view_intake_queue")
@@ -431,6 +432,7 @@ def _render_detail(request, dossier, *, status=200, **forms):
             "network": list(dossier.network.all()),
             "life_events": dossier.life_events.all(),
             "attachments": dossier.attachments.all(),
+            "measurements": dossier_measurements(actor=request.user, dossier=dossier),
             "can_hold": can_hold,
             "retention_years": settings.DOSSIER_RETENTION_YEARS,
             "legal_hold_form": forms.get("legal_hold_form")
@@ -446,7 +448,16 @@ def _render_detail(request, dossier, *, status=200, **forms):
     if any(forms.values()):
         body = render_to_string(template_name, context(), request=request)
     else:
-        key_parts = ("dossier", dossier.pk, dossier.updated_at, can_change, can_hold)
+        # Per reader: which measurements show, and which a reader may go on with, depend
+        # on who reads.
+        key_parts = (
+            "dossier",
+            dossier.pk,
+            dossier.updated_at,
+            request.user.pk,
+            can_change,
+            can_hold,
+        )
         body = fragment_render(request, template_name, key_parts=key_parts, context=context)
     context = {"dossier": dossier, "body": body}
     return render(request, "dossiers/dossier_detail.html", context, status=status)

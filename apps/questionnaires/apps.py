@@ -6,3 +6,9 @@ class QuestionnairesConfig(AppConfig):
     name = "apps.questionnaires"
     verbose_name = _("Self-scans and measurements")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.dossiers.signals import dossier_closed
+        from apps.questionnaires import receivers
+
+        dossier_closed.connect(receivers.ask_satisfaction_on_close, dispatch_uid="satisfaction")

@@ -4,12 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Instrument, Response
 from apps.questionnaires.services import answers_clean
 
 
-class DimensionStepForm(forms.Form):
-    """The questions of one dimension, each a choice on the version's scale. Every question
-    may be skipped: an unanswered question does not count in the score."""
+class ItemsForm(forms.Form):
+    """Questions of an instrument version: a choice on the scale per scale question, a text
+    box per open question. Every question may be skipped: an unanswered question does not
+    count in the score.
+
+    A question with its own answer descriptions (a ZRM domain, a rung of the ladder) offers
+    them as the choices; the others show the bare numbers with the meaning of both ends."""
 
     def __init__(self, *args, version, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,15 +27,34 @@ class DimensionStepForm(forms.Form):
             "high_label": version.label_for(high).lower() or high,
         }
         for item in items:
+            if not item.is_scale:
+                self.fields[item.code] = forms.CharField(
+                    label=item.text,
+                    required=False,
+                    max_length=OPEN_TEXT_MAX_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+                self.fields[item.code].is_open = True
+                continue
+            described = bool(item.anchors)
             self.fields[item.code] = forms.TypedChoiceField(
                 label=item.text,
-                choices=[(value, str(value)) for value in version.scale_values],
+                choices=[
+                    (value, f"{value}. {item.label_for(value)}" if described else str(value))
+                    for value in version.scale_values
+                ],
                 coerce=int,
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect(attrs={"class": "bk-scale__input"}),
-                help_text=meaning,
+                help_text="" if described else meaning,
             )
+            self.fields[item.code].described = described
+            self.fields[item.code].dimension_id = item.dimension_id
+
+
+class DimensionStepForm(ItemsForm):
+    """The scale questions of one dimension: one page of a self-scan."""
 
 
 class EarlierAnswersField(forms.CharField):
@@ -82,3 +106,43 @@ class ShareForm(forms.Form):
     share = forms.TypedChoiceField(
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda value: value == "yes"
     )
+
+
+class InstrumentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MeasurementStartForm(forms.Form):
+    instrument = InstrumentChoiceField(
+        label=_("Questionnaire"), queryset=Instrument.objects.none(), empty_label=None
+    )
+    moment = forms.ChoiceField(
+        label=_("Moment"), choices=Response.Moment.choices, initial=Response.Moment.DURING
+    )
+    client_consents = forms.BooleanField(
+        label=_("The client is here and agrees to fill this in together"),
+        help_text=_(
+            "Only needed for a scan the client fills in with you, not for ZRM or the ladder."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+
+
+class AssignmentForm(forms.Form):
+    instrument = InstrumentChoiceField(
+        label=_("Scan"), queryset=Instrument.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+
+
+class CompareForm(forms.Form):
+    first = forms.IntegerField(label=_("First measurement"), min_value=1)
+    second = forms.IntegerField(label=_("Second measurement"), min_value=1)

@@ -285,6 +285,14 @@ class ResponseQuerySet(models.QuerySet):
     def shared_with_worker(self):
         return self.filter(shared_with_worker=True)
 
+    def open_to_team(self):
+        """What the client's team may read (policy `questionnaires.view_response`): what a
+        worker recorded, and a resident's own scan only while they share it. Never a
+        survey about our work."""
+        return self.exclude(version__instrument__purpose=Instrument.Purpose.SURVEY).filter(
+            ~Q(mode=Response.Mode.SELF) | Q(shared_with_worker=True)
+        )
+
     def with_scores(self):
         """Version, instrument and dimension scores with their dimensions, in two queries."""
         return self.select_related("version__instrument").prefetch_related(
@@ -401,6 +409,17 @@ class Response(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def is_survey(self) -> bool:
+        return self.version.instrument.purpose == Instrument.Purpose.SURVEY
+
+    def answers_by_code(self) -> dict:
+        """{item code: the number, or the text of an open answer}: a form's initial data."""
+        return {
+            code: value if value is not None else text
+            for code, value, text in self.answers.values_list("item__code", "value", "text")
+        }
 
 
 class Answer(models.Model):

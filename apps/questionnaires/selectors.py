@@ -1,14 +1,22 @@
-from django.http import Http404
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from apps.accounts import policy
 from apps.dossiers.selectors import read_or_404
-from apps.questionnaires.models import Instrument, InstrumentVersion, Response
+from apps.questionnaires.models import Assignment, Instrument, InstrumentVersion, Response
 
 
 def self_scan_versions():
-    """The current versions of the instruments a resident fills in alone."""
+    """The current versions of the instruments a resident fills in alone, of their own
+    accord: a survey about our work only comes when we ask for it."""
     return (
         InstrumentVersion.objects.current()
         .filter(instrument__filled_by=Instrument.FilledBy.RESIDENT)
+        .exclude(instrument__purpose=Instrument.Purpose.SURVEY)
         .select_related("instrument")
         .order_by("instrument__code")
     )
@@ -22,9 +30,14 @@ def self_scan_version(*, code: str) -> InstrumentVersion:
 
 
 def resident_scans(*, resident):
-    """The resident's own scans, newest first."""
+    """The resident's own scans and what they filled in with their worker, newest first."""
+    together = Q(
+        mode=Response.Mode.TOGETHER,
+        status=Response.Status.COMPLETED,
+        client__account=resident,
+    )
     return (
-        Response.objects.filter(respondent=resident)
+        Response.objects.filter(Q(respondent=resident) | together)
         .select_related("version__instrument")
         .order_by("-started_at")
     )
@@ -36,4 +49,147 @@ def response_for_actor(*, actor, pk, request, permission="questionnaires.view_re
     queryset = Response.objects.select_related("version__instrument", "client")
     return read_or_404(
         actor=actor, queryset=queryset, pk=pk, permission=permission, request=request
+    )
+
+
+# The worker's side: measurements in the dossier ---------------------------------------
+
+
+@dataclass
+class MeasurementGroup:
+    """The completed measurements of one instrument, newest first."""
+
+    instrument: Instrument
+    responses: list
+
+    @property
+    def can_compare(self) -> bool:
+        return len(self.responses) > 1
+
+    @property
+    def first(self):
+        return self.responses[-1]
+
+    @property
+    def latest(self):
+        return self.responses[0]
+
+
+@dataclass
+class DossierMeasurements:
+    groups: list[MeasurementGroup]
+    # Measurements being recorded in this dossier, each with `can_continue` for the reader.
+    in_progress: list
+    # Requests to the client to fill in a scan, not taken back, newest first.
+    assignments: list
+    client_has_account: bool
+    can_record: bool
+    can_assign: bool
+
+
+def dossier_measurements(*, actor, dossier) -> DossierMeasurements | None:
+    """What the dossier page shows of the client's measurements; None when the reader may
+    not see them (a reader from another team after break-the-glass)."""
+    client = dossier.client
+    if not policy.can(actor, "questionnaires.view_measurements", client):
+        return None
+    completed = (
+        Response.objects.for_client(client)
+        .completed()
+        .open_to_team()
+        .with_scores()
+        .select_related("recorded_by")
+        .order_by("-completed_at", "-pk")
+    )
+    groups: dict[int, MeasurementGroup] = {}
+    for response in completed:
+        instrument = response.version.instrument
+        groups.setdefault(instrument.pk, MeasurementGroup(instrument, [])).responses.append(
+            response
+        )
+    in_progress = list(
+        Response.objects.in_progress()
+        .filter(dossier=dossier)
+        .exclude(mode=Response.Mode.SELF)
+        .select_related("version__instrument", "recorded_by", "client")
+    )
+    for response in in_progress:
+        response.can_continue = policy.can(actor, "questionnaires.change_response", response)
+    assignments = list(
+        Assignment.objects.for_client(client)
+        .filter(cancelled_at__isnull=True)
+        .select_related("instrument", "response", "assigned_by")
+    )
+    return DossierMeasurements(
+        groups=sorted(groups.values(), key=lambda group: group.instrument.name),
+        in_progress=in_progress,
+        assignments=assignments,
+        client_has_account=client.account_id is not None,
+        can_record=policy.can(actor, "questionnaires.record_measurement", dossier),
+        can_assign=policy.can(actor, "questionnaires.add_assignment", dossier),
+    )
+
+
+def recordable_instruments():
+    """What a worker can record in a dossier: everything but the surveys about our work."""
+    return (
+        Instrument.objects.exclude(purpose=Instrument.Purpose.SURVEY)
+        .filter(versions__is_current=True)
+        .order_by("name_nl")
+    )
+
+
+def assignable_instruments():
+    """What a worker can ask a client to fill in: the residents' own scans."""
+    return recordable_instruments().exclude(filled_by=Instrument.FilledBy.WORKER)
+
+
+def measurement_in_dossier(
+    *, actor, dossier, pk, request, permission="questionnaires.view_response"
+):
+    """A measurement of the dossier's client the actor may read (or change); a logged
+    refusal and a 404 otherwise, also for one of another client."""
+    queryset = (
+        Response.objects.for_client(dossier.client_id)
+        .with_scores()
+        .select_related("client", "recorded_by")
+    )
+    return read_or_404(
+        actor=actor, queryset=queryset, pk=pk, permission=permission, request=request
+    )
+
+
+def comparison_pair(*, actor, dossier, first_pk, second_pk, request):
+    """Two measurements of the same instrument of the dossier's client, older first."""
+    first = measurement_in_dossier(actor=actor, dossier=dossier, pk=first_pk, request=request)
+    second = measurement_in_dossier(actor=actor, dossier=dossier, pk=second_pk, request=request)
+    if not (first.is_completed and second.is_completed):
+        raise ValidationError(_("Only finished measurements can be compared."))
+    if first.version.instrument_id != second.version.instrument_id:
+        raise ValidationError(_("Choose two measurements of the same questionnaire."))
+    if first.pk == second.pk:
+        raise ValidationError(_("Choose two different measurements."))
+    return sorted([first, second], key=lambda response: (response.completed_at, response.pk))
+
+
+def waiting_assignments(*, resident):
+    """What the resident's worker asked them to fill in and they have not finished."""
+    return (
+        Assignment.objects.open()
+        .filter(client__account=resident)
+        .select_related("instrument", "response")
+        .order_by("assigned_at", "pk")
+    )
+
+
+def assignment_for_resident(*, actor, pk, request):
+    """A request of the resident's worker that the resident may start; a logged refusal
+    and a 404 otherwise."""
+    queryset = Assignment.objects.select_related("client", "instrument")
+    return read_or_404(
+        actor=actor,
+        queryset=queryset,
+        pk=pk,
+        permission="questionnaires.start_assignment",
+        request=request,
     )

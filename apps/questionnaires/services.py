@@ -32,6 +32,7 @@ from apps.questionnaires.models import (
     Item,
     Response,
 )
+from apps.questionnaires.tasks import notify_assignment
 
 # A form posts answers as text; only plain ASCII digits count as a number.
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")
@@ -39,6 +40,8 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
 # Added to orders while an in-place update reshuffles them: (version, order) stays unique
 # at every step. Orders in a definition stay far below this.
 _ORDER_OFFSET = 10000
+# Sent by itself to the client when their dossier closes.
+SATISFACTION_SURVEY = "client-satisfaction"
 
 
 @dataclass(frozen=True)
@@ -471,7 +474,14 @@ def response_complete(*, response: Response) -> Response:
         locked.completed_at = timezone.now()
         locked.overall_score = result.overall
         locked.save(update_fields=["status", "completed_at", "overall_score"])
+        _client_dossiers_changed(locked.client_id)
     return locked
+
+
+def _client_dossiers_changed(client_id) -> None:
+    """Dossier pages list the client's measurements and open requests: render them again."""
+    if client_id:
+        Dossier.objects.filter(client_id=client_id).mark_changed()
 
 
 # Self-scans in the portal -------------------------------------------------------------
@@ -502,9 +512,7 @@ def response_share_set(*, response: Response, actor, shared: bool, request=None)
         response.shared_with_worker = shared
         response.shared_changed_at = timezone.now()
         response.save(update_fields=["shared_with_worker", "shared_changed_at"])
-        if response.client_id:
-            # The client's dossier pages show shared scans: render them again.
-            Dossier.objects.filter(client_id=response.client_id).mark_changed()
+        _client_dossiers_changed(response.client_id)
         access_log_record(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
@@ -513,3 +521,180 @@ def response_share_set(*, response: Response, actor, shared: bool, request=None)
             reason="shared with the social worker" if shared else "sharing withdrawn",
         )
     return response
+
+
+# Measurements and requests by the social worker ---------------------------------------
+
+
+def measurement_mode(instrument: Instrument) -> Response.Mode:
+    """How a worker records this instrument: a worker's scale (ZRM, the ladder) alone, a
+    resident's scan together with the client. Surveys evaluate our work: never by a worker."""
+    if instrument.purpose == Instrument.Purpose.SURVEY:
+        raise ValidationError(
+            {"instrument": _("A social worker cannot fill in this questionnaire.")},
+            code="survey",
+        )
+    if instrument.filled_by == Instrument.FilledBy.WORKER:
+        return Response.Mode.BY_WORKER
+    return Response.Mode.TOGETHER
+
+
+def measurement_start(
+    *,
+    dossier: Dossier,
+    instrument: Instrument,
+    actor,
+    moment: Response.Moment = Response.Moment.NONE,
+    client_consents: bool = False,
+    request=None,
+) -> Response:
+    """A worker starts recording a measurement in the dossier. Filled in together, the
+    client must agree first: the answers are theirs as much as the worker's."""
+    with transaction.atomic():
+        policy.require(actor, "questionnaires.record_measurement", dossier)
+        mode = measurement_mode(instrument)
+        if mode == Response.Mode.TOGETHER and not client_consents:
+            raise ValidationError(
+                {"client_consents": _("Ask the client first whether they agree.")},
+                code="no_consent",
+            )
+        response = response_start(
+            instrument=instrument, mode=mode, dossier=dossier, recorded_by=actor, moment=moment
+        )
+        Dossier.objects.filter(pk=dossier.pk).mark_changed()
+        access_log_record(
+            actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
+        )
+    return response
+
+
+def measurement_save(
+    *, response: Response, answers: Mapping[str, object], actor, complete: bool, request=None
+) -> Response:
+    """The worker saves the answers of a measurement they record, and finishes it when
+    `complete`. Nothing is stored when an answer is wrong."""
+    with transaction.atomic():
+        policy.require(actor, "questionnaires.change_response", response)
+        response = response_answer_save(response=response, answers=answers)
+        if complete:
+            response = response_complete(response=response)
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=response,
+            request=request,
+            reason="completed" if complete else "",
+        )
+    return response
+
+
+def assignable(instrument: Instrument) -> bool:
+    """What a worker may ask a client to fill in: a resident's scan, not a survey (that is
+    sent by itself when a dossier closes)."""
+    return instrument.filled_by != Instrument.FilledBy.WORKER and (
+        instrument.purpose != Instrument.Purpose.SURVEY
+    )
+
+
+def assignment_create(
+    *, dossier: Dossier, instrument: Instrument, actor, request=None
+) -> Assignment:
+    """Ask the client to fill in a scan in the portal. They get an e-mail that says only
+    that something waits for them. Asking twice gives the request that already waits."""
+    with transaction.atomic():
+        policy.require(actor, "questionnaires.add_assignment", dossier)
+        if not assignable(instrument):
+            raise ValidationError(
+                {"instrument": _("A client cannot be asked to fill in this questionnaire.")},
+                code="not_assignable",
+            )
+        return _assignment_send(
+            client=dossier.client,
+            dossier=dossier,
+            instrument=instrument,
+            actor=actor,
+            request=request,
+        )
+
+
+def _assignment_send(*, client: Client, dossier, instrument, actor, request=None) -> Assignment:
+    if client.account_id is None:
+        raise ValidationError(
+            _("This client has no account in the portal yet, so they cannot get a request."),
+            code="no_account",
+        )
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    waiting = Assignment.objects.filter(
+        client=client, instrument=instrument, cancelled_at__isnull=True, response__isnull=True
+    ).first()
+    if waiting is not None:
+        return waiting
+    assignment = Assignment.objects.create(
+        client=client, dossier=dossier, instrument=instrument, assigned_by=actor
+    )
+    _client_dossiers_changed(client.pk)
+    access_log_record(
+        actor=actor, action=AccessLogEntry.Action.CREATE, obj=assignment, request=request
+    )
+    transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
+    return assignment
+
+
+@transaction.atomic
+def assignment_cancel(*, assignment: Assignment, actor, request=None) -> Assignment:
+    """Take back a request the client has not started yet."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("dossier").get(pk=assignment.pk)
+    )
+    policy.require(actor, "questionnaires.add_assignment", assignment.dossier)
+    if assignment.cancelled_at is not None:
+        return assignment
+    if assignment.response_id is not None:
+        raise ValidationError(
+            _("The client has already started on this. It can no longer be taken back."),
+            code="started",
+        )
+    assignment.cancelled_at = timezone.now()
+    assignment.save(update_fields=["cancelled_at"])
+    _client_dossiers_changed(assignment.client_id)
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=assignment,
+        request=request,
+        reason="cancelled",
+    )
+    return assignment
+
+
+def assignment_start(*, assignment: Assignment, actor, request=None) -> Response:
+    """The resident begins what their worker asked; a second start goes on with the first."""
+    with transaction.atomic():
+        policy.require(actor, "questionnaires.start_assignment", assignment)
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        first_start = assignment.response_id is None
+        response = response_start(
+            instrument=assignment.instrument,
+            mode=Response.Mode.SELF,
+            respondent=actor,
+            client=assignment.client,
+            assignment=assignment,
+        )
+        if first_start:
+            access_log_record(
+                actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
+            )
+    return response
+
+
+def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
+    """When a dossier closes the client is asked what they thought of the support, in the
+    portal. Without an account, or without the survey loaded, nothing is sent."""
+    instrument = Instrument.objects.filter(code=SATISFACTION_SURVEY).first()
+    if instrument is None or not instrument.versions.filter(is_current=True).exists():
+        return None
+    if dossier.client.account_id is None:
+        return None
+    return _assignment_send(
+        client=dossier.client, dossier=dossier, instrument=instrument, actor=None
+    )

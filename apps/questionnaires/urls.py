@@ -10,6 +10,7 @@ urlpatterns = [
     path("mijn/<int:pk>/vragen/<int:step>/", views.stored_step, name="step"),
     path("mijn/<int:pk>/delen/", views.share, name="share"),
     path("mijn/<int:pk>/uitslag.pdf", views.stored_result_pdf, name="result_pdf"),
+    path("gevraagd/<int:pk>/", views.assignment_start, name="assignment_start"),
     path("<slug:code>/", views.scan_intro, name="intro"),
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
     path("<slug:code>/uitslag.pdf", views.anonymous_result_pdf, name="anonymous_pdf"),

@@ -23,20 +23,37 @@ from apps.questionnaires.forms import (
     EarlierAnswersField,
     ShareForm,
 )
+from apps.questionnaires.models import InstrumentVersion
 from apps.questionnaires.pdf import result_pdf
 from apps.questionnaires.results import result_view_from_scores
 from apps.questionnaires.spiderweb import spider_chart
 
 
 def scan_list(request):
-    scans = None
+    scans = assignments = None
     if policy.can(request.user, "questionnaires.add_response"):
         scans = selectors.resident_scans(resident=request.user)
-    return render(
-        request,
-        "questionnaires/scan_list.html",
-        {"versions": selectors.self_scan_versions(), "scans": scans},
-    )
+        assignments = selectors.waiting_assignments(resident=request.user)
+    context = {
+        "versions": selectors.self_scan_versions(),
+        "scans": scans,
+        "assignments": assignments,
+    }
+    return render(request, "questionnaires/scan_list.html", context)
+
+
+@require_POST
+def assignment_start(request, pk):
+    """Begin (or go on with) what the resident's worker asked them to fill in."""
+    assignment = selectors.assignment_for_resident(actor=request.user, pk=pk, request=request)
+    try:
+        response = services.assignment_start(
+            assignment=assignment, actor=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
+        return redirect("questionnaires:list")
+    return redirect("questionnaires:step", pk=response.pk, step=1)
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,19 +97,20 @@ def anonymous_step(request, code, step):
 
 @require_http_methods(["GET", "POST"])
 def stored_step(request, pk, step):
-    response = selectors.response_for_actor(
-        actor=request.user, pk=pk, request=request, permission="questionnaires.change_response"
-    )
-    version = selectors.self_scan_version(code=response.version.instrument.code)
-    if version.pk != response.version_id:
-        version = type(version).objects.with_structure().get(pk=response.version_id)
-    steps = _steps(version)
+    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    if response.is_completed:
+        # A second "send" (a double click, the back button): the answers are in.
+        messages.info(request, _("You have already sent this questionnaire."))
+        return redirect("questionnaires:result", pk=pk)
+    policy.require(request.user, "questionnaires.change_response", response)
+    version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
+    steps = _steps(version, with_open=True)
     if not 1 <= step <= len(steps):
         return redirect("questionnaires:step", pk=pk, step=1)
     items = steps[step - 1][1]
     if request.method == "GET":
-        saved = dict(response.answers.values_list("item__code", "value"))
-        form = DimensionStepForm(version=version, items=items, initial=saved)
+        initial = response.answers_by_code()
+        form = DimensionStepForm(version=version, items=items, initial=initial)
         return _render_step(request, version, steps, step, form, response=response)
     form = DimensionStepForm(request.POST, version=version, items=items)
     try:
@@ -121,17 +139,19 @@ def stored_result(request, pk):
     response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
     if not response.is_completed:
         return redirect("questionnaires:step", pk=pk, step=1)
-    version = type(response.version).objects.with_structure().get(pk=response.version_id)
-    answers = dict(response.answers.values_list("item__code", "value"))
+    if response.is_survey:
+        return render(request, "questionnaires/survey_thanks.html", {"response": response})
+    version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
+    answers = dict(response.answers.filter(value__isnull=False).values_list("item__code", "value"))
     return _render_result(request, version, answers, response=response)
 
 
 def stored_result_pdf(request, pk):
     response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
-    if not response.is_completed:
-        return redirect("questionnaires:step", pk=pk, step=1)
-    version = type(response.version).objects.with_structure().get(pk=response.version_id)
-    answers = dict(response.answers.values_list("item__code", "value"))
+    if not response.is_completed or response.is_survey:
+        return redirect("questionnaires:result", pk=pk)
+    version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
+    answers = dict(response.answers.filter(value__isnull=False).values_list("item__code", "value"))
     return _pdf_download(version, answers, completed_at=response.completed_at)
 
 
@@ -188,13 +208,18 @@ def share(request, pk):
     return redirect("questionnaires:result", pk=pk)
 
 
-def _steps(version):
-    """(dimension, its scale questions) per page, in order."""
-    items = [item for item in version.items.all() if item.is_scale]
-    return [
-        (dimension, [item for item in items if item.dimension_id == dimension.pk])
+def _steps(version, *, with_open=False):
+    """(dimension, its scale questions) per page, in order; with `with_open`, the open
+    questions (a remark at the end) on a last page of their own, with no dimension."""
+    items = list(version.items.all())
+    steps = [
+        (dimension, [item for item in items if item.is_scale and item.dimension_id == dimension.pk])
         for dimension in version.dimensions.all()
     ]
+    open_items = [item for item in items if not item.is_scale]
+    if with_open and open_items:
+        steps.append((None, open_items))
+    return steps
 
 
 def _anonymous_form(version, step, *, answers):

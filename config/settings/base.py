@@ -251,6 +251,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Buurtkompas <noreply@buurtkompas.nl>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address residents know the portal by; links in e-mail start with it.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "nl"

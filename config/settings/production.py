@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DEBUG, REDIS_URL, env
+from config.settings.base import ALLOWED_HOSTS, DEBUG, REDIS_URL, env
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
@@ -13,3 +13,7 @@ if not REDIS_URL:
 env.str("EMAIL_URL")
 # The embedded SQLite default is for a laptop, never for production.
 env.db("DATABASE_URL")
+# Links in e-mail: the first allowed host over HTTPS, unless SITE_URL says otherwise.
+SITE_URL = env.str("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL (or DJANGO_ALLOWED_HOSTS) must give an https:// address.")

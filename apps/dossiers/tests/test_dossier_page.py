@@ -146,9 +146,11 @@ class TestReading:
             assert client.get(url(dossier)).status_code == 200
         caches["fragments"].clear()
         # Rendering the body: 7 goals, 8 their actions, 9 questions with themes, 10 network,
-        # 11 timeline (at most 50), 12 life events, 13 attachments. The folded-away forms
-        # are fetched only when opened.
-        with django_assert_num_queries(13):
+        # 11 timeline (at most 50), 12 life events, 13 attachments; measurements: 14 the
+        # policy's check that the client is the team's, 15 completed measurements (their
+        # scores are one more query when there are any), 16 unfinished ones, 17 requests
+        # to the client. The folded-away forms are fetched only when opened.
+        with django_assert_num_queries(17):
             response = client.get(url(dossier))
         timeline = response.content.decode().split('id="contacts"')[1].split("</section>")[0]
         assert timeline.count('class="bk-timeline__item"') == min(rows, 50)

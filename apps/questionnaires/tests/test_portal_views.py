@@ -84,8 +84,9 @@ def test_a_resident_keeps_their_scan_and_a_double_finish_scores_once(client):
     again = client.post(f"/zelfscan/mijn/{scan.pk}/vragen/6/", {})
     scan.refresh_from_db()
     assert scan.is_completed and scan.dimension_scores.count() == 6
-    # A finished scan cannot be answered any more: the second submit changes nothing.
-    assert again.status_code == 404
+    # A finished scan cannot be answered any more: the second submit changes nothing and
+    # sends the resident to their result.
+    assert again.status_code == 302 and again.url == f"/zelfscan/mijn/{scan.pk}/"
     assert scan.dimension_scores.count() == 6
 
 

@@ -1,0 +1,9 @@
+"""Moments in a dossier's life that other apps act on, without the dossiers app knowing them.
+
+Sent inside the transaction of the change: a receiver's writes commit or roll back with it.
+"""
+
+from django.dispatch import Signal
+
+# A dossier has just closed. Arguments: dossier.
+dossier_closed = Signal()

@@ -1,0 +1,214 @@
+"""Measurements in the dossier, for the social worker: record ZRM, the ladder or a scan
+together with the client, ask the client to fill in a scan, read one measurement and
+compare two.
+
+Every page starts from the dossier (its read is logged, and a worker outside the team gets
+a 404), then from the measurement, which must belong to the dossier's client.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import policy
+from apps.accounts.policy import area_required
+from apps.dossiers.selectors import dossier_for_actor
+from apps.questionnaires import selectors, services
+from apps.questionnaires.forms import (
+    AssignmentForm,
+    CompareForm,
+    ItemsForm,
+    MeasurementStartForm,
+)
+from apps.questionnaires.models import Assignment, InstrumentVersion
+from apps.questionnaires.results import measurement_result, measurements_compared
+
+
+def _dossier(request, pk):
+    return dossier_for_actor(actor=request.user, pk=pk, request=request)
+
+
+def _measurements_url(dossier) -> str:
+    return reverse("dossiers:detail", kwargs={"pk": dossier.pk}) + "#measurements"
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def measurement_new(request, pk):
+    dossier = _dossier(request, pk)
+    policy.require(request.user, "questionnaires.record_measurement", dossier)
+    form = MeasurementStartForm(
+        request.POST or None, instruments=selectors.recordable_instruments()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            response = services.measurement_start(
+                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("measurements:fill", pk=dossier.pk, measurement_pk=response.pk)
+    texts = (_("Record a measurement"), _("Start"))
+    return _form_page(request, dossier, form, texts)
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def measurement_fill(request, pk, measurement_pk):
+    dossier = _dossier(request, pk)
+    response = selectors.measurement_in_dossier(
+        actor=request.user,
+        dossier=dossier,
+        pk=measurement_pk,
+        request=request,
+        permission="questionnaires.change_response",
+    )
+    version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
+    items = list(version.items.all())
+    if request.method == "GET":
+        form = ItemsForm(version=version, items=items, initial=response.answers_by_code())
+        return _render_fill(request, dossier, response, version, form)
+    form = ItemsForm(request.POST, version=version, items=items)
+    complete = "complete" in request.POST
+    if form.is_valid():
+        try:
+            services.measurement_save(
+                response=response,
+                answers=form.cleaned_data,
+                actor=request.user,
+                complete=complete,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if complete:
+                messages.success(request, _("The measurement is saved."))
+                return redirect("measurements:detail", pk=dossier.pk, measurement_pk=response.pk)
+            messages.success(request, _("The answers are saved. You can go on later."))
+            return redirect(_measurements_url(dossier))
+    return _render_fill(request, dossier, response, version, form, status=400)
+
+
+def _render_fill(request, dossier, response, version, form, *, status=200):
+    sections = [
+        (
+            dimension,
+            [form[item.code] for item in version.items.all() if item.dimension_id == dimension.pk],
+        )
+        for dimension in version.dimensions.all()
+    ]
+    open_fields = [form[item.code] for item in version.items.all() if not item.is_scale]
+    context = {
+        "dossier": dossier,
+        "response": response,
+        "version": version,
+        "form": form,
+        "sections": sections,
+        "open_fields": open_fields,
+    }
+    return render(request, "questionnaires/workspace/measurement_fill.html", context, status=status)
+
+
+@area_required("dossiers.view_caseload")
+def measurement_detail(request, pk, measurement_pk):
+    dossier = _dossier(request, pk)
+    response = selectors.measurement_in_dossier(
+        actor=request.user, dossier=dossier, pk=measurement_pk, request=request
+    )
+    if not response.is_completed:
+        return redirect("measurements:fill", pk=dossier.pk, measurement_pk=response.pk)
+    context = {"dossier": dossier, "response": response, "result": measurement_result(response)}
+    return render(request, "questionnaires/workspace/measurement_detail.html", context)
+
+
+@area_required("dossiers.view_caseload")
+def measurement_compare(request, pk):
+    dossier = _dossier(request, pk)
+    form = CompareForm(request.GET)
+    problem = None
+    if form.is_valid():
+        try:
+            first, second = selectors.comparison_pair(
+                actor=request.user,
+                dossier=dossier,
+                first_pk=form.cleaned_data["first"],
+                second_pk=form.cleaned_data["second"],
+                request=request,
+            )
+        except ValidationError as error:
+            problem = error.messages[0]
+        else:
+            context = {"dossier": dossier, "comparison": measurements_compared(first, second)}
+            return render(request, "questionnaires/workspace/measurement_compare.html", context)
+    else:
+        problem = _("Choose two measurements to compare.")
+    context = {"dossier": dossier, "problem": problem}
+    return render(request, "questionnaires/workspace/measurement_compare.html", context, status=400)
+
+
+@area_required("dossiers.view_caseload")
+@require_http_methods(["GET", "POST"])
+def assignment_new(request, pk):
+    dossier = _dossier(request, pk)
+    policy.require(request.user, "questionnaires.add_assignment", dossier)
+    form = AssignmentForm(request.POST or None, instruments=selectors.assignable_instruments())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(
+                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The client gets an e-mail that something is waiting for them in the portal."),
+            )
+            return redirect(_measurements_url(dossier))
+    texts = (_("Ask the client to fill in a scan"), _("Send request"))
+    return _form_page(request, dossier, form, texts)
+
+
+def _form_page(request, dossier, form, texts):
+    """The form folded away on the dossier page (htmx fetches it when opened), a page of
+    its own without JavaScript, and that page again with the messages after a wrong POST."""
+    summary, submit_label = texts
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "url": request.path,
+        "summary": summary,
+        "submit_label": submit_label,
+    }
+    if request.method == "GET" and request.htmx:
+        return render(request, "dossiers/includes/dossier_form.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dossiers/dossier_form_page.html", context, status=status)
+
+
+@area_required("dossiers.view_caseload")
+@require_POST
+def assignment_cancel(request, pk, assignment_pk):
+    dossier = _dossier(request, pk)
+    assignment = get_object_or_404(Assignment, pk=assignment_pk, client_id=dossier.client_id)
+    try:
+        services.assignment_cancel(assignment=assignment, actor=request.user, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The request is taken back."))
+    return redirect(_measurements_url(dossier))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)

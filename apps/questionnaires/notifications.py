@@ -1,0 +1,39 @@
+"""E-mail to a resident that something waits for them in the portal.
+
+The message says nothing about what waits or why: e-mail travels and is read on shared
+devices, so the content stays behind the login.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.questionnaires.models import Assignment
+
+
+def assignment_notify(*, assignment_id: int) -> bool:
+    """Send the notice for a request that still waits; False when there is nothing to send
+    (taken back, already started, or the resident has no e-mail address)."""
+    assignment = (
+        Assignment.objects.open()
+        .filter(pk=assignment_id, response__isnull=True)
+        .select_related("client__account")
+        .first()
+    )
+    if assignment is None or not assignment.client.account.email:
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse("questionnaires:list")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Something is waiting for you in Buurtkompas")
+        body = _(
+            "Hello,\n\n"
+            "There is something waiting for you in Buurtkompas. "
+            "Log in to see what it is:\n%(link)s\n\n"
+            "You get this e-mail because you have an account with us. "
+            "We never put personal details in an e-mail.\n\n"
+            "Kind regards,\nBuurtkompas"
+        ) % {"link": link}
+    send_mail(subject, body, None, [assignment.client.account.email])
+    return True
