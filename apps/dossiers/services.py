@@ -26,8 +26,9 @@ from apps.dossiers.models import (
     RegisteredQuestion,
     normalise_postcode,
 )
-from apps.dossiers.signals import dossier_closed
+from apps.dossiers.signals import dossier_closed, intake_converted
 from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
+from apps.organisation.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -346,6 +347,7 @@ def intake_convert(
     access_log_record(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
     )
+    intake_converted.send(sender=IntakeRequest, intake=intake, dossier=dossier)
     client_geocode_on_commit(client=client)
     return dossier
 
@@ -552,6 +554,19 @@ def intake_request_register(*, actor, team, request=None, **fields) -> IntakeReq
     errors = {}
     if team is None or team.pk not in policy.team_ids_of(actor):
         errors["team"] = [_("You can only add requests for your own team.")]
+    return _intake_request_save(actor=actor, team=team, errors=errors, request=request, **fields)
+
+
+@transaction.atomic
+def intake_request_submit_online(*, actor, team, request=None, **fields) -> IntakeRequest:
+    """A resident asks for help in the portal, with or without an account: the request
+    waits in the intake queue of the team they chose."""
+    errors = {}
+    if team is None or not Team.objects.filter(pk=team.pk).exists():
+        errors["team"] = [_("Choose a team.")]
+    if not (fields.get("phone") or fields.get("email")):
+        errors["phone"] = [_("Give a phone number or an e-mail address, so we can reach you.")]
+    fields["source"] = Dossier.Source.ONLINE
     return _intake_request_save(actor=actor, team=team, errors=errors, request=request, **fields)
 
 

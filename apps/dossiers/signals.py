@@ -7,3 +7,6 @@ from django.dispatch import Signal
 
 # A dossier has just closed. Arguments: dossier.
 dossier_closed = Signal()
+
+# A request for help has just become a dossier. Arguments: intake, dossier.
+intake_converted = Signal()

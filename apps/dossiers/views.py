@@ -30,7 +30,7 @@ from apps.dossiers.forms import (
 )
 from apps.dossiers.models import Action, Dossier
 from apps.organisation.models import Neighbourhood, Team
-from apps.questionnaires.selectors import dossier_measurements
+from apps.questionnaires.selectors import dossier_measurements, intake_scans
 
 
 @area_required("dossiers.view_intake_queue")
@@ -75,9 +75,8 @@ def intake_detail(request, pk):
             messages.success(request, _("The dossier is open. You are its social worker."))
             return redirect("dossiers:detail", pk=dossier.pk)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "dossiers/intake_detail.html", {"intake": intake, "form": form}, status=status
-    )
+    context = {"intake": intake, "form": form, "scans": intake_scans(intake=intake)}
+    return render(request, "dossiers/intake_detail.html", context, status=status)
 
 
 @area_required("dossiers.view_team_overview")

@@ -8,7 +8,8 @@ class QuestionnairesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.dossiers.signals import dossier_closed
+        from apps.dossiers.signals import dossier_closed, intake_converted
         from apps.questionnaires import receivers
 
         dossier_closed.connect(receivers.ask_satisfaction_on_close, dispatch_uid="satisfaction")
+        intake_converted.connect(receivers.attach_scans_on_intake, dispatch_uid="intake_scans")

@@ -373,6 +373,16 @@ class Response(models.Model):
     overall_score = models.DecimalField(
         _("overall score"), max_digits=4, decimal_places=2, null=True, blank=True
     )
+    # Sent along with a request for help ("I would like to talk about this"); the request's
+    # dossier, once there is one, gets the response.
+    intake_request = models.ForeignKey(
+        "dossiers.IntakeRequest",
+        verbose_name=_("sent with the request for help"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questionnaire_responses",
+    )
     # A resident's own self-scan is theirs; the worker sees it only once they share it.
     shared_with_worker = models.BooleanField(_("shared with the social worker"), default=False)
     shared_changed_at = models.DateTimeField(_("sharing changed"), null=True, blank=True)

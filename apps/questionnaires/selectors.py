@@ -6,8 +6,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
+from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import read_or_404
 from apps.questionnaires.models import Assignment, Instrument, InstrumentVersion, Response
+from apps.questionnaires.results import measurement_result
 
 
 def self_scan_versions():
@@ -193,3 +195,31 @@ def assignment_for_resident(*, actor, pk, request):
         permission="questionnaires.start_assignment",
         request=request,
     )
+
+
+def talk_initial(*, resident) -> dict:
+    """What we know of a resident with an account, so they need not type it again: their
+    name and e-mail address, and the team of their open dossier."""
+    initial = {
+        "first_name": resident.first_name,
+        "last_name": resident.last_name,
+        "email": resident.email,
+    }
+    dossier = (
+        Dossier.objects.open().filter(client__account=resident).order_by("-started_on").first()
+    )
+    if dossier is not None:
+        initial["team"] = dossier.team_id
+    return initial
+
+
+def intake_scans(*, intake) -> list:
+    """The scans a resident sent along with their request for help (with their consent),
+    as results to show at intake."""
+    responses = (
+        Response.objects.filter(intake_request=intake)
+        .completed()
+        .shared_with_worker()
+        .with_scores()
+    )
+    return [measurement_result(response) for response in responses]

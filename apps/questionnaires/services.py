@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
-from apps.dossiers.models import Client, Dossier
+from apps.dossiers.models import Client, Dossier, IntakeRequest
+from apps.dossiers.services import intake_request_submit_online
 from apps.questionnaires import scoring
 from apps.questionnaires.definitions import (
     InstrumentDefinition,
@@ -698,3 +699,69 @@ def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
     return _assignment_send(
         client=dossier.client, dossier=dossier, instrument=instrument, actor=None
     )
+
+
+# "I would like to talk about this" ----------------------------------------------------
+
+
+def talk_request_send(
+    *,
+    version: InstrumentVersion,
+    actor,
+    team,
+    attach_scan: bool,
+    response: Response | None = None,
+    answers: Mapping[str, int] | None = None,
+    request=None,
+    **contact,
+) -> IntakeRequest:
+    """A resident asks to talk about their scan: a request for help in the chosen team's
+    intake queue. With `attach_scan` (their consent) the scan goes along and the team may
+    read it: a stored scan is shared, the answers of a scan without an account are stored
+    now, for this request only."""
+    with transaction.atomic():
+        if response is not None:
+            policy.require(actor, "questionnaires.share_response", response)
+        elif attach_scan and not version.is_current:
+            raise ValidationError(
+                _("The questions changed in the meantime. Please fill in the scan again."),
+                code="old_version",
+            )
+        contact["question"] = "\n\n".join(
+            part
+            for part in (
+                contact.get("question", "").strip(),
+                _("Sent from the self-scan “%(name)s”.") % {"name": version.instrument.name},
+            )
+            if part
+        )
+        intake = intake_request_submit_online(actor=actor, team=team, request=request, **contact)
+        if not attach_scan:
+            return intake
+        if response is None:
+            response = response_start(instrument=version.instrument, mode=Response.Mode.SELF)
+            response_answer_save(response=response, answers=dict(answers or {}))
+            response = response_complete(response=response)
+        response.intake_request = intake
+        response.shared_with_worker = True
+        response.shared_changed_at = timezone.now()
+        response.save(update_fields=["intake_request", "shared_with_worker", "shared_changed_at"])
+        _client_dossiers_changed(response.client_id)
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=response,
+            request=request,
+            reason="sent with a request for help",
+        )
+    return intake
+
+
+def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier) -> int:
+    """The scans sent with a request for help belong to the client of its new dossier."""
+    attached = Response.objects.filter(intake_request=intake).update(
+        client=dossier.client, dossier=dossier
+    )
+    if attached:
+        _client_dossiers_changed(dossier.client_id)
+    return attached

@@ -10,8 +10,11 @@ urlpatterns = [
     path("mijn/<int:pk>/vragen/<int:step>/", views.stored_step, name="step"),
     path("mijn/<int:pk>/delen/", views.share, name="share"),
     path("mijn/<int:pk>/uitslag.pdf", views.stored_result_pdf, name="result_pdf"),
+    path("mijn/<int:pk>/praten/", views.talk_stored, name="talk"),
     path("gevraagd/<int:pk>/", views.assignment_start, name="assignment_start"),
+    path("verstuurd/", views.talk_sent, name="talk_sent"),
     path("<slug:code>/", views.scan_intro, name="intro"),
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
     path("<slug:code>/uitslag.pdf", views.anonymous_result_pdf, name="anonymous_pdf"),
+    path("<slug:code>/praten/", views.talk_anonymous, name="talk_anonymous"),
 ]

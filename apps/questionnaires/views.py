@@ -22,6 +22,7 @@ from apps.questionnaires.forms import (
     DimensionStepForm,
     EarlierAnswersField,
     ShareForm,
+    TalkForm,
 )
 from apps.questionnaires.models import InstrumentVersion
 from apps.questionnaires.pdf import result_pdf
@@ -286,3 +287,72 @@ def _render_result(request, version, answers, *, response=None, anonymous_answer
         and policy.can(request.user, "questionnaires.share_response", response),
     }
     return render(request, "questionnaires/scan_result.html", context)
+
+
+# "I would like to talk about this" ----------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def talk_stored(request, pk):
+    response = selectors.response_for_actor(
+        actor=request.user, pk=pk, request=request, permission="questionnaires.share_response"
+    )
+    if not response.is_completed:
+        return redirect("questionnaires:step", pk=pk, step=1)
+    version = response.version
+    if request.method == "GET":
+        form = TalkForm(initial=selectors.talk_initial(resident=request.user))
+        return _render_talk(request, version, form, response=response)
+    return _talk_send(request, version, TalkForm(request.POST), response=response)
+
+
+@require_POST
+def talk_anonymous(request, code):
+    """From the result of a scan without an account: the answers come along once more,
+    and are only stored when the resident sends their scan with the request."""
+    version = selectors.self_scan_version(code=code)
+    try:
+        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+    except ValidationError as error:
+        return render(
+            request,
+            "questionnaires/scan_intro.html",
+            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
+            status=400,
+        )
+    if "send" not in request.POST:
+        return _render_talk(request, version, TalkForm(), answers=answers)
+    return _talk_send(request, version, TalkForm(request.POST), answers=answers)
+
+
+def _talk_send(request, version, form, *, response=None, answers=None):
+    if form.is_valid():
+        try:
+            services.talk_request_send(
+                version=version,
+                actor=request.user,
+                response=response,
+                answers=answers,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("questionnaires:talk_sent")
+    return _render_talk(request, version, form, response=response, answers=answers, status=400)
+
+
+def _render_talk(request, version, form, *, response=None, answers=None, status=200):
+    context = {
+        "version": version,
+        "form": form,
+        "response": response,
+        "anonymous_answers": json.dumps(answers) if response is None else "",
+    }
+    return render(request, "questionnaires/talk.html", context, status=status)
+
+
+def talk_sent(request):
+    return render(request, "questionnaires/talk_sent.html")

@@ -1,0 +1,217 @@
+""" "I would like to talk about this": a request for help with the scan attached, only with
+the resident's consent, that follows the request into the dossier."""
+
+import json
+
+import pytest
+from django.utils.html import escape
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
+from apps.dossiers.models import IntakeRequest
+from apps.dossiers.tests.factories import ClientFactory, DossierFactory
+from apps.organisation.models import Theme
+from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
+from apps.questionnaires.models import Response
+from apps.questionnaires.selectors import self_scan_version
+from apps.questionnaires.services import (
+    instruments_load,
+    response_answer_save,
+    response_complete,
+    self_scan_start,
+)
+
+pytestmark = pytest.mark.django_db
+
+SHORT = "positive-health-short"
+
+
+@pytest.fixture(autouse=True)
+def instruments():
+    instruments_load()
+
+
+@pytest.fixture
+def worker():
+    return TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+
+
+@pytest.fixture
+def team(worker):
+    return worker.teams.get()
+
+
+def all_answers(value=6, code=SHORT):
+    version = self_scan_version(code=code)
+    return version, {item.code: value for item in version.items.all() if item.is_scale}
+
+
+def contact(team, **extra):
+    return {
+        "team": team.pk,
+        "first_name": "Sanne",
+        "last_name": "de Boer",
+        "phone": "06 12345678",
+        "email": "",
+        "question": "Ik voel me vaak alleen.",
+        "send": "1",
+        **extra,
+    }
+
+
+def completed_scan(resident):
+    version, answers = all_answers()
+    scan = self_scan_start(version=version, actor=resident)
+    response_answer_save(response=scan, answers=answers)
+    return response_complete(response=scan)
+
+
+class TestWithoutAccount:
+    def test_the_result_offers_the_talk_form_with_the_answers_along(self, client, team):
+        _version, answers = all_answers()
+        page = client.post(f"/zelfscan/{SHORT}/praten/", {"answers": json.dumps(answers)})
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert escape(team.name) in html
+        assert json.loads(page.context["anonymous_answers"]) == answers
+        assert IntakeRequest.objects.count() == 0
+
+    def test_with_consent_the_scan_is_stored_for_the_request(self, client, team):
+        _version, answers = all_answers(value=4)
+        data = contact(team, answers=json.dumps(answers), attach_scan="on")
+        sent = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        assert sent.status_code == 302 and sent.url == "/zelfscan/verstuurd/"
+        intake = IntakeRequest.objects.get()
+        assert (intake.team, intake.source, intake.phone) == (team, "online", "06 12345678")
+        assert intake.question.startswith("Ik voel me vaak alleen.")
+        scan = Response.objects.get()
+        assert scan.intake_request == intake
+        assert scan.is_completed and scan.shared_with_worker
+        assert scan.respondent is None and scan.client is None
+        assert str(scan.overall_score) == "4.00"
+
+    def test_without_consent_only_the_question_goes(self, client, team):
+        _version, answers = all_answers()
+        sent = client.post(f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
+        assert sent.status_code == 302
+        assert IntakeRequest.objects.count() == 1
+        assert Response.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        "answers",
+        ['{"body-1": 11}', '{"not-an-item": 3}', "[1, 2]", "{broken"],
+    )
+    def test_tampered_answers_are_refused_and_nothing_is_sent(self, client, team, answers):
+        data = contact(team, answers=answers, attach_scan="on")
+        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        assert refused.status_code == 400
+        assert IntakeRequest.objects.count() == 0
+        assert Response.objects.count() == 0
+
+    def test_no_way_to_reach_them_is_a_clear_message(self, client, team):
+        _version, answers = all_answers()
+        data = contact(team, answers=json.dumps(answers), phone="", attach_scan="on")
+        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        assert refused.status_code == 400
+        assert "phone" in refused.context["form"].errors
+        assert IntakeRequest.objects.count() == 0
+        assert Response.objects.count() == 0
+
+    def test_an_unknown_team_is_a_clear_message(self, client, team):
+        _version, answers = all_answers()
+        data = {**contact(team, answers=json.dumps(answers)), "team": "999999"}
+        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        assert refused.status_code == 400
+        assert "team" in refused.context["form"].errors
+        assert IntakeRequest.objects.count() == 0
+
+
+class TestWithAccount:
+    def test_the_form_knows_the_resident_and_the_team_of_their_dossier(self, client, team):
+        resident = UserFactory(role=Role.RESIDENT, first_name="Sanne", last_name="de Boer")
+        DossierFactory(client=ClientFactory(account=resident), team=team)
+        TeamFactory()  # another team, not preselected
+        scan = completed_scan(resident)
+        client.force_login(resident)
+        page = client.get(f"/zelfscan/mijn/{scan.pk}/praten/")
+        assert page.status_code == 200
+        form = page.context["form"]
+        assert form.initial["team"] == team.pk
+        assert (form.initial["first_name"], form.initial["email"]) == ("Sanne", resident.email)
+
+    def test_with_consent_the_stored_scan_is_shared_and_attached(self, client, team):
+        resident = UserFactory(role=Role.RESIDENT)
+        scan = completed_scan(resident)
+        client.force_login(resident)
+        sent = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        assert sent.status_code == 302
+        scan.refresh_from_db()
+        intake = IntakeRequest.objects.get()
+        assert scan.intake_request == intake and scan.shared_with_worker
+        assert AccessLogEntry.objects.filter(
+            action="update", object_type="questionnaires.response", object_id=str(scan.pk)
+        ).exists()
+
+    def test_another_resident_cannot_send_someone_elses_scan(self, client, team):
+        scan = completed_scan(UserFactory(role=Role.RESIDENT))
+        client.force_login(UserFactory(role=Role.RESIDENT))
+        refused = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        assert refused.status_code == 404
+        scan.refresh_from_db()
+        assert scan.intake_request is None and not scan.shared_with_worker
+        assert IntakeRequest.objects.count() == 0
+        assert AccessLogEntry.objects.filter(action="denied", object_id=str(scan.pk)).exists()
+
+    def test_a_worker_cannot_send_a_scan_for_a_resident(self, client, worker, team):
+        scan = completed_scan(UserFactory(role=Role.RESIDENT))
+        client.force_login(worker)
+        refused = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        assert refused.status_code == 404
+        assert IntakeRequest.objects.count() == 0
+
+
+class TestAtIntake:
+    def test_the_intake_worker_sees_the_scan_and_the_dossier_gets_it(self, client, worker, team):
+        _version, answers = all_answers(value=3)
+        data = contact(team, answers=json.dumps(answers), attach_scan="on")
+        client.post(f"/zelfscan/{SHORT}/praten/", data)
+        intake = IntakeRequest.objects.get()
+        scan = Response.objects.get()
+
+        client.force_login(worker)
+        page = client.get(f"/werk/dossiers/intake/{intake.pk}/").content.decode()
+        assert 'class="bk-spiderweb"' in page
+        assert escape(scan.version.instrument.name) in page
+
+        money = Theme.objects.get(code="geldzaken-regelgeving")
+        client.post(
+            f"/werk/dossiers/intake/{intake.pk}/",
+            {"client_choice": "new", "theme_1": money.pk, "subcategory_1": "Schulden"},
+        )
+        intake.refresh_from_db()
+        scan.refresh_from_db()
+        assert (scan.client, scan.dossier) == (intake.dossier.client, intake.dossier)
+        dossier_page = client.get(f"/werk/dossiers/{intake.dossier.pk}/").content.decode()
+        assert f"/werk/dossiers/{intake.dossier.pk}/metingen/{scan.pk}/" in dossier_page
+        detail = client.get(f"/werk/dossiers/{intake.dossier.pk}/metingen/{scan.pk}/")
+        assert detail.status_code == 200
+
+    def test_a_scan_sent_without_consent_never_shows_at_intake(self, client, worker, team):
+        _version, answers = all_answers()
+        client.post(f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
+        intake = IntakeRequest.objects.get()
+        client.force_login(worker)
+        page = client.get(f"/werk/dossiers/intake/{intake.pk}/").content.decode()
+        assert 'class="bk-spiderweb"' not in page
+
+    def test_another_team_does_not_see_the_request_or_its_scan(self, client, team):
+        _version, answers = all_answers()
+        client.post(
+            f"/zelfscan/{SHORT}/praten/",
+            contact(team, answers=json.dumps(answers), attach_scan="on"),
+        )
+        intake = IntakeRequest.objects.get()
+        other = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(other)
+        assert client.get(f"/werk/dossiers/intake/{intake.pk}/").status_code == 404
