@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.core import views as core_views
 from apps.dossiers import map_views
 from apps.dossiers import urls as dossier_urls
+from apps.questionnaires import measurement_views
 
 # The dossiers namespace: the dossier pages under /werk/dossiers/, the client map next to
 # the caseload at /werk/kaart/.
@@ -20,6 +21,7 @@ urlpatterns = [
     path("werk/toegangslog/", include("apps.audit.urls")),
     path("werk/", include((dossier_patterns, dossier_urls.app_name))),
     path("werk/dossiers/<int:pk>/metingen/", include("apps.questionnaires.measurement_urls")),
+    path("werk/enquete/", measurement_views.staff_survey, name="staff_survey"),
     path("api/v1/", include("apps.dossiers.api.urls")),
     path("api/v1/", include("apps.questionnaires.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

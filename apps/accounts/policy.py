@@ -375,3 +375,5 @@ policy.add_rule(
 policy.add_rule("questionnaires.start_assignment", is_resident & assigned_to_them)
 # The measurements part of a dossier page; the object asked about is the client.
 policy.add_rule("questionnaires.view_measurements", does_casework & is_client_of_own_team)
+# The staff survey about the platform itself, for the adoption report.
+policy.add_rule("questionnaires.fill_staff_survey", does_casework)

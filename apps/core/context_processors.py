@@ -15,5 +15,6 @@ def navigation(request):
             "access_log": policy.can(user, "audit.view_accesslogentry"),
             "team_overview": policy.can(user, "dossiers.view_team_overview"),
             "intake": policy.can(user, "dossiers.view_intake_queue"),
+            "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),
         }
     }

@@ -95,14 +95,7 @@ def measurement_fill(request, pk, measurement_pk):
 
 
 def _render_fill(request, dossier, response, version, form, *, status=200):
-    sections = [
-        (
-            dimension,
-            [form[item.code] for item in version.items.all() if item.dimension_id == dimension.pk],
-        )
-        for dimension in version.dimensions.all()
-    ]
-    open_fields = [form[item.code] for item in version.items.all() if not item.is_scale]
+    sections, open_fields = _sections(version, form)
     context = {
         "dossier": dossier,
         "response": response,
@@ -112,6 +105,16 @@ def _render_fill(request, dossier, response, version, form, *, status=200):
         "open_fields": open_fields,
     }
     return render(request, "questionnaires/workspace/measurement_fill.html", context, status=status)
+
+
+def _sections(version, form):
+    """The form's scale questions per dimension, and the open questions after them."""
+    items = list(version.items.all())
+    sections = [
+        (dimension, [form[item.code] for item in items if item.dimension_id == dimension.pk])
+        for dimension in version.dimensions.all()
+    ]
+    return sections, [form[item.code] for item in items if not item.is_scale]
 
 
 @area_required("dossiers.view_caseload")
@@ -212,3 +215,27 @@ def _add_errors(form, error: ValidationError) -> None:
         return
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+@area_required("questionnaires.fill_staff_survey")
+@require_http_methods(["GET", "POST"])
+def staff_survey(request):
+    """What a worker thinks of the platform: all questions on one page, twice a year."""
+    version = selectors.staff_survey_version()
+    items = list(version.items.all())
+    form = ItemsForm(request.POST or None, version=version, items=items)
+    due_from = services.staff_survey_due_from(actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_survey_submit(
+                actor=request.user, answers=form.cleaned_data, request=request
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. Your answers count in the adoption report."))
+            return redirect("staff_survey")
+    sections, _open_fields = _sections(version, form)
+    context = {"version": version, "form": form, "sections": sections, "due_from": due_from}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "questionnaires/workspace/staff_survey.html", context, status=status)

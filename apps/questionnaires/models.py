@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 # Longest answer to an open question, in characters; also what response_answer_save checks.
 OPEN_TEXT_MAX_LENGTH = 2000
+# Instruments the platform sends by itself: to the client when their dossier closes, and
+# to staff about the platform.
+SATISFACTION_SURVEY = "client-satisfaction"
+STAFF_SURVEY = "staff-technology-acceptance"
 
 
 def in_active_language(obj, field: str) -> str:

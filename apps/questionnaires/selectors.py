@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import read_or_404
-from apps.questionnaires.models import Assignment, Instrument, InstrumentVersion, Response
+from apps.questionnaires.models import (
+    STAFF_SURVEY,
+    Assignment,
+    Instrument,
+    InstrumentVersion,
+    Response,
+)
 from apps.questionnaires.results import measurement_result
 
 
@@ -223,3 +229,10 @@ def intake_scans(*, intake) -> list:
         .with_scores()
     )
     return [measurement_result(response) for response in responses]
+
+
+def staff_survey_version() -> InstrumentVersion:
+    version = InstrumentVersion.objects.current().for_code(STAFF_SURVEY).with_structure().first()
+    if version is None:
+        raise Http404
+    return version

@@ -3,12 +3,14 @@
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
@@ -24,6 +26,8 @@ from apps.questionnaires.definitions import (
 )
 from apps.questionnaires.models import (
     OPEN_TEXT_MAX_LENGTH,
+    SATISFACTION_SURVEY,
+    STAFF_SURVEY,
     Answer,
     Assignment,
     Dimension,
@@ -41,8 +45,7 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
 # Added to orders while an in-place update reshuffles them: (version, order) stays unique
 # at every step. Orders in a definition stay far below this.
 _ORDER_OFFSET = 10000
-# Sent by itself to the client when their dossier closes.
-SATISFACTION_SURVEY = "client-satisfaction"
+STAFF_SURVEY_INTERVAL = timedelta(days=182)
 
 
 @dataclass(frozen=True)
@@ -765,3 +768,50 @@ def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier) -> int:
     if attached:
         _client_dossiers_changed(dossier.client_id)
     return attached
+
+
+# The staff survey about the platform ---------------------------------------------------
+
+
+def staff_survey_due_from(*, actor):
+    """When the worker may fill in the staff survey again: the adoption report follows
+    opinions per half year, so once per STAFF_SURVEY_INTERVAL. None when it is due now."""
+    last = (
+        Response.objects.completed()
+        .for_instrument(STAFF_SURVEY)
+        .filter(respondent=actor)
+        .order_by("-completed_at")
+        .values_list("completed_at", flat=True)
+        .first()
+    )
+    if last is None or last + STAFF_SURVEY_INTERVAL <= timezone.now():
+        return None
+    return last + STAFF_SURVEY_INTERVAL
+
+
+def staff_survey_submit(*, actor, answers: Mapping[str, object], request=None) -> Response:
+    """A worker's opinion of the platform, in one go. Only counted together with the
+    others' in the adoption report; nobody reads one worker's answers."""
+    with transaction.atomic():
+        policy.require(actor, "questionnaires.fill_staff_survey")
+        instrument = Instrument.objects.filter(code=STAFF_SURVEY).first()
+        if instrument is None:
+            raise ValidationError(
+                _("This questionnaire cannot be filled in at the moment."), code="no_version"
+            )
+        # Serialises a double submit: the second one finds the first response.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        due_from = staff_survey_due_from(actor=actor)
+        if due_from is not None:
+            raise ValidationError(
+                _("You have already filled this in. You can do so again from %(date)s.")
+                % {"date": formats.date_format(timezone.localtime(due_from), "j F Y")},
+                code="not_due",
+            )
+        response = response_start(instrument=instrument, mode=Response.Mode.SELF, respondent=actor)
+        response_answer_save(response=response, answers=answers)
+        response = response_complete(response=response)
+        access_log_record(
+            actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
+        )
+    return response
