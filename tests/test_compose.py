@@ -134,7 +134,10 @@ def test_postgres_keeps_its_data_in_a_named_volume(compose, services):
 
 def test_migrations_run_once_before_the_app(services):
     migrate = services["migrate"]
-    assert migrate["command"] == "python manage.py migrate --noinput"
+    # The schema first, then the questionnaire definitions that the self-scans need.
+    assert migrate["command"] == (
+        'sh -c "python manage.py migrate --noinput && python manage.py load_instruments"'
+    )
     assert (
         environment_of(migrate)["DATABASE_URL"] == environment_of(services["web"])["DATABASE_URL"]
     )
