@@ -133,6 +133,20 @@ class Ring:
     # Where the ring's value is written, or None for rings left unlabelled to avoid clutter.
     label_position: Point | None
 
+    @property
+    def label_box(self) -> tuple[float, float, float, float] | None:
+        """(x, y, width, height) of a pale box behind the value, drawn over the shapes: a
+        shape's edge may cross the value, which must stay readable (also in a PDF)."""
+        if self.label_position is None:
+            return None
+        width = len(str(self.value)) * RING_FONT_SIZE * CHAR_WIDTH + 6
+        return (
+            self.label_position.x - 3,
+            _round(self.label_position.y - RING_FONT_SIZE),
+            _round(width),
+            RING_FONT_SIZE + 5,
+        )
+
 
 @dataclass(frozen=True)
 class LabelLine:

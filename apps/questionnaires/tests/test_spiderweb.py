@@ -324,6 +324,22 @@ class TestTemplateTag:
         headers = [th.text for th in root.findall(".//table/thead/tr/th")]
         assert headers[1:] == ["12 maart 2026", "10 januari 2026"]
 
+    def test_ring_values_sit_on_a_box_above_the_shapes(self):
+        # A shape's edge often crosses the top spoke's ring values: drawn after the shapes,
+        # each on a pale box, the numbers stay readable.
+        chart = health(("12 maart 2026", MARCH), ("10 januari 2026", JANUARY))
+        root = parse(render("{% spider_web chart %}", chart=chart))
+        groups = root.findall(f".//{SVG}g[@aria-hidden='true']")
+        scale = next(g for g in groups if "bk-spiderweb__scale" in g.get("class", ""))
+        series = [g for g in groups if "series--" in g.get("class", "")]
+        assert all(groups.index(g) < groups.index(scale) for g in series)
+        boxes, values = scale.findall(f"{SVG}rect"), scale.findall(f"{SVG}text")
+        assert len(boxes) == len(values) == 5
+        for box, value in zip(boxes, values, strict=True):
+            left, top = float(box.get("x")), float(box.get("y"))
+            assert left < float(value.get("x")) < left + float(box.get("width"))
+            assert top < float(value.get("y")) <= top + float(box.get("height"))
+
     def test_two_charts_on_one_page_have_their_own_ids(self):
         chart = health(("12 maart 2026", MARCH))
         html = render("<div>{% spider_web chart %}{% spider_web chart %}</div>", chart=chart)
