@@ -41,7 +41,7 @@ class ItemsForm(forms.Form):
             self.fields[item.code] = forms.TypedChoiceField(
                 label=item.text,
                 choices=[
-                    (value, f"{value}. {item.label_for(value)}" if described else str(value))
+                    (value, _described(item, value) if described else str(value))
                     for value in version.scale_values
                 ],
                 coerce=int,
@@ -52,6 +52,15 @@ class ItemsForm(forms.Form):
             )
             self.fields[item.code].described = described
             self.fields[item.code].dimension_id = item.dimension_id
+
+
+def _described(item, value) -> str:
+    """ "3. Limited self-sufficiency: pays the fixed costs, ...": the level's name from the
+    scale, then what it means for this question."""
+    level, meaning = item.version.label_for(value), item.label_for(value)
+    if level and meaning and level != meaning:
+        return f"{value}. {level}: {meaning}"
+    return f"{value}. {meaning or level}"
 
 
 class DimensionStepForm(ItemsForm):
@@ -137,6 +146,9 @@ class MeasurementStartForm(forms.Form):
 class AssignmentForm(forms.Form):
     instrument = InstrumentChoiceField(
         label=_("Scan"), queryset=Instrument.objects.none(), empty_label=None
+    )
+    moment = forms.ChoiceField(
+        label=_("Moment"), choices=Response.Moment.choices, initial=Response.Moment.DURING
     )
 
     def __init__(self, *args, instruments, **kwargs):

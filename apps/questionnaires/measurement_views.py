@@ -61,12 +61,21 @@ def measurement_new(request, pk):
 def measurement_fill(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
     response = selectors.measurement_in_dossier(
-        actor=request.user,
-        dossier=dossier,
-        pk=measurement_pk,
-        request=request,
-        permission="questionnaires.change_response",
+        actor=request.user, dossier=dossier, pk=measurement_pk, request=request
     )
+    if response.is_completed:
+        # A second "finish" (a double click, the back button): the answers are in.
+        messages.info(request, _("This measurement is already finished."))
+        return redirect("measurements:detail", pk=dossier.pk, measurement_pk=response.pk)
+    if not policy.can(request.user, "questionnaires.change_response", response):
+        # Someone else records it: refused, logged and answered as if it did not exist.
+        selectors.measurement_in_dossier(
+            actor=request.user,
+            dossier=dossier,
+            pk=measurement_pk,
+            request=request,
+            permission="questionnaires.change_response",
+        )
     version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
     items = list(version.items.all())
     if request.method == "GET":

@@ -539,6 +539,13 @@ class Assignment(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    # The measurement moment the answers count for (a PH-17 at intake and at closing).
+    moment = models.CharField(
+        _("measurement moment"),
+        max_length=8,
+        choices=Response.Moment,
+        default=Response.Moment.NONE,
+    )
     response = models.OneToOneField(
         Response,
         verbose_name=_("response"),

@@ -88,7 +88,7 @@ class DossierMeasurements:
     groups: list[MeasurementGroup]
     # Measurements being recorded in this dossier, each with `can_continue` for the reader.
     in_progress: list
-    # Requests to the client to fill in a scan, not taken back, newest first.
+    # Requests of this dossier to the client, not taken back, newest first.
     assignments: list
     client_has_account: bool
     can_record: bool
@@ -123,10 +123,11 @@ def dossier_measurements(*, actor, dossier) -> DossierMeasurements | None:
     )
     for response in in_progress:
         response.can_continue = policy.can(actor, "questionnaires.change_response", response)
+    # Only this dossier's: another team's requests are theirs to follow and take back.
     assignments = list(
-        Assignment.objects.for_client(client)
-        .filter(cancelled_at__isnull=True)
-        .select_related("instrument", "response", "assigned_by")
+        Assignment.objects.filter(dossier=dossier, cancelled_at__isnull=True).select_related(
+            "instrument", "response", "assigned_by"
+        )
     )
     return DossierMeasurements(
         groups=sorted(groups.values(), key=lambda group: group.instrument.name),

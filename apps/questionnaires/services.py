@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -293,6 +293,7 @@ def response_start(
             return started
         client = client or assignment.client
         dossier = dossier or assignment.dossier
+        moment = assignment.moment
 
     response = Response.objects.create(
         version=version,
@@ -496,11 +497,22 @@ def self_scan_start(*, version: InstrumentVersion, actor, request=None) -> Respo
     It belongs to their client record when they have one, but no worker sees it until the
     resident shares it."""
     policy.require(actor, "questionnaires.add_response")
+    client = Client.objects.filter(account=actor).first()
+    # Their worker asked for this very scan: starting it from the list answers the request.
+    waiting = (
+        Assignment.objects.open()
+        .filter(client=client, instrument=version.instrument, response__isnull=True)
+        .first()
+        if client is not None
+        else None
+    )
+    if waiting is not None:
+        return assignment_start(assignment=waiting, actor=actor, request=request)
     response = response_start(
         instrument=version.instrument,
         mode=Response.Mode.SELF,
         respondent=actor,
-        client=Client.objects.filter(account=actor).first(),
+        client=client,
     )
     access_log_record(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
@@ -601,7 +613,12 @@ def assignable(instrument: Instrument) -> bool:
 
 
 def assignment_create(
-    *, dossier: Dossier, instrument: Instrument, actor, request=None
+    *,
+    dossier: Dossier,
+    instrument: Instrument,
+    actor,
+    moment: Response.Moment = Response.Moment.NONE,
+    request=None,
 ) -> Assignment:
     """Ask the client to fill in a scan in the portal. They get an e-mail that says only
     that something waits for them. Asking twice gives the request that already waits."""
@@ -617,11 +634,14 @@ def assignment_create(
             dossier=dossier,
             instrument=instrument,
             actor=actor,
+            moment=moment,
             request=request,
         )
 
 
-def _assignment_send(*, client: Client, dossier, instrument, actor, request=None) -> Assignment:
+def _assignment_send(
+    *, client: Client, dossier, instrument, actor, moment=Response.Moment.NONE, request=None
+) -> Assignment:
     if client.account_id is None:
         raise ValidationError(
             _("This client has no account in the portal yet, so they cannot get a request."),
@@ -634,7 +654,7 @@ def _assignment_send(*, client: Client, dossier, instrument, actor, request=None
     if waiting is not None:
         return waiting
     assignment = Assignment.objects.create(
-        client=client, dossier=dossier, instrument=instrument, assigned_by=actor
+        client=client, dossier=dossier, instrument=instrument, assigned_by=actor, moment=moment
     )
     _client_dossiers_changed(client.pk)
     access_log_record(
@@ -685,10 +705,21 @@ def assignment_start(*, assignment: Assignment, actor, request=None) -> Response
             assignment=assignment,
         )
         if first_start:
+            # The dossier page shows the request as started from now on.
+            _client_dossiers_changed(assignment.client_id)
             access_log_record(
                 actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
             )
     return response
+
+
+def dossier_closed_follow_up(*, dossier: Dossier) -> Assignment | None:
+    """When a dossier closes: the worker's requests the client has not started are taken
+    back (nobody would read the answers), and the client is asked what they thought."""
+    Assignment.objects.filter(
+        dossier=dossier, cancelled_at__isnull=True, response__isnull=True
+    ).exclude(instrument__code=SATISFACTION_SURVEY).update(cancelled_at=timezone.now())
+    return satisfaction_survey_send(dossier=dossier)
 
 
 def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
@@ -700,7 +731,11 @@ def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
     if dossier.client.account_id is None:
         return None
     return _assignment_send(
-        client=dossier.client, dossier=dossier, instrument=instrument, actor=None
+        client=dossier.client,
+        dossier=dossier,
+        instrument=instrument,
+        actor=None,
+        moment=Response.Moment.CLOSING,
     )
 
 
@@ -815,3 +850,54 @@ def staff_survey_submit(*, actor, answers: Mapping[str, object], request=None) -
             actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
         )
     return response
+
+
+# Keeping a scan made without an account ------------------------------------------------
+
+# How long answers wait in the session for the resident to sign up or log in.
+PENDING_SCAN_HOURS = 24
+PENDING_SCAN_KEY = "questionnaires_pending_scan"
+
+
+def pending_scan_hold(*, session, version: InstrumentVersion, answers: Mapping[str, int]) -> None:
+    """The resident chose to keep a scan made without an account: its checked answers wait
+    in their session until they have logged in, for a day at most."""
+    if not any(value is not None for value in answers.values()):
+        raise ValidationError(
+            _("Answer at least one question before you send the questionnaire."), code="empty"
+        )
+    session[PENDING_SCAN_KEY] = {
+        "code": version.instrument.code,
+        "version": version.number,
+        "answers": dict(answers),
+        "held_at": timezone.now().isoformat(),
+    }
+
+
+def pending_scan_keep(*, session, actor, request=None) -> Response | None:
+    """After logging in: store the scan waiting in the session as the resident's own.
+    None when nothing waits, it waited too long, or the actor is not a resident. The
+    answers are checked once more; a version that changed meanwhile is refused."""
+    pending = session.pop(PENDING_SCAN_KEY, None)
+    if not isinstance(pending, dict) or not policy.can(actor, "questionnaires.add_response"):
+        return None
+    try:
+        held_at = datetime.fromisoformat(pending["held_at"])
+        code, number, answers = pending["code"], pending["version"], pending["answers"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.now() - held_at > timedelta(hours=PENDING_SCAN_HOURS):
+        return None
+    version = (
+        InstrumentVersion.objects.current().for_code(code).with_structure().filter(number=number)
+    ).first()
+    if version is None:
+        raise ValidationError(
+            _("The questions changed in the meantime, so your scan could not be kept."),
+            code="old_version",
+        )
+    with transaction.atomic():
+        cleaned = answers_clean(version=version, answers=answers)
+        response = self_scan_start(version=version, actor=actor, request=request)
+        response_answer_save(response=response, answers=cleaned)
+        return response_complete(response=response)

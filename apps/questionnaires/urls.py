@@ -17,4 +17,5 @@ urlpatterns = [
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
     path("<slug:code>/uitslag.pdf", views.anonymous_result_pdf, name="anonymous_pdf"),
     path("<slug:code>/praten/", views.talk_anonymous, name="talk_anonymous"),
+    path("<slug:code>/bewaren/", views.keep_anonymous, name="keep"),
 ]

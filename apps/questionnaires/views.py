@@ -356,3 +356,38 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
 
 def talk_sent(request):
     return render(request, "questionnaires/talk_sent.html")
+
+
+@require_POST
+def keep_anonymous(request, code):
+    """ "Keep my result": the answers come along once more, are checked, and wait in the
+    session until the resident has an account and is logged in."""
+    version = selectors.self_scan_version(code=code)
+    try:
+        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+        services.pending_scan_hold(session=request.session, version=version, answers=answers)
+    except ValidationError as error:
+        return render(
+            request,
+            "questionnaires/scan_intro.html",
+            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
+            status=400,
+        )
+    if request.user.is_authenticated:
+        try:
+            kept = services.pending_scan_keep(
+                session=request.session, actor=request.user, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("questionnaires:intro", code=code)
+        if kept is None:
+            messages.error(request, _("Only a resident's account can keep a scan."))
+            return redirect("questionnaires:list")
+        messages.success(request, _("Your scan is kept."))
+        return redirect("questionnaires:result", pk=kept.pk)
+    messages.info(
+        request,
+        _("Create an account, or log in if you have one. Then we keep your scan."),
+    )
+    return redirect("account_signup")
