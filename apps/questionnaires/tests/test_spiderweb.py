@@ -340,6 +340,12 @@ class TestTemplateTag:
             assert left < float(value.get("x")) < left + float(box.get("width"))
             assert top < float(value.get("y")) <= top + float(box.get("height"))
 
+    def test_the_table_can_be_left_to_the_page(self):
+        chart = health(("12 maart 2026", MARCH))
+        root = parse(render('{% spider_web chart "c" numbers=False %}', chart=chart))
+        assert root.find(".//table") is None
+        assert root.find(f".//{SVG}desc").text  # the chart still describes itself
+
     def test_two_charts_on_one_page_have_their_own_ids(self):
         chart = health(("12 maart 2026", MARCH))
         html = render("<div>{% spider_web chart %}{% spider_web chart %}</div>", chart=chart)
