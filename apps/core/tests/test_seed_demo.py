@@ -91,3 +91,28 @@ def test_the_large_generator_keeps_its_promises_at_a_small_scale(monkeypatch):
     assert not ContactMoment.objects.filter(occurred_at__gt=timezone.now()).exists()
     per_dossier = ContactMoment.objects.count() / Dossier.objects.count()
     assert per_dossier > 8
+
+
+def test_the_demo_dossiers_have_measurements_scored_like_real_ones():
+    from apps.questionnaires.models import Assignment, Response
+    from apps.questionnaires.services import response_scores
+
+    call_command("seed_demo", "--force", verbosity=0)
+    measurements = Response.objects.filter(dossier__isnull=False)
+    count = measurements.count()
+    call_command("seed_demo", "--force", verbosity=0)
+    assert measurements.count() == count  # idempotent
+    open_dossiers = Dossier.objects.filter(status__in=("intake", "active"))
+    with_zrm = open_dossiers.filter(questionnaire_responses__version__instrument__code="zrm")
+    assert with_zrm.distinct().count() == open_dossiers.count()
+    assert measurements.filter(moment="during").exists()  # pairs to compare
+    for response in measurements.order_by("?")[:10]:
+        stored = {s.dimension.code: s.score for s in response.dimension_scores.all()}
+        result = response_scores(response=response)
+        assert stored == {code: d.score for code, d in result.dimensions.items()}
+        assert response.overall_score == result.overall
+    resident = User.objects.get(email="inwoner@demo.buurtkompas.nl")
+    assert Response.objects.filter(
+        respondent=resident, shared_with_worker=True, client__account=resident
+    ).exists()
+    assert Assignment.objects.open().filter(client__account=resident).count() == 1

@@ -9,6 +9,7 @@ from faker import Faker
 from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_bulk_users, seed_demo_accounts
 from apps.dossiers.demo import seed_dossiers
 from apps.organisation.demo import seed_organisation
+from apps.questionnaires.demo import seed_measurements
 from apps.questionnaires.services import instruments_load
 
 SEED = 2026
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             accounts = seed_demo_accounts(organisation=organisation)
             seed_bulk_users(organisation=organisation, size=size, faker=faker)
             seed_dossiers(organisation=organisation, rng=rng, faker=faker, size=size)
+            seed_measurements(rng=rng, size=size)
         if connection.vendor == "postgresql":
             # Fresh statistics after a bulk load, or the planner guesses from empty tables.
             with connection.cursor() as cursor:
