@@ -364,10 +364,17 @@ SPECTACULAR_SETTINGS = {
         "Clients, dossiers, contact moments and registered questions for the social workers "
         "and team leaders of a team (the same permissions as the pages, every read and "
         "change in the access log), and referrals in from partner systems such as a GP's or "
-        "a school's software. People use their signed-in session (with a CSRF token for "
-        "changes); a partner system sends `Authorization: Token <key>`. Unknown fields in a "
-        "payload are refused with a 400."
+        "a school's software. Questionnaires: the instrument definitions (read), and "
+        "responses: a resident's own self-scans, which a worker reads only while the "
+        "resident shares them, and measurements a worker records. People use their "
+        "signed-in session (with a CSRF token for changes); a partner system sends "
+        "`Authorization: Token <key>`. Unknown fields in a payload are refused with a 400."
     ),
+    # Two models have a "mode": fixed names keep clients generated from the schema stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactMomentModeEnum": "apps.dossiers.models.ContactMoment.Mode",
+        "QuestionnaireResponseModeEnum": "apps.questionnaires.models.Response.Mode",
+    },
     # The schema and its documentation hold no personal data; partners read them first.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_INCLUDE_SCHEMA": False,

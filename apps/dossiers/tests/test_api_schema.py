@@ -38,6 +38,11 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert operations == OPERATIONS
     assert schema["info"]["title"] == "Buurtkompas API"
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
+    # Both "mode" choices keep fixed names, whatever else is added to the API.
+    enums = schema["components"]["schemas"]
+    assert "phone" in enums["ContactMomentModeEnum"]["enum"]
+    assert set(enums["QuestionnaireResponseModeEnum"]["enum"]) == {"self", "together", "by_worker"}
+    assert "self-scans" in schema["info"]["description"]
 
 
 def test_the_schema_is_served_without_signing_in(client):
