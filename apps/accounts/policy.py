@@ -294,13 +294,15 @@ def is_respondent_of(user, response) -> bool:
 
 @rules.predicate
 def response_open_to_team(user, response) -> bool:
-    """A team that supports the client may read a measurement a worker recorded, and a
-    scan the resident filled in only while the resident shares it (their consent)."""
+    """What a worker recorded (alone or with the client) is read by the team of the dossier
+    it belongs to. A scan the resident filled in alone only while the resident shares it,
+    and by a team that supports them now: their consent is for their current worker.
+    ResponseQuerySet.open_to_team is the same rule for many responses at once."""
     if response is None or response.client_id is None:
         return False
-    if response.mode == response.Mode.SELF and not response.shared_with_worker:
-        return False
-    return is_client_of_own_team.test(user, response.client)
+    if response.mode == response.Mode.SELF:
+        return response.shared_with_worker and supports_client_now.test(user, response.client)
+    return response.dossier_id is not None and response.dossier.team_id in team_ids_of(user)
 
 
 @rules.predicate

@@ -13,6 +13,7 @@ from apps.dossiers import selectors as dossier_selectors
 from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Theme
 from apps.questionnaires import selectors as questionnaire_selectors
+from apps.questionnaires.services import pending_scan_read
 
 
 @require_GET
@@ -30,7 +31,11 @@ def portal_home(request):
     waiting = 0
     if policy.can(request.user, "questionnaires.add_response"):
         waiting = questionnaire_selectors.waiting_assignments(resident=request.user).count()
-    context = {"themes": Theme.objects.all(), "waiting_count": waiting}
+    context = {
+        "themes": Theme.objects.all(),
+        "waiting_count": waiting,
+        "pending_scan": pending_scan_read(session=request.session),
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -104,7 +104,7 @@ def dossier_advance(
         reason=f"status → {to_status}",
     )
     if to_status == Dossier.Status.CLOSED:
-        dossier_closed.send(sender=Dossier, dossier=dossier)
+        dossier_closed.send(sender=Dossier, dossier=dossier, actor=actor, request=request)
     return dossier
 
 
@@ -347,7 +347,9 @@ def intake_convert(
     access_log_record(
         actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
     )
-    intake_converted.send(sender=IntakeRequest, intake=intake, dossier=dossier)
+    intake_converted.send(
+        sender=IntakeRequest, intake=intake, dossier=dossier, actor=actor, request=request
+    )
     client_geocode_on_commit(client=client)
     return dossier
 

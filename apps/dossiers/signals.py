@@ -5,8 +5,8 @@ Sent inside the transaction of the change: a receiver's writes commit or roll ba
 
 from django.dispatch import Signal
 
-# A dossier has just closed. Arguments: dossier.
+# A dossier has just closed. Arguments: dossier, actor, request (None outside a request).
 dossier_closed = Signal()
 
-# A request for help has just become a dossier. Arguments: intake, dossier.
+# A request for help has just become a dossier. Arguments: intake, dossier, actor, request.
 intake_converted = Signal()

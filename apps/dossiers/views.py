@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
 from apps.core.fragments import fragment_render
 from apps.dossiers import selectors, services
 from apps.dossiers.forms import (
@@ -70,12 +71,16 @@ def intake_detail(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The dossier is open. You are its social worker."))
             return redirect("dossiers:detail", pk=dossier.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"intake": intake, "form": form, "scans": intake_scans(intake=intake)}
+    context = {
+        "intake": intake,
+        "form": form,
+        "scans": intake_scans(intake=intake, actor=request.user, request=request),
+    }
     return render(request, "dossiers/intake_detail.html", context, status=status)
 
 
@@ -331,7 +336,7 @@ def dossier_advance(request, pk):
             dossier=dossier, actor=request.user, to_status=to_status, request=request, **extra
         )
     except ValidationError as error:
-        _add_errors(close_form, error)
+        add_service_errors(close_form, error)
         return _render_detail(request, dossier, close_form=close_form, status=400)
     messages.success(
         request, _("The status is now: %(status)s.") % {"status": dossier.get_status_display()}
@@ -506,7 +511,7 @@ def _submit(form, service, **arguments) -> bool:
     try:
         service(**arguments, **form.cleaned_data)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -521,8 +526,3 @@ def _refused(request, dossier, service, **arguments):
             messages.error(request, message)
         return _render_detail(request, dossier, status=400)
     return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)

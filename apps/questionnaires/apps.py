@@ -8,11 +8,8 @@ class QuestionnairesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
         from apps.dossiers.signals import dossier_closed, intake_converted
         from apps.questionnaires import receivers
 
         dossier_closed.connect(receivers.follow_up_on_close, dispatch_uid="dossier_closed")
         intake_converted.connect(receivers.attach_scans_on_intake, dispatch_uid="intake_scans")
-        user_logged_in.connect(receivers.keep_pending_scan_on_login, dispatch_uid="pending_scan")

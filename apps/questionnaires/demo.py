@@ -28,7 +28,9 @@ NAMED_DOSSIERS = 60
 
 
 def _morning_after(day: date, days: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time(10, 30)))
+    """Half past ten, `days` after `day`; never later than now."""
+    moment = timezone.make_aware(datetime.combine(day + timedelta(days=days), time(10, 30)))
+    return min(moment, timezone.now() - timedelta(minutes=30))
 
 
 class _Version:

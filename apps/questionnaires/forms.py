@@ -67,6 +67,9 @@ class DimensionStepForm(ItemsForm):
     """The scale questions of one dimension: one page of a self-scan."""
 
 
+EARLIER_ANSWERS_MAX_LENGTH = 20_000
+
+
 class EarlierAnswersField(forms.CharField):
     """The answers of the earlier pages, carried along in the page for a resident without
     an account: nothing about them is stored on our side. Checked again on every page, so
@@ -82,8 +85,9 @@ class EarlierAnswersField(forms.CharField):
         if not value:
             return {}
         try:
-            answers = json.loads(value)
-        except ValueError:
+            # Far more than the longest instrument's answers; a longer value is not ours.
+            answers = json.loads(value) if len(value) <= EARLIER_ANSWERS_MAX_LENGTH else None
+        except (ValueError, RecursionError):
             answers = None
         if not isinstance(answers, dict):
             raise ValidationError(_("Your earlier answers were lost. Please start again."))

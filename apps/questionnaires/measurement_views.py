@@ -1,9 +1,9 @@
-"""Measurements in the dossier, for the social worker: record ZRM, the ladder or a scan
+"""The workspace side of questionnaires. In the dossier: record ZRM, the ladder or a scan
 together with the client, ask the client to fill in a scan, read one measurement and
-compare two.
+compare two. Those pages start from the dossier (its read is logged, and a worker outside
+the team gets a 404), then from the measurement, which must belong to the dossier's client.
 
-Every page starts from the dossier (its read is logged, and a worker outside the team gets
-a 404), then from the measurement, which must belong to the dossier's client.
+And the staff survey about the platform itself, which belongs to no dossier.
 """
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
 from apps.dossiers.selectors import dossier_for_actor
 from apps.questionnaires import selectors, services
 from apps.questionnaires.forms import (
@@ -49,7 +50,7 @@ def measurement_new(request, pk):
                 dossier=dossier, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("measurements:fill", pk=dossier.pk, measurement_pk=response.pk)
     texts = (_("Record a measurement"), _("Start"))
@@ -61,20 +62,21 @@ def measurement_new(request, pk):
 def measurement_fill(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
     response = selectors.measurement_in_dossier(
-        actor=request.user, dossier=dossier, pk=measurement_pk, request=request
+        actor=request.user, dossier=dossier, pk=measurement_pk, request=request, recorded_here=True
     )
     if response.is_completed:
         # A second "finish" (a double click, the back button): the answers are in.
         messages.info(request, _("This measurement is already finished."))
         return redirect("measurements:detail", pk=dossier.pk, measurement_pk=response.pk)
     if not policy.can(request.user, "questionnaires.change_response", response):
-        # Someone else records it: refused, logged and answered as if it did not exist.
+        # Someone else records it: the refusal is logged, and the answer is a 404.
         selectors.measurement_in_dossier(
             actor=request.user,
             dossier=dossier,
             pk=measurement_pk,
             request=request,
             permission="questionnaires.change_response",
+            recorded_here=True,
         )
     version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
     items = list(version.items.all())
@@ -93,7 +95,7 @@ def measurement_fill(request, pk, measurement_pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if complete:
                 messages.success(request, _("The measurement is saved."))
@@ -175,7 +177,7 @@ def assignment_new(request, pk):
                 dossier=dossier, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -218,14 +220,6 @@ def assignment_cancel(request, pk, assignment_pk):
     return redirect(_measurements_url(dossier))
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 @area_required("questionnaires.fill_staff_survey")
 @require_http_methods(["GET", "POST"])
 def staff_survey(request):
@@ -240,11 +234,17 @@ def staff_survey(request):
                 actor=request.user, answers=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. Your answers count in the adoption report."))
             return redirect("staff_survey")
-    sections, _open_fields = _sections(version, form)
-    context = {"version": version, "form": form, "sections": sections, "due_from": due_from}
+    sections, open_fields = _sections(version, form)
+    context = {
+        "version": version,
+        "form": form,
+        "sections": sections,
+        "open_fields": open_fields,
+        "due_from": due_from,
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "questionnaires/workspace/staff_survey.html", context, status=status)

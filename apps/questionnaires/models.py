@@ -7,10 +7,12 @@ that version after the definition changes (see services.instruments_load).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from apps.dossiers.models import Dossier
 
 # Longest answer to an open question, in characters; also what response_answer_save checks.
 OPEN_TEXT_MAX_LENGTH = 2000
@@ -289,13 +291,30 @@ class ResponseQuerySet(models.QuerySet):
     def shared_with_worker(self):
         return self.filter(shared_with_worker=True)
 
-    def open_to_team(self):
-        """What the client's team may read (policy `questionnaires.view_response`): what a
-        worker recorded, and a resident's own scan only while they share it. Never a
-        survey about our work."""
-        return self.exclude(version__instrument__purpose=Instrument.Purpose.SURVEY).filter(
-            ~Q(mode=Response.Mode.SELF) | Q(shared_with_worker=True)
+    def open_to_team(self, team_ids):
+        """What workers of `team_ids` may read (policy `questionnaires.view_response`): what
+        was recorded in one of their dossiers, and a resident's own scan only while they
+        share it and the team supports them now. Never a survey about our work."""
+        supported_now = Dossier.objects.open().filter(
+            client=OuterRef("client"), team_id__in=team_ids
         )
+        recorded_here = ~Q(mode=Response.Mode.SELF) & Q(dossier__team_id__in=team_ids)
+        shared_with_them = Q(mode=Response.Mode.SELF, shared_with_worker=True) & Exists(
+            supported_now
+        )
+        return self.exclude(version__instrument__purpose=Instrument.Purpose.SURVEY).filter(
+            recorded_here | shared_with_them
+        )
+
+    def of_resident(self, user):
+        """The resident's own scans, and what they filled in together with their worker once
+        it is finished (policy `questionnaires.view_response` for residents)."""
+        together = Q(
+            mode=Response.Mode.TOGETHER,
+            status=Response.Status.COMPLETED,
+            client__account=user,
+        )
+        return self.filter(Q(respondent=user) | together)
 
     def with_scores(self):
         """Version, instrument and dimension scores with their dimensions, in two queries."""

@@ -15,14 +15,15 @@ from apps.questionnaires.models import Assignment
 
 def assignment_notify(*, assignment_id: int) -> bool:
     """Send the notice for a request that still waits; False when there is nothing to send
-    (taken back, already started, or the resident has no e-mail address)."""
+    (taken back, already started, or the account or its e-mail address is gone)."""
     assignment = (
         Assignment.objects.open()
         .filter(pk=assignment_id, response__isnull=True)
         .select_related("client__account")
         .first()
     )
-    if assignment is None or not assignment.client.account.email:
+    account = assignment.client.account if assignment is not None else None
+    if account is None or not account.email:
         return False
     link = settings.SITE_URL.rstrip("/") + reverse("questionnaires:list")
     with translation.override(settings.LANGUAGE_CODE):
@@ -35,5 +36,5 @@ def assignment_notify(*, assignment_id: int) -> bool:
             "We never put personal details in an e-mail.\n\n"
             "Kind regards,\nBuurtkompas"
         ) % {"link": link}
-    send_mail(subject, body, None, [assignment.client.account.email])
+    send_mail(subject, body, None, [account.email])
     return True

@@ -1,11 +1,12 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
 from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import read_or_404
 from apps.questionnaires.models import (
@@ -39,13 +40,8 @@ def self_scan_version(*, code: str) -> InstrumentVersion:
 
 def resident_scans(*, resident):
     """The resident's own scans and what they filled in with their worker, newest first."""
-    together = Q(
-        mode=Response.Mode.TOGETHER,
-        status=Response.Status.COMPLETED,
-        client__account=resident,
-    )
     return (
-        Response.objects.filter(Q(respondent=resident) | together)
+        Response.objects.of_resident(resident)
         .select_related("version__instrument")
         .order_by("-started_at")
     )
@@ -104,7 +100,7 @@ def dossier_measurements(*, actor, dossier) -> DossierMeasurements | None:
     completed = (
         Response.objects.for_client(client)
         .completed()
-        .open_to_team()
+        .open_to_team(policy.team_ids_of(actor))
         .with_scores()
         .select_related("recorded_by")
         .order_by("-completed_at", "-pk")
@@ -123,11 +119,12 @@ def dossier_measurements(*, actor, dossier) -> DossierMeasurements | None:
     )
     for response in in_progress:
         response.can_continue = policy.can(actor, "questionnaires.change_response", response)
-    # Only this dossier's: another team's requests are theirs to follow and take back.
+    # Only this dossier's: another team's requests are theirs to follow and take back. Not
+    # the satisfaction survey: whether a client answered it is theirs to keep.
     assignments = list(
-        Assignment.objects.filter(dossier=dossier, cancelled_at__isnull=True).select_related(
-            "instrument", "response", "assigned_by"
-        )
+        Assignment.objects.filter(dossier=dossier, cancelled_at__isnull=True)
+        .exclude(instrument__purpose=Instrument.Purpose.SURVEY)
+        .select_related("instrument", "response", "assigned_by")
     )
     return DossierMeasurements(
         groups=sorted(groups.values(), key=lambda group: group.instrument.name),
@@ -149,20 +146,24 @@ def recordable_instruments():
 
 
 def assignable_instruments():
-    """What a worker can ask a client to fill in: the residents' own scans."""
+    """What a worker can ask a client to fill in: the residents' own scans (a survey is
+    sent by itself when a dossier closes)."""
     return recordable_instruments().exclude(filled_by=Instrument.FilledBy.WORKER)
 
 
 def measurement_in_dossier(
-    *, actor, dossier, pk, request, permission="questionnaires.view_response"
+    *, actor, dossier, pk, request, permission="questionnaires.view_response", recorded_here=False
 ):
     """A measurement of the dossier's client the actor may read (or change); a logged
-    refusal and a 404 otherwise, also for one of another client."""
+    refusal and a 404 otherwise, also for one of another client. With `recorded_here`,
+    only one recorded in this very dossier (to go on with it)."""
     queryset = (
         Response.objects.for_client(dossier.client_id)
         .with_scores()
         .select_related("client", "recorded_by")
     )
+    if recorded_here:
+        queryset = queryset.filter(dossier=dossier)
     return read_or_404(
         actor=actor, queryset=queryset, pk=pk, permission=permission, request=request
     )
@@ -220,16 +221,22 @@ def talk_initial(*, resident) -> dict:
     return initial
 
 
-def intake_scans(*, intake) -> list:
+def intake_scans(*, intake, actor, request) -> list:
     """The scans a resident sent along with their request for help (with their consent),
-    as results to show at intake."""
+    as results to show at intake; each read is logged."""
     responses = (
         Response.objects.filter(intake_request=intake)
         .completed()
         .shared_with_worker()
         .with_scores()
     )
-    return [measurement_result(response) for response in responses]
+    results = []
+    for response in responses:
+        access_log_record(
+            actor=actor, action=AccessLogEntry.Action.READ, obj=response, request=request
+        )
+        results.append(measurement_result(response))
+    return results
 
 
 def staff_survey_version() -> InstrumentVersion:

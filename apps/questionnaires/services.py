@@ -1,15 +1,17 @@
 """Writes of the questionnaires app: loading instrument definitions, and responses."""
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,7 @@ from apps.questionnaires.models import (
     Item,
     Response,
 )
+from apps.questionnaires.selectors import assignable_instruments
 from apps.questionnaires.tasks import notify_assignment
 
 # A form posts answers as text; only plain ASCII digits count as a number.
@@ -46,6 +49,8 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "instruments"
 # at every step. Orders in a definition stay far below this.
 _ORDER_OFFSET = 10000
 STAFF_SURVEY_INTERVAL = timedelta(days=182)
+# Two starts of the same measurement this close together are one double click.
+DOUBLE_START_WINDOW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -574,6 +579,21 @@ def measurement_start(
                 {"client_consents": _("Ask the client first whether they agree.")},
                 code="no_consent",
             )
+        # A double click on "start" goes on with the measurement the first click began.
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+        just_started = (
+            Response.objects.in_progress()
+            .filter(
+                dossier=dossier,
+                version__instrument=instrument,
+                recorded_by=actor,
+                moment=moment,
+                started_at__gte=timezone.now() - DOUBLE_START_WINDOW,
+            )
+            .first()
+        )
+        if just_started is not None:
+            return just_started
         response = response_start(
             instrument=instrument, mode=mode, dossier=dossier, recorded_by=actor, moment=moment
         )
@@ -604,14 +624,6 @@ def measurement_save(
     return response
 
 
-def assignable(instrument: Instrument) -> bool:
-    """What a worker may ask a client to fill in: a resident's scan, not a survey (that is
-    sent by itself when a dossier closes)."""
-    return instrument.filled_by != Instrument.FilledBy.WORKER and (
-        instrument.purpose != Instrument.Purpose.SURVEY
-    )
-
-
 def assignment_create(
     *,
     dossier: Dossier,
@@ -624,7 +636,7 @@ def assignment_create(
     that something waits for them. Asking twice gives the request that already waits."""
     with transaction.atomic():
         policy.require(actor, "questionnaires.add_assignment", dossier)
-        if not assignable(instrument):
+        if not assignable_instruments().filter(pk=instrument.pk).exists():
             raise ValidationError(
                 {"instrument": _("A client cannot be asked to fill in this questionnaire.")},
                 code="not_assignable",
@@ -668,7 +680,9 @@ def _assignment_send(
 def assignment_cancel(*, assignment: Assignment, actor, request=None) -> Assignment:
     """Take back a request the client has not started yet."""
     assignment = (
-        Assignment.objects.select_for_update().select_related("dossier").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("dossier")
+        .get(pk=assignment.pk)
     )
     policy.require(actor, "questionnaires.add_assignment", assignment.dossier)
     if assignment.cancelled_at is not None:
@@ -713,12 +727,24 @@ def assignment_start(*, assignment: Assignment, actor, request=None) -> Response
     return response
 
 
-def dossier_closed_follow_up(*, dossier: Dossier) -> Assignment | None:
+def dossier_closed_follow_up(*, dossier: Dossier, actor, request=None) -> Assignment | None:
     """When a dossier closes: the worker's requests the client has not started are taken
     back (nobody would read the answers), and the client is asked what they thought."""
-    Assignment.objects.filter(
-        dossier=dossier, cancelled_at__isnull=True, response__isnull=True
-    ).exclude(instrument__code=SATISFACTION_SURVEY).update(cancelled_at=timezone.now())
+    waiting = (
+        Assignment.objects.select_for_update()
+        .filter(dossier=dossier, cancelled_at__isnull=True, response__isnull=True)
+        .exclude(instrument__code=SATISFACTION_SURVEY)
+    )
+    for assignment in waiting:
+        assignment.cancelled_at = timezone.now()
+        assignment.save(update_fields=["cancelled_at"])
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=assignment,
+            request=request,
+            reason="cancelled: the dossier closed",
+        )
     return satisfaction_survey_send(dossier=dossier)
 
 
@@ -742,6 +768,39 @@ def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
 # "I would like to talk about this" ----------------------------------------------------
 
 
+# Requests for help that one address may send per hour: enough for a family on one
+# connection, too few to fill a team's intake queue.
+TALK_REQUESTS_PER_HOUR = 5
+TALK_TOKENS_KEY = "questionnaires_talk_tokens"
+
+
+def talk_token_issue(*, session) -> str:
+    """A one-time token for the "talk about this" form: sending it twice (a double click,
+    the back button) sends one request."""
+    token = secrets.token_urlsafe(16)
+    session[TALK_TOKENS_KEY] = [*session.get(TALK_TOKENS_KEY, [])[-4:], token]
+    return token
+
+
+def talk_token_redeem(*, session, token) -> bool:
+    """True once per issued token."""
+    tokens = session.get(TALK_TOKENS_KEY, [])
+    if not isinstance(token, str) or token not in tokens:
+        return False
+    session[TALK_TOKENS_KEY] = [kept for kept in tokens if kept != token]
+    return True
+
+
+def talk_rate_allows(*, address: str | None) -> bool:
+    """Counts a request from `address` in the current hour; False beyond the limit."""
+    key = f"questionnaires:talk:{address or 'unknown'}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= TALK_REQUESTS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return True
+
+
 def talk_request_send(
     *,
     version: InstrumentVersion,
@@ -760,11 +819,6 @@ def talk_request_send(
     with transaction.atomic():
         if response is not None:
             policy.require(actor, "questionnaires.share_response", response)
-        elif attach_scan and not version.is_current:
-            raise ValidationError(
-                _("The questions changed in the meantime. Please fill in the scan again."),
-                code="old_version",
-            )
         contact["question"] = "\n\n".join(
             part
             for part in (
@@ -780,6 +834,9 @@ def talk_request_send(
             response = response_start(instrument=version.instrument, mode=Response.Mode.SELF)
             response_answer_save(response=response, answers=dict(answers or {}))
             response = response_complete(response=response)
+            access_log_record(
+                actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
+            )
         response.intake_request = intake
         response.shared_with_worker = True
         response.shared_changed_at = timezone.now()
@@ -795,11 +852,26 @@ def talk_request_send(
     return intake
 
 
-def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier) -> int:
-    """The scans sent with a request for help belong to the client of its new dossier."""
-    attached = Response.objects.filter(intake_request=intake).update(
-        client=dossier.client, dossier=dossier
+def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor, request=None) -> int:
+    """The scans sent with a request for help go with its new dossier. A scan sent without
+    an account gets the dossier's client; a scan that already belongs to a client record
+    moves only into that client's own dossier: merging the request into a look-alike
+    client must never hand someone's scan to another person."""
+    responses = Response.objects.filter(intake_request=intake).filter(
+        Q(client__isnull=True) | Q(client_id=dossier.client_id)
     )
+    attached = 0
+    for response in responses:
+        response.client_id, response.dossier = dossier.client_id, dossier
+        response.save(update_fields=["client", "dossier"])
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=response,
+            request=request,
+            reason="attached to the dossier of its request for help",
+        )
+        attached += 1
     if attached:
         _client_dossiers_changed(dossier.client_id)
     return attached
@@ -874,22 +946,45 @@ def pending_scan_hold(*, session, version: InstrumentVersion, answers: Mapping[s
     }
 
 
-def pending_scan_keep(*, session, actor, request=None) -> Response | None:
-    """After logging in: store the scan waiting in the session as the resident's own.
-    None when nothing waits, it waited too long, or the actor is not a resident. The
-    answers are checked once more; a version that changed meanwhile is refused."""
-    pending = session.pop(PENDING_SCAN_KEY, None)
-    if not isinstance(pending, dict) or not policy.can(actor, "questionnaires.add_response"):
-        return None
+def pending_scan_read(*, session) -> dict | None:
+    """The scan waiting in the session, as {"code", "version", "answers", "held_at"}; None
+    when nothing waits. One that waited longer than a day is dropped here."""
+    pending = session.get(PENDING_SCAN_KEY)
     try:
         held_at = datetime.fromisoformat(pending["held_at"])
-        code, number, answers = pending["code"], pending["version"], pending["answers"]
+        waiting = {
+            "code": str(pending["code"]),
+            "version": int(pending["version"]),
+            "answers": dict(pending["answers"]),
+            "held_at": held_at,
+        }
     except (KeyError, TypeError, ValueError):
+        waiting = None
+    if waiting is None or timezone.now() - held_at > timedelta(hours=PENDING_SCAN_HOURS):
+        session.pop(PENDING_SCAN_KEY, None)
         return None
-    if timezone.now() - held_at > timedelta(hours=PENDING_SCAN_HOURS):
+    return waiting
+
+
+def pending_scan_discard(*, session) -> None:
+    session.pop(PENDING_SCAN_KEY, None)
+
+
+def pending_scan_keep(*, session, actor, request=None) -> Response | None:
+    """The logged-in resident confirmed that the scan waiting in their session is theirs:
+    store it as their own. None when nothing waits. The answers are checked once more; a
+    version that changed meanwhile is refused. Nothing is ever kept without this choice:
+    on a shared computer someone else may have left the scan behind."""
+    policy.require(actor, "questionnaires.add_response")
+    pending = pending_scan_read(session=session)
+    pending_scan_discard(session=session)
+    if pending is None:
         return None
     version = (
-        InstrumentVersion.objects.current().for_code(code).with_structure().filter(number=number)
+        InstrumentVersion.objects.current()
+        .for_code(pending["code"])
+        .with_structure()
+        .filter(number=pending["version"])
     ).first()
     if version is None:
         raise ValidationError(
@@ -897,7 +992,7 @@ def pending_scan_keep(*, session, actor, request=None) -> Response | None:
             code="old_version",
         )
     with transaction.atomic():
-        cleaned = answers_clean(version=version, answers=answers)
+        cleaned = answers_clean(version=version, answers=pending["answers"])
         response = self_scan_start(version=version, actor=actor, request=request)
         response_answer_save(response=response, answers=cleaned)
         return response_complete(response=response)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mijn/<int:pk>/praten/", views.talk_stored, name="talk"),
     path("gevraagd/<int:pk>/", views.assignment_start, name="assignment_start"),
     path("verstuurd/", views.talk_sent, name="talk_sent"),
+    path("bewaren/", views.pending_scan, name="pending"),
     path("<slug:code>/", views.scan_intro, name="intro"),
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
     path("<slug:code>/uitslag.pdf", views.anonymous_result_pdf, name="anonymous_pdf"),

@@ -6,6 +6,7 @@ kept, so it can be stopped and finished later, and shared with the social worker
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
+from apps.audit.services import client_ip
+from apps.core.forms import add_service_errors
 from apps.questionnaires import reading, selectors, services
 from apps.questionnaires.forms import (
     AnonymousStepForm,
@@ -39,6 +42,7 @@ def scan_list(request):
         "versions": selectors.self_scan_versions(),
         "scans": scans,
         "assignments": assignments,
+        "pending_scan": services.pending_scan_read(session=request.session),
     }
     return render(request, "questionnaires/scan_list.html", context)
 
@@ -114,9 +118,9 @@ def stored_step(request, pk, step):
         form = DimensionStepForm(version=version, items=items, initial=initial)
         return _render_step(request, version, steps, step, form, response=response)
     form = DimensionStepForm(request.POST, version=version, items=items)
+    if not form.is_valid():
+        return _render_step(request, version, steps, step, form, response=response, status=400)
     try:
-        if not form.is_valid():
-            raise ValidationError(form.errors)
         services.response_answer_save(response=response, answers=form.cleaned_data)
         if "later" in request.POST:
             messages.success(request, _("Your answers are saved. You can go on later."))
@@ -127,11 +131,7 @@ def stored_step(request, pk, step):
             return redirect("questionnaires:step", pk=pk, step=step + 1)
         services.response_complete(response=response)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        add_service_errors(form, error)
         return _render_step(request, version, steps, step, form, response=response, status=400)
     return redirect("questionnaires:result", pk=pk)
 
@@ -326,6 +326,14 @@ def talk_anonymous(request, code):
 
 
 def _talk_send(request, version, form, *, response=None, answers=None):
+    if not services.talk_token_redeem(session=request.session, token=request.POST.get("once")):
+        # Sent before (a double click, the back button), or the form is too old.
+        return redirect("questionnaires:talk_sent")
+    if not services.talk_rate_allows(address=client_ip(request)):
+        messages.error(
+            request, _("Many requests came from this address. Please try again in an hour.")
+        )
+        return _render_talk(request, version, form, response=response, answers=answers, status=429)
     if form.is_valid():
         try:
             services.talk_request_send(
@@ -337,8 +345,7 @@ def _talk_send(request, version, form, *, response=None, answers=None):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             return redirect("questionnaires:talk_sent")
     return _render_talk(request, version, form, response=response, answers=answers, status=400)
@@ -350,6 +357,7 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
         "form": form,
         "response": response,
         "anonymous_answers": json.dumps(answers) if response is None else "",
+        "once": services.talk_token_issue(session=request.session),
     }
     return render(request, "questionnaires/talk.html", context, status=status)
 
@@ -361,7 +369,7 @@ def talk_sent(request):
 @require_POST
 def keep_anonymous(request, code):
     """ "Keep my result": the answers come along once more, are checked, and wait in the
-    session until the resident has an account and is logged in."""
+    session until the resident is logged in and confirms the scan is theirs."""
     version = selectors.self_scan_version(code=code)
     try:
         answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
@@ -373,21 +381,44 @@ def keep_anonymous(request, code):
             {"version": version, "steps": _steps(version), "problem": error.messages[0]},
             status=400,
         )
+    confirm = reverse("questionnaires:pending")
     if request.user.is_authenticated:
+        return redirect(confirm)
+    messages.info(
+        request,
+        _("Create an account, or log in if you have one. Then you can keep your scan."),
+    )
+    return redirect(f"{reverse('account_signup')}?{urlencode({'next': confirm})}")
+
+
+@require_http_methods(["GET", "POST"])
+def pending_scan(request):
+    """A scan made without an account waits in this browser: the logged-in resident keeps
+    it or throws it away. Asked, never assumed: someone else may have left it behind."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+    pending = services.pending_scan_read(session=request.session)
+    if pending is None:
+        messages.info(request, _("There is no scan waiting to be kept."))
+        return redirect("questionnaires:list")
+    if not policy.can(request.user, "questionnaires.add_response"):
+        services.pending_scan_discard(session=request.session)
+        messages.error(request, _("Only a resident's account can keep a scan."))
+        return redirect("questionnaires:list")
+    if request.method == "POST":
+        if request.POST.get("keep") != "yes":
+            services.pending_scan_discard(session=request.session)
+            messages.info(request, _("The scan is thrown away."))
+            return redirect("questionnaires:list")
         try:
             kept = services.pending_scan_keep(
                 session=request.session, actor=request.user, request=request
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
-            return redirect("questionnaires:intro", code=code)
-        if kept is None:
-            messages.error(request, _("Only a resident's account can keep a scan."))
             return redirect("questionnaires:list")
         messages.success(request, _("Your scan is kept."))
         return redirect("questionnaires:result", pk=kept.pk)
-    messages.info(
-        request,
-        _("Create an account, or log in if you have one. Then we keep your scan."),
-    )
-    return redirect("account_signup")
+    version = selectors.self_scan_version(code=pending["code"])
+    context = {"pending": pending, "version": version}
+    return render(request, "questionnaires/pending_scan.html", context)

@@ -140,6 +140,7 @@ MATRIX = [
     ("questionnaires.view_response", "shared_scan", {R.RESIDENT} | CASEWORK),
     ("questionnaires.view_response", "other_team_shared_scan", NOBODY),
     ("questionnaires.view_response", "own_team_measurement", CASEWORK),
+    ("questionnaires.view_response", "own_client_other_team_measurement", NOBODY),
     ("questionnaires.view_response", "other_team_measurement", NOBODY),
     ("questionnaires.change_response", "private_scan", {R.RESIDENT}),
     ("questionnaires.change_response", "completed_scan", NOBODY),
@@ -211,9 +212,16 @@ def scenario(db):
     for side in ("own", "other"):
         objects[f"{side}_team_measurement"] = ResponseFactory(
             client=objects[f"{side}_team_client"],
+            dossier=objects[f"{side}_team_dossier"],
             mode=Response.Mode.BY_WORKER,
             recorded_by=actors[R.SOCIAL_WORKER],
         )
+    # Our client, measured by another team in its own dossier: that team's record.
+    objects["own_client_other_team_measurement"] = ResponseFactory(
+        client=resident_client,
+        dossier=DossierFactory(client=resident_client, team=other_team),
+        mode=Response.Mode.BY_WORKER,
+    )
     return actors, objects
 
 

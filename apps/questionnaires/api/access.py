@@ -2,7 +2,7 @@
 mirror the policy rules (apps.accounts.policy, last section), and every single record is
 checked against the policy itself, with the read or the refusal in the access log."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
 from apps.accounts import policy
@@ -75,18 +75,13 @@ def _with_details(responses):
 
 def responses_for_actor(*, actor):
     """The responses the policy's `questionnaires.view_response` lets the actor read, as
-    one query: a resident's own scans; for casework, what a worker recorded and what a
-    resident shares, of clients with a dossier (of any status) in one of their teams."""
+    one query: a resident's own scans (and what they filled in with their worker); for
+    casework, what was recorded in the team's dossiers and what a resident the team
+    supports now shares with them."""
     if policy.can(actor, FILLS_SCANS):
-        responses = Response.objects.filter(respondent=actor)
+        responses = Response.objects.of_resident(actor)
     elif policy.can(actor, CASEWORK):
-        own_team_dossier = Dossier.objects.for_teams(policy.team_ids_of(actor)).filter(
-            client=OuterRef("client")
-        )
-        responses = Response.objects.filter(
-            Exists(own_team_dossier),
-            ~Q(mode=Response.Mode.SELF) | Q(shared_with_worker=True),
-        )
+        responses = Response.objects.open_to_team(policy.team_ids_of(actor))
     else:
         responses = Response.objects.none()
     return _with_details(responses).order_by("-started_at", "-pk")

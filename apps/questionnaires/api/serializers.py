@@ -285,7 +285,8 @@ def storable(text: str) -> str:
 class QuestionnaireResponseCreateSerializer(StrictInputMixin, serializers.Serializer):
     """A completed response in one request. A resident sends `instrument`, `answers` and
     optionally `version` and `shared_with_worker`; a social worker sends `instrument`,
-    `dossier`, `mode`, `answers` and optionally `version` and `moment`."""
+    `dossier`, `mode`, `answers` and optionally `version`, `moment` and (with mode
+    `together`) `client_consents`."""
 
     instrument = serializers.SlugRelatedField(
         slug_field="code",
@@ -334,6 +335,13 @@ class QuestionnaireResponseCreateSerializer(StrictInputMixin, serializers.Serial
         required=False,
         help_text=_("Social workers only: the measurement moment; default none"),
     )
+    client_consents = StrictBooleanField(
+        required=False,
+        help_text=_(
+            "Social workers only, and required as true with mode `together`: the client was "
+            "there and agreed to fill it in together."
+        ),
+    )
 
     # Fields that belong to the other kind of response, with the message for each.
     RESIDENT_ONLY = {"shared_with_worker": _("Only the resident decides to share a scan.")}
@@ -341,6 +349,7 @@ class QuestionnaireResponseCreateSerializer(StrictInputMixin, serializers.Serial
         "dossier": _("Only a social worker records a measurement for a dossier."),
         "mode": _("Only a social worker records a measurement for a dossier."),
         "moment": _("Only a social worker sets a measurement moment."),
+        "client_consents": _("Only a social worker records a measurement for a dossier."),
     }
 
     def validate(self, data):

@@ -234,7 +234,7 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
             dossier = access.dossier_for_measurement(
                 actor=user, pk=data["dossier"], request=request
             )
-            _check_measurement(user, dossier, instrument)
+            _check_measurement(user, dossier, instrument, data)
             start = {
                 "mode": data["mode"],
                 "dossier": dossier,
@@ -264,9 +264,6 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
                 response = services.response_share_set(
                     response=response, actor=user, shared=True, request=request
                 )
-            if by_worker:
-                # The dossier page is cached by its last change and shows the measurements.
-                Dossier.objects.filter(pk=response.dossier_id).mark_changed()
         return response
 
     def _log_refused(self, refused: APIException) -> None:
@@ -288,9 +285,15 @@ def _check_self_scan(instrument: Instrument) -> None:
         raise ValidationError(
             {"instrument": [_("This questionnaire is filled in by or with a social worker.")]}
         )
+    if instrument.purpose == Instrument.Purpose.SURVEY:
+        # Counted in the satisfaction figures: only when we ask for it, in the portal.
+        raise ValidationError(
+            {"instrument": [_("You fill in this survey in the portal, when we ask for it.")]}
+        )
 
 
-def _check_measurement(user, dossier: Dossier, instrument: Instrument) -> None:
+def _check_measurement(user, dossier: Dossier, instrument: Instrument, data) -> None:
+    """The same rules as recording one on the dossier page (services.measurement_start)."""
     errors = {}
     if not policy.can(user, "questionnaires.record_measurement", dossier):
         errors["dossier"] = [_("This dossier is closed. You cannot add a measurement.")]
@@ -298,6 +301,16 @@ def _check_measurement(user, dossier: Dossier, instrument: Instrument) -> None:
         errors["instrument"] = [
             _("This is an evaluation survey, not a measurement of the client's situation.")
         ]
+    else:
+        mode = services.measurement_mode(instrument)
+        if data["mode"] != mode:
+            errors["mode"] = [
+                _("This questionnaire is filled in together with the client.")
+                if mode == Response.Mode.TOGETHER
+                else _("This scale is recorded by the social worker.")
+            ]
+        elif mode == Response.Mode.TOGETHER and not data.get("client_consents"):
+            errors["client_consents"] = [_("Ask the client first whether they agree.")]
     if errors:
         raise ValidationError(errors)
 

@@ -379,10 +379,12 @@ class TestCaseworkReads:
                 r.pk for r in everything if policy.can(reader, "questionnaires.view_response", r)
             ]
             assert sorted(ids(client.get(RESPONSES))) == sorted(expected), reader.role
-        # Hand count for the worker: own and closed dossier each 1 shared scan + 1
-        # measurement; the foreign team's and the client-less scan are not theirs.
+        # Hand count for the worker: the measurements of the own and the closed dossier,
+        # and the shared scan of the client they support now. The closed dossier's client
+        # shares with whoever supports them now, not with a team whose work has ended; the
+        # foreign team's and the client-less scan are not theirs.
         client.force_login(worker)
-        assert len(ids(client.get(RESPONSES))) == 4
+        assert len(ids(client.get(RESPONSES))) == 3
 
 
 class TestReadRefusals:
@@ -474,16 +476,18 @@ class TestSelfScan:
         assert response.json()["client"] is None
         assert Response.objects.get().respondent == resident
 
-    def test_an_open_question_takes_text(self, client, resident):
+    def test_the_satisfaction_survey_is_only_filled_in_when_asked(self, client, resident):
+        # Its figures evaluate our work: answered in the portal when a dossier closes, not
+        # posted at will.
         client.force_login(resident)
         response = post_json(
             client,
             RESPONSES,
             {"instrument": "client-satisfaction", "answers": {"overall": 8, "remark": " Fijn. "}},
         )
-        assert response.status_code == 201, response.json()
-        assert Answer.objects.get(item__code="remark").text == "Fijn."
-        assert response.json()["overall_score"] == "8.00"
+        assert response.status_code == 400
+        assert "instrument" in response.json()
+        assert not Answer.objects.exists()
 
 
 class TestBadInput:
@@ -679,7 +683,7 @@ class TestMeasurement:
         return {
             "instrument": "zrm",
             "dossier": dossier.pk,
-            "mode": "together",
+            "mode": "by_worker",
             "moment": "intake",
             "answers": {"finances": 2, "housing": 3},
             **changes,
@@ -696,7 +700,7 @@ class TestMeasurement:
         assert stored.client == dossier.client
         assert stored.recorded_by == colleague
         assert stored.respondent is None
-        assert (stored.mode, stored.moment) == ("together", "intake")
+        assert (stored.mode, stored.moment) == ("by_worker", "intake")
         body = response.json()
         # level per domain: finances 2, housing 3; overall (2 + 3) / 2 = 2.5
         scores = {row["dimension"]: row["score"] for row in body["dimension_scores"]}
@@ -735,6 +739,32 @@ class TestMeasurement:
         response = post_json(client, RESPONSES, self.payload(dossier))
         assert response.status_code == 400
         assert list(response.json()) == ["dossier"]
+        assert nothing_stored()
+
+    def test_a_scan_together_needs_the_clients_consent(self, client, worker, dossier):
+        client.force_login(worker)
+        together = self.payload(
+            dossier, instrument="positive-health-short", mode="together", answers={"body-1": 6}
+        )
+        refused = post_json(client, RESPONSES, together)
+        assert refused.status_code == 400
+        assert list(refused.json()) == ["client_consents"]
+        assert nothing_stored()
+        agreed = post_json(client, RESPONSES, {**together, "client_consents": True})
+        assert agreed.status_code == 201, agreed.json()
+        assert Response.objects.get().mode == "together"
+
+    @pytest.mark.parametrize(
+        ("instrument", "mode"), [("zrm", "together"), ("positive-health-short", "by_worker")]
+    )
+    def test_the_mode_follows_the_instrument(self, client, worker, dossier, instrument, mode):
+        client.force_login(worker)
+        payload = self.payload(
+            dossier, instrument=instrument, mode=mode, client_consents=True, answers={}
+        )
+        response = post_json(client, RESPONSES, payload)
+        assert response.status_code == 400
+        assert list(response.json()) == ["mode"]
         assert nothing_stored()
 
     def test_a_survey_is_not_a_measurement(self, client, worker, dossier):
@@ -906,6 +936,7 @@ class TestSchema:
             "dossier",
             "mode",
             "moment",
+            "client_consents",
         }
         listed = schema["paths"]["/api/v1/responses/"]["get"]
         assert {p["name"] for p in listed["parameters"]} == {

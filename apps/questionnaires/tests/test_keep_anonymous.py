@@ -1,4 +1,5 @@
-"""A scan made without an account, kept by the resident who then signs up or logs in."""
+"""A scan made without an account, kept by the resident after they sign up or log in, and
+only once they confirm it is theirs."""
 
 import json
 import re
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 SHORT = "positive-health-short"
 KEEP = f"/zelfscan/{SHORT}/bewaren/"
+CONFIRM = "/zelfscan/bewaren/"
 
 
 @pytest.fixture(autouse=True)
@@ -35,64 +37,96 @@ def log_in(client, user):
     return client.post("/account/login/", {"login": user.email, "password": TEST_PASSWORD})
 
 
-def test_the_answers_wait_in_the_session_and_become_the_residents_on_login(client):
+def dutch(text):
+    with translation.override("nl"):
+        return escape(gettext(text))
+
+
+def test_the_answers_wait_until_the_resident_confirms_they_are_theirs(client):
     kept = client.post(KEEP, {"answers": json.dumps(answers(7))})
-    assert kept.status_code == 302 and kept.url == "/account/signup/"
+    assert kept.status_code == 302
+    assert kept.url == "/account/signup/?next=%2Fzelfscan%2Fbewaren%2F"
     assert client.session[PENDING_SCAN_KEY]["answers"] == answers(7)
-    assert Response.objects.count() == 0
 
     resident = UserFactory(role=Role.RESIDENT)
     log_in(client, resident)
+    # Logging in keeps nothing by itself: the home page asks.
+    assert Response.objects.count() == 0
+    home = client.get("/").content.decode()
+    assert CONFIRM in home
+    question = client.get(CONFIRM)
+    assert question.status_code == 200
+    assert question.context["pending"]["code"] == SHORT
+
+    confirmed = client.post(CONFIRM, {"keep": "yes"})
     scan = Response.objects.get()
+    assert confirmed.url == f"/zelfscan/mijn/{scan.pk}/"
     assert (scan.respondent, scan.mode, scan.is_completed) == (resident, "self", True)
     assert not scan.shared_with_worker
     assert str(scan.overall_score) == "7.00"
     assert PENDING_SCAN_KEY not in client.session
-    # Logging in again keeps nothing a second time.
-    client.logout()
-    log_in(client, resident)
-    assert Response.objects.count() == 1
+    # A second confirmation (a double click) keeps nothing more.
+    again = client.post(CONFIRM, {"keep": "yes"})
+    assert again.status_code == 302 and Response.objects.count() == 1
 
 
-def test_a_new_account_keeps_it_once_the_e_mail_address_is_confirmed(client):
+def test_someone_else_on_the_same_computer_can_throw_it_away(client):
+    client.post(KEEP, {"answers": json.dumps(answers())})
+    log_in(client, UserFactory(role=Role.RESIDENT))
+    thrown = client.post(CONFIRM, {"keep": "no"})
+    assert thrown.status_code == 302
+    assert Response.objects.count() == 0
+    assert PENDING_SCAN_KEY not in client.session
+
+
+def test_a_new_account_finds_the_question_after_confirming_the_e_mail_address(client):
     client.post(KEEP, {"answers": json.dumps(answers(5))})
     client.post(
         "/account/signup/",
         {"email": "nieuw@example.nl", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
     )
-    assert Response.objects.count() == 0
     link = re.search(r"https?://\S+/account/confirm-email/\S+", mail.outbox[0].body).group(0)
-    client.get(link.split("testserver", 1)[-1])
-    client.post(link.split("testserver", 1)[-1])
+    path = link.split("testserver", 1)[-1]
+    client.post(path)
+    assert Response.objects.count() == 0
+    client.post(CONFIRM, {"keep": "yes"})
     scan = Response.objects.get()
     assert scan.respondent.email == "nieuw@example.nl"
     assert str(scan.overall_score) == "5.00"
 
 
-@pytest.mark.parametrize("tampered", ['{"body-1": 11}', '{"elsewhere": 3}', "[]", "not json", ""])
+@pytest.mark.parametrize(
+    "tampered", ['{"body-1": 11}', '{"elsewhere": 3}', "[]", "not json", "", "[" * 100_000]
+)
 def test_tampered_answers_are_refused_and_nothing_waits(client, tampered):
     refused = client.post(KEEP, {"answers": tampered})
     assert refused.status_code == 400
     assert PENDING_SCAN_KEY not in client.session
-    log_in(client, UserFactory(role=Role.RESIDENT))
-    assert Response.objects.count() == 0
 
 
-def test_a_logged_in_resident_keeps_it_at_once(client):
+def test_a_logged_in_resident_is_asked_at_once(client):
     resident = UserFactory(role=Role.RESIDENT)
     client.force_login(resident)
     kept = client.post(KEEP, {"answers": json.dumps(answers(6))})
-    scan = Response.objects.get()
-    assert kept.url == f"/zelfscan/mijn/{scan.pk}/"
-    assert scan.respondent == resident
+    assert kept.url == CONFIRM
+    client.post(CONFIRM, {"keep": "yes"})
+    assert Response.objects.get().respondent == resident
 
 
-def test_a_worker_logging_in_does_not_get_the_scan(client):
+def test_a_worker_cannot_keep_it_and_it_is_dropped(client):
     client.post(KEEP, {"answers": json.dumps(answers())})
-    worker = UserFactory(role=Role.SOCIAL_WORKER)
-    client.force_login(worker)
+    client.force_login(UserFactory(role=Role.SOCIAL_WORKER))
+    refused = client.post(CONFIRM, {"keep": "yes"})
+    assert refused.status_code == 302
     assert Response.objects.count() == 0
     assert PENDING_SCAN_KEY not in client.session
+
+
+def test_without_login_the_question_sends_you_to_log_in(client):
+    client.post(KEEP, {"answers": json.dumps(answers())})
+    asked = client.get(CONFIRM)
+    assert asked.url.startswith("/account/login/")
+    assert PENDING_SCAN_KEY in client.session
 
 
 def test_answers_that_waited_too_long_are_dropped(client):
@@ -100,7 +134,22 @@ def test_answers_that_waited_too_long_are_dropped(client):
     session = client.session
     session[PENDING_SCAN_KEY]["held_at"] = "2020-01-01T00:00:00+00:00"
     session.save()
-    log_in(client, UserFactory(role=Role.RESIDENT))
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    assert CONFIRM not in client.get("/").content.decode()
+    assert PENDING_SCAN_KEY not in client.session
+    client.post(CONFIRM, {"keep": "yes"})
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("broken", [{"version": "x"}, {"answers": None}, {"code": None}])
+def test_a_damaged_session_entry_is_dropped_not_a_500(client, broken):
+    client.post(KEEP, {"answers": json.dumps(answers())})
+    session = client.session
+    session[PENDING_SCAN_KEY] = {**session[PENDING_SCAN_KEY], **broken}
+    session.save()
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    assert client.get("/").status_code == 200
+    assert client.post(CONFIRM, {"keep": "yes"}).status_code == 302
     assert Response.objects.count() == 0
 
 
@@ -109,10 +158,8 @@ def test_a_changed_version_is_refused_with_a_message(client):
     session = client.session
     session[PENDING_SCAN_KEY]["version"] = 99
     session.save()
-    page = log_in(client, UserFactory(role=Role.RESIDENT))
-    assert page.status_code == 302
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    refused = client.post(CONFIRM, {"keep": "yes"}, follow=True)
     assert Response.objects.count() == 0
-    home = client.get(page.url)
-    with translation.override("nl"):
-        message = gettext("The questions changed in the meantime, so your scan could not be kept.")
-    assert escape(message) in home.content.decode()
+    message = "The questions changed in the meantime, so your scan could not be kept."
+    assert dutch(message) in refused.content.decode()

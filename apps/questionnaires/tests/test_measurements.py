@@ -580,21 +580,20 @@ class TestSatisfaction:
         assert detail_url(dossier, survey) not in html
         assert remark not in html
 
-    def test_the_dossier_page_does_not_tell_the_worker_a_survey_may_be_shared(
+    def test_the_worker_cannot_tell_whether_the_client_answered_the_survey(
         self, worker, dossier, resident, mailoutbox, django_capture_on_commit_callbacks
     ):
+        # Whether a client answered about their own support is theirs to keep.
         close(dossier, worker, django_capture_on_commit_callbacks)
+        staff = browser(worker)
+        before = page(staff, dossier_url(dossier))
         assignment = Assignment.objects.get()
         survey = services.assignment_start(assignment=assignment, actor=resident)
         services.response_answer_save(response=survey, answers={"overall": 6})
         services.response_complete(response=survey)
-        html = page(browser(worker), dossier_url(dossier))
-        assert instrument(SATISFACTION).name_en in html
-        assert "the client decides whether to share it" not in html, (
-            "dossier_measurements.html says of every completed request 'filled in; the client "
-            "decides whether to share it', also of the satisfaction survey, which can never be "
-            "shared (policy questionnaires.share_response)"
-        )
+        after = page(staff, dossier_url(dossier))
+        assert instrument(SATISFACTION).name_en not in before
+        assert instrument(SATISFACTION).name_en not in after
 
 
 # 4. Who may not ------------------------------------------------------------------------
@@ -605,7 +604,7 @@ class TestPermissions:
         self, worker, dossier, resident, mailoutbox, django_capture_on_commit_callbacks
     ):
         measurement = recorded(dossier, worker, ZRM, {"finances": 2}, complete=False)
-        finished = recorded(dossier, worker, ZRM, {"finances": 3})
+        finished = recorded(dossier, worker, ZRM, {"finances": 3}, moment=Response.Moment.INTAKE)
         with django_capture_on_commit_callbacks(execute=True):
             assignment = services.assignment_create(
                 dossier=dossier, instrument=instrument(PH17), actor=worker
@@ -990,3 +989,23 @@ def test_closing_takes_back_the_requests_nobody_started(
     assert (survey.cancelled_at, survey.moment) == (None, Response.Moment.CLOSING)
     codes = [a.instrument.code for a in selectors.waiting_assignments(resident=resident)]
     assert sorted(codes) == sorted([PH, SATISFACTION])
+
+
+def test_a_double_click_on_start_begins_one_measurement(worker, dossier):
+    web = browser(worker)
+    data = {"instrument": instrument(ZRM).pk, "moment": "intake"}
+    first = web.post(f"{base(dossier)}nieuw/", data)
+    second = web.post(f"{base(dossier)}nieuw/", data)
+    assert first.url == second.url
+    assert Response.objects.count() == 1
+
+
+def test_another_teams_measurement_of_the_same_client_stays_theirs(worker, dossier):
+    other_worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    other = DossierFactory(
+        client=dossier.client, team=other_worker.teams.get(), responsible_worker=other_worker
+    )
+    theirs = recorded(other, other_worker, ZRM, {"finances": 2})
+    web = browser(worker)
+    assert web.get(detail_url(dossier, theirs)).status_code == 404
+    assert detail_url(dossier, theirs) not in page(web, dossier_url(dossier))

@@ -13,13 +13,16 @@ from apps.dossiers.models import IntakeRequest
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
+from apps.questionnaires import services
 from apps.questionnaires.models import Response
 from apps.questionnaires.selectors import self_scan_version
 from apps.questionnaires.services import (
+    TALK_REQUESTS_PER_HOUR,
     instruments_load,
     response_answer_save,
     response_complete,
     self_scan_start,
+    talk_token_issue,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +63,14 @@ def contact(team, **extra):
     }
 
 
+def send(client, url, data):
+    """Post the form as a browser does: with the one-time token the form page carries."""
+    session = client.session
+    token = talk_token_issue(session=session)
+    session.save()
+    return client.post(url, {**data, "once": token})
+
+
 def completed_scan(resident):
     version, answers = all_answers()
     scan = self_scan_start(version=version, actor=resident)
@@ -80,7 +91,7 @@ class TestWithoutAccount:
     def test_with_consent_the_scan_is_stored_for_the_request(self, client, team):
         _version, answers = all_answers(value=4)
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
-        sent = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        sent = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert sent.status_code == 302 and sent.url == "/zelfscan/verstuurd/"
         intake = IntakeRequest.objects.get()
         assert (intake.team, intake.source, intake.phone) == (team, "online", "06 12345678")
@@ -93,7 +104,9 @@ class TestWithoutAccount:
 
     def test_without_consent_only_the_question_goes(self, client, team):
         _version, answers = all_answers()
-        sent = client.post(f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
+        sent = send(
+            client, f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers))
+        )
         assert sent.status_code == 302
         assert IntakeRequest.objects.count() == 1
         assert Response.objects.count() == 0
@@ -104,7 +117,7 @@ class TestWithoutAccount:
     )
     def test_tampered_answers_are_refused_and_nothing_is_sent(self, client, team, answers):
         data = contact(team, answers=answers, attach_scan="on")
-        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert refused.status_code == 400
         assert IntakeRequest.objects.count() == 0
         assert Response.objects.count() == 0
@@ -112,7 +125,7 @@ class TestWithoutAccount:
     def test_no_way_to_reach_them_is_a_clear_message(self, client, team):
         _version, answers = all_answers()
         data = contact(team, answers=json.dumps(answers), phone="", attach_scan="on")
-        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert refused.status_code == 400
         assert "phone" in refused.context["form"].errors
         assert IntakeRequest.objects.count() == 0
@@ -121,7 +134,7 @@ class TestWithoutAccount:
     def test_an_unknown_team_is_a_clear_message(self, client, team):
         _version, answers = all_answers()
         data = {**contact(team, answers=json.dumps(answers)), "team": "999999"}
-        refused = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert refused.status_code == 400
         assert "team" in refused.context["form"].errors
         assert IntakeRequest.objects.count() == 0
@@ -144,7 +157,7 @@ class TestWithAccount:
         resident = UserFactory(role=Role.RESIDENT)
         scan = completed_scan(resident)
         client.force_login(resident)
-        sent = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        sent = send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
         assert sent.status_code == 302
         scan.refresh_from_db()
         intake = IntakeRequest.objects.get()
@@ -156,7 +169,7 @@ class TestWithAccount:
     def test_another_resident_cannot_send_someone_elses_scan(self, client, team):
         scan = completed_scan(UserFactory(role=Role.RESIDENT))
         client.force_login(UserFactory(role=Role.RESIDENT))
-        refused = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        refused = send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
         assert refused.status_code == 404
         scan.refresh_from_db()
         assert scan.intake_request is None and not scan.shared_with_worker
@@ -166,7 +179,7 @@ class TestWithAccount:
     def test_a_worker_cannot_send_a_scan_for_a_resident(self, client, worker, team):
         scan = completed_scan(UserFactory(role=Role.RESIDENT))
         client.force_login(worker)
-        refused = client.post(f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        refused = send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
         assert refused.status_code == 404
         assert IntakeRequest.objects.count() == 0
 
@@ -175,7 +188,7 @@ class TestAtIntake:
     def test_the_intake_worker_sees_the_scan_and_the_dossier_gets_it(self, client, worker, team):
         _version, answers = all_answers(value=3)
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
-        client.post(f"/zelfscan/{SHORT}/praten/", data)
+        send(client, f"/zelfscan/{SHORT}/praten/", data)
         intake = IntakeRequest.objects.get()
         scan = Response.objects.get()
 
@@ -184,7 +197,9 @@ class TestAtIntake:
         assert 'class="bk-spiderweb"' in page
         assert escape(scan.version.instrument.name) in page
 
-        money = Theme.objects.get(code="geldzaken-regelgeving")
+        money, _created = Theme.objects.get_or_create(
+            code="geldzaken-regelgeving", defaults={"name_nl": "Geldzaken", "name_en": "Money"}
+        )
         client.post(
             f"/werk/dossiers/intake/{intake.pk}/",
             {"client_choice": "new", "theme_1": money.pk, "subcategory_1": "Schulden"},
@@ -199,7 +214,7 @@ class TestAtIntake:
 
     def test_a_scan_sent_without_consent_never_shows_at_intake(self, client, worker, team):
         _version, answers = all_answers()
-        client.post(f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
+        send(client, f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
         intake = IntakeRequest.objects.get()
         client.force_login(worker)
         page = client.get(f"/werk/dossiers/intake/{intake.pk}/").content.decode()
@@ -207,7 +222,8 @@ class TestAtIntake:
 
     def test_another_team_does_not_see_the_request_or_its_scan(self, client, team):
         _version, answers = all_answers()
-        client.post(
+        send(
+            client,
             f"/zelfscan/{SHORT}/praten/",
             contact(team, answers=json.dumps(answers), attach_scan="on"),
         )
@@ -215,3 +231,71 @@ class TestAtIntake:
         other = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
         client.force_login(other)
         assert client.get(f"/werk/dossiers/intake/{intake.pk}/").status_code == 404
+
+
+class TestAbuse:
+    def test_a_double_submit_sends_one_request(self, client, team):
+        _version, answers = all_answers()
+        session = client.session
+        token = talk_token_issue(session=session)
+        session.save()
+        data = {**contact(team, answers=json.dumps(answers), attach_scan="on"), "once": token}
+        first = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        second = client.post(f"/zelfscan/{SHORT}/praten/", data)
+        assert first.url == second.url == "/zelfscan/verstuurd/"
+        assert IntakeRequest.objects.count() == 1
+        assert Response.objects.count() == 1
+
+    def test_a_post_without_the_forms_token_sends_nothing(self, client, team):
+        _version, answers = all_answers()
+        data = contact(team, answers=json.dumps(answers), attach_scan="on")
+        client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": "made-up"})
+        assert IntakeRequest.objects.count() == 0
+
+    def test_one_address_sends_a_few_requests_an_hour(self, client, team):
+        _version, answers = all_answers()
+        data = contact(team, answers=json.dumps(answers))
+        for _ in range(TALK_REQUESTS_PER_HOUR):
+            assert send(client, f"/zelfscan/{SHORT}/praten/", data).status_code == 302
+        refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
+        assert refused.status_code == 429
+        assert IntakeRequest.objects.count() == TALK_REQUESTS_PER_HOUR
+
+    def test_empty_answers_with_consent_get_a_message_not_a_500(self, client, team):
+        data = contact(team, answers="", attach_scan="on")
+        refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
+        assert refused.status_code == 400
+        assert refused.context["form"].non_field_errors()
+        assert IntakeRequest.objects.count() == 0
+        assert Response.objects.count() == 0
+
+
+class TestAttaching:
+    def test_a_merge_into_another_client_never_moves_someones_scan(self, client, worker, team):
+        """The resident's own scan belongs to their client record; the worker merges the
+        request into a look-alike: the scan stays with its own client."""
+        resident = UserFactory(role=Role.RESIDENT)
+        own_record = ClientFactory(account=resident)
+        scan = completed_scan(resident)
+        client.force_login(resident)
+        send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        intake = IntakeRequest.objects.get()
+        look_alike = DossierFactory(team=team).client
+        services.intake_scans_attach(
+            intake=intake, dossier=DossierFactory(client=look_alike, team=team), actor=worker
+        )
+        scan.refresh_from_db()
+        assert scan.client == own_record and scan.dossier is None
+
+    def test_attaching_is_logged_per_scan(self, client, worker, team):
+        _version, answers = all_answers()
+        data = contact(team, answers=json.dumps(answers), attach_scan="on")
+        send(client, f"/zelfscan/{SHORT}/praten/", data)
+        intake = IntakeRequest.objects.get()
+        dossier = DossierFactory(team=team)
+        assert services.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 1
+        scan = Response.objects.get()
+        assert AccessLogEntry.objects.filter(
+            action="update", object_id=str(scan.pk), actor_user_id=worker.pk
+        ).exists()
+        assert AccessLogEntry.objects.filter(action="create", object_id=str(scan.pk)).exists()
