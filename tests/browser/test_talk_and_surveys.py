@@ -1,0 +1,121 @@
+"""A resident asks to talk about their scan and the intake worker sees it; a scan made
+without an account is kept after logging in; a worker fills in the staff survey."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from apps.dossiers.models import IntakeRequest
+from apps.organisation.tests.factories import TeamMembershipFactory
+from apps.questionnaires import services
+from apps.questionnaires.models import Response
+from tests.browser.helpers import PHONE, dutch
+from tests.browser.test_casework import log_in_as_staff
+from tests.browser.test_login import log_in_with_password
+from tests.browser.test_self_scan import answer_page
+
+SHORT = "positive-health-short"
+
+
+@pytest.fixture
+def instruments():
+    services.instruments_load()
+
+
+def fill_short_scan_without_account(page: Page) -> None:
+    page.goto(f"/zelfscan/{SHORT}/vragen/1/")
+    for part in range(1, 7):
+        answer_page(page, "3" if part in (2, 5) else "7")
+        name = dutch("See my result") if part == 6 else dutch("Next")
+        page.get_by_role("button", name=name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(dutch("Your result"))
+
+
+def test_a_resident_asks_to_talk_and_the_intake_worker_sees_the_scan(
+    page: Page, instruments, axe_check, screenshot, browser
+):
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER, user__first_name="Sanne").user
+    team = worker.teams.get()
+    page.set_viewport_size(PHONE)
+    fill_short_scan_without_account(page)
+    page.get_by_role("button", name=dutch("I would like to talk about this")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        dutch("I would like to talk about this")
+    )
+    axe_check(page, label="talk form")
+    # Nothing filled in: clear messages, nothing sent.
+    page.get_by_role("button", name=dutch("Send")).click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert IntakeRequest.objects.count() == 0
+    axe_check(page, label="talk form with errors")
+
+    page.get_by_label(dutch("Which team is near you?")).select_option(str(team.pk))
+    page.get_by_label(dutch("First name")).fill("Sanne")
+    page.get_by_label(dutch("Last name")).fill("de Boer")
+    page.get_by_label(dutch("Phone number"), exact=False).fill("06 12345678")
+    page.get_by_label(dutch("What would you like to talk about?"), exact=False).fill(
+        "Ik slaap slecht en voel me alleen."
+    )
+    page.get_by_label(dutch("Send my scan along. The team can then see my answers.")).check()
+    screenshot(page, "talk-form-phone")
+    page.get_by_role("button", name=dutch("Send")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Your request is sent"))
+    axe_check(page, label="talk sent")
+    intake = IntakeRequest.objects.get()
+    assert intake.source == "online" and intake.team == team
+    assert Response.objects.get().intake_request == intake
+
+    staff = browser.new_context(base_url=page.url.split("/zelfscan")[0])
+    worker_page = staff.new_page()
+    log_in_as_staff(worker_page, worker)
+    worker_page.goto(f"/werk/dossiers/intake/{intake.pk}/")
+    expect(worker_page.locator(".bk-spiderweb svg[role='img']")).to_be_visible()
+    expect(worker_page.get_by_text("Ik slaap slecht en voel me alleen.")).to_be_visible()
+    axe_check(worker_page, label="intake with a scan")
+    screenshot(worker_page, "intake-with-scan")
+    staff.close()
+
+
+def test_a_scan_without_an_account_is_kept_after_logging_in(
+    page: Page, instruments, axe_check, screenshot
+):
+    resident = UserFactory(role=Role.RESIDENT, first_name="Fatima")
+    fill_short_scan_without_account(page)
+    page.get_by_role("button", name=dutch("Keep this result with an account")).click()
+    # The signup page; the resident has an account already and logs in instead.
+    log_in_with_password(page, resident.email, TEST_PASSWORD)
+    page.goto("/")
+    notice = dutch(
+        "A scan filled in without an account is waiting in this browser. Keep it or throw it away."
+    )
+    page.get_by_role("link", name=notice).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Keep this scan?"))
+    axe_check(page, label="keep a waiting scan")
+    screenshot(page, "keep-waiting-scan")
+    assert Response.objects.count() == 0
+    page.get_by_role("button", name=dutch("Yes, keep my scan")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(dutch("Your result"))
+    scan = Response.objects.get()
+    assert scan.respondent == resident and not scan.shared_with_worker
+
+
+def test_a_worker_fills_in_the_staff_survey(page: Page, instruments, axe_check, screenshot):
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    log_in_as_staff(page, worker)
+    page.get_by_role(
+        "link", name=dutch("What do you think of Buurtkompas? Tell us in a short questionnaire.")
+    ).click()
+    axe_check(page, label="staff survey")
+    screenshot(page, "staff-survey")
+    groups = page.locator("fieldset.bk-scale")
+    for index in range(groups.count()):
+        groups.nth(index).get_by_text("4", exact=True).click()
+    page.get_by_role("button", name=dutch("Send")).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        dutch("Thank you. Your answers count in the adoption report.")
+    )
+    response = Response.objects.get()
+    assert response.respondent == worker and response.is_completed
+    axe_check(page, label="staff survey thanks")
