@@ -1,6 +1,8 @@
 """A resident asks to talk about their scan and the intake worker sees it; a scan made
 without an account is kept after logging in; a worker fills in the staff survey."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -119,3 +121,50 @@ def test_a_worker_fills_in_the_staff_survey(page: Page, instruments, axe_check, 
     response = Response.objects.get()
     assert response.respondent == worker and response.is_completed
     axe_check(page, label="staff survey thanks")
+
+
+def test_a_client_answers_the_satisfaction_survey_after_closing(
+    page: Page, instruments, axe_check, screenshot
+):
+    from apps.dossiers.models import Dossier
+    from apps.dossiers.services import dossier_advance
+    from apps.dossiers.tests.factories import DossierFactory
+
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    resident = UserFactory(role=Role.RESIDENT, first_name="Fatima")
+    dossier = DossierFactory(
+        team=worker.teams.get(),
+        responsible_worker=worker,
+        status=Dossier.Status.ACTIVE,
+        client__account=resident,
+    )
+    dossier_advance(
+        dossier=dossier,
+        actor=worker,
+        to_status=Dossier.Status.CLOSED,
+        closing_reason=Dossier.ClosingReason.GOALS_REACHED,
+    )
+    page.set_viewport_size(PHONE)
+    log_in_with_password(page, resident.email, TEST_PASSWORD)
+    page.goto("/zelfscan/")
+    expect(
+        page.get_by_text(
+            dutch("Your support has ended. We would like to know what you thought of it.")
+        )
+    ).to_be_visible()
+    page.get_by_role("button", name=re.compile(dutch("Start"))).click()
+    answer_page(page, "8")
+    page.get_by_role("button", name=dutch("Next")).click()
+    answer_page(page, "7")
+    page.get_by_role("button", name=dutch("Next")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Anything else?"))
+    page.get_by_role("textbox").fill("Fijn dat er naar me geluisterd werd.")
+    axe_check(page, label="satisfaction remark")
+    screenshot(page, "satisfaction-remark-phone")
+    page.get_by_role("button", name=dutch("Send")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Thank you for your answers"))
+    axe_check(page, label="satisfaction thanks")
+    survey = Response.objects.get()
+    assert survey.is_completed and str(survey.overall_score) == "8.00"
+    assert survey.answers.get(item__code="remark").text.startswith("Fijn")
+    assert not survey.shared_with_worker
