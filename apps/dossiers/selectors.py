@@ -1,4 +1,4 @@
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -150,10 +150,16 @@ def team_overview(*, leader):
 
 def intake_queue(*, actor):
     policy.require(actor, "dossiers.view_intake_queue")
+    # How many scans the resident sent along (with their consent), to show in the list.
+    scans = Count(
+        "questionnaire_responses",
+        filter=Q(questionnaire_responses__shared_with_worker=True),
+    )
     return (
         IntakeRequest.objects.waiting()
         .filter(team_id__in=policy.team_ids_of(actor))
         .select_related("team")
+        .annotate(scan_count=scans)
     )
 
 

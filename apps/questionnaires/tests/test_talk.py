@@ -299,3 +299,19 @@ class TestAttaching:
             action="update", object_id=str(scan.pk), actor_user_id=worker.pk
         ).exists()
         assert AccessLogEntry.objects.filter(action="create", object_id=str(scan.pk)).exists()
+
+
+def test_the_intake_queue_marks_requests_with_a_scan(client, worker, team):
+    _version, answers = all_answers()
+    send(client, f"/zelfscan/{SHORT}/praten/", contact(team, answers=json.dumps(answers)))
+    send(
+        client,
+        f"/zelfscan/{SHORT}/praten/",
+        contact(team, answers=json.dumps(answers), attach_scan="on", first_name="Ilse"),
+    )
+    client.force_login(worker)
+    rows = client.get("/werk/dossiers/intake/").context["requests"]
+    assert sorted((row.first_name, row.scan_count) for row in rows) == [
+        ("Ilse", 1),
+        ("Sanne", 0),
+    ]
