@@ -162,15 +162,22 @@ def anonymous_result_pdf(request, code):
     form once more and are checked again; nothing is stored."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+        answers = _posted_answers(request, version)
     except ValidationError as error:
-        return render(
-            request,
-            "questionnaires/scan_intro.html",
-            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
-            status=400,
-        )
+        return _start_again(request, version, error)
     return _pdf_download(version, answers)
+
+
+def _posted_answers(request, version) -> dict:
+    """The answers of a scan without an account, posted once more from its result page:
+    checked again, since they come from the browser."""
+    return EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+
+
+def _start_again(request, version, error):
+    """Posted answers that do not fit: the scan's first page, with why (a 400)."""
+    context = {"version": version, "steps": _steps(version), "problem": error.messages[0]}
+    return render(request, "questionnaires/scan_intro.html", context, status=400)
 
 
 def _pdf_download(version, answers, *, completed_at=None):
@@ -312,14 +319,9 @@ def talk_anonymous(request, code):
     and are only stored when the resident sends their scan with the request."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+        answers = _posted_answers(request, version)
     except ValidationError as error:
-        return render(
-            request,
-            "questionnaires/scan_intro.html",
-            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
-            status=400,
-        )
+        return _start_again(request, version, error)
     if "send" not in request.POST:
         return _render_talk(request, version, TalkForm(), answers=answers)
     return _talk_send(request, version, TalkForm(request.POST), answers=answers)
@@ -372,15 +374,10 @@ def keep_anonymous(request, code):
     session until the resident is logged in and confirms the scan is theirs."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = EarlierAnswersField(version=version).clean(request.POST.get("answers"))
+        answers = _posted_answers(request, version)
         services.pending_scan_hold(session=request.session, version=version, answers=answers)
     except ValidationError as error:
-        return render(
-            request,
-            "questionnaires/scan_intro.html",
-            {"version": version, "steps": _steps(version), "problem": error.messages[0]},
-            status=400,
-        )
+        return _start_again(request, version, error)
     confirm = reverse("questionnaires:pending")
     if request.user.is_authenticated:
         return redirect(confirm)
