@@ -104,6 +104,8 @@ def dossier_advance(
         reason=f"status → {to_status}",
     )
     if to_status == Dossier.Status.CLOSED:
+        # The client's other dossier pages show what this team may still read of them.
+        Dossier.objects.filter(client_id=dossier.client_id).mark_changed()
         dossier_closed.send(sender=Dossier, dossier=dossier, actor=actor, request=request)
     return dossier
 

@@ -452,13 +452,14 @@ def _render_detail(request, dossier, *, status=200, **forms):
     if any(forms.values()):
         body = render_to_string(template_name, context(), request=request)
     else:
-        # Per reader: which measurements show, and which a reader may go on with, depend
-        # on who reads.
+        # Per reader and their teams: which measurements show, and which a reader may go
+        # on with, depend on who reads.
         key_parts = (
             "dossier",
             dossier.pk,
             dossier.updated_at,
             request.user.pk,
+            tuple(sorted(policy.team_ids_of(request.user))),
             can_change,
             can_hold,
         )

@@ -731,7 +731,7 @@ def dossier_closed_follow_up(*, dossier: Dossier, actor, request=None) -> Assign
     """When a dossier closes: the worker's requests the client has not started are taken
     back (nobody would read the answers), and the client is asked what they thought."""
     waiting = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .filter(dossier=dossier, cancelled_at__isnull=True, response__isnull=True)
         .exclude(instrument__code=SATISFACTION_SURVEY)
     )
@@ -772,33 +772,58 @@ def satisfaction_survey_send(*, dossier: Dossier) -> Assignment | None:
 # connection, too few to fill a team's intake queue.
 TALK_REQUESTS_PER_HOUR = 5
 TALK_TOKENS_KEY = "questionnaires_talk_tokens"
+# Forms a resident may have open at once (several tabs) and still send.
+TALK_TOKENS_KEPT = 20
 
 
 def talk_token_issue(*, session) -> str:
     """A one-time token for the "talk about this" form: sending it twice (a double click,
     the back button) sends one request."""
     token = secrets.token_urlsafe(16)
-    session[TALK_TOKENS_KEY] = [*session.get(TALK_TOKENS_KEY, [])[-4:], token]
+    session[TALK_TOKENS_KEY] = [*session.get(TALK_TOKENS_KEY, [])[-(TALK_TOKENS_KEPT - 1) :], token]
     return token
 
 
-def talk_token_redeem(*, session, token) -> bool:
-    """True once per issued token."""
-    tokens = session.get(TALK_TOKENS_KEY, [])
-    if not isinstance(token, str) or token not in tokens:
-        return False
-    session[TALK_TOKENS_KEY] = [kept for kept in tokens if kept != token]
-    return True
+def _talk_token_key(token: str) -> str:
+    return f"questionnaires:talk-once:{token}"
 
 
-def talk_rate_allows(*, address: str | None) -> bool:
-    """Counts a request from `address` in the current hour; False beyond the limit."""
-    key = f"questionnaires:talk:{address or 'unknown'}:{timezone.now():%Y%m%d%H}"
+def talk_token_state(*, session, token) -> str:
+    """ "unknown" for a token this session was not given (an old form, a lost session),
+    "used" once a request went out with it, "fresh" otherwise."""
+    if not isinstance(token, str) or token not in session.get(TALK_TOKENS_KEY, []):
+        return "unknown"
+    return "used" if cache.get(_talk_token_key(token)) else "fresh"
+
+
+def talk_token_claim(*, token: str) -> bool:
+    """Claims the token for the request about to be sent, in the shared cache: of two
+    requests at the same moment only one gets it."""
+    return cache.add(_talk_token_key(token), 1, 86_400)
+
+
+def talk_token_release(*, token: str) -> None:
+    """The request was refused after all: the form may be sent again."""
+    cache.delete(_talk_token_key(token))
+
+
+def _talk_rate_key(address: str | None) -> str:
+    return f"questionnaires:talk:{address or 'unknown'}:{timezone.now():%Y%m%d%H}"
+
+
+def talk_rate_exceeded(*, address: str | None) -> bool:
+    """True when `address` sent its hourly share of requests already."""
+    return (cache.get(_talk_rate_key(address)) or 0) >= TALK_REQUESTS_PER_HOUR
+
+
+def talk_rate_count(*, address: str | None) -> None:
+    """Counts one request that was sent (not one with typing errors)."""
+    key = _talk_rate_key(address)
     cache.add(key, 0, timeout=3600)
     try:
-        return cache.incr(key) <= TALK_REQUESTS_PER_HOUR
+        cache.incr(key)
     except ValueError:  # expired between add and incr
-        return True
+        cache.add(key, 1, timeout=3600)
 
 
 def talk_request_send(
@@ -857,9 +882,16 @@ def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor, reque
     an account gets the dossier's client; a scan that already belongs to a client record
     moves only into that client's own dossier: merging the request into a look-alike
     client must never hand someone's scan to another person."""
+    client = dossier.client
     responses = Response.objects.filter(intake_request=intake).filter(
-        Q(client__isnull=True) | Q(client_id=dossier.client_id)
+        Q(client__isnull=True) | Q(client_id=client.pk)
     )
+    if client.account_id is not None:
+        # A client record with an account of its own takes only that resident's scans (or
+        # ones sent without an account): never another resident's, by a look-alike merge.
+        responses = responses.filter(
+            Q(respondent__isnull=True) | Q(respondent_id=client.account_id)
+        )
     attached = 0
     for response in responses:
         response.client_id, response.dossier = dossier.client_id, dossier
@@ -958,9 +990,11 @@ def pending_scan_read(*, session) -> dict | None:
             "answers": dict(pending["answers"]),
             "held_at": held_at,
         }
+        fresh = timezone.now() - held_at <= timedelta(hours=PENDING_SCAN_HOURS)
     except (KeyError, TypeError, ValueError):
-        waiting = None
-    if waiting is None or timezone.now() - held_at > timedelta(hours=PENDING_SCAN_HOURS):
+        # Missing, damaged, or a time without its zone: not something we wrote.
+        fresh = False
+    if not fresh:
         session.pop(PENDING_SCAN_KEY, None)
         return None
     return waiting

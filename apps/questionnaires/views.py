@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -328,15 +328,24 @@ def talk_anonymous(request, code):
 
 
 def _talk_send(request, version, form, *, response=None, answers=None):
-    if not services.talk_token_redeem(session=request.session, token=request.POST.get("once")):
-        # Sent before (a double click, the back button), or the form is too old.
+    token = request.POST.get("once")
+    state = services.talk_token_state(session=request.session, token=token)
+    if state == "used":
+        # Sent before: a double click, or the back button.
         return redirect("questionnaires:talk_sent")
-    if not services.talk_rate_allows(address=client_ip(request)):
+    if state == "unknown":
+        form.is_valid()  # shows what they typed again, with any messages
+        messages.error(request, _("This form had expired. Please send it again."))
+        return _render_talk(request, version, form, response=response, answers=answers, status=400)
+    address = client_ip(request)
+    if form.is_valid() and services.talk_rate_exceeded(address=address):
         messages.error(
             request, _("Many requests came from this address. Please try again in an hour.")
         )
         return _render_talk(request, version, form, response=response, answers=answers, status=429)
     if form.is_valid():
+        if not services.talk_token_claim(token=token):
+            return redirect("questionnaires:talk_sent")  # the same form, sent a moment ago
         try:
             services.talk_request_send(
                 version=version,
@@ -347,8 +356,10 @@ def _talk_send(request, version, form, *, response=None, answers=None):
                 **form.cleaned_data,
             )
         except ValidationError as error:
+            services.talk_token_release(token=token)
             add_service_errors(form, error)
         else:
+            services.talk_rate_count(address=address)
             return redirect("questionnaires:talk_sent")
     return _render_talk(request, version, form, response=response, answers=answers, status=400)
 
@@ -416,6 +427,12 @@ def pending_scan(request):
             return redirect("questionnaires:list")
         messages.success(request, _("Your scan is kept."))
         return redirect("questionnaires:result", pk=kept.pk)
-    version = selectors.self_scan_version(code=pending["code"])
+    try:
+        version = selectors.self_scan_version(code=pending["code"])
+    except Http404:
+        # The scan was taken out of use meanwhile: nothing left to keep.
+        services.pending_scan_discard(session=request.session)
+        messages.info(request, _("There is no scan waiting to be kept."))
+        return redirect("questionnaires:list")
     context = {"pending": pending, "version": version}
     return render(request, "questionnaires/pending_scan.html", context)

@@ -141,7 +141,16 @@ def test_answers_that_waited_too_long_are_dropped(client):
     assert Response.objects.count() == 0
 
 
-@pytest.mark.parametrize("broken", [{"version": "x"}, {"answers": None}, {"code": None}])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"version": "x"},
+        {"answers": None},
+        {"code": None},
+        {"held_at": "2026-01-01T10:00:00"},  # a time without its zone
+        {"held_at": 12},
+    ],
+)
 def test_a_damaged_session_entry_is_dropped_not_a_500(client, broken):
     client.post(KEEP, {"answers": json.dumps(answers())})
     session = client.session
@@ -163,3 +172,14 @@ def test_a_changed_version_is_refused_with_a_message(client):
     assert Response.objects.count() == 0
     message = "The questions changed in the meantime, so your scan could not be kept."
     assert dutch(message) in refused.content.decode()
+
+
+def test_a_scan_taken_out_of_use_is_dropped_from_the_question(client):
+    client.post(KEEP, {"answers": json.dumps(answers())})
+    session = client.session
+    session[PENDING_SCAN_KEY]["code"] = "no-longer-here"
+    session.save()
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    asked = client.get(CONFIRM)
+    assert asked.status_code == 302
+    assert PENDING_SCAN_KEY not in client.session

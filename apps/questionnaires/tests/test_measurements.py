@@ -1009,3 +1009,28 @@ def test_another_teams_measurement_of_the_same_client_stays_theirs(worker, dossi
     web = browser(worker)
     assert web.get(detail_url(dossier, theirs)).status_code == 404
     assert detail_url(dossier, theirs) not in page(web, dossier_url(dossier))
+
+
+def test_closing_the_last_open_dossier_hides_shared_scans_on_the_others_at_once(
+    worker, dossier, resident, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The client shares with the team that supports them now. An older, closed dossier
+    of the same team shows the scan while the current one is open; closing the current
+    one must not leave the scan in the older page's cached copy."""
+    earlier = DossierFactory(
+        client=dossier.client,
+        team=dossier.team,
+        responsible_worker=worker,
+        status=Dossier.Status.CLOSED,
+        ended_on=datetime.date.today(),
+        closing_reason="goals_reached",
+    )
+    scan = self_scan(resident)
+    services.response_share_set(response=scan, actor=resident, shared=True)
+    web = browser(worker)
+    assert detail_url(earlier, scan) in page(web, dossier_url(earlier))
+    # Without a survey to send (no account, or one already waiting) nothing else marks
+    # the client's dossiers: closing itself must.
+    monkeypatch.setattr(services, "satisfaction_survey_send", lambda **kwargs: None)
+    close(dossier, worker, django_capture_on_commit_callbacks)
+    assert detail_url(earlier, scan) not in page(web, dossier_url(earlier))

@@ -246,11 +246,26 @@ class TestAbuse:
         assert IntakeRequest.objects.count() == 1
         assert Response.objects.count() == 1
 
-    def test_a_post_without_the_forms_token_sends_nothing(self, client, team):
+    def test_an_expired_form_says_so_and_keeps_what_was_typed(self, client, team):
+        # A lost session, an old tab: never "sent" when nothing was sent.
         _version, answers = all_answers()
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
-        client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": "made-up"})
+        again = client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": "made-up"})
+        assert again.status_code == 400
+        assert again.context["form"]["first_name"].value() == "Sanne"
         assert IntakeRequest.objects.count() == 0
+        # The page came back with a fresh token: sending it now works.
+        resent = client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": again.context["once"]})
+        assert resent.url == "/zelfscan/verstuurd/"
+        assert IntakeRequest.objects.count() == 1
+
+    def test_typing_errors_do_not_count_against_the_limit(self, client, team):
+        _version, answers = all_answers()
+        wrong = contact(team, answers=json.dumps(answers), phone="")
+        for _ in range(TALK_REQUESTS_PER_HOUR + 2):
+            assert send(client, f"/zelfscan/{SHORT}/praten/", wrong).status_code == 400
+        right = contact(team, answers=json.dumps(answers))
+        assert send(client, f"/zelfscan/{SHORT}/praten/", right).status_code == 302
 
     def test_one_address_sends_a_few_requests_an_hour(self, client, team):
         _version, answers = all_answers()
@@ -287,6 +302,23 @@ class TestAttaching:
         scan.refresh_from_db()
         assert scan.client == own_record and scan.dossier is None
 
+    def test_a_merge_never_gives_a_residents_scan_to_another_residents_record(
+        self, client, worker, team
+    ):
+        # The resident has an account but no client record yet; the worker merges their
+        # request into a look-alike who has an account of their own.
+        resident = UserFactory(role=Role.RESIDENT)
+        scan = completed_scan(resident)
+        assert scan.client is None
+        client.force_login(resident)
+        send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
+        intake = IntakeRequest.objects.get()
+        someone_else = ClientFactory(account=UserFactory(role=Role.RESIDENT))
+        dossier = DossierFactory(client=someone_else, team=team)
+        assert services.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 0
+        scan.refresh_from_db()
+        assert scan.client is None and scan.dossier is None
+
     def test_attaching_is_logged_per_scan(self, client, worker, team):
         _version, answers = all_answers()
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
@@ -315,3 +347,15 @@ def test_the_intake_queue_marks_requests_with_a_scan(client, worker, team):
         ("Ilse", 1),
         ("Sanne", 0),
     ]
+
+
+def test_a_double_click_on_a_form_with_errors_never_says_sent(client, team):
+    _version, answers = all_answers()
+    session = client.session
+    token = talk_token_issue(session=session)
+    session.save()
+    wrong = {**contact(team, answers=json.dumps(answers), phone=""), "once": token}
+    first = client.post(f"/zelfscan/{SHORT}/praten/", wrong)
+    second = client.post(f"/zelfscan/{SHORT}/praten/", wrong)
+    assert first.status_code == second.status_code == 400
+    assert IntakeRequest.objects.count() == 0
