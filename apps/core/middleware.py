@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class CookieLocaleMiddleware:
@@ -22,4 +22,23 @@ class CookieLocaleMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class PersonalPagesNoStoreMiddleware:
+    """What a signed-in person sees holds personal data, and so does the answer to a
+    posted form (a self-scan's result): no browser or proxy may keep a copy, for the back
+    button of a shared computer to show the next user. A response that already says how
+    it may be cached keeps its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        user = getattr(request, "user", None)
+        if request.method == "POST" or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
         return response

@@ -6,6 +6,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import UserFactory
+from apps.questionnaires.services import instruments_load
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -97,3 +101,29 @@ def test_production_refuses_debug():
     result = _check(_production_env(DJANGO_DEBUG="true"))
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_never_kept_by_a_browser_or_proxy(client):
+    public = client.get("/")
+    assert "no-store" not in public.get("Cache-Control", "")
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    for path in ("/", "/zelfscan/"):
+        cache_control = client.get(path)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, path
+
+
+@pytest.mark.django_db
+def test_the_answer_to_a_posted_form_is_never_kept(client):
+    # An anonymous self-scan's result comes back from a POST, with the answers in it.
+    response = client.post("/zelfscan/onbekend/vragen/1/", {})
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_response_that_sets_its_own_caching_keeps_it(client):
+    instruments_load()
+    response = client.post(
+        "/zelfscan/positive-health-short/uitslag.pdf", {"answers": '{"body-1": 5}'}
+    )
+    assert response["Cache-Control"] == "no-store"
