@@ -54,10 +54,11 @@ def page_count(pdf: bytes) -> int:
 
 
 def pdf_text(pdf: bytes, page: int | None = None) -> str:
-    """The text of the PDF (or of one page) with white space collapsed; skips the calling
-    test when poppler-utils is not installed. In layout mode a table row stays one line."""
+    """The text of the PDF (or of one page) with white space collapsed. In layout mode a
+    table row stays one line. `make test` installs poppler-utils first, so a missing
+    pdftotext is a broken setup: it fails the test rather than letting it pass unread."""
     if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext is missing: install poppler-utils (bin/install-system-packages)")
+        pytest.fail("pdftotext is missing: install poppler-utils (bin/install-system-packages)")
     pages = ["-f", str(page), "-l", str(page)] if page else []
     result = subprocess.run(
         ["pdftotext", "-layout", *pages, "-", "-"], input=pdf, capture_output=True, check=True
