@@ -14,7 +14,6 @@ class AccessLoggedAdmin(admin.ModelAdmin):
                 actor=request.user,
                 action=AccessLogEntry.Action.SEARCH,
                 object_type=self.model._meta.label_lower,
-                request=request,
                 reason=request.GET.urlencode()[:500],
             )
         return response
@@ -26,26 +25,18 @@ class AccessLoggedAdmin(admin.ModelAdmin):
                 response.context_data.get("original") if hasattr(response, "context_data") else None
             )
             if obj is not None:
-                access_log_record(
-                    actor=request.user, action=AccessLogEntry.Action.READ, obj=obj, request=request
-                )
+                access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=obj)
         return response
 
     def log_addition(self, request, obj, message):
-        access_log_record(
-            actor=request.user, action=AccessLogEntry.Action.CREATE, obj=obj, request=request
-        )
+        access_log_record(actor=request.user, action=AccessLogEntry.Action.CREATE, obj=obj)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        access_log_record(
-            actor=request.user, action=AccessLogEntry.Action.UPDATE, obj=obj, request=request
-        )
+        access_log_record(actor=request.user, action=AccessLogEntry.Action.UPDATE, obj=obj)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            access_log_record(
-                actor=request.user, action=AccessLogEntry.Action.DELETE, obj=obj, request=request
-            )
+            access_log_record(actor=request.user, action=AccessLogEntry.Action.DELETE, obj=obj)
         return super().log_deletions(request, queryset)

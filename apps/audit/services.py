@@ -1,13 +1,12 @@
 import logging
 from datetime import datetime
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.audit.models import AccessLogEntry
+from apps.core import request_context
 
 logger = logging.getLogger(__name__)
 
@@ -16,34 +15,32 @@ logger = logging.getLogger(__name__)
 PURGE_FLAG = "buurtkompas.audit_purge"
 
 
-def client_ip(request) -> str | None:
-    """The address allauth's rate limits use too (TRUSTED_PROXY_COUNT decides)."""
-    try:
-        return get_account_adapter().get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured):
-        return None
-
-
 def _clean(value: str, max_length: int) -> str:
     """Fit a column and drop NUL characters (PostgreSQL refuses them in text)."""
     return value.replace("\x00", "")[:max_length]
 
 
+_CONTEXT_ACTOR = object()
+
+
 def access_log_record(
     *,
-    actor,
     action: AccessLogEntry.Action,
+    actor=_CONTEXT_ACTOR,
     obj=None,
     object_type: str = "",
     object_id: str = "",
-    request=None,
     reason: str = "",
 ) -> AccessLogEntry:
     """Append one row: who did what to which personal record, when, from where, why.
 
     Pass the record as `obj`, or `object_type`/`object_id` when it was not loaded (for
-    example an attempt on an id that the actor may not see).
+    example an attempt on an id that the actor may not see). Address, browser and path
+    come from the request context; so does the actor, unless the caller names it.
     """
+    origin = request_context.current()
+    if actor is _CONTEXT_ACTOR:
+        actor = origin.actor
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
@@ -57,9 +54,9 @@ def access_log_record(
         object_id=_clean(object_id, 64),
         object_repr=_clean(str(obj), 200) if obj is not None else "",
         reason=_clean(reason, 5000),
-        path=_clean(request.get_full_path(), 500) if request is not None else "",
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=_clean(request.META.get("HTTP_USER_AGENT", ""), 300) if request else "",
+        path=_clean(origin.path, 500),
+        ip_address=origin.ip_address,
+        user_agent=_clean(origin.user_agent, 300),
     )
 
 

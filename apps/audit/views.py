@@ -24,7 +24,6 @@ def access_log_list(request):
         actor=request.user,
         action=AccessLogEntry.Action.SEARCH,
         object_type=AccessLogEntry._meta.label_lower,
-        request=request,
         reason=filterset.describe(),
     )
     template = "audit/_access_log_results.html" if request.htmx else "audit/access_log_list.html"
@@ -43,7 +42,6 @@ def access_log_export(request):
             actor=request.user,
             action=AccessLogEntry.Action.EXPORT,
             object_type=AccessLogEntry._meta.label_lower,
-            request=request,
             reason=form.cleaned_data["reason"] + (f" [{described}]" if described else ""),
         )
         filename = f"toegangslog-{timezone.localdate():%Y%m%d}.csv"

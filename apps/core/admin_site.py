@@ -41,7 +41,6 @@ class PolicyAdminSite(AdminSite):
                     action=AccessLogEntry.Action.DENIED,
                     object_type="admin",
                     object_id=str(kwargs.get("object_id", "")),
-                    request=request,
                 )
                 raise PermissionDenied
             return inner(request, *args, **kwargs)

@@ -68,7 +68,7 @@ def _caseload_rows(request, caseload):
 
     template_name = "dossiers/_caseload_rows.html"
     if request.GET.get("q"):
-        return render_to_string(template_name, context(), request=request)
+        return render_to_string(template_name, context())
     version = dossier_selectors.caseload_version(worker=request.user)
     query = sorted(request.GET.lists())
     return fragment_render(

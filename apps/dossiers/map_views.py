@@ -157,8 +157,6 @@ def client_map_context(dossiers, themes) -> dict:
 def client_map(request):
     themes = list(Theme.objects.all())
     form = ClientMapFilterForm(request.GET or None, themes=themes)
-    dossiers = selectors.client_map_dossiers(
-        worker=request.user, request=request, theme=form.selected_theme()
-    )
+    dossiers = selectors.client_map_dossiers(worker=request.user, theme=form.selected_theme())
     context = {"form": form, **client_map_context(dossiers, themes)}
     return render(request, "dossiers/map.html", context)

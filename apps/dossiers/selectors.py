@@ -49,7 +49,7 @@ class BreakGlassRequired(Exception):
     """Another team's dossier: the actor may open it only after stating a reason."""
 
 
-def dossier_for_actor(*, actor, pk, request, offer_break_glass=False) -> Dossier:
+def dossier_for_actor(*, actor, pk, offer_break_glass=False) -> Dossier:
     """The dossier, if the policy lets the actor read it; logs the read or the refusal.
 
     "Does not exist" and "not yours" both raise Http404, so ids cannot be probed. With
@@ -65,28 +65,27 @@ def dossier_for_actor(*, actor, pk, request, offer_break_glass=False) -> Dossier
     if dossier is None or not policy.can(actor, "dossiers.view_dossier", dossier):
         if offer_break_glass and policy.can(actor, "dossiers.break_glass_dossier", dossier):
             raise BreakGlassRequired
-        _refuse(actor=actor, model=Dossier, pk=pk, request=request)
-    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=dossier, request=request)
+        _refuse(actor=actor, model=Dossier, pk=pk)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=dossier)
     return dossier
 
 
-def read_or_404(*, actor, queryset, pk, permission: str, request):
+def read_or_404(*, actor, queryset, pk, permission: str):
     """One record the policy lets the actor read, with the read logged; otherwise a logged
     refusal and Http404, the same for "does not exist" and "not yours"."""
     record = queryset.filter(pk=pk).first()
     if record is None or not policy.can(actor, permission, record):
-        _refuse(actor=actor, model=queryset.model, pk=pk, request=request)
-    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=record, request=request)
+        _refuse(actor=actor, model=queryset.model, pk=pk)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=record)
     return record
 
 
-def _refuse(*, actor, model, pk, request):
+def _refuse(*, actor, model, pk):
     access_log_record(
         actor=actor,
         action=AccessLogEntry.Action.DENIED,
         object_type=model._meta.label_lower,
         object_id=str(pk),
-        request=request,
     )
     raise Http404
 
@@ -163,14 +162,13 @@ def intake_queue(*, actor):
     )
 
 
-def intake_for_actor(*, actor, pk, request) -> IntakeRequest:
+def intake_for_actor(*, actor, pk) -> IntakeRequest:
     """A waiting or handled request of the actor's own team; 404 otherwise (logged)."""
     return read_or_404(
         actor=actor,
         queryset=IntakeRequest.objects.select_related("team"),
         pk=pk,
         permission="dossiers.handle_intakerequest",
-        request=request,
     )
 
 
@@ -178,45 +176,41 @@ def dossier_plan(*, dossier):
     return dossier.goals.prefetch_related("actions")
 
 
-def plan_goal_for_actor(*, actor, dossier_pk, goal_pk, request):
-    return record_in_dossier(
-        actor=actor, dossier_pk=dossier_pk, related_name="goals", pk=goal_pk, request=request
-    )
+def plan_goal_for_actor(*, actor, dossier_pk, goal_pk):
+    return record_in_dossier(actor=actor, dossier_pk=dossier_pk, related_name="goals", pk=goal_pk)
 
 
-def record_in_dossier(*, actor, dossier_pk, related_name: str, pk, request):
+def record_in_dossier(*, actor, dossier_pk, related_name: str, pk):
     """A record inside a dossier the actor may read (a goal, network member, life event,
     attachment); a logged 404 when it is not in that dossier."""
-    dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
+    dossier = dossier_for_actor(actor=actor, pk=dossier_pk)
     records = getattr(dossier, related_name)
     record = records.filter(pk=pk).first()
     if record is None:
-        _refuse(actor=actor, model=records.model, pk=pk, request=request)
+        _refuse(actor=actor, model=records.model, pk=pk)
     record.dossier = dossier
     return record
 
 
-def attachment_for_download(*, actor, dossier_pk, pk, request):
+def attachment_for_download(*, actor, dossier_pk, pk):
     """An attachment to serve; the download itself is logged as a read of the attachment."""
     attachment = record_in_dossier(
-        actor=actor, dossier_pk=dossier_pk, related_name="attachments", pk=pk, request=request
+        actor=actor, dossier_pk=dossier_pk, related_name="attachments", pk=pk
     )
     policy.require(actor, "dossiers.view_attachment", attachment)
-    access_log_record(
-        actor=actor, action=AccessLogEntry.Action.READ, obj=attachment, request=request
-    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=attachment)
     return attachment
 
 
-def plan_action_for_actor(*, actor, dossier_pk, action_pk, request):
-    dossier = dossier_for_actor(actor=actor, pk=dossier_pk, request=request)
+def plan_action_for_actor(*, actor, dossier_pk, action_pk):
+    dossier = dossier_for_actor(actor=actor, pk=dossier_pk)
     action = (
         Action.objects.select_related("goal__dossier")
         .filter(pk=action_pk, goal__dossier=dossier)
         .first()
     )
     if action is None:
-        _refuse(actor=actor, model=Action, pk=action_pk, request=request)
+        _refuse(actor=actor, model=Action, pk=action_pk)
     return action
 
 
@@ -236,7 +230,7 @@ def clients_for_actor(*, actor):
     )
 
 
-def client_for_actor(*, actor, pk, request) -> Client:
+def client_for_actor(*, actor, pk) -> Client:
     """The client, if they have a dossier in the actor's teams; logs the read or the
     refusal. "Does not exist" and "not yours" both raise Http404."""
     return read_or_404(
@@ -244,7 +238,6 @@ def client_for_actor(*, actor, pk, request) -> Client:
         queryset=Client.objects.select_related("neighbourhood"),
         pk=pk,
         permission="dossiers.view_client",
-        request=request,
     )
 
 
@@ -269,7 +262,7 @@ def dossier_questions(*, dossier):
     return dossier.questions.select_related("theme").order_by("registered_at", "pk")
 
 
-def client_map_dossiers(*, worker, request, theme=None) -> list[Dossier]:
+def client_map_dossiers(*, worker, theme=None) -> list[Dossier]:
     """The worker's own open dossiers, of their own teams, for the client map; one query.
 
     Each with its client's name, address, coordinates and neighbourhood, and
@@ -311,6 +304,5 @@ def client_map_dossiers(*, worker, request, theme=None) -> list[Dossier]:
         actor=worker,
         action=AccessLogEntry.Action.READ,
         object_type=Client._meta.label_lower,
-        request=request,
     )
     return list(dossiers)

@@ -42,7 +42,6 @@ def dossier_register(
     actor,
     responsible_worker=None,
     questions=(),
-    request=None,
 ) -> Dossier:
     """Open a trajectory for a client with the questions they bring (theme, subcategory)."""
     if team.pk not in policy.team_ids_of(actor) or not policy.can(actor, "dossiers.add_dossier"):
@@ -56,9 +55,7 @@ def dossier_register(
             for theme, sub, text in questions
         ]
     )
-    access_log_record(
-        actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
-    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier)
     client_geocode_on_commit(client=client)
     return dossier
 
@@ -71,7 +68,6 @@ def dossier_advance(
     to_status: Dossier.Status,
     closing_reason: str = "",
     ended_on: date | None = None,
-    request=None,
 ) -> Dossier:
     """Move a dossier one step along aanmelding → intake → lopend → afgesloten."""
     policy.require(actor, "dossiers.change_dossier", dossier)
@@ -100,13 +96,12 @@ def dossier_advance(
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=dossier,
-        request=request,
         reason=f"status → {to_status}",
     )
     if to_status == Dossier.Status.CLOSED:
         # The client's other dossier pages show what this team may still read of them.
         Dossier.objects.filter(client_id=dossier.client_id).mark_changed()
-        dossier_closed.send(sender=Dossier, dossier=dossier, actor=actor, request=request)
+        dossier_closed.send(sender=Dossier, dossier=dossier, actor=actor)
     return dossier
 
 
@@ -120,7 +115,6 @@ def contact_moment_log(
     duration_minutes: int,
     notes: str = "",
     client_summary: str = "",
-    request=None,
 ) -> ContactMoment:
     policy.require(actor, "dossiers.change_dossier", dossier)
     errors = {}
@@ -149,12 +143,12 @@ def contact_moment_log(
         raise ValidationError(errors)
     moment.save()
     Dossier.objects.filter(pk=dossier.pk).mark_changed()
-    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment, request=request)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment)
     return moment
 
 
 @transaction.atomic
-def dossier_break_glass(*, dossier: Dossier, actor, reason: str, request=None) -> BreakGlassAccess:
+def dossier_break_glass(*, dossier: Dossier, actor, reason: str) -> BreakGlassAccess:
     """Open another team's dossier for a short time, with a reason the team leader will see."""
     policy.require(actor, "dossiers.break_glass_dossier", dossier)
     reason = reason.strip()
@@ -172,16 +166,13 @@ def dossier_break_glass(*, dossier: Dossier, actor, reason: str, request=None) -
         actor=actor,
         action=AccessLogEntry.Action.BREAK_GLASS,
         obj=dossier,
-        request=request,
         reason=reason,
     )
     return grant
 
 
 @transaction.atomic
-def dossier_explain_long_running(
-    *, dossier: Dossier, actor, explanation: str, request=None
-) -> Dossier:
+def dossier_explain_long_running(*, dossier: Dossier, actor, explanation: str) -> Dossier:
     """Record why a trajectory runs over the long threshold; the team leader reads it."""
     policy.require(actor, "dossiers.change_dossier", dossier)
     explanation = explanation.strip()
@@ -195,7 +186,6 @@ def dossier_explain_long_running(
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=dossier,
-        request=request,
         reason="long-running explanation",
     )
     return dossier
@@ -205,7 +195,7 @@ ADDRESS_FIELDS = ("postcode", "house_number", "street", "city")
 
 
 @transaction.atomic
-def client_update(*, client: Client, actor, request=None, **fields) -> Client:
+def client_update(*, client: Client, actor, **fields) -> Client:
     """Correct a client's details. A new address loses the old coordinates and is looked
     up again for the map. Changes are found against the stored row (a model form may
     already have changed the instance it was given)."""
@@ -230,7 +220,6 @@ def client_update(*, client: Client, actor, request=None, **fields) -> Client:
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=stored,
-            request=request,
             reason="changed: " + ", ".join(sorted(set(changed))),
         )
         client_geocode_on_commit(client=stored)
@@ -238,9 +227,7 @@ def client_update(*, client: Client, actor, request=None, **fields) -> Client:
 
 
 @transaction.atomic
-def dossier_set_legal_hold(
-    *, dossier: Dossier, actor, hold: bool, reason: str = "", request=None
-) -> Dossier:
+def dossier_set_legal_hold(*, dossier: Dossier, actor, hold: bool, reason: str = "") -> Dossier:
     """Keep a dossier past its retention period (for example for a court case), or let the
     normal retention apply again."""
     policy.require(actor, "dossiers.hold_dossier", dossier)
@@ -254,7 +241,6 @@ def dossier_set_legal_hold(
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=dossier,
-        request=request,
         reason=f"legal hold on: {reason}" if hold else "legal hold off",
     )
     return dossier
@@ -295,7 +281,7 @@ def dossiers_purge_expired(*, today: date | None = None) -> int:
 
 @transaction.atomic
 def intake_convert(
-    *, intake: IntakeRequest, actor, questions, existing_client: Client | None = None, request=None
+    *, intake: IntakeRequest, actor, questions, existing_client: Client | None = None
 ) -> Dossier:
     """Turn a waiting intake request into a dossier in the intake step.
 
@@ -346,12 +332,8 @@ def intake_convert(
     intake.handled_by = actor
     intake.dossier = dossier
     intake.save(update_fields=["status", "handled_by", "dossier"])
-    access_log_record(
-        actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier, request=request
-    )
-    intake_converted.send(
-        sender=IntakeRequest, intake=intake, dossier=dossier, actor=actor, request=request
-    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=dossier)
+    intake_converted.send(sender=IntakeRequest, intake=intake, dossier=dossier, actor=actor)
     client_geocode_on_commit(client=client)
     return dossier
 
@@ -377,15 +359,15 @@ def _validate(record, *, exclude=("dossier",), errors=None) -> None:
         raise ValidationError(errors)
 
 
-def _save_new(record, *, actor, request, exclude=("dossier",), errors=None):
+def _save_new(record, *, actor, exclude=("dossier",), errors=None):
     """Validate a new record of a dossier, save it and log its creation."""
     _validate(record, exclude=exclude, errors=errors)
     record.save()
-    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=record, request=request)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=record)
     return record
 
 
-def _delete(record, *, actor, request, permission: str) -> None:
+def _delete(record, *, actor, permission: str) -> None:
     _change_open_dossier(record.dossier, actor, permission)
     record_id = record.pk
     record.delete()
@@ -394,21 +376,20 @@ def _delete(record, *, actor, request, permission: str) -> None:
         action=AccessLogEntry.Action.DELETE,
         object_type=record._meta.label_lower,
         object_id=str(record_id),
-        request=request,
     )
 
 
 @transaction.atomic
-def plan_goal_add(*, dossier: Dossier, actor, question: str, request=None) -> Goal:
+def plan_goal_add(*, dossier: Dossier, actor, question: str) -> Goal:
     _change_open_dossier(dossier, actor)
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Write the goal, in the client's words.")})
-    return _save_new(Goal(dossier=dossier, question=question), actor=actor, request=request)
+    return _save_new(Goal(dossier=dossier, question=question), actor=actor)
 
 
 @transaction.atomic
-def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool, request=None) -> Goal:
+def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool) -> Goal:
     """Mark a goal as reached today, or open it again."""
     _change_open_dossier(goal.dossier, actor)
     goal.achieved_on = timezone.localdate() if achieved else None
@@ -417,16 +398,13 @@ def plan_goal_set_achieved(*, goal: Goal, actor, achieved: bool, request=None) -
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=goal,
-        request=request,
         reason="achieved" if achieved else "reopened",
     )
     return goal
 
 
 @transaction.atomic
-def plan_action_add(
-    *, goal: Goal, actor, description: str, owner: str, target_date=None, request=None
-) -> Action:
+def plan_action_add(*, goal: Goal, actor, description: str, owner: str, target_date=None) -> Action:
     _change_open_dossier(goal.dossier, actor)
     action = Action(
         goal=goal, description=description.strip(), owner=owner, target_date=target_date
@@ -434,11 +412,11 @@ def plan_action_add(
     errors = {}
     if target_date and target_date < goal.dossier.started_on:
         errors["target_date"] = [_("The date lies before the start of the dossier.")]
-    return _save_new(action, actor=actor, request=request, exclude=["goal"], errors=errors)
+    return _save_new(action, actor=actor, exclude=["goal"], errors=errors)
 
 
 @transaction.atomic
-def plan_action_set_status(*, action: Action, actor, status: str, request=None) -> Action:
+def plan_action_set_status(*, action: Action, actor, status: str) -> Action:
     _change_open_dossier(action.goal.dossier, actor)
     if status not in Action.Status.values:
         raise ValidationError({"status": _("Choose one of the statuses.")})
@@ -448,7 +426,6 @@ def plan_action_set_status(*, action: Action, actor, status: str, request=None) 
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=action,
-        request=request,
         reason=f"status → {status}",
     )
     return action
@@ -456,29 +433,29 @@ def plan_action_set_status(*, action: Action, actor, status: str, request=None) 
 
 @transaction.atomic
 def network_member_save(
-    *, dossier: Dossier, actor, member: NetworkMember | None = None, request=None, **fields
+    *, dossier: Dossier, actor, member: NetworkMember | None = None, **fields
 ) -> NetworkMember:
     """Add someone to the client's network, or change them (`member`)."""
     if member is None:
         _change_open_dossier(dossier, actor, "dossiers.add_networkmember")
-        return _save_new(NetworkMember(dossier=dossier, **fields), actor=actor, request=request)
+        return _save_new(NetworkMember(dossier=dossier, **fields), actor=actor)
     _change_open_dossier(dossier, actor, "dossiers.change_networkmember")
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean(exclude=["dossier"])
     member.save()
-    access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=member, request=request)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=member)
     return member
 
 
 @transaction.atomic
-def network_member_remove(*, member: NetworkMember, actor, request=None) -> None:
-    _delete(member, actor=actor, request=request, permission="dossiers.delete_networkmember")
+def network_member_remove(*, member: NetworkMember, actor) -> None:
+    _delete(member, actor=actor, permission="dossiers.delete_networkmember")
 
 
 @transaction.atomic
 def life_event_add(
-    *, dossier: Dossier, actor, occurred_on: date, kind: str, description: str = "", request=None
+    *, dossier: Dossier, actor, occurred_on: date, kind: str, description: str = ""
 ) -> LifeEvent:
     _change_open_dossier(dossier, actor, "dossiers.add_lifeevent")
     errors = {}
@@ -489,15 +466,15 @@ def life_event_add(
     event = LifeEvent(
         dossier=dossier, occurred_on=occurred_on, kind=kind, description=description.strip()
     )
-    return _save_new(event, actor=actor, request=request, errors=errors)
+    return _save_new(event, actor=actor, errors=errors)
 
 
 @transaction.atomic
-def life_event_remove(*, event: LifeEvent, actor, request=None) -> None:
-    _delete(event, actor=actor, request=request, permission="dossiers.delete_lifeevent")
+def life_event_remove(*, event: LifeEvent, actor) -> None:
+    _delete(event, actor=actor, permission="dossiers.delete_lifeevent")
 
 
-def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None) -> Attachment:
+def attachment_add(*, dossier: Dossier, actor, upload, title: str) -> Attachment:
     """Store a photo or scan with the dossier. Only JPEG, PNG and PDF, recognised by their
     content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES. Photos are
     stored drawn again, without the metadata (such as a GPS position) they came with."""
@@ -531,15 +508,15 @@ def attachment_add(*, dossier: Dossier, actor, upload, title: str, request=None)
     attachment.file.save("upload", upload, save=False)
     try:
         with transaction.atomic():
-            return _save_new(attachment, actor=actor, request=request)
+            return _save_new(attachment, actor=actor)
     except Exception:
         attachment.file.delete(save=False)
         raise
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, actor, request=None) -> None:
-    _delete(attachment, actor=actor, request=request, permission="dossiers.delete_attachment")
+def attachment_remove(*, attachment: Attachment, actor) -> None:
+    _delete(attachment, actor=actor, permission="dossiers.delete_attachment")
     _delete_files_on_commit([attachment.file.name])
 
 
@@ -551,18 +528,18 @@ def _delete_files_on_commit(names) -> None:
 
 
 @transaction.atomic
-def intake_request_register(*, actor, team, request=None, **fields) -> IntakeRequest:
+def intake_request_register(*, actor, team, **fields) -> IntakeRequest:
     """A request for help noted by a worker (for example on the phone), for their own team's
     intake queue."""
     policy.require(actor, "dossiers.view_intake_queue")
     errors = {}
     if team is None or team.pk not in policy.team_ids_of(actor):
         errors["team"] = [_("You can only add requests for your own team.")]
-    return _intake_request_save(actor=actor, team=team, errors=errors, request=request, **fields)
+    return _intake_request_save(actor=actor, team=team, errors=errors, **fields)
 
 
 @transaction.atomic
-def intake_request_submit_online(*, actor, team, request=None, **fields) -> IntakeRequest:
+def intake_request_submit_online(*, actor, team, **fields) -> IntakeRequest:
     """A resident asks for help in the portal, with or without an account: the request
     waits in the intake queue of the team they chose."""
     errors = {}
@@ -571,22 +548,22 @@ def intake_request_submit_online(*, actor, team, request=None, **fields) -> Inta
     if not (fields.get("phone") or fields.get("email")):
         errors["phone"] = [_("Give a phone number or an e-mail address, so we can reach you.")]
     fields["source"] = Dossier.Source.ONLINE
-    return _intake_request_save(actor=actor, team=team, errors=errors, request=request, **fields)
+    return _intake_request_save(actor=actor, team=team, errors=errors, **fields)
 
 
-def _intake_request_save(*, actor, team, errors, request, **fields) -> IntakeRequest:
+def _intake_request_save(*, actor, team, errors, **fields) -> IntakeRequest:
     """Check and store a request for an intake queue, however it came in."""
     if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
         errors["birth_date"] = [_("The birth date cannot lie in the future.")]
     if fields.get("postcode"):
         fields["postcode"] = normalise_postcode(fields["postcode"])
     intake = IntakeRequest(team=team, **fields)
-    return _save_new(intake, actor=actor, request=request, exclude=["team"], errors=errors)
+    return _save_new(intake, actor=actor, exclude=["team"], errors=errors)
 
 
 @transaction.atomic
 def question_register(
-    *, dossier: Dossier, actor, theme, subcategory: str = "", description: str = "", request=None
+    *, dossier: Dossier, actor, theme, subcategory: str = "", description: str = ""
 ) -> RegisteredQuestion:
     """Register one more question the client brings, under one of the social themes."""
     _change_open_dossier(dossier, actor)
@@ -596,11 +573,11 @@ def question_register(
         subcategory=subcategory.strip(),
         description=description.strip(),
     )
-    return _save_new(question, actor=actor, request=request)
+    return _save_new(question, actor=actor)
 
 
 @transaction.atomic
-def referral_receive(*, partner, team=None, request=None, **fields) -> IntakeRequest:
+def referral_receive(*, partner, team=None, **fields) -> IntakeRequest:
     """A referral from a partner system (a GP's or school's software) for a team's intake
     queue. The partner's own record decides the source and the referrer; the team must be
     one the partner was set up for, and may be left out when there is only one."""
@@ -618,7 +595,6 @@ def referral_receive(*, partner, team=None, request=None, **fields) -> IntakeReq
         actor=partner,
         team=team,
         errors=errors,
-        request=request,
         source=partner.partner_system.kind,
         referrer=partner.partner_system.name,
         **fields,

@@ -5,8 +5,8 @@ Sent inside the transaction of the change: a receiver's writes commit or roll ba
 
 from django.dispatch import Signal
 
-# A dossier has just closed. Arguments: dossier, actor, request (None outside a request).
+# A dossier has just closed. Arguments: dossier, actor.
 dossier_closed = Signal()
 
-# A request for help has just become a dossier. Arguments: intake, dossier, actor, request.
+# A request for help has just become a dossier. Arguments: intake, dossier, actor.
 intake_converted = Signal()

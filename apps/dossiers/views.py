@@ -46,7 +46,7 @@ def intake_new(request):
     teams = Team.objects.filter(pk__in=policy.team_ids_of(request.user)).order_by("name")
     form = IntakeRequestForm(request.POST or None, teams=teams)
     register = services.intake_request_register
-    if request.method == "POST" and _submit(form, register, actor=request.user, request=request):
+    if request.method == "POST" and _submit(form, register, actor=request.user):
         messages.success(request, _("The request is in the intake queue."))
         return redirect("dossiers:intake_queue")
     status = 400 if request.method == "POST" else 200
@@ -56,7 +56,7 @@ def intake_new(request):
 @area_required("dossiers.view_intake_queue")
 @require_http_methods(["GET", "POST"])
 def intake_detail(request, pk):
-    intake = selectors.intake_for_actor(actor=request.user, pk=pk, request=request)
+    intake = selectors.intake_for_actor(actor=request.user, pk=pk)
     if intake.status != intake.Status.NEW:
         messages.info(request, _("This request has already been handled."))
         return redirect("dossiers:intake_queue")
@@ -68,7 +68,6 @@ def intake_detail(request, pk):
                 actor=request.user,
                 questions=form.questions,
                 existing_client=form.existing_client,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -79,7 +78,7 @@ def intake_detail(request, pk):
     context = {
         "intake": intake,
         "form": form,
-        "scans": intake_scans(intake=intake, actor=request.user, request=request),
+        "scans": intake_scans(intake=intake, actor=request.user),
     }
     return render(request, "dossiers/intake_detail.html", context, status=status)
 
@@ -93,9 +92,7 @@ def team_overview(request):
 @area_required("dossiers.view_caseload")
 def dossier_detail(request, pk):
     try:
-        dossier = selectors.dossier_for_actor(
-            actor=request.user, pk=pk, request=request, offer_break_glass=True
-        )
+        dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, offer_break_glass=True)
     except selectors.BreakGlassRequired:
         return redirect("dossiers:break_glass", pk=pk)
     return _render_detail(request, dossier)
@@ -150,15 +147,13 @@ def plan_goal_add(request, pk):
 @area_required("dossiers.view_caseload")
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request, pk, goal_pk):
-    goal = selectors.plan_goal_for_actor(
-        actor=request.user, dossier_pk=pk, goal_pk=goal_pk, request=request
-    )
+    goal = selectors.plan_goal_for_actor(actor=request.user, dossier_pk=pk, goal_pk=goal_pk)
     policy.require(request.user, "dossiers.change_dossier", goal.dossier)
     if request.method == "GET":
         texts = (_("Add an action"), _("Add action"))
         return _empty_form(request, goal.dossier, ActionForm(goal=goal), texts)
     form = ActionForm(request.POST, goal=goal)
-    if _submit(form, services.plan_action_add, goal=goal, actor=request.user, request=request):
+    if _submit(form, services.plan_action_add, goal=goal, actor=request.user):
         return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
     return _render_detail(request, goal.dossier, action_forms={goal.pk: form}, status=400)
 
@@ -166,9 +161,7 @@ def plan_action_add(request, pk, goal_pk):
 @area_required("dossiers.view_caseload")
 @require_POST
 def plan_action_status(request, pk, action_pk):
-    action = selectors.plan_action_for_actor(
-        actor=request.user, dossier_pk=pk, action_pk=action_pk, request=request
-    )
+    action = selectors.plan_action_for_actor(actor=request.user, dossier_pk=pk, action_pk=action_pk)
     policy.require(request.user, "dossiers.change_dossier", action.goal.dossier)
     status = request.POST.get("status", "")
     set_status = services.plan_action_set_status
@@ -180,9 +173,7 @@ def plan_action_status(request, pk, action_pk):
 @area_required("dossiers.view_caseload")
 @require_POST
 def plan_goal_achieved(request, pk, goal_pk):
-    goal = selectors.plan_goal_for_actor(
-        actor=request.user, dossier_pk=pk, goal_pk=goal_pk, request=request
-    )
+    goal = selectors.plan_goal_for_actor(actor=request.user, dossier_pk=pk, goal_pk=goal_pk)
     achieved = request.POST.get("achieved") == "yes"
     set_achieved = services.plan_goal_set_achieved
     refused = _refused(request, goal.dossier, set_achieved, goal=goal, achieved=achieved)
@@ -208,7 +199,7 @@ def network_member_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def network_member_edit(request, pk, member_pk):
     member = selectors.record_in_dossier(
-        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk, request=request
+        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk
     )
     policy.require(request.user, "dossiers.change_networkmember", member)
     form = NetworkMemberForm(request.POST or None, instance=member)
@@ -218,7 +209,6 @@ def network_member_edit(request, pk, member_pk):
         dossier=member.dossier,
         member=member,
         actor=request.user,
-        request=request,
     ):
         return redirect(f"{dossier_url(member.dossier)}#network")
     status = 400 if request.method == "POST" else 200
@@ -230,7 +220,7 @@ def network_member_edit(request, pk, member_pk):
 @require_POST
 def network_member_remove(request, pk, member_pk):
     member = selectors.record_in_dossier(
-        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk, request=request
+        actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk
     )
     if refused := _refused(request, member.dossier, services.network_member_remove, member=member):
         return refused
@@ -257,7 +247,7 @@ def life_event_add(request, pk):
 @require_POST
 def life_event_remove(request, pk, event_pk):
     event = selectors.record_in_dossier(
-        actor=request.user, dossier_pk=pk, related_name="life_events", pk=event_pk, request=request
+        actor=request.user, dossier_pk=pk, related_name="life_events", pk=event_pk
     )
     if refused := _refused(request, event.dossier, services.life_event_remove, event=event):
         return refused
@@ -283,7 +273,7 @@ def attachment_add(request, pk):
 @area_required("dossiers.view_caseload")
 def attachment_download(request, pk, attachment_pk):
     attachment = selectors.attachment_for_download(
-        actor=request.user, dossier_pk=pk, pk=attachment_pk, request=request
+        actor=request.user, dossier_pk=pk, pk=attachment_pk
     )
     response = FileResponse(
         attachment.file.open("rb"),
@@ -305,7 +295,6 @@ def attachment_remove(request, pk, attachment_pk):
         dossier_pk=pk,
         related_name="attachments",
         pk=attachment_pk,
-        request=request,
     )
     remove = services.attachment_remove
     if refused := _refused(request, attachment.dossier, remove, attachment=attachment):
@@ -321,7 +310,7 @@ def dossier_url(dossier) -> str:
 @area_required("dossiers.view_caseload")
 @require_POST
 def dossier_advance(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, "dossiers.change_dossier", dossier)
     to_status = dossier.next_status
     if to_status is None:
@@ -332,9 +321,7 @@ def dossier_advance(request, pk):
         return _render_detail(request, dossier, close_form=close_form, status=400)
     extra = close_form.cleaned_data if to_status == Dossier.Status.CLOSED else {}
     try:
-        services.dossier_advance(
-            dossier=dossier, actor=request.user, to_status=to_status, request=request, **extra
-        )
+        services.dossier_advance(dossier=dossier, actor=request.user, to_status=to_status, **extra)
     except ValidationError as error:
         add_service_errors(close_form, error)
         return _render_detail(request, dossier, close_form=close_form, status=400)
@@ -347,11 +334,11 @@ def dossier_advance(request, pk):
 @area_required("dossiers.view_caseload")
 @require_POST
 def explain_long_running(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, "dossiers.change_dossier", dossier)
     form = LongRunningExplanationForm(request.POST)
     explain = services.dossier_explain_long_running
-    if _submit(form, explain, dossier=dossier, actor=request.user, request=request):
+    if _submit(form, explain, dossier=dossier, actor=request.user):
         messages.success(request, _("Your explanation is saved. Your team leader can read it."))
         return redirect("dossiers:detail", pk=dossier.pk)
     return _render_detail(request, dossier, explanation_form=form, status=400)
@@ -360,7 +347,7 @@ def explain_long_running(request, pk):
 @area_required("dossiers.view_caseload")
 @require_http_methods(["GET", "POST"])
 def client_edit(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     client = dossier.client
     policy.require(request.user, "dossiers.change_client", client)
     neighbourhoods = (
@@ -371,9 +358,7 @@ def client_edit(request, pk):
     )
     form = ClientForm(request.POST or None, instance=client, neighbourhoods=neighbourhoods)
     update = services.client_update
-    if request.method == "POST" and _submit(
-        form, update, client=client, actor=request.user, request=request
-    ):
+    if request.method == "POST" and _submit(form, update, client=client, actor=request.user):
         messages.success(request, _("The client's details are saved."))
         return redirect("dossiers:detail", pk=dossier.pk)
     status = 400 if request.method == "POST" else 200
@@ -384,11 +369,11 @@ def client_edit(request, pk):
 @area_required("dossiers.view_caseload")
 @require_POST
 def legal_hold(request, pk):
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, "dossiers.hold_dossier", dossier)
     form = LegalHoldForm(request.POST)
     hold = services.dossier_set_legal_hold
-    if _submit(form, hold, dossier=dossier, actor=request.user, request=request):
+    if _submit(form, hold, dossier=dossier, actor=request.user):
         messages.success(request, _("The retention setting is saved."))
         return redirect(f"{dossier_url(dossier)}#legal-hold")
     return _render_detail(request, dossier, legal_hold_form=form, status=400)
@@ -400,7 +385,7 @@ def break_glass(request, pk):
     dossier = selectors.dossier_for_break_glass(actor=request.user, pk=pk)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and _submit(
-        form, services.dossier_break_glass, dossier=dossier, actor=request.user, request=request
+        form, services.dossier_break_glass, dossier=dossier, actor=request.user
     ):
         return redirect("dossiers:detail", pk=dossier.pk)
     return render(request, "dossiers/break_glass.html", {"dossier": dossier, "form": form})
@@ -450,7 +435,7 @@ def _render_detail(request, dossier, *, status=200, **forms):
 
     template_name = "dossiers/includes/dossier_body.html"
     if any(forms.values()):
-        body = render_to_string(template_name, context(), request=request)
+        body = render_to_string(template_name, context())
     else:
         # Per reader and their teams: which measurements show, and which a reader may go
         # on with, depend on who reads.
@@ -476,12 +461,12 @@ def _add_to_dossier(
     calls the service; on bad input the dossier page comes back (400) with the messages.
 
     `texts` is (what the form is for, the label of its button)."""
-    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, request=request)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, permission, dossier)
     if request.method == "GET":
         return _empty_form(request, dossier, form_class(), texts)
     form = form_class(request.POST, request.FILES)
-    if _submit(form, service, dossier=dossier, actor=request.user, request=request):
+    if _submit(form, service, dossier=dossier, actor=request.user):
         if success:
             messages.success(request, success)
         return redirect(f"{dossier_url(dossier)}#{anchor}")
@@ -521,7 +506,7 @@ def _refused(request, dossier, service, **arguments):
     """Call a service that needs no form; when it refuses, show why on the dossier page
     (a 400 response). None when the change was made."""
     try:
-        service(**arguments, actor=request.user, request=request)
+        service(**arguments, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -29,7 +29,7 @@ from apps.questionnaires.results import measurement_result, measurements_compare
 
 
 def _dossier(request, pk):
-    return dossier_for_actor(actor=request.user, pk=pk, request=request)
+    return dossier_for_actor(actor=request.user, pk=pk)
 
 
 def _measurements_url(dossier) -> str:
@@ -47,7 +47,7 @@ def measurement_new(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             response = services.measurement_start(
-                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
+                dossier=dossier, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -62,7 +62,7 @@ def measurement_new(request, pk):
 def measurement_fill(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
     response = selectors.measurement_in_dossier(
-        actor=request.user, dossier=dossier, pk=measurement_pk, request=request, recorded_here=True
+        actor=request.user, dossier=dossier, pk=measurement_pk, recorded_here=True
     )
     if response.is_completed:
         # A second "finish" (a double click, the back button): the answers are in.
@@ -74,7 +74,6 @@ def measurement_fill(request, pk, measurement_pk):
             actor=request.user,
             dossier=dossier,
             pk=measurement_pk,
-            request=request,
             permission="questionnaires.change_response",
             recorded_here=True,
         )
@@ -92,7 +91,6 @@ def measurement_fill(request, pk, measurement_pk):
                 answers=form.cleaned_data,
                 actor=request.user,
                 complete=complete,
-                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -132,7 +130,7 @@ def _sections(version, form):
 def measurement_detail(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
     response = selectors.measurement_in_dossier(
-        actor=request.user, dossier=dossier, pk=measurement_pk, request=request
+        actor=request.user, dossier=dossier, pk=measurement_pk
     )
     if not response.is_completed:
         return redirect("measurements:fill", pk=dossier.pk, measurement_pk=response.pk)
@@ -152,7 +150,6 @@ def measurement_compare(request, pk):
                 dossier=dossier,
                 first_pk=form.cleaned_data["first"],
                 second_pk=form.cleaned_data["second"],
-                request=request,
             )
         except ValidationError as error:
             problem = error.messages[0]
@@ -173,9 +170,7 @@ def assignment_new(request, pk):
     form = AssignmentForm(request.POST or None, instruments=selectors.assignable_instruments())
     if request.method == "POST" and form.is_valid():
         try:
-            services.assignment_create(
-                dossier=dossier, actor=request.user, request=request, **form.cleaned_data
-            )
+            services.assignment_create(dossier=dossier, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -211,7 +206,7 @@ def assignment_cancel(request, pk, assignment_pk):
     dossier = _dossier(request, pk)
     assignment = get_object_or_404(Assignment, pk=assignment_pk, client_id=dossier.client_id)
     try:
-        services.assignment_cancel(assignment=assignment, actor=request.user, request=request)
+        services.assignment_cancel(assignment=assignment, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -230,9 +225,7 @@ def staff_survey(request):
     due_from = services.staff_survey_due_from(actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_survey_submit(
-                actor=request.user, answers=form.cleaned_data, request=request
-            )
+            services.staff_survey_submit(actor=request.user, answers=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

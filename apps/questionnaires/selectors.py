@@ -47,13 +47,11 @@ def resident_scans(*, resident):
     )
 
 
-def response_for_actor(*, actor, pk, request, permission="questionnaires.view_response"):
+def response_for_actor(*, actor, pk, permission="questionnaires.view_response"):
     """A scan the actor may see (or change), with the read logged; otherwise a logged
     refusal and the same 404 as for a scan that does not exist."""
     queryset = Response.objects.select_related("version__instrument", "client")
-    return read_or_404(
-        actor=actor, queryset=queryset, pk=pk, permission=permission, request=request
-    )
+    return read_or_404(actor=actor, queryset=queryset, pk=pk, permission=permission)
 
 
 # The worker's side: measurements in the dossier ---------------------------------------
@@ -152,7 +150,7 @@ def assignable_instruments():
 
 
 def measurement_in_dossier(
-    *, actor, dossier, pk, request, permission="questionnaires.view_response", recorded_here=False
+    *, actor, dossier, pk, permission="questionnaires.view_response", recorded_here=False
 ):
     """A measurement of the dossier's client the actor may read (or change); a logged
     refusal and a 404 otherwise, also for one of another client. With `recorded_here`,
@@ -164,15 +162,13 @@ def measurement_in_dossier(
     )
     if recorded_here:
         queryset = queryset.filter(dossier=dossier)
-    return read_or_404(
-        actor=actor, queryset=queryset, pk=pk, permission=permission, request=request
-    )
+    return read_or_404(actor=actor, queryset=queryset, pk=pk, permission=permission)
 
 
-def comparison_pair(*, actor, dossier, first_pk, second_pk, request):
+def comparison_pair(*, actor, dossier, first_pk, second_pk):
     """Two measurements of the same instrument of the dossier's client, older first."""
-    first = measurement_in_dossier(actor=actor, dossier=dossier, pk=first_pk, request=request)
-    second = measurement_in_dossier(actor=actor, dossier=dossier, pk=second_pk, request=request)
+    first = measurement_in_dossier(actor=actor, dossier=dossier, pk=first_pk)
+    second = measurement_in_dossier(actor=actor, dossier=dossier, pk=second_pk)
     if not (first.is_completed and second.is_completed):
         raise ValidationError(_("Only finished measurements can be compared."))
     if first.version.instrument_id != second.version.instrument_id:
@@ -192,7 +188,7 @@ def waiting_assignments(*, resident):
     )
 
 
-def assignment_for_resident(*, actor, pk, request):
+def assignment_for_resident(*, actor, pk):
     """A request of the resident's worker that the resident may start; a logged refusal
     and a 404 otherwise."""
     queryset = Assignment.objects.select_related("client", "instrument")
@@ -201,7 +197,6 @@ def assignment_for_resident(*, actor, pk, request):
         queryset=queryset,
         pk=pk,
         permission="questionnaires.start_assignment",
-        request=request,
     )
 
 
@@ -221,7 +216,7 @@ def talk_initial(*, resident) -> dict:
     return initial
 
 
-def intake_scans(*, intake, actor, request) -> list:
+def intake_scans(*, intake, actor) -> list:
     """The scans a resident sent along with their request for help (with their consent),
     as results to show at intake; each read is logged."""
     responses = (
@@ -232,9 +227,7 @@ def intake_scans(*, intake, actor, request) -> list:
     )
     results = []
     for response in responses:
-        access_log_record(
-            actor=actor, action=AccessLogEntry.Action.READ, obj=response, request=request
-        )
+        access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=response)
         results.append(measurement_result(response))
     return results
 

@@ -497,7 +497,7 @@ def _client_dossiers_changed(client_id) -> None:
 # Self-scans in the portal -------------------------------------------------------------
 
 
-def self_scan_start(*, version: InstrumentVersion, actor, request=None) -> Response:
+def self_scan_start(*, version: InstrumentVersion, actor) -> Response:
     """A resident starts a scan of their own; it is kept so they can stop and go on later.
     It belongs to their client record when they have one, but no worker sees it until the
     resident shares it."""
@@ -512,21 +512,19 @@ def self_scan_start(*, version: InstrumentVersion, actor, request=None) -> Respo
         else None
     )
     if waiting is not None:
-        return assignment_start(assignment=waiting, actor=actor, request=request)
+        return assignment_start(assignment=waiting, actor=actor)
     response = response_start(
         instrument=version.instrument,
         mode=Response.Mode.SELF,
         respondent=actor,
         client=client,
     )
-    access_log_record(
-        actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response
 
 
 @transaction.atomic
-def response_share_set(*, response: Response, actor, shared: bool, request=None) -> Response:
+def response_share_set(*, response: Response, actor, shared: bool) -> Response:
     """The resident lets the workers of their team see this scan, or takes that back."""
     policy.require(actor, "questionnaires.share_response", response)
     if response.shared_with_worker != shared:
@@ -538,7 +536,6 @@ def response_share_set(*, response: Response, actor, shared: bool, request=None)
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=response,
-            request=request,
             reason="shared with the social worker" if shared else "sharing withdrawn",
         )
     return response
@@ -567,7 +564,6 @@ def measurement_start(
     actor,
     moment: Response.Moment = Response.Moment.NONE,
     client_consents: bool = False,
-    request=None,
 ) -> Response:
     """A worker starts recording a measurement in the dossier. Filled in together, the
     client must agree first: the answers are theirs as much as the worker's."""
@@ -598,14 +594,12 @@ def measurement_start(
             instrument=instrument, mode=mode, dossier=dossier, recorded_by=actor, moment=moment
         )
         Dossier.objects.filter(pk=dossier.pk).mark_changed()
-        access_log_record(
-            actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-        )
+        access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response
 
 
 def measurement_save(
-    *, response: Response, answers: Mapping[str, object], actor, complete: bool, request=None
+    *, response: Response, answers: Mapping[str, object], actor, complete: bool
 ) -> Response:
     """The worker saves the answers of a measurement they record, and finishes it when
     `complete`. Nothing is stored when an answer is wrong."""
@@ -618,7 +612,6 @@ def measurement_save(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=response,
-            request=request,
             reason="completed" if complete else "",
         )
     return response
@@ -630,7 +623,6 @@ def assignment_create(
     instrument: Instrument,
     actor,
     moment: Response.Moment = Response.Moment.NONE,
-    request=None,
 ) -> Assignment:
     """Ask the client to fill in a scan in the portal. They get an e-mail that says only
     that something waits for them. Asking twice gives the request that already waits."""
@@ -647,12 +639,11 @@ def assignment_create(
             instrument=instrument,
             actor=actor,
             moment=moment,
-            request=request,
         )
 
 
 def _assignment_send(
-    *, client: Client, dossier, instrument, actor, moment=Response.Moment.NONE, request=None
+    *, client: Client, dossier, instrument, actor, moment=Response.Moment.NONE
 ) -> Assignment:
     if client.account_id is None:
         raise ValidationError(
@@ -669,15 +660,13 @@ def _assignment_send(
         client=client, dossier=dossier, instrument=instrument, assigned_by=actor, moment=moment
     )
     _client_dossiers_changed(client.pk)
-    access_log_record(
-        actor=actor, action=AccessLogEntry.Action.CREATE, obj=assignment, request=request
-    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=assignment)
     transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
     return assignment
 
 
 @transaction.atomic
-def assignment_cancel(*, assignment: Assignment, actor, request=None) -> Assignment:
+def assignment_cancel(*, assignment: Assignment, actor) -> Assignment:
     """Take back a request the client has not started yet."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
@@ -699,13 +688,12 @@ def assignment_cancel(*, assignment: Assignment, actor, request=None) -> Assignm
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
         obj=assignment,
-        request=request,
         reason="cancelled",
     )
     return assignment
 
 
-def assignment_start(*, assignment: Assignment, actor, request=None) -> Response:
+def assignment_start(*, assignment: Assignment, actor) -> Response:
     """The resident begins what their worker asked; a second start goes on with the first."""
     with transaction.atomic():
         policy.require(actor, "questionnaires.start_assignment", assignment)
@@ -721,13 +709,11 @@ def assignment_start(*, assignment: Assignment, actor, request=None) -> Response
         if first_start:
             # The dossier page shows the request as started from now on.
             _client_dossiers_changed(assignment.client_id)
-            access_log_record(
-                actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-            )
+            access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response
 
 
-def dossier_closed_follow_up(*, dossier: Dossier, actor, request=None) -> Assignment | None:
+def dossier_closed_follow_up(*, dossier: Dossier, actor) -> Assignment | None:
     """When a dossier closes: the worker's requests the client has not started are taken
     back (nobody would read the answers), and the client is asked what they thought."""
     waiting = (
@@ -742,7 +728,6 @@ def dossier_closed_follow_up(*, dossier: Dossier, actor, request=None) -> Assign
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=assignment,
-            request=request,
             reason="cancelled: the dossier closed",
         )
     return satisfaction_survey_send(dossier=dossier)
@@ -834,7 +819,6 @@ def talk_request_send(
     attach_scan: bool,
     response: Response | None = None,
     answers: Mapping[str, int] | None = None,
-    request=None,
     **contact,
 ) -> IntakeRequest:
     """A resident asks to talk about their scan: a request for help in the chosen team's
@@ -852,16 +836,14 @@ def talk_request_send(
             )
             if part
         )
-        intake = intake_request_submit_online(actor=actor, team=team, request=request, **contact)
+        intake = intake_request_submit_online(actor=actor, team=team, **contact)
         if not attach_scan:
             return intake
         if response is None:
             response = response_start(instrument=version.instrument, mode=Response.Mode.SELF)
             response_answer_save(response=response, answers=dict(answers or {}))
             response = response_complete(response=response)
-            access_log_record(
-                actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-            )
+            access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
         response.intake_request = intake
         response.shared_with_worker = True
         response.shared_changed_at = timezone.now()
@@ -871,13 +853,12 @@ def talk_request_send(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=response,
-            request=request,
             reason="sent with a request for help",
         )
     return intake
 
 
-def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor, request=None) -> int:
+def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor) -> int:
     """The scans sent with a request for help go with its new dossier. A scan sent without
     an account gets the dossier's client; a scan that already belongs to a client record
     moves only into that client's own dossier: merging the request into a look-alike
@@ -900,7 +881,6 @@ def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor, reque
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
             obj=response,
-            request=request,
             reason="attached to the dossier of its request for help",
         )
         attached += 1
@@ -928,7 +908,7 @@ def staff_survey_due_from(*, actor):
     return last + STAFF_SURVEY_INTERVAL
 
 
-def staff_survey_submit(*, actor, answers: Mapping[str, object], request=None) -> Response:
+def staff_survey_submit(*, actor, answers: Mapping[str, object]) -> Response:
     """A worker's opinion of the platform, in one go. Only counted together with the
     others' in the adoption report; nobody reads one worker's answers."""
     with transaction.atomic():
@@ -950,9 +930,7 @@ def staff_survey_submit(*, actor, answers: Mapping[str, object], request=None) -
         response = response_start(instrument=instrument, mode=Response.Mode.SELF, respondent=actor)
         response_answer_save(response=response, answers=answers)
         response = response_complete(response=response)
-        access_log_record(
-            actor=actor, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-        )
+        access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response
 
 
@@ -1004,7 +982,7 @@ def pending_scan_discard(*, session) -> None:
     session.pop(PENDING_SCAN_KEY, None)
 
 
-def pending_scan_keep(*, session, actor, request=None) -> Response | None:
+def pending_scan_keep(*, session, actor) -> Response | None:
     """The logged-in resident confirmed that the scan waiting in their session is theirs:
     store it as their own. None when nothing waits. The answers are checked once more; a
     version that changed meanwhile is refused. Nothing is ever kept without this choice:
@@ -1027,6 +1005,6 @@ def pending_scan_keep(*, session, actor, request=None) -> Response | None:
         )
     with transaction.atomic():
         cleaned = answers_clean(version=version, answers=pending["answers"])
-        response = self_scan_start(version=version, actor=actor, request=request)
+        response = self_scan_start(version=version, actor=actor)
         response_answer_save(response=response, answers=cleaned)
         return response_complete(response=response)

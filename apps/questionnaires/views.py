@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
-from apps.audit.services import client_ip
 from apps.core.forms import add_service_errors
+from apps.core.request_context import client_ip
 from apps.questionnaires import reading, selectors, services
 from apps.questionnaires.forms import (
     AnonymousStepForm,
@@ -50,11 +50,9 @@ def scan_list(request):
 @require_POST
 def assignment_start(request, pk):
     """Begin (or go on with) what the resident's worker asked them to fill in."""
-    assignment = selectors.assignment_for_resident(actor=request.user, pk=pk, request=request)
+    assignment = selectors.assignment_for_resident(actor=request.user, pk=pk)
     try:
-        response = services.assignment_start(
-            assignment=assignment, actor=request.user, request=request
-        )
+        response = services.assignment_start(assignment=assignment, actor=request.user)
     except ValidationError as error:
         messages.info(request, error.messages[0])
         return redirect("questionnaires:list")
@@ -66,7 +64,7 @@ def scan_intro(request, code):
     version = selectors.self_scan_version(code=code)
     keeps_answers = policy.can(request.user, "questionnaires.add_response")
     if request.method == "POST" and keeps_answers:
-        response = services.self_scan_start(version=version, actor=request.user, request=request)
+        response = services.self_scan_start(version=version, actor=request.user)
         return redirect("questionnaires:step", pk=response.pk, step=1)
     return render(
         request,
@@ -102,7 +100,7 @@ def anonymous_step(request, code, step):
 
 @require_http_methods(["GET", "POST"])
 def stored_step(request, pk, step):
-    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    response = selectors.response_for_actor(actor=request.user, pk=pk)
     if response.is_completed:
         # A second "send" (a double click, the back button): the answers are in.
         messages.info(request, _("You have already sent this questionnaire."))
@@ -137,7 +135,7 @@ def stored_step(request, pk, step):
 
 
 def stored_result(request, pk):
-    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    response = selectors.response_for_actor(actor=request.user, pk=pk)
     if not response.is_completed:
         return redirect("questionnaires:step", pk=pk, step=1)
     if response.is_survey:
@@ -148,7 +146,7 @@ def stored_result(request, pk):
 
 
 def stored_result_pdf(request, pk):
-    response = selectors.response_for_actor(actor=request.user, pk=pk, request=request)
+    response = selectors.response_for_actor(actor=request.user, pk=pk)
     if not response.is_completed or response.is_survey:
         return redirect("questionnaires:result", pk=pk)
     version = InstrumentVersion.objects.with_structure().get(pk=response.version_id)
@@ -199,14 +197,12 @@ def _pdf_download(version, answers, *, completed_at=None):
 @require_POST
 def share(request, pk):
     response = selectors.response_for_actor(
-        actor=request.user, pk=pk, request=request, permission="questionnaires.share_response"
+        actor=request.user, pk=pk, permission="questionnaires.share_response"
     )
     form = ShareForm(request.POST)
     if form.is_valid():
         shared = form.cleaned_data["share"]
-        services.response_share_set(
-            response=response, actor=request.user, shared=shared, request=request
-        )
+        services.response_share_set(response=response, actor=request.user, shared=shared)
         if shared:
             messages.success(request, _("Your social worker can now see this scan."))
         else:
@@ -302,7 +298,7 @@ def _render_result(request, version, answers, *, response=None, anonymous_answer
 @require_http_methods(["GET", "POST"])
 def talk_stored(request, pk):
     response = selectors.response_for_actor(
-        actor=request.user, pk=pk, request=request, permission="questionnaires.share_response"
+        actor=request.user, pk=pk, permission="questionnaires.share_response"
     )
     if not response.is_completed:
         return redirect("questionnaires:step", pk=pk, step=1)
@@ -352,7 +348,6 @@ def _talk_send(request, version, form, *, response=None, answers=None):
                 actor=request.user,
                 response=response,
                 answers=answers,
-                request=request,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -419,9 +414,7 @@ def pending_scan(request):
             messages.info(request, _("The scan is thrown away."))
             return redirect("questionnaires:list")
         try:
-            kept = services.pending_scan_keep(
-                session=request.session, actor=request.user, request=request
-            )
+            kept = services.pending_scan_keep(session=request.session, actor=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect("questionnaires:list")

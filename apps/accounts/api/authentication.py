@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from apps.core import request_context
+
 
 class PartnerTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>` for partner systems only.
@@ -14,4 +16,5 @@ class PartnerTokenAuthentication(TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         if not user.is_partner_system:
             raise AuthenticationFailed(_("API tokens are only for partner systems."))
+        request_context.actor_set(user)
         return user, token

@@ -46,7 +46,6 @@ class LoggedListMixin:
             actor=request.user,
             action=AccessLogEntry.Action.SEARCH,
             object_type=queryset.model._meta.label_lower,
-            request=request,
             reason=f"{query} → {shown}" if query else shown,
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -61,7 +60,7 @@ class InDossierMixin:
         super().initial(request, *args, **kwargs)
         if hasattr(self, request.method.lower()):
             self.dossier = selectors.dossier_for_actor(
-                actor=request.user, pk=self.kwargs["dossier_pk"], request=request
+                actor=request.user, pk=self.kwargs["dossier_pk"]
             )
 
 
@@ -85,9 +84,7 @@ class ClientDetail(generics.RetrieveAPIView):
     policy_permissions = {"GET": CASEWORK}
 
     def get_object(self):
-        return selectors.client_for_actor(
-            actor=self.request.user, pk=self.kwargs["pk"], request=self.request
-        )
+        return selectors.client_for_actor(actor=self.request.user, pk=self.kwargs["pk"])
 
 
 @extend_schema(summary="Dossiers of your teams")
@@ -112,9 +109,7 @@ class DossierDetail(generics.RetrieveAPIView):
     policy_permissions = {"GET": CASEWORK}
 
     def get_object(self):
-        return selectors.dossier_for_actor(
-            actor=self.request.user, pk=self.kwargs["pk"], request=self.request
-        )
+        return selectors.dossier_for_actor(actor=self.request.user, pk=self.kwargs["pk"])
 
 
 @extend_schema_view(
@@ -152,7 +147,6 @@ class ContactMomentList(InDossierMixin, generics.ListCreateAPIView):
             services.contact_moment_log,
             dossier=self.dossier,
             actor=self.request.user,
-            request=self.request,
             **serializer.validated_data,
         )
 
@@ -189,7 +183,6 @@ class QuestionList(InDossierMixin, generics.ListCreateAPIView):
             services.question_register,
             dossier=self.dossier,
             actor=self.request.user,
-            request=self.request,
             **serializer.validated_data,
         )
 
@@ -223,6 +216,5 @@ class ReferralCreate(generics.CreateAPIView):
         serializer.instance = call_service(
             services.referral_receive,
             partner=self.request.user,
-            request=self.request,
             **serializer.validated_data,
         )

@@ -87,13 +87,13 @@ def responses_for_actor(*, actor):
     return _with_details(responses).order_by("-started_at", "-pk")
 
 
-def response_for_actor(*, actor, pk, request) -> Response:
+def response_for_actor(*, actor, pk) -> Response:
     """One response the policy lets the actor read, with the read logged; otherwise a
     logged refusal and Http404, the same for "does not exist" and "not yours"."""
     response = _with_details(Response.objects.select_related("client")).filter(pk=pk).first()
     if response is None or not policy.can(actor, "questionnaires.view_response", response):
-        refuse(actor=actor, model=Response, pk=pk, request=request)
-    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=response, request=request)
+        refuse(actor=actor, model=Response, pk=pk)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=response)
     return response
 
 
@@ -103,13 +103,12 @@ def response_loaded(*, pk) -> Response:
     return _with_details(Response.objects).get(pk=pk)
 
 
-def refuse(*, actor, model, pk, request, reason: str = ""):
+def refuse(*, actor, model, pk, reason: str = ""):
     access_log_record(
         actor=actor,
         action=AccessLogEntry.Action.DENIED,
         object_type=model._meta.label_lower,
         object_id=str(pk),
-        request=request,
         reason=reason,
     )
     raise Http404
@@ -124,7 +123,7 @@ def own_client_record(*, actor) -> Client | None:
     return Client.objects.filter(account=actor).first()
 
 
-def dossier_for_measurement(*, actor, pk, request) -> Dossier:
+def dossier_for_measurement(*, actor, pk) -> Dossier:
     """A dossier of one of the actor's own teams (open or closed: a closed one gets a clear
     400 from the caller); another team's or a missing one is a logged 404."""
     dossier = Dossier.objects.select_related("client").filter(pk=pk).first()
@@ -133,7 +132,6 @@ def dossier_for_measurement(*, actor, pk, request) -> Dossier:
             actor=actor,
             model=Dossier,
             pk=pk,
-            request=request,
             reason="Measurement for a dossier outside the own teams.",
         )
     return dossier

@@ -219,7 +219,7 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
         return ApiResponse(body, status=status.HTTP_201_CREATED)
 
     def _replay(self, pk):
-        response = access.response_for_actor(actor=self.request.user, pk=pk, request=self.request)
+        response = access.response_for_actor(actor=self.request.user, pk=pk)
         return ApiResponse(
             QuestionnaireResponseSerializer(response).data,
             status=status.HTTP_200_OK,
@@ -228,12 +228,10 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
 
     def _submit(self, data, *, by_worker: bool) -> Response:
         """Start, answer and complete in one transaction: on any error nothing is stored."""
-        user, request = self.request.user, self.request
+        user = self.request.user
         instrument = data["instrument"]
         if by_worker:
-            dossier = access.dossier_for_measurement(
-                actor=user, pk=data["dossier"], request=request
-            )
+            dossier = access.dossier_for_measurement(actor=user, pk=data["dossier"])
             _check_measurement(user, dossier, instrument, data)
             start = {
                 "mode": data["mode"],
@@ -256,14 +254,10 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
                 response = services.response_complete(response=response)
             except DjangoValidationError as invalid:
                 raise ValidationError({"answers": invalid.messages}) from invalid
-            access_log_record(
-                actor=user, action=AccessLogEntry.Action.CREATE, obj=response, request=request
-            )
+            access_log_record(actor=user, action=AccessLogEntry.Action.CREATE, obj=response)
             if data.get("shared_with_worker"):
                 # The resident's consent, given with the scan itself (logged as a change).
-                response = services.response_share_set(
-                    response=response, actor=user, shared=True, request=request
-                )
+                response = services.response_share_set(response=response, actor=user, shared=True)
         return response
 
     def _log_refused(self, refused: APIException) -> None:
@@ -275,7 +269,6 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
             actor=self.request.user,
             action=AccessLogEntry.Action.DENIED,
             object_type=Response._meta.label_lower,
-            request=self.request,
             reason=f"Refused ({refused.status_code}): {', '.join(fields) or refused.default_code}",
         )
 
@@ -366,6 +359,4 @@ class ResponseDetail(generics.RetrieveAPIView):
     policy_permissions = {"GET": READS_RESPONSES}
 
     def get_object(self):
-        return access.response_for_actor(
-            actor=self.request.user, pk=self.kwargs["pk"], request=self.request
-        )
+        return access.response_for_actor(actor=self.request.user, pk=self.kwargs["pk"])
