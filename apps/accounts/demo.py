@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 
 from apps.accounts.models import PartnerSystem, Role, User
 from apps.accounts.services import user_create
+from apps.core.demo import DemoRun, demo_step
 from apps.organisation.models import MunicipalityMembership, TeamMembership
 
 DEMO_PASSWORD = "Buurtkompas-demo-2026"  # noqa: S105 (published demo login)
@@ -122,3 +123,16 @@ def _bulk_user(email, role, password, faker) -> User:
         first_name=faker.first_name(),
         last_name=faker.last_name(),
     )
+
+
+@demo_step("accounts", after=("organisation",))
+def _seed(run: DemoRun) -> list[DemoAccount]:
+    organisation = run.made["organisation"]
+    accounts = seed_demo_accounts(organisation=organisation)
+    seed_bulk_users(organisation=organisation, size=run.size, faker=run.faker)
+    run.report.append(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    run.report.extend(f"  {account.role.label:<26} {account.email}" for account in accounts)
+    run.report.append(
+        f"Staff accounts ask for a TOTP code; authenticator secret: {DEMO_TOTP_SECRET}"
+    )
+    return accounts

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
+from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import (
     Action,
     Client,
@@ -329,3 +330,10 @@ def _large_dossier(client, team, worker_id, started, status, today, rng) -> Doss
 
 def _postcode(rng) -> str:
     return f"{rng.randint(1000, 9999)} {''.join(rng.choices(POSTCODE_LETTERS, k=2))}"
+
+
+@demo_step("dossiers", after=("organisation", "accounts"))
+def _seed(run: DemoRun) -> None:
+    seed_dossiers(
+        organisation=run.made["organisation"], rng=run.rng, faker=run.faker, size=run.size
+    )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from apps.core.demo import DemoRun, demo_step
 from apps.organisation.models import Municipality, Neighbourhood, Team
 
 # name, CBS code, centroid, districts (real district names for the small set)
@@ -223,3 +224,8 @@ def seed_organisation(*, size: str, rng) -> DemoOrganisation:
         districts=list(district_by_code.values()),
         teams=ordered_teams,
     )
+
+
+@demo_step("organisation")
+def _seed(run: DemoRun) -> DemoOrganisation:
+    return seed_organisation(size=run.size, rng=run.rng)

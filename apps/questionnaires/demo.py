@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
+from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import Dossier
 from apps.questionnaires import scoring
 from apps.questionnaires.models import (
@@ -17,6 +18,7 @@ from apps.questionnaires.models import (
     InstrumentVersion,
     Response,
 )
+from apps.questionnaires.services import instruments_load
 
 ZRM, LADDER, SHORT, FULL = "zrm", "participation-ladder", "positive-health-short", "positive-health"
 # Share of the large set's dossiers with a ZRM at intake: enough rows for a realistic
@@ -218,3 +220,14 @@ def _seed_large(zrm: _Version, rng) -> None:
             _insert(planned)
             planned = []
     _insert(planned)
+
+
+@demo_step("instruments")
+def _seed_instruments(run: DemoRun) -> None:
+    # The same instrument files a real installation loads.
+    instruments_load()
+
+
+@demo_step("measurements", after=("instruments", "dossiers"))
+def _seed_measurements(run: DemoRun) -> None:
+    seed_measurements(rng=run.rng, size=run.size)
