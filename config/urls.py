@@ -5,11 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from apps.core import views as core_views
 from apps.dossiers import map_views
 from apps.dossiers import urls as dossier_urls
+from apps.dossiers import views as dossier_views
 from apps.questionnaires import measurement_views
 
-# The dossiers namespace: the dossier pages under /werk/dossiers/, the client map next to
-# the caseload at /werk/kaart/.
+# The dossiers namespace: the caseload at /werk/, the dossier pages under /werk/dossiers/,
+# the client map next to them at /werk/kaart/.
 dossier_patterns = [
+    path("", dossier_views.caseload, name="caseload"),
     path("dossiers/", include(dossier_urls.urlpatterns)),
     path("kaart/", map_views.client_map, name="map"),
 ]
@@ -36,7 +38,8 @@ urlpatterns = [
     ),
     path("zelfscan/", include("apps.questionnaires.urls")),
     path("beheer/", admin.site.urls),
-    path("", include("apps.core.urls")),
+    path("rapportage/", include("apps.reports.urls")),
+    path("", include("apps.portal.urls")),
 ]
 
 # Under /api/ an unknown address is answered in JSON too.

@@ -15,10 +15,10 @@ class AccountAdapter(DefaultAccountAdapter):
         """Each role lands in its own area; a `next` parameter still wins (allauth)."""
         user = request.user
         if policy.can(user, "core.access_workspace"):
-            return reverse("core:workspace_home")
+            return reverse("dossiers:caseload")
         if policy.can(user, "core.access_reports"):
-            return reverse("core:reports_home")
-        return reverse("core:portal_home")
+            return reverse("reports:home")
+        return reverse("portal:home")
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PolicyAdminConfig(AdminConfig):
-    default_site = "apps.core.admin_site.PolicyAdminSite"
+    default_site = "apps.accounts.admin_site.PolicyAdminSite"

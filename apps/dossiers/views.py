@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +13,7 @@ from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.core.fragments import fragment_render
-from apps.dossiers import selectors, services
+from apps.dossiers import sections, selectors, services
 from apps.dossiers.forms import (
     ActionForm,
     AttachmentForm,
@@ -30,8 +31,47 @@ from apps.dossiers.forms import (
     QuestionForm,
 )
 from apps.dossiers.models import Action, Dossier
+from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Neighbourhood, Team
-from apps.questionnaires.selectors import dossier_measurements, intake_scans
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@area_required("core.access_workspace")
+def caseload(request):
+    """The caseload for those who do casework; administration links for the others."""
+    if not policy.can(request.user, "dossiers.view_caseload"):
+        teams = organisation_selectors.teams_of_user(user=request.user)
+        return render(request, "workspace/home.html", {"teams": teams})
+    caseload = selectors.caseload_filter(worker=request.user, data=request.GET)
+    rows = _caseload_rows(request, caseload)
+    if request.htmx:
+        return HttpResponse(rows)
+    teams = organisation_selectors.team_names_of_user(user=request.user)
+    return render(
+        request, "dossiers/caseload.html", {"filter": caseload, "rows": rows, "teams": teams}
+    )
+
+
+def _caseload_rows(request, caseload):
+    """The table of the worker's clients, from the fragment cache while none of their open
+    dossiers changed. A name search is rendered afresh: it is rarely asked twice."""
+
+    def context():
+        page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"filter": caseload, "page": page}
+
+    template_name = "dossiers/_caseload_rows.html"
+    if request.GET.get("q"):
+        return render_to_string(template_name, context(), request=request)
+    version = selectors.caseload_version(worker=request.user)
+    query = sorted(request.GET.lists())
+    return fragment_render(
+        request,
+        template_name,
+        key_parts=("caseload", request.user.pk, query, version),
+        context=context,
+    )
 
 
 @area_required("dossiers.view_intake_queue")
@@ -78,7 +118,7 @@ def intake_detail(request, pk):
     context = {
         "intake": intake,
         "form": form,
-        "scans": intake_scans(intake=intake, actor=request.user),
+        "sections": sections.page_sections("intake", actor=request.user, intake=intake),
     }
     return render(request, "dossiers/intake_detail.html", context, status=status)
 
@@ -421,7 +461,7 @@ def _render_detail(request, dossier, *, status=200, **forms):
             "network": list(dossier.network.all()),
             "life_events": dossier.life_events.all(),
             "attachments": dossier.attachments.all(),
-            "measurements": dossier_measurements(actor=request.user, dossier=dossier),
+            "sections": sections.page_sections("dossier", actor=request.user, dossier=dossier),
             "can_hold": can_hold,
             "retention_years": settings.DOSSIER_RETENTION_YEARS,
             "legal_hold_form": forms.get("legal_hold_form")

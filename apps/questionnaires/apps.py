@@ -8,8 +8,22 @@ class QuestionnairesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from apps.dossiers.sections import Section, section_register
         from apps.dossiers.signals import dossier_closed, intake_converted
-        from apps.questionnaires import receivers
+        from apps.questionnaires import receivers, selectors
 
         dossier_closed.connect(receivers.follow_up_on_close, dispatch_uid="dossier_closed")
         intake_converted.connect(receivers.attach_scans_on_intake, dispatch_uid="intake_scans")
+        section_register(
+            "dossier",
+            Section(
+                "questionnaires/includes/dossier_measurements.html",
+                selectors.dossier_measurements,
+                anchor="measurements",
+                title=_("Measurements"),
+            ),
+        )
+        section_register(
+            "intake",
+            Section("questionnaires/includes/intake_scans.html", selectors.intake_scans_shown),
+        )

@@ -232,6 +232,11 @@ def intake_scans(*, intake, actor) -> list:
     return results
 
 
+def intake_scans_shown(*, intake, actor) -> list | None:
+    """The intake page's section: None when nothing was sent along."""
+    return intake_scans(intake=intake, actor=actor) or None
+
+
 def staff_survey_version() -> InstrumentVersion:
     version = InstrumentVersion.objects.current().for_code(STAFF_SURVEY).with_structure().first()
     if version is None:
