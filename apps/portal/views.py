@@ -3,7 +3,7 @@ from django.shortcuts import render
 from apps.accounts import policy
 from apps.organisation.models import Theme
 from apps.questionnaires import selectors as questionnaire_selectors
-from apps.questionnaires.services import pending_scan_read
+from apps.questionnaires.services.self_scans import pending_scan_read
 
 
 def home(request):

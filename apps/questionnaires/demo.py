@@ -18,7 +18,7 @@ from apps.questionnaires.models import (
     InstrumentVersion,
     Response,
 )
-from apps.questionnaires.services import instruments_load
+from apps.questionnaires.services.instruments import instruments_load
 
 ZRM, LADDER, SHORT, FULL = "zrm", "participation-ladder", "positive-health-short", "positive-health"
 # Share of the large set's dossiers with a ZRM at intake: enough rows for a realistic

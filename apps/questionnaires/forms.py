@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.models import Team
 from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Instrument, Response
-from apps.questionnaires.services import answers_clean
+from apps.questionnaires.services.answering import answers_clean
 
 
 class ItemsForm(forms.Form):

@@ -17,7 +17,7 @@ from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.dossiers.selectors import dossier_for_actor
-from apps.questionnaires import selectors, services
+from apps.questionnaires import selectors
 from apps.questionnaires.forms import (
     AssignmentForm,
     CompareForm,
@@ -26,6 +26,7 @@ from apps.questionnaires.forms import (
 )
 from apps.questionnaires.models import Assignment, InstrumentVersion
 from apps.questionnaires.results import measurement_result, measurements_compared
+from apps.questionnaires.services import measurements, surveys
 
 
 def _dossier(request, pk):
@@ -46,7 +47,7 @@ def measurement_new(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            response = services.measurement_start(
+            response = measurements.measurement_start(
                 dossier=dossier, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -86,7 +87,7 @@ def measurement_fill(request, pk, measurement_pk):
     complete = "complete" in request.POST
     if form.is_valid():
         try:
-            services.measurement_save(
+            measurements.measurement_save(
                 response=response,
                 answers=form.cleaned_data,
                 actor=request.user,
@@ -170,7 +171,7 @@ def assignment_new(request, pk):
     form = AssignmentForm(request.POST or None, instruments=selectors.assignable_instruments())
     if request.method == "POST" and form.is_valid():
         try:
-            services.assignment_create(dossier=dossier, actor=request.user, **form.cleaned_data)
+            measurements.assignment_create(dossier=dossier, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -206,7 +207,7 @@ def assignment_cancel(request, pk, assignment_pk):
     dossier = _dossier(request, pk)
     assignment = get_object_or_404(Assignment, pk=assignment_pk, client_id=dossier.client_id)
     try:
-        services.assignment_cancel(assignment=assignment, actor=request.user)
+        measurements.assignment_cancel(assignment=assignment, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -222,10 +223,10 @@ def staff_survey(request):
     version = selectors.staff_survey_version()
     items = list(version.items.all())
     form = ItemsForm(request.POST or None, version=version, items=items)
-    due_from = services.staff_survey_due_from(actor=request.user)
+    due_from = surveys.staff_survey_due_from(actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_survey_submit(actor=request.user, answers=form.cleaned_data)
+            surveys.staff_survey_submit(actor=request.user, answers=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,4 +1,5 @@
-from apps.questionnaires.services import dossier_closed_follow_up, intake_scans_attach
+from apps.questionnaires.services.self_scans import intake_scans_attach
+from apps.questionnaires.services.surveys import dossier_closed_follow_up
 
 
 def follow_up_on_close(sender, *, dossier, actor, **kwargs):

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.core.forms import add_service_errors
-from apps.core.request_context import client_ip
-from apps.questionnaires import reading, selectors, services
+from apps.dossiers import help_requests
+from apps.questionnaires import reading, scoring, selectors
 from apps.questionnaires.forms import (
     AnonymousStepForm,
     DimensionStepForm,
@@ -30,6 +30,7 @@ from apps.questionnaires.forms import (
 from apps.questionnaires.models import InstrumentVersion
 from apps.questionnaires.pdf import result_pdf
 from apps.questionnaires.results import result_view_from_scores
+from apps.questionnaires.services import answering, measurements, self_scans
 from apps.questionnaires.spiderweb import spider_chart
 
 
@@ -42,7 +43,7 @@ def scan_list(request):
         "versions": selectors.self_scan_versions(),
         "scans": scans,
         "assignments": assignments,
-        "pending_scan": services.pending_scan_read(session=request.session),
+        "pending_scan": self_scans.pending_scan_read(session=request.session),
     }
     return render(request, "questionnaires/scan_list.html", context)
 
@@ -52,7 +53,7 @@ def assignment_start(request, pk):
     """Begin (or go on with) what the resident's worker asked them to fill in."""
     assignment = selectors.assignment_for_resident(actor=request.user, pk=pk)
     try:
-        response = services.assignment_start(assignment=assignment, actor=request.user)
+        response = measurements.assignment_start(assignment=assignment, actor=request.user)
     except ValidationError as error:
         messages.info(request, error.messages[0])
         return redirect("questionnaires:list")
@@ -64,7 +65,7 @@ def scan_intro(request, code):
     version = selectors.self_scan_version(code=code)
     keeps_answers = policy.can(request.user, "questionnaires.add_response")
     if request.method == "POST" and keeps_answers:
-        response = services.self_scan_start(version=version, actor=request.user)
+        response = self_scans.self_scan_start(version=version, actor=request.user)
         return redirect("questionnaires:step", pk=response.pk, step=1)
     return render(
         request,
@@ -119,7 +120,7 @@ def stored_step(request, pk, step):
     if not form.is_valid():
         return _render_step(request, version, steps, step, form, response=response, status=400)
     try:
-        services.response_answer_save(response=response, answers=form.cleaned_data)
+        answering.response_answer_save(response=response, answers=form.cleaned_data)
         if "later" in request.POST:
             messages.success(request, _("Your answers are saved. You can go on later."))
             return redirect("questionnaires:list")
@@ -127,7 +128,7 @@ def stored_step(request, pk, step):
             return redirect("questionnaires:step", pk=pk, step=max(step - 1, 1))
         if step < len(steps):
             return redirect("questionnaires:step", pk=pk, step=step + 1)
-        services.response_complete(response=response)
+        answering.response_complete(response=response)
     except ValidationError as error:
         add_service_errors(form, error)
         return _render_step(request, version, steps, step, form, response=response, status=400)
@@ -202,7 +203,7 @@ def share(request, pk):
     form = ShareForm(request.POST)
     if form.is_valid():
         shared = form.cleaned_data["share"]
-        services.response_share_set(response=response, actor=request.user, shared=shared)
+        self_scans.response_share_set(response=response, actor=request.user, shared=shared)
         if shared:
             messages.success(request, _("Your social worker can now see this scan."))
         else:
@@ -262,7 +263,7 @@ def _render_step(request, version, steps, step, form, *, response=None, status=2
 
 
 def _scores_and_parts(version, answers):
-    scores = services.scoring.score(services.scoring.spec_from_version(version), answers)
+    scores = scoring.score(scoring.spec_from_version(version), answers)
     parts = [
         reading.Part(dimension.code, dimension.name, scores.dimensions[dimension.code].score)
         for dimension in version.dimensions.all()
@@ -324,39 +325,29 @@ def talk_anonymous(request, code):
 
 
 def _talk_send(request, version, form, *, response=None, answers=None):
-    token = request.POST.get("once")
-    state = services.talk_token_state(session=request.session, token=token)
-    if state == "used":
-        # Sent before: a double click, or the back button.
-        return redirect("questionnaires:talk_sent")
-    if state == "unknown":
-        form.is_valid()  # shows what they typed again, with any messages
-        messages.error(request, _("This form had expired. Please send it again."))
-        return _render_talk(request, version, form, response=response, answers=answers, status=400)
-    address = client_ip(request)
-    if form.is_valid() and services.talk_rate_exceeded(address=address):
-        messages.error(
-            request, _("Many requests came from this address. Please try again in an hour.")
-        )
-        return _render_talk(request, version, form, response=response, answers=answers, status=429)
+    status = 400
     if form.is_valid():
-        if not services.talk_token_claim(token=token):
-            return redirect("questionnaires:talk_sent")  # the same form, sent a moment ago
         try:
-            services.talk_request_send(
-                version=version,
-                actor=request.user,
-                response=response,
-                answers=answers,
-                **form.cleaned_data,
+            help_requests.help_request_send(
+                session=request.session,
+                token=request.POST.get("once"),
+                send=lambda: self_scans.talk_request_send(
+                    version=version,
+                    actor=request.user,
+                    response=response,
+                    answers=answers,
+                    **form.cleaned_data,
+                ),
             )
+        except help_requests.AlreadySent:
+            return redirect("questionnaires:talk_sent")  # a double click, the back button
         except ValidationError as error:
-            services.talk_token_release(token=token)
             add_service_errors(form, error)
+            if getattr(error, "code", None) == "too_many":
+                status = 429
         else:
-            services.talk_rate_count(address=address)
             return redirect("questionnaires:talk_sent")
-    return _render_talk(request, version, form, response=response, answers=answers, status=400)
+    return _render_talk(request, version, form, response=response, answers=answers, status=status)
 
 
 def _render_talk(request, version, form, *, response=None, answers=None, status=200):
@@ -365,7 +356,7 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
         "form": form,
         "response": response,
         "anonymous_answers": json.dumps(answers) if response is None else "",
-        "once": services.talk_token_issue(session=request.session),
+        "once": help_requests.help_request_token_issue(session=request.session),
     }
     return render(request, "questionnaires/talk.html", context, status=status)
 
@@ -381,7 +372,7 @@ def keep_anonymous(request, code):
     version = selectors.self_scan_version(code=code)
     try:
         answers = _posted_answers(request, version)
-        services.pending_scan_hold(session=request.session, version=version, answers=answers)
+        self_scans.pending_scan_hold(session=request.session, version=version, answers=answers)
     except ValidationError as error:
         return _start_again(request, version, error)
     confirm = reverse("questionnaires:pending")
@@ -400,21 +391,21 @@ def pending_scan(request):
     it or throws it away. Asked, never assumed: someone else may have left it behind."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
-    pending = services.pending_scan_read(session=request.session)
+    pending = self_scans.pending_scan_read(session=request.session)
     if pending is None:
         messages.info(request, _("There is no scan waiting to be kept."))
         return redirect("questionnaires:list")
     if not policy.can(request.user, "questionnaires.add_response"):
-        services.pending_scan_discard(session=request.session)
+        self_scans.pending_scan_discard(session=request.session)
         messages.error(request, _("Only a resident's account can keep a scan."))
         return redirect("questionnaires:list")
     if request.method == "POST":
         if request.POST.get("keep") != "yes":
-            services.pending_scan_discard(session=request.session)
+            self_scans.pending_scan_discard(session=request.session)
             messages.info(request, _("The scan is thrown away."))
             return redirect("questionnaires:list")
         try:
-            kept = services.pending_scan_keep(session=request.session, actor=request.user)
+            kept = self_scans.pending_scan_keep(session=request.session, actor=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect("questionnaires:list")
@@ -424,7 +415,7 @@ def pending_scan(request):
         version = selectors.self_scan_version(code=pending["code"])
     except Http404:
         # The scan was taken out of use meanwhile: nothing left to keep.
-        services.pending_scan_discard(session=request.session)
+        self_scans.pending_scan_discard(session=request.session)
         messages.info(request, _("There is no scan waiting to be kept."))
         return redirect("questionnaires:list")
     context = {"pending": pending, "version": version}

@@ -13,8 +13,9 @@ from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.dossiers.models import Dossier
 from apps.dossiers.tests.factories import DossierFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
-from apps.questionnaires import services
 from apps.questionnaires.models import Assignment, Instrument, InstrumentVersion, Response
+from apps.questionnaires.services import answering, measurements, self_scans
+from apps.questionnaires.services.instruments import instruments_load
 from tests.browser.helpers import DESKTOP, PHONE, dutch
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import label, log_in_with_password, main_button
@@ -29,7 +30,7 @@ ZRM_EARLIER_LEVEL = 2
 
 @pytest.fixture
 def instruments():
-    services.instruments_load()
+    instruments_load()
 
 
 def dutch_plural(singular: str, plural: str, count: int) -> str:
@@ -74,27 +75,27 @@ def setup_client_with_worker(first_name="Fatima", last_name="Amrani"):
 def shared_self_scan(resident) -> Response:
     """A PH-17 the resident filled in alone and shared with their team."""
     version = InstrumentVersion.objects.current().get(instrument__code=PH17)
-    scan = services.self_scan_start(version=version, actor=resident)
+    scan = self_scans.self_scan_start(version=version, actor=resident)
     # A different score per part, so the web has a shape and each row a value of its own.
     per_dimension = {}
     for index, dimension in enumerate(version.dimensions.order_by("order")):
         per_dimension[dimension.pk] = 4 + index
-    services.response_answer_save(
+    answering.response_answer_save(
         response=scan,
         answers={item.code: per_dimension[item.dimension_id] for item in version.items.all()},
     )
-    scan = services.response_complete(response=scan)
-    return services.response_share_set(response=scan, actor=resident, shared=True)
+    scan = answering.response_complete(response=scan)
+    return self_scans.response_share_set(response=scan, actor=resident, shared=True)
 
 
 def earlier_zrm(dossier, worker, *, days_ago: int) -> Response:
     """A ZRM the worker recorded some time ago, every domain on the same level."""
     zrm = Instrument.objects.get(code=ZRM)
-    response = services.measurement_start(
+    response = measurements.measurement_start(
         dossier=dossier, instrument=zrm, actor=worker, moment=Response.Moment.NONE
     )
     codes = response.version.items.values_list("code", flat=True)
-    services.measurement_save(
+    measurements.measurement_save(
         response=response,
         answers=dict.fromkeys(codes, ZRM_EARLIER_LEVEL),
         actor=worker,

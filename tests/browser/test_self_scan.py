@@ -7,7 +7,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.dossiers.tests.factories import DossierFactory
 from apps.questionnaires.models import Response
-from apps.questionnaires.services import instruments_load
+from apps.questionnaires.services.instruments import instruments_load
 from tests.browser.helpers import PHONE, dutch
 from tests.browser.test_login import log_in_with_password
 

@@ -10,8 +10,8 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.dossiers.models import IntakeRequest
 from apps.organisation.tests.factories import TeamMembershipFactory
-from apps.questionnaires import services
 from apps.questionnaires.models import Response
+from apps.questionnaires.services.instruments import instruments_load
 from tests.browser.helpers import PHONE, dutch
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
@@ -22,7 +22,7 @@ SHORT = "positive-health-short"
 
 @pytest.fixture
 def instruments():
-    services.instruments_load()
+    instruments_load()
 
 
 def fill_short_scan_without_account(page: Page) -> None:

@@ -95,7 +95,7 @@ def test_the_large_generator_keeps_its_promises_at_a_small_scale(monkeypatch):
 
 def test_the_demo_dossiers_have_measurements_scored_like_real_ones():
     from apps.questionnaires.models import Assignment, Response
-    from apps.questionnaires.services import response_scores
+    from apps.questionnaires.services.answering import response_scores
 
     call_command("seed_demo", "--force", verbosity=0)
     measurements = Response.objects.filter(dossier__isnull=False)

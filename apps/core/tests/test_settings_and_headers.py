@@ -8,7 +8,7 @@ from django.conf import settings
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
-from apps.questionnaires.services import instruments_load
+from apps.questionnaires.services.instruments import instruments_load
 
 ROOT = Path(__file__).resolve().parents[3]
 

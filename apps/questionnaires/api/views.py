@@ -22,7 +22,6 @@ from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.api.views import LoggedListMixin, call_service
 from apps.dossiers.models import Dossier
-from apps.questionnaires import services
 from apps.questionnaires.api import access
 from apps.questionnaires.api.access import CASEWORK, FILLS_SCANS, AnyPolicyPermission
 from apps.questionnaires.api.filters import ResponseFilter
@@ -33,6 +32,7 @@ from apps.questionnaires.api.serializers import (
     QuestionnaireResponseSerializer,
 )
 from apps.questionnaires.models import Instrument, Response
+from apps.questionnaires.services import answering, measurements, self_scans
 
 READS_RESPONSES = (FILLS_SCANS, CASEWORK)
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -247,17 +247,17 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
                 "respondent": user,
             }
         with transaction.atomic():
-            response = call_service(services.response_start, instrument=instrument, **start)
+            response = call_service(answering.response_start, instrument=instrument, **start)
             _check_version(response, data.get("version"))
             _answers_save(response, data["answers"])
             try:
-                response = services.response_complete(response=response)
+                response = answering.response_complete(response=response)
             except DjangoValidationError as invalid:
                 raise ValidationError({"answers": invalid.messages}) from invalid
             access_log_record(actor=user, action=AccessLogEntry.Action.CREATE, obj=response)
             if data.get("shared_with_worker"):
                 # The resident's consent, given with the scan itself (logged as a change).
-                response = services.response_share_set(response=response, actor=user, shared=True)
+                response = self_scans.response_share_set(response=response, actor=user, shared=True)
         return response
 
     def _log_refused(self, refused: APIException) -> None:
@@ -286,7 +286,7 @@ def _check_self_scan(instrument: Instrument) -> None:
 
 
 def _check_measurement(user, dossier: Dossier, instrument: Instrument, data) -> None:
-    """The same rules as recording one on the dossier page (services.measurement_start)."""
+    """The same rules as recording one on the dossier page (measurements.measurement_start)."""
     errors = {}
     if not policy.can(user, "questionnaires.record_measurement", dossier):
         errors["dossier"] = [_("This dossier is closed. You cannot add a measurement.")]
@@ -295,7 +295,7 @@ def _check_measurement(user, dossier: Dossier, instrument: Instrument, data) -> 
             _("This is an evaluation survey, not a measurement of the client's situation.")
         ]
     else:
-        mode = services.measurement_mode(instrument)
+        mode = measurements.measurement_mode(instrument)
         if data["mode"] != mode:
             errors["mode"] = [
                 _("This questionnaire is filled in together with the client.")
@@ -319,7 +319,7 @@ def _answers_save(response: Response, answers: dict) -> None:
         if code in on_scale and isinstance(value, str)
     }
     try:
-        services.response_answer_save(
+        answering.response_answer_save(
             response=response,
             answers={code: value for code, value in answers.items() if code not in errors},
         )

@@ -18,7 +18,6 @@ from apps.dossiers.models import Dossier
 from apps.dossiers.tests.api_support import API, member, post_json, token_header
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.tests.factories import TeamFactory
-from apps.questionnaires import services
 from apps.questionnaires.api.idempotency import IdempotencyKey
 from apps.questionnaires.models import (
     Answer,
@@ -27,6 +26,8 @@ from apps.questionnaires.models import (
     InstrumentVersion,
     Response,
 )
+from apps.questionnaires.services import answering
+from apps.questionnaires.services.instruments import instruments_load
 from apps.questionnaires.tests.factories import ItemFactory, version_with_items
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ PH_SHORT = "positive-health-short"
 @pytest.fixture(autouse=True)
 def instruments():
     """The instrument definitions of the app, as `manage.py load_instruments` loads them."""
-    services.instruments_load()
+    instruments_load()
 
 
 @pytest.fixture
@@ -67,9 +68,9 @@ def dossier(team, worker, resident):
 def completed(code, *, answers, shared=False, **start) -> Response:
     """A completed response through the services, as the portal pages store one."""
     instrument = Instrument.objects.get(code=code)
-    response = services.response_start(instrument=instrument, **start)
-    services.response_answer_save(response=response, answers=answers)
-    response = services.response_complete(response=response)
+    response = answering.response_start(instrument=instrument, **start)
+    answering.response_answer_save(response=response, answers=answers)
+    response = answering.response_complete(response=response)
     if shared:
         Response.objects.filter(pk=response.pk).update(shared_with_worker=True)
     return response
@@ -285,7 +286,7 @@ class TestResidentReads:
             mode=Response.Mode.SELF,
             respondent=resident,
         )
-        unfinished = services.response_start(
+        unfinished = answering.response_start(
             instrument=Instrument.objects.get(code=PH_SHORT),
             mode=Response.Mode.SELF,
             respondent=resident,

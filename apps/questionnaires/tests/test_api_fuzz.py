@@ -24,8 +24,8 @@ from apps.accounts.tests.factories import UserFactory
 from apps.dossiers.tests.api_support import member
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.tests.factories import TeamFactory
-from apps.questionnaires import services
 from apps.questionnaires.models import Instrument, Response
+from apps.questionnaires.services import answering, instruments
 
 CHECKS = [
     not_a_server_error,  # never a 500
@@ -37,7 +37,7 @@ CHECKS = [
 ]
 # Per operation and phase; the two runs (resident, worker) take about ten seconds.
 MAX_EXAMPLES = 20
-CODES = sorted(path.stem for path in services.DEFAULT_DIRECTORY.glob("*.toml"))
+CODES = sorted(path.stem for path in instruments.DEFAULT_DIRECTORY.glob("*.toml"))
 
 
 @pytest.fixture(autouse=True)
@@ -55,9 +55,9 @@ def _keep_the_test_connection():
 
 
 def _completed(code, answers, **start):
-    response = services.response_start(instrument=Instrument.objects.get(code=code), **start)
-    services.response_answer_save(response=response, answers=answers)
-    return services.response_complete(response=response)
+    response = answering.response_start(instrument=Instrument.objects.get(code=code), **start)
+    answering.response_answer_save(response=response, answers=answers)
+    return answering.response_complete(response=response)
 
 
 def _session(user):
@@ -71,7 +71,7 @@ def _session(user):
 def world(db):
     """The instruments; a resident who is a client of a team, with a shared and a private
     scan and a measurement; another resident's scan; another team's dossier."""
-    services.instruments_load()
+    instruments.instruments_load()
     team = TeamFactory()
     worker = member(team)
     resident = UserFactory(role=Role.RESIDENT)

@@ -14,7 +14,8 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.questionnaires.models import Response
 from apps.questionnaires.selectors import self_scan_version
-from apps.questionnaires.services import PENDING_SCAN_KEY, instruments_load
+from apps.questionnaires.services.instruments import instruments_load
+from apps.questionnaires.services.self_scans import PENDING_SCAN_KEY
 
 pytestmark = pytest.mark.django_db
 

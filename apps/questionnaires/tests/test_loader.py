@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from apps.questionnaires.definitions import InstrumentDefinitionError
 from apps.questionnaires.models import Dimension, Instrument, InstrumentVersion, Item
-from apps.questionnaires.services import LoadOutcome, instruments_load
+from apps.questionnaires.services.instruments import LoadOutcome, instruments_load
 from apps.questionnaires.tests.definition_files import write
 from apps.questionnaires.tests.factories import ResponseFactory
 

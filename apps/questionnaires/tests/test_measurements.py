@@ -15,9 +15,11 @@ from apps.dossiers import services as dossier_services
 from apps.dossiers.models import Dossier
 from apps.dossiers.tests.factories import DossierFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
-from apps.questionnaires import selectors, services
+from apps.questionnaires import selectors
 from apps.questionnaires.models import Answer, Assignment, Instrument, Response
 from apps.questionnaires.selectors import self_scan_version
+from apps.questionnaires.services import answering, measurements, self_scans, surveys
+from apps.questionnaires.services.instruments import instruments_load
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ SEPTEMBER = datetime.datetime(2025, 9, 18, 10, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture(autouse=True)
 def instruments():
-    services.instruments_load()
+    instruments_load()
 
 
 @pytest.fixture
@@ -111,14 +113,14 @@ def page(web, url) -> str:
 
 def recorded(dossier, worker, code, answers, *, complete=True, moment=Response.Moment.DURING):
     """A measurement the worker records through the services, as the views do."""
-    response = services.measurement_start(
+    response = measurements.measurement_start(
         dossier=dossier,
         instrument=instrument(code),
         actor=worker,
         moment=moment,
         client_consents=True,
     )
-    return services.measurement_save(
+    return measurements.measurement_save(
         response=response, answers=answers, actor=worker, complete=complete
     )
 
@@ -133,9 +135,9 @@ def completed_on(response, moment) -> Response:
 
 def self_scan(resident, code=PH17, value=6) -> Response:
     """A scan the resident filled in alone, completed and not shared."""
-    scan = services.self_scan_start(version=self_scan_version(code=code), actor=resident)
-    services.response_answer_save(response=scan, answers=dict.fromkeys(item_codes(code), value))
-    return services.response_complete(response=scan)
+    scan = self_scans.self_scan_start(version=self_scan_version(code=code), actor=resident)
+    answering.response_answer_save(response=scan, answers=dict.fromkeys(item_codes(code), value))
+    return answering.response_complete(response=scan)
 
 
 def stored(response) -> dict:
@@ -474,7 +476,7 @@ class TestAssignments:
             client=dossier.client, team=other_worker.teams.get(), responsible_worker=other_worker
         )
         with django_capture_on_commit_callbacks(execute=True):
-            theirs = services.assignment_create(
+            theirs = measurements.assignment_create(
                 dossier=other, instrument=instrument(PH17), actor=other_worker
             )
         staff = browser(worker)
@@ -588,9 +590,9 @@ class TestSatisfaction:
         staff = browser(worker)
         before = page(staff, dossier_url(dossier))
         assignment = Assignment.objects.get()
-        survey = services.assignment_start(assignment=assignment, actor=resident)
-        services.response_answer_save(response=survey, answers={"overall": 6})
-        services.response_complete(response=survey)
+        survey = measurements.assignment_start(assignment=assignment, actor=resident)
+        answering.response_answer_save(response=survey, answers={"overall": 6})
+        answering.response_complete(response=survey)
         after = page(staff, dossier_url(dossier))
         assert instrument(SATISFACTION).name_en not in before
         assert instrument(SATISFACTION).name_en not in after
@@ -606,7 +608,7 @@ class TestPermissions:
         measurement = recorded(dossier, worker, ZRM, {"finances": 2}, complete=False)
         finished = recorded(dossier, worker, ZRM, {"finances": 3}, moment=Response.Moment.INTAKE)
         with django_capture_on_commit_callbacks(execute=True):
-            assignment = services.assignment_create(
+            assignment = measurements.assignment_create(
                 dossier=dossier, instrument=instrument(PH17), actor=worker
             )
         outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
@@ -670,7 +672,7 @@ class TestPermissions:
         self, worker, dossier, resident, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            assignment = services.assignment_create(
+            assignment = measurements.assignment_create(
                 dossier=dossier, instrument=instrument(PH17), actor=worker
             )
         stranger = UserFactory(role=Role.RESIDENT)
@@ -716,7 +718,9 @@ class TestPermissions:
         assert f"{base(dossier)}nieuw/" not in html
         assert f"{base(dossier)}vragen/" not in html
         with pytest.raises(PermissionDenied):
-            services.measurement_start(dossier=dossier, instrument=instrument(ZRM), actor=worker)
+            measurements.measurement_start(
+                dossier=dossier, instrument=instrument(ZRM), actor=worker
+            )
 
     def test_the_resident_reads_a_scan_filled_in_together_but_cannot_share_it(
         self, worker, dossier, resident
@@ -772,7 +776,7 @@ class TestBadInput:
         assert stored(measurement) == {"housing": 4}
 
     def test_only_an_unknown_question_cannot_finish_a_measurement(self, worker, dossier):
-        measurement = services.measurement_start(
+        measurement = measurements.measurement_start(
             dossier=dossier, instrument=instrument(ZRM), actor=worker
         )
         # A field the form does not know is dropped, so nothing is left to finish with.
@@ -787,7 +791,7 @@ class TestBadInput:
 
     def test_the_service_refuses_an_unknown_question_and_stores_nothing(self, worker, measurement):
         with pytest.raises(ValidationError) as error:
-            services.measurement_save(
+            measurements.measurement_save(
                 response=measurement,
                 answers={"finances": 3, "no-such-domain": 3},
                 actor=worker,
@@ -808,7 +812,7 @@ class TestBadInput:
         assert "Select a valid choice" in started.content.decode()
         assert not Response.objects.exists()
         with pytest.raises(ValidationError) as error:
-            services.measurement_start(
+            measurements.measurement_start(
                 dossier=dossier, instrument=instrument(code), actor=worker, client_consents=True
             )
         messages = error.value.message_dict["instrument"]
@@ -901,9 +905,9 @@ def test_the_dossier_page_does_not_query_per_measurement(
         for number in range(count)
     ]
     going = recorded(dossier, worker, LADDER, {"rung": 2}, complete=False)
-    services.assignment_create(dossier=dossier, instrument=instrument(PH), actor=worker)
+    measurements.assignment_create(dossier=dossier, instrument=instrument(PH), actor=worker)
     scan = self_scan(resident)
-    services.response_share_set(response=scan, actor=resident, shared=True)
+    self_scans.response_share_set(response=scan, actor=resident, shared=True)
     web = browser(worker)
     caches["fragments"].clear()
     with django_assert_num_queries(DOSSIER_PAGE_QUERIES):
@@ -942,13 +946,13 @@ def test_the_moment_of_a_request_goes_to_the_response(
     worker, dossier, resident, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assignment = services.assignment_create(
+        assignment = measurements.assignment_create(
             dossier=dossier,
             instrument=instrument(PH17),
             actor=worker,
             moment=Response.Moment.INTAKE,
         )
-    response = services.assignment_start(assignment=assignment, actor=resident)
+    response = measurements.assignment_start(assignment=assignment, actor=resident)
     assert response.moment == Response.Moment.INTAKE
     assert "(at intake)" in page(browser(worker), dossier_url(dossier))
 
@@ -957,7 +961,7 @@ def test_starting_the_same_scan_from_the_list_answers_the_request(
     worker, dossier, resident, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assignment = services.assignment_create(
+        assignment = measurements.assignment_create(
             dossier=dossier, instrument=instrument(PH17), actor=worker
         )
     web = browser(resident)
@@ -973,13 +977,13 @@ def test_closing_takes_back_the_requests_nobody_started(
     worker, dossier, resident, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        waiting = services.assignment_create(
+        waiting = measurements.assignment_create(
             dossier=dossier, instrument=instrument(PH17), actor=worker
         )
-        started = services.assignment_create(
+        started = measurements.assignment_create(
             dossier=dossier, instrument=instrument(PH), actor=worker
         )
-    services.assignment_start(assignment=started, actor=resident)
+    measurements.assignment_start(assignment=started, actor=resident)
     close(dossier, worker, django_capture_on_commit_callbacks)
     waiting.refresh_from_db()
     started.refresh_from_db()
@@ -1026,11 +1030,11 @@ def test_closing_the_last_open_dossier_hides_shared_scans_on_the_others_at_once(
         closing_reason="goals_reached",
     )
     scan = self_scan(resident)
-    services.response_share_set(response=scan, actor=resident, shared=True)
+    self_scans.response_share_set(response=scan, actor=resident, shared=True)
     web = browser(worker)
     assert detail_url(earlier, scan) in page(web, dossier_url(earlier))
     # Without a survey to send (no account, or one already waiting) nothing else marks
     # the client's dossiers: closing itself must.
-    monkeypatch.setattr(services, "satisfaction_survey_send", lambda **kwargs: None)
+    monkeypatch.setattr(surveys, "satisfaction_survey_send", lambda **kwargs: None)
     close(dossier, worker, django_capture_on_commit_callbacks)
     assert detail_url(earlier, scan) not in page(web, dossier_url(earlier))

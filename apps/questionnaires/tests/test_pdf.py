@@ -15,7 +15,7 @@ from apps.questionnaires.models import InstrumentVersion
 from apps.questionnaires.pdf import local_url_fetcher, result_pdf
 from apps.questionnaires.results import DimensionRow, ScanResultView, result_view_from_scores
 from apps.questionnaires.scoring import DimensionResult, ScoreResult
-from apps.questionnaires.services import instruments_load
+from apps.questionnaires.services.instruments import instruments_load
 from apps.questionnaires.tests.factories import (
     DimensionFactory,
     InstrumentFactory,

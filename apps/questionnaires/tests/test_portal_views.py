@@ -9,7 +9,8 @@ from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
 from apps.questionnaires.models import Response
 from apps.questionnaires.selectors import self_scan_version
-from apps.questionnaires.services import instruments_load, self_scan_start
+from apps.questionnaires.services.instruments import instruments_load
+from apps.questionnaires.services.self_scans import self_scan_start
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_a_stored_result_pdf_is_for_its_owner_only(client):
     owner, other = UserFactory(role=Role.RESIDENT), UserFactory(role=Role.RESIDENT)
     version = self_scan_version(code=PH)
     scan = self_scan_start(version=version, actor=owner)
-    from apps.questionnaires.services import response_answer_save, response_complete
+    from apps.questionnaires.services.answering import response_answer_save, response_complete
 
     response_answer_save(response=scan, answers={"body-1": 6})
     response_complete(response=scan)

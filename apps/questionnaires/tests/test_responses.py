@@ -7,8 +7,8 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
-from apps.questionnaires import services
 from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Answer, DimensionScore, Item, Response
+from apps.questionnaires.services import answering, instruments
 from apps.questionnaires.tests.factories import (
     AssignmentFactory,
     InstrumentFactory,
@@ -52,7 +52,7 @@ class TestStart:
     def test_starts_on_the_current_version(self, version):
         dossier = DossierFactory()
         worker = UserFactory(role=Role.SOCIAL_WORKER, with_totp=False)
-        response = services.response_start(
+        response = answering.response_start(
             instrument=version.instrument,
             mode=Response.Mode.TOGETHER,
             dossier=dossier,
@@ -67,13 +67,13 @@ class TestStart:
     def test_no_current_version(self):
         instrument = InstrumentFactory()
         with pytest.raises(ValidationError) as error:
-            services.response_start(instrument=instrument, mode=Response.Mode.SELF)
+            answering.response_start(instrument=instrument, mode=Response.Mode.SELF)
         assert error.value.code == "no_version"
         assert not Response.objects.exists()
 
     def test_dossier_of_another_client(self, version):
         with pytest.raises(ValidationError) as error:
-            services.response_start(
+            answering.response_start(
                 instrument=version.instrument,
                 mode=Response.Mode.SELF,
                 client=ClientFactory(),
@@ -84,17 +84,17 @@ class TestStart:
 
     def test_by_a_worker_needs_the_worker(self, version):
         with pytest.raises(ValidationError) as error:
-            services.response_start(
+            answering.response_start(
                 instrument=version.instrument, mode=Response.Mode.BY_WORKER, client=ClientFactory()
             )
         assert "recorded_by" in error.value.message_dict
 
     def test_from_an_assignment_twice_gives_one_response(self, version):
         assignment = AssignmentFactory(instrument=version.instrument)
-        first = services.response_start(
+        first = answering.response_start(
             instrument=version.instrument, mode=Response.Mode.SELF, assignment=assignment
         )
-        second = services.response_start(
+        second = answering.response_start(
             instrument=version.instrument, mode=Response.Mode.SELF, assignment=assignment
         )
         assert first == second
@@ -106,7 +106,7 @@ class TestStart:
     def test_cancelled_assignment(self, version):
         assignment = AssignmentFactory(instrument=version.instrument, cancelled_at=timezone.now())
         with pytest.raises(ValidationError):
-            services.response_start(
+            answering.response_start(
                 instrument=version.instrument, mode=Response.Mode.SELF, assignment=assignment
             )
         assert not Response.objects.exists()
@@ -115,21 +115,21 @@ class TestStart:
 class TestAnswerSave:
     def test_saves_by_code_and_by_pk(self, response, version):
         b1 = version.items.get(code="b1")
-        services.response_answer_save(
+        answering.response_answer_save(
             response=response, answers={"a1": 7, b1.pk: "3", "remark": "  Fijn gesprek.  "}
         )
         assert stored(response) == {"a1": 7, "b1": 3, "remark": None}
         assert response.answers.get(item__code="remark").text == "Fijn gesprek."
 
     def test_changes_and_clears_earlier_answers(self, response):
-        services.response_answer_save(response=response, answers={"a1": 7, "a2": 2})
-        services.response_answer_save(response=response, answers={"a1": 8, "a2": None})
+        answering.response_answer_save(response=response, answers={"a1": 7, "a2": 2})
+        answering.response_answer_save(response=response, answers={"a1": 8, "a2": None})
         assert stored(response) == {"a1": 8}
 
     @pytest.mark.parametrize("value", [11, -1, "11", "abc", "5.5", 5.5, True, [5], "٣"])
     def test_value_off_the_scale(self, response, value):
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(response=response, answers={"a1": 4, "a2": value})
+            answering.response_answer_save(response=response, answers={"a1": 4, "a2": value})
         assert error.value.message_dict == {"a2": ["Choose a whole number from 0 to 10."]}
         assert not Answer.objects.exists()
 
@@ -138,7 +138,7 @@ class TestAnswerSave:
                                    is_current=False)  # fmt: skip
         other_item = other.items.get()
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(
+            answering.response_answer_save(
                 response=response, answers={"a1": 4, other_item.pk: 4, "nope": 1}
             )
         assert set(error.value.message_dict) == {str(other_item.pk), "nope"}
@@ -147,7 +147,7 @@ class TestAnswerSave:
 
     def test_open_answer_too_long(self, response):
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(
+            answering.response_answer_save(
                 response=response, answers={"a1": 4, "remark": "x" * (OPEN_TEXT_MAX_LENGTH + 1)}
             )
         assert "too long" in error.value.message_dict["remark"][0]
@@ -155,24 +155,24 @@ class TestAnswerSave:
 
     def test_open_answer_must_be_text(self, response):
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(response=response, answers={"remark": 5})
+            answering.response_answer_save(response=response, answers={"remark": 5})
         assert error.value.message_dict == {"remark": ["Type your answer as text."]}
 
     def test_after_completion_nothing_changes(self, response):
-        services.response_answer_save(response=response, answers={"a1": 4})
-        services.response_complete(response=response)
+        answering.response_answer_save(response=response, answers={"a1": 4})
+        answering.response_complete(response=response)
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(response=response, answers={"a1": 9})
+            answering.response_answer_save(response=response, answers={"a1": 9})
         assert error.value.code == "completed"
         assert stored(response) == {"a1": 4}
 
 
 class TestComplete:
     def test_scores_are_stored(self, response):
-        services.response_answer_save(
+        answering.response_answer_save(
             response=response, answers={"a1": 6, "a2": 9, "pain": 7, "remark": "Goed"}
         )
-        completed = services.response_complete(response=response)
+        completed = answering.response_complete(response=response)
         # a: (6 + 9 + (10 - 7)) / 3 = 18 / 3 = 6; b: not answered; overall: the one score.
         assert list(
             DimensionScore.objects.filter(response=response).values_list(
@@ -184,15 +184,15 @@ class TestComplete:
         assert completed.completed_at is not None
 
     def test_double_submit_completes_once(self, response):
-        services.response_answer_save(response=response, answers={"a1": 6})
-        first = services.response_complete(response=response)
-        second = services.response_complete(response=response)
+        answering.response_answer_save(response=response, answers={"a1": 6})
+        first = answering.response_complete(response=response)
+        second = answering.response_complete(response=response)
         assert second.completed_at == first.completed_at
         assert DimensionScore.objects.filter(response=response).count() == 2
 
     def test_nothing_answered(self, response):
         with pytest.raises(ValidationError) as error:
-            services.response_complete(response=response)
+            answering.response_complete(response=response)
         assert error.value.code == "empty"
         response.refresh_from_db()
         assert response.status == Response.Status.IN_PROGRESS
@@ -204,15 +204,15 @@ class TestRealInstruments:
 
     @pytest.fixture(autouse=True)
     def _loaded(self):
-        services.instruments_load()
+        instruments.instruments_load()
 
     def complete(self, code, answers, **start):
         instrument = InstrumentFactory(code=code)  # the loaded one
-        response = services.response_start(
+        response = answering.response_start(
             instrument=instrument, mode=start.pop("mode", Response.Mode.SELF), **start
         )
-        services.response_answer_save(response=response, answers=answers)
-        return services.response_complete(response=response)
+        answering.response_answer_save(response=response, answers=answers)
+        return answering.response_complete(response=response)
 
     def scores(self, response):
         return dict(response.dimension_scores.values_list("dimension__code", "score"))
@@ -249,14 +249,14 @@ class TestRealInstruments:
         assert response.overall_score == Decimal("3.00")
 
     def test_zrm_level_off_the_scale(self):
-        response = services.response_start(
+        response = answering.response_start(
             instrument=InstrumentFactory(code="zrm"),
             mode=Response.Mode.BY_WORKER,
             client=ClientFactory(),
             recorded_by=UserFactory(role=Role.SOCIAL_WORKER, with_totp=False),
         )
         with pytest.raises(ValidationError) as error:
-            services.response_answer_save(response=response, answers={"housing": 6})
+            answering.response_answer_save(response=response, answers={"housing": 6})
         assert error.value.message_dict == {"housing": ["Choose a whole number from 1 to 5."]}
 
     def test_participation_ladder(self):

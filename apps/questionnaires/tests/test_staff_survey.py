@@ -8,7 +8,8 @@ from apps.accounts.tests.factories import UserFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
 from apps.questionnaires.models import STAFF_SURVEY, Response
 from apps.questionnaires.selectors import staff_survey_version
-from apps.questionnaires.services import STAFF_SURVEY_INTERVAL, instruments_load
+from apps.questionnaires.services.instruments import instruments_load
+from apps.questionnaires.services.surveys import STAFF_SURVEY_INTERVAL
 
 pytestmark = pytest.mark.django_db
 URL = "/werk/enquete/"

@@ -9,21 +9,17 @@ from django.utils.html import escape
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
+from apps.dossiers import help_requests
 from apps.dossiers.models import IntakeRequest
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
-from apps.questionnaires import services
 from apps.questionnaires.models import Response
 from apps.questionnaires.selectors import self_scan_version
-from apps.questionnaires.services import (
-    TALK_REQUESTS_PER_HOUR,
-    instruments_load,
-    response_answer_save,
-    response_complete,
-    self_scan_start,
-    talk_token_issue,
-)
+from apps.questionnaires.services import self_scans
+from apps.questionnaires.services.answering import response_answer_save, response_complete
+from apps.questionnaires.services.instruments import instruments_load
+from apps.questionnaires.services.self_scans import self_scan_start
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +62,7 @@ def contact(team, **extra):
 def send(client, url, data):
     """Post the form as a browser does: with the one-time token the form page carries."""
     session = client.session
-    token = talk_token_issue(session=session)
+    token = help_requests.help_request_token_issue(session=session)
     session.save()
     return client.post(url, {**data, "once": token})
 
@@ -237,7 +233,7 @@ class TestAbuse:
     def test_a_double_submit_sends_one_request(self, client, team):
         _version, answers = all_answers()
         session = client.session
-        token = talk_token_issue(session=session)
+        token = help_requests.help_request_token_issue(session=session)
         session.save()
         data = {**contact(team, answers=json.dumps(answers), attach_scan="on"), "once": token}
         first = client.post(f"/zelfscan/{SHORT}/praten/", data)
@@ -262,7 +258,7 @@ class TestAbuse:
     def test_typing_errors_do_not_count_against_the_limit(self, client, team):
         _version, answers = all_answers()
         wrong = contact(team, answers=json.dumps(answers), phone="")
-        for _ in range(TALK_REQUESTS_PER_HOUR + 2):
+        for _ in range(help_requests.REQUESTS_PER_HOUR + 2):
             assert send(client, f"/zelfscan/{SHORT}/praten/", wrong).status_code == 400
         right = contact(team, answers=json.dumps(answers))
         assert send(client, f"/zelfscan/{SHORT}/praten/", right).status_code == 302
@@ -270,11 +266,11 @@ class TestAbuse:
     def test_one_address_sends_a_few_requests_an_hour(self, client, team):
         _version, answers = all_answers()
         data = contact(team, answers=json.dumps(answers))
-        for _ in range(TALK_REQUESTS_PER_HOUR):
+        for _ in range(help_requests.REQUESTS_PER_HOUR):
             assert send(client, f"/zelfscan/{SHORT}/praten/", data).status_code == 302
         refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert refused.status_code == 429
-        assert IntakeRequest.objects.count() == TALK_REQUESTS_PER_HOUR
+        assert IntakeRequest.objects.count() == help_requests.REQUESTS_PER_HOUR
 
     def test_empty_answers_with_consent_get_a_message_not_a_500(self, client, team):
         data = contact(team, answers="", attach_scan="on")
@@ -296,7 +292,7 @@ class TestAttaching:
         send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, attach_scan="on"))
         intake = IntakeRequest.objects.get()
         look_alike = DossierFactory(team=team).client
-        services.intake_scans_attach(
+        self_scans.intake_scans_attach(
             intake=intake, dossier=DossierFactory(client=look_alike, team=team), actor=worker
         )
         scan.refresh_from_db()
@@ -315,7 +311,7 @@ class TestAttaching:
         intake = IntakeRequest.objects.get()
         someone_else = ClientFactory(account=UserFactory(role=Role.RESIDENT))
         dossier = DossierFactory(client=someone_else, team=team)
-        assert services.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 0
+        assert self_scans.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 0
         scan.refresh_from_db()
         assert scan.client is None and scan.dossier is None
 
@@ -325,7 +321,7 @@ class TestAttaching:
         send(client, f"/zelfscan/{SHORT}/praten/", data)
         intake = IntakeRequest.objects.get()
         dossier = DossierFactory(team=team)
-        assert services.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 1
+        assert self_scans.intake_scans_attach(intake=intake, dossier=dossier, actor=worker) == 1
         scan = Response.objects.get()
         assert AccessLogEntry.objects.filter(
             action="update", object_id=str(scan.pk), actor_user_id=worker.pk
@@ -352,7 +348,7 @@ def test_the_intake_queue_marks_requests_with_a_scan(client, worker, team):
 def test_a_double_click_on_a_form_with_errors_never_says_sent(client, team):
     _version, answers = all_answers()
     session = client.session
-    token = talk_token_issue(session=session)
+    token = help_requests.help_request_token_issue(session=session)
     session.save()
     wrong = {**contact(team, answers=json.dumps(answers), phone=""), "once": token}
     first = client.post(f"/zelfscan/{SHORT}/praten/", wrong)

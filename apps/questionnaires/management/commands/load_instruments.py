@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.questionnaires.definitions import InstrumentDefinitionError
-from apps.questionnaires.services import DEFAULT_DIRECTORY, instruments_load
+from apps.questionnaires.services.instruments import DEFAULT_DIRECTORY, instruments_load
 
 
 class Command(BaseCommand):
