@@ -8,8 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import policy
-from apps.audit.models import AccessLogEntry
-from apps.audit.services import access_log_record
 
 
 class PolicyAdminSite(AdminSite):
@@ -35,13 +33,9 @@ class PolicyAdminSite(AdminSite):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
-                # The admin holds personal records (accounts): log who tried to get in.
-                access_log_record(
-                    actor=request.user,
-                    action=AccessLogEntry.Action.DENIED,
-                    object_type="admin",
-                    object_id=str(kwargs.get("object_id", "")),
-                )
+                # The admin holds personal records (accounts): the refusal is logged by
+                # apps.audit.middleware.RefusalLogMiddleware, naming the record asked for.
+                request.refused_record = ("admin", str(kwargs.get("object_id", "")))
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
 

@@ -29,8 +29,10 @@ def require(user, permission: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def area_required(permission: str):
-    """Guard a whole page: anonymous users go to the login page, others get a 403."""
+def area_required(permission: str, *, record: str = ""):
+    """Guard a whole page: anonymous users go to the login page, others get a 403 (logged
+    by apps.audit.middleware.RefusalLogMiddleware). `record` names what the page's `pk`
+    is, such as "dossiers.dossier", for that row."""
 
     def decorator(view):
         @wraps(view)
@@ -40,6 +42,7 @@ def area_required(permission: str):
             require(request.user, permission)
             return view(request, *args, **kwargs)
 
+        wrapped.record_type = record
         return wrapped
 
     return decorator

@@ -72,3 +72,30 @@ class AccessLogEntry(models.Model):
         from apps.accounts.models import Role
 
         return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+
+
+class RefusalTally(models.Model):
+    """Refusals of one actor in one minute beyond the first AUDIT_REFUSALS_PER_MINUTE: a
+    scan of ids would otherwise flood the access log. They are counted here and written to
+    the log as one row once the minute is over. Not part of the log: rows here change and
+    go."""
+
+    # "user:<id>" for a signed-in actor, "ip:<address>" otherwise.
+    actor_key = models.CharField(max_length=80)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    actor_user_id = models.BigIntegerField(null=True, blank=True)
+    actor_email = models.CharField(max_length=254, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    last_path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor_key", "minute"], name="audit_refusal_tally_once")
+        ]
+        indexes = [models.Index(fields=["minute"], name="audit_refusal_tally_minute")]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.actor_key} {self.minute:%Y-%m-%d %H:%M} {self.count}"

@@ -3,9 +3,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from apps.audit.models import AccessLogEntry
+from apps.audit.models import AccessLogEntry, RefusalTally
 from apps.core import request_context
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,87 @@ def access_log_record(
         ip_address=origin.ip_address,
         user_agent=_clean(origin.user_agent, 300),
     )
+
+
+def access_denied_record(
+    *,
+    object_type: str,
+    object_id: str = "",
+    actor=_CONTEXT_ACTOR,
+    reason: str = "",
+) -> AccessLogEntry | None:
+    """A refusal of a personal record, by any role and through any channel. The first
+    AUDIT_REFUSALS_PER_MINUTE of one actor in a minute get a row each; the rest are counted
+    and written as one row when the minute is over, so a scan of ids cannot flood the log
+    and is still on it. None when the refusal was counted instead of written."""
+    origin = request_context.current()
+    if actor is _CONTEXT_ACTOR:
+        actor = origin.actor
+    authenticated = actor is not None and actor.is_authenticated
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    key = f"user:{actor.pk}" if authenticated else f"ip:{origin.ip_address or 'unknown'}"
+    with transaction.atomic():
+        tally, _created = RefusalTally.objects.get_or_create(
+            actor_key=key,
+            minute=minute,
+            defaults={
+                "actor_user_id": actor.pk if authenticated else None,
+                "actor_email": actor.email if authenticated else "",
+                "actor_role": actor.role if authenticated else "",
+                "ip_address": origin.ip_address,
+            },
+        )
+        RefusalTally.objects.filter(pk=tally.pk).update(
+            count=F("count") + 1, last_path=_clean(origin.path, 500)
+        )
+        count = RefusalTally.objects.values_list("count", flat=True).get(pk=tally.pk)
+    refusal_tallies_flush(before=minute)
+    if count > settings.AUDIT_REFUSALS_PER_MINUTE:
+        return None
+    return access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+    )
+
+
+def refusal_tallies_flush(*, before: datetime | None = None) -> int:
+    """Write one row for each finished minute in which an actor was refused more often than
+    their rows show, and forget the counts. Runs with every refusal and every few minutes
+    (Celery beat). Returns the number of rows written."""
+    before = before or timezone.now().replace(second=0, microsecond=0)
+    limit = settings.AUDIT_REFUSALS_PER_MINUTE
+    written = 0
+    with transaction.atomic():
+        finished = RefusalTally.objects.filter(minute__lt=before)
+        if connection.features.has_select_for_update_skip_locked:
+            # Two flushes at once: each tally is summed up by one of them.
+            finished = finished.select_for_update(skip_locked=True)
+        tallies = list(finished)
+        rows = [
+            AccessLogEntry(
+                occurred_at=tally.minute + timezone.timedelta(seconds=59),
+                actor_user_id=tally.actor_user_id,
+                actor_email=tally.actor_email,
+                actor_role=tally.actor_role,
+                action=AccessLogEntry.Action.DENIED,
+                object_type="refusals",
+                reason=f"{tally.count - limit} more refusals in the minute from "
+                f"{timezone.localtime(tally.minute):%Y-%m-%d %H:%M}, counted and not logged "
+                f"one by one (more than {limit} a minute).",
+                path=tally.last_path,
+                ip_address=tally.ip_address,
+            )
+            for tally in tallies
+            if tally.count > limit
+        ]
+        AccessLogEntry.objects.bulk_create(rows)
+        written = len(rows)
+        RefusalTally.objects.filter(pk__in=[tally.pk for tally in tallies]).delete()
+    return written
 
 
 def access_log_purge_expired(*, now: datetime | None = None) -> int:

@@ -1,8 +1,13 @@
 from celery import shared_task
 
-from apps.audit.services import access_log_purge_expired
+from apps.audit.services import access_log_purge_expired, refusal_tallies_flush
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def purge_expired_access_log() -> int:
     return access_log_purge_expired()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def flush_refusal_tallies() -> int:
+    return refusal_tallies_flush()

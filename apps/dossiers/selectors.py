@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
-from apps.audit.services import access_log_record
+from apps.audit.services import access_denied_record, access_log_record
 from apps.dossiers.filters import CaseloadFilter
 from apps.dossiers.models import (
     Action,
@@ -64,6 +64,12 @@ def dossier_for_actor(*, actor, pk, offer_break_glass=False) -> Dossier:
     )
     if dossier is None or not policy.can(actor, "dossiers.view_dossier", dossier):
         if offer_break_glass and policy.can(actor, "dossiers.break_glass_dossier", dossier):
+            access_denied_record(
+                actor=actor,
+                object_type=Dossier._meta.label_lower,
+                object_id=str(pk),
+                reason="Another team's dossier: a reason was asked first (break the glass).",
+            )
             raise BreakGlassRequired
         _refuse(actor=actor, model=Dossier, pk=pk)
     access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=dossier)
@@ -81,12 +87,7 @@ def read_or_404(*, actor, queryset, pk, permission: str):
 
 
 def _refuse(*, actor, model, pk):
-    access_log_record(
-        actor=actor,
-        action=AccessLogEntry.Action.DENIED,
-        object_type=model._meta.label_lower,
-        object_id=str(pk),
-    )
+    access_denied_record(actor=actor, object_type=model._meta.label_lower, object_id=str(pk))
     raise Http404
 
 

@@ -93,7 +93,7 @@ def intake_new(request):
     return render(request, "dossiers/intake_new.html", {"form": form}, status=status)
 
 
-@area_required("dossiers.view_intake_queue")
+@area_required("dossiers.view_intake_queue", record="dossiers.intakerequest")
 @require_http_methods(["GET", "POST"])
 def intake_detail(request, pk):
     intake = selectors.intake_for_actor(actor=request.user, pk=pk)
@@ -129,7 +129,7 @@ def team_overview(request):
     return render(request, "dossiers/team_overview.html", {"teams": teams})
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 def dossier_detail(request, pk):
     try:
         dossier = selectors.dossier_for_actor(actor=request.user, pk=pk, offer_break_glass=True)
@@ -138,7 +138,7 @@ def dossier_detail(request, pk):
     return _render_detail(request, dossier)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def contact_moment_add(request, pk):
     return _add_to_dossier(
@@ -154,7 +154,7 @@ def contact_moment_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def question_add(request, pk):
     return _add_to_dossier(
@@ -169,7 +169,7 @@ def question_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def plan_goal_add(request, pk):
     return _add_to_dossier(
@@ -184,7 +184,7 @@ def plan_goal_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request, pk, goal_pk):
     goal = selectors.plan_goal_for_actor(actor=request.user, dossier_pk=pk, goal_pk=goal_pk)
@@ -198,7 +198,7 @@ def plan_action_add(request, pk, goal_pk):
     return _render_detail(request, goal.dossier, action_forms={goal.pk: form}, status=400)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def plan_action_status(request, pk, action_pk):
     action = selectors.plan_action_for_actor(actor=request.user, dossier_pk=pk, action_pk=action_pk)
@@ -210,7 +210,7 @@ def plan_action_status(request, pk, action_pk):
     return redirect(f"{dossier_url(action.goal.dossier)}#goal-{action.goal_id}")
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def plan_goal_achieved(request, pk, goal_pk):
     goal = selectors.plan_goal_for_actor(actor=request.user, dossier_pk=pk, goal_pk=goal_pk)
@@ -220,7 +220,7 @@ def plan_goal_achieved(request, pk, goal_pk):
     return refused or redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def network_member_add(request, pk):
     return _add_to_dossier(
@@ -235,7 +235,7 @@ def network_member_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def network_member_edit(request, pk, member_pk):
     member = selectors.record_in_dossier(
@@ -256,7 +256,7 @@ def network_member_edit(request, pk, member_pk):
     return render(request, "dossiers/network_member_edit.html", context, status=status)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def network_member_remove(request, pk, member_pk):
     member = selectors.record_in_dossier(
@@ -268,7 +268,7 @@ def network_member_remove(request, pk, member_pk):
     return redirect(f"{dossier_url(member.dossier)}#network")
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def life_event_add(request, pk):
     return _add_to_dossier(
@@ -283,7 +283,7 @@ def life_event_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def life_event_remove(request, pk, event_pk):
     event = selectors.record_in_dossier(
@@ -294,7 +294,7 @@ def life_event_remove(request, pk, event_pk):
     return redirect(f"{dossier_url(event.dossier)}#life-events")
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def attachment_add(request, pk):
     return _add_to_dossier(
@@ -310,7 +310,7 @@ def attachment_add(request, pk):
     )
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 def attachment_download(request, pk, attachment_pk):
     attachment = selectors.attachment_for_download(
         actor=request.user, dossier_pk=pk, pk=attachment_pk
@@ -327,7 +327,7 @@ def attachment_download(request, pk, attachment_pk):
     return response
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def attachment_remove(request, pk, attachment_pk):
     attachment = selectors.record_in_dossier(
@@ -347,7 +347,7 @@ def dossier_url(dossier) -> str:
     return reverse("dossiers:detail", kwargs={"pk": dossier.pk})
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def dossier_advance(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
@@ -371,7 +371,7 @@ def dossier_advance(request, pk):
     return redirect("dossiers:detail", pk=dossier.pk)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def explain_long_running(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
@@ -384,7 +384,7 @@ def explain_long_running(request, pk):
     return _render_detail(request, dossier, explanation_form=form, status=400)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def client_edit(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
@@ -406,7 +406,7 @@ def client_edit(request, pk):
     return render(request, "dossiers/client_edit.html", context, status=status)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def legal_hold(request, pk):
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
@@ -419,7 +419,7 @@ def legal_hold(request, pk):
     return _render_detail(request, dossier, legal_hold_form=form, status=400)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def break_glass(request, pk):
     dossier = selectors.dossier_for_break_glass(actor=request.user, pk=pk)

@@ -37,7 +37,7 @@ def _measurements_url(dossier) -> str:
     return reverse("dossiers:detail", kwargs={"pk": dossier.pk}) + "#measurements"
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def measurement_new(request, pk):
     dossier = _dossier(request, pk)
@@ -58,7 +58,7 @@ def measurement_new(request, pk):
     return _form_page(request, dossier, form, texts)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def measurement_fill(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
@@ -127,7 +127,7 @@ def _sections(version, form):
     return sections, [form[item.code] for item in items if not item.is_scale]
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 def measurement_detail(request, pk, measurement_pk):
     dossier = _dossier(request, pk)
     response = selectors.measurement_in_dossier(
@@ -139,7 +139,7 @@ def measurement_detail(request, pk, measurement_pk):
     return render(request, "questionnaires/workspace/measurement_detail.html", context)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 def measurement_compare(request, pk):
     dossier = _dossier(request, pk)
     form = CompareForm(request.GET)
@@ -163,7 +163,7 @@ def measurement_compare(request, pk):
     return render(request, "questionnaires/workspace/measurement_compare.html", context, status=400)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def assignment_new(request, pk):
     dossier = _dossier(request, pk)
@@ -201,7 +201,7 @@ def _form_page(request, dossier, form, texts):
     return render(request, "dossiers/dossier_form_page.html", context, status=status)
 
 
-@area_required("dossiers.view_caseload")
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_POST
 def assignment_cancel(request, pk, assignment_pk):
     dossier = _dossier(request, pk)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.core.request_context.RequestContextMiddleware",
+    "apps.audit.middleware.RefusalLogMiddleware",
     "apps.core.middleware.PersonalPagesNoStoreMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-access-log": {
         "task": "apps.audit.tasks.purge_expired_access_log",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "flush-refusal-tallies": {
+        "task": "apps.audit.tasks.flush_refusal_tallies",
+        "schedule": crontab(minute="*/5"),
     },
     "purge-expired-dossiers": {
         "task": "apps.dossiers.tasks.purge_expired_dossiers",
@@ -230,6 +235,9 @@ GEOCODER_TIMEOUT_SECONDS = env.float("GEOCODER_TIMEOUT_SECONDS", default=5.0)
 
 # --- Access log -------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365)
+# Refusals of one actor beyond this many a minute are counted and logged as one row, so
+# that a scan of record ids cannot flood the access log.
+AUDIT_REFUSALS_PER_MINUTE = env.int("AUDIT_REFUSALS_PER_MINUTE", default=20)
 # A shorter retention is refused at start (system check audit.E001).
 AUDIT_MINIMUM_RETENTION_DAYS = 180
 # How many proxies of our own stand in front of the app and append to X-Forwarded-For.

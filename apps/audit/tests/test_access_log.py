@@ -202,12 +202,17 @@ class TestSearchPage:
         assert "actor_email=sanne" in search.reason
 
     @pytest.mark.parametrize("role", [r for r in Role if r != Role.FUNCTIONAL_ADMIN])
-    def test_other_roles_are_refused_and_nothing_is_logged(self, client, role):
+    def test_other_roles_are_refused_and_only_the_refusal_is_logged(self, client, role):
         make_entries(2)
-        client.force_login(UserFactory(role=role))
+        user = UserFactory(role=role)
+        client.force_login(user)
         assert client.get(LOG_URL).status_code == 403
         assert client.post(EXPORT_URL, {"reason": "Ik wil het graag zien"}).status_code == 403
-        assert not AccessLogEntry.objects.exclude(action="read").exists()
+        logged = AccessLogEntry.objects.exclude(action="read")
+        assert sorted(logged.values_list("action", "actor_user_id", "path")) == [
+            ("denied", user.pk, LOG_URL),
+            ("denied", user.pk, EXPORT_URL),
+        ]
 
     def test_a_bad_date_gets_a_clear_message_not_an_error(self, client):
         client.force_login(UserFactory(role=Role.FUNCTIONAL_ADMIN))

@@ -6,9 +6,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from apps.accounts import policy
-from apps.accounts.api.permissions import PolicyPermission
+from apps.accounts.api.permissions import PolicyPermission, refused
 from apps.audit.models import AccessLogEntry
-from apps.audit.services import access_log_record
+from apps.audit.services import access_denied_record, access_log_record
 from apps.dossiers.models import Client, Dossier
 from apps.questionnaires.models import (
     Answer,
@@ -34,12 +34,10 @@ class AnyPolicyPermission(PolicyPermission):
         if not hasattr(view, request.method.lower()):
             return True  # DRF answers 405 Method Not Allowed
         method = "GET" if request.method == "HEAD" else request.method
-        names = (getattr(view, "policy_permissions", None) or {}).get(method)
-        if names is None:
-            return False
+        names = (getattr(view, "policy_permissions", None) or {}).get(method) or ()
         if isinstance(names, str):
             names = (names,)
-        return any(policy.can(request.user, name) for name in names)
+        return any(policy.can(request.user, name) for name in names) or refused(request, view)
 
 
 # --- Instruments (no personal data) -------------------------------------------------------
@@ -104,12 +102,8 @@ def response_loaded(*, pk) -> Response:
 
 
 def refuse(*, actor, model, pk, reason: str = ""):
-    access_log_record(
-        actor=actor,
-        action=AccessLogEntry.Action.DENIED,
-        object_type=model._meta.label_lower,
-        object_id=str(pk),
-        reason=reason,
+    access_denied_record(
+        actor=actor, object_type=model._meta.label_lower, object_id=str(pk), reason=reason
     )
     raise Http404
 

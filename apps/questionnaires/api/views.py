@@ -19,7 +19,7 @@ from rest_framework.response import Response as ApiResponse
 
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
-from apps.audit.services import access_log_record
+from apps.audit.services import access_denied_record, access_log_record
 from apps.dossiers.api.views import LoggedListMixin, call_service
 from apps.dossiers.models import Dossier
 from apps.questionnaires.api import access
@@ -265,9 +265,8 @@ class ResponseList(LoggedListMixin, generics.ListCreateAPIView):
         fields that were wrong, never the values."""
         detail = refused.detail
         fields = sorted(str(name) for name in detail) if isinstance(detail, dict) else []
-        access_log_record(
+        access_denied_record(
             actor=self.request.user,
-            action=AccessLogEntry.Action.DENIED,
             object_type=Response._meta.label_lower,
             reason=f"Refused ({refused.status_code}): {', '.join(fields) or refused.default_code}",
         )
