@@ -212,6 +212,8 @@ _manage("organisation.municipalitymembership", is_functional_admin)
 does_casework = is_social_worker | is_team_leader
 policy.add_rule("dossiers.view_caseload", does_casework)
 policy.add_rule("dossiers.view_team_overview", is_team_leader)
+# The object is a team: its leader sees all of its trajectories in the team overview.
+policy.add_rule("dossiers.lead_team", is_team_leader & is_member_of_team)
 policy.add_rule("dossiers.view_intake_queue", does_casework)
 policy.add_rule("dossiers.handle_intakerequest", does_casework & belongs_to_own_team)
 policy.add_rule("dossiers.add_dossier", does_casework)

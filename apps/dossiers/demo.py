@@ -41,12 +41,16 @@ LARGE_CLIENTS = 100_000
 LARGE_RETURNING_CLIENTS = 20_000  # a closed earlier trajectory besides the current one
 LARGE_CONTACTS_PER_DOSSIER = (9, 25)  # uniform; about 17 on average, so over 2 million
 LARGE_CHUNK = 5_000
+# Requests per team in the intake table, of which this many still wait.
+LARGE_INTAKE_PER_TEAM = 400
+LARGE_INTAKE_WAITING_PER_TEAM = 60
 
 
 def seed_dossiers(*, organisation, rng, faker, size: str = "small") -> None:
     _seed_named_workers_dossiers(organisation=organisation, rng=rng, faker=faker)
     if size == "large":
         _seed_large(organisation=organisation, rng=rng, faker=faker)
+        _seed_large_intake(organisation=organisation, rng=rng, faker=faker)
 
 
 def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
@@ -309,6 +313,39 @@ def _seed_large(*, organisation, rng, faker) -> None:
                 )
         RegisteredQuestion.objects.bulk_create(questions, batch_size=5_000)
         ContactMoment.objects.bulk_create(moments, batch_size=5_000)
+
+
+def _seed_large_intake(*, organisation, rng, faker) -> None:
+    """Every team's intake queue: requests that wait (some for weeks) and many that were
+    handled before, so the queue is read from a table of realistic size."""
+    if IntakeRequest.objects.count() >= len(organisation.teams) * LARGE_INTAKE_PER_TEAM:
+        return
+    now = timezone.now()
+    first_names = [faker.first_name() for _ in range(200)]
+    last_names = [faker.last_name() for _ in range(200)]
+    requests = []
+    for team in organisation.teams:
+        for number in range(LARGE_INTAKE_PER_TEAM):
+            waiting = number < LARGE_INTAKE_WAITING_PER_TEAM
+            requests.append(
+                IntakeRequest(
+                    team=team,
+                    source=rng.choice(DOSSIER_SOURCES),
+                    status=IntakeRequest.Status.NEW
+                    if waiting
+                    else rng.choice(
+                        (IntakeRequest.Status.CONVERTED, IntakeRequest.Status.WITHDRAWN)
+                    ),
+                    first_name=rng.choice(first_names),
+                    last_name=rng.choice(last_names),
+                    postcode=_postcode(rng),
+                    house_number=str(rng.randint(1, 250)),
+                    question=rng.choice(INTAKE_QUESTIONS),
+                    received_at=now
+                    - timedelta(hours=rng.randint(1, 24 * (30 if waiting else 700))),
+                )
+            )
+    IntakeRequest.objects.bulk_create(requests, batch_size=5_000)
 
 
 def _large_dossier(client, team, worker_id, started, status, today, rng) -> Dossier:

@@ -1,4 +1,5 @@
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,11 +104,16 @@ def dossier_timeline(*, dossier, limit=50):
     return dossier.contact_moments.select_related("worker").order_by("-occurred_at")[:limit]
 
 
-def team_overview(*, leader):
-    """For a team leader: per team, each member's caseload by colour and capacity, the long
-    trajectories with their explanations, and recent break-the-glass openings.
+# Long trajectories shown per team on the team overview; the rest are a page away.
+TEAM_OVERVIEW_LONG_RUNNING = 10
 
-    A fixed number of queries, whatever the size of the teams.
+
+def team_overview(*, leader):
+    """For a team leader: per team, each member's caseload by colour and capacity, the
+    longest trajectories with their explanations (how many there are in all, and how many
+    wait for an explanation), and recent break-the-glass openings.
+
+    A fixed number of queries and rows, whatever the size of the teams.
     """
     policy.require(leader, "dossiers.view_team_overview")
     team_ids = policy.team_ids_of(leader)
@@ -121,11 +127,23 @@ def team_overview(*, leader):
         (row["team_id"], row["responsible_worker_id"]): row
         for row in Dossier.objects.filter(team_id__in=team_ids).band_counts_per_worker()
     }
-    long_running = (
-        Dossier.objects.filter(team_id__in=team_ids)
-        .long_running()
+    long_running = Dossier.objects.filter(team_id__in=team_ids).long_running()
+    long_running_counts = {
+        row["team_id"]: row
+        for row in long_running.values("team_id")
+        .annotate(
+            total=Count("pk"),
+            unexplained=Count("pk", filter=Q(long_running_explanation="")),
+        )
+        .order_by()
+    }
+    longest = (
+        long_running.annotate(
+            rank=Window(RowNumber(), partition_by=F("team_id"), order_by=LONGEST_FIRST)
+        )
+        .filter(rank__lte=TEAM_OVERVIEW_LONG_RUNNING)
         .select_related("client", "responsible_worker")
-        .order_by("started_on")
+        .order_by(*LONGEST_FIRST)
     )
     since = timezone.now() - timezone.timedelta(days=30)
     openings = (
@@ -135,17 +153,44 @@ def team_overview(*, leader):
     )
     empty = {"short": 0, "medium": 0, "long": 0, "total": 0}
     overview = {
-        pk: {"team": team, "members": [], "long_running": [], "openings": []}
+        pk: {
+            "team": team,
+            "members": [],
+            "long_running": [],
+            "long_running_counts": long_running_counts.get(pk, {"total": 0, "unexplained": 0}),
+            "openings": [],
+        }
         for pk, team in teams.items()
     }
     for membership in memberships:
         row = counts.get((membership.team_id, membership.user_id), empty)
         overview[membership.team_id]["members"].append({"membership": membership, **row})
-    for dossier in long_running:
+    for dossier in longest:
         overview[dossier.team_id]["long_running"].append(dossier)
     for opening in openings:
         overview[opening.dossier.team_id]["openings"].append(opening)
     return list(overview.values())
+
+
+# Longest first; the same start day in the order they were registered.
+LONGEST_FIRST = ("started_on", "pk")
+
+
+def team_of_leader(*, leader, pk) -> Team:
+    """One of the leader's own teams; 404 for any other (logged)."""
+    return read_or_404(
+        actor=leader, queryset=Team.objects.all(), pk=pk, permission="dossiers.lead_team"
+    )
+
+
+def team_long_running(*, team):
+    """All long trajectories of one team, longest first, for a paginated list."""
+    return (
+        Dossier.objects.filter(team=team)
+        .long_running()
+        .select_related("client", "responsible_worker")
+        .order_by(*LONGEST_FIRST)
+    )
 
 
 def intake_queue(*, actor):
@@ -160,6 +205,7 @@ def intake_queue(*, actor):
         .filter(team_id__in=policy.team_ids_of(actor))
         .select_related("team")
         .annotate(scan_count=scans)
+        .order_by("received_at", "pk")
     )
 
 

@@ -74,10 +74,14 @@ def _caseload_rows(request, caseload):
     )
 
 
+INTAKE_PAGE_SIZE = 25
+
+
 @area_required("dossiers.view_intake_queue")
 def intake_queue(request):
     requests = selectors.intake_queue(actor=request.user)
-    return render(request, "dossiers/intake_queue.html", {"requests": requests})
+    page = Paginator(requests, INTAKE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dossiers/intake_queue.html", {"page": page})
 
 
 @area_required("dossiers.view_intake_queue")
@@ -127,6 +131,17 @@ def intake_detail(request, pk):
 def team_overview(request):
     teams = selectors.team_overview(leader=request.user)
     return render(request, "dossiers/team_overview.html", {"teams": teams})
+
+
+LONG_RUNNING_PAGE_SIZE = 25
+
+
+@area_required("dossiers.view_team_overview", record="organisation.team")
+def team_long_running(request, pk):
+    team = selectors.team_of_leader(leader=request.user, pk=pk)
+    dossiers = selectors.team_long_running(team=team)
+    page = Paginator(dossiers, LONG_RUNNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dossiers/team_long_running.html", {"team": team, "page": page})
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")

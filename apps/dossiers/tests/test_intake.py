@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 
 from apps.accounts.models import Role
@@ -70,9 +71,25 @@ class TestQueue:
         IntakeRequestFactory.create_batch(rows, team=worker.teams.get())
         client.force_login(worker)
         client.get(QUEUE)
-        # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 the waiting requests
-        with django_assert_num_queries(5):
+        # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 how many wait,
+        # 6 the first page of waiting requests
+        with django_assert_num_queries(6):
             assert client.get(QUEUE).status_code == 200
+
+    def test_a_long_queue_comes_in_pages_oldest_first(self, client, worker):
+        team = worker.teams.get()
+        now = timezone.now()
+        requests = [
+            IntakeRequestFactory(team=team, received_at=now - timezone.timedelta(hours=n))
+            for n in range(30)
+        ]
+        client.force_login(worker)
+        first, second = client.get(QUEUE), client.get(QUEUE, {"page": 2})
+        seen = [r.pk for r in first.context["page"]] + [r.pk for r in second.context["page"]]
+        assert seen == [r.pk for r in reversed(requests)]
+        assert "30 verzoeken wachten." in first.content.decode()
+        for page in ("0", "abc", "99999999999999999999"):
+            assert client.get(QUEUE, {"page": page}).status_code == 200
 
 
 class TestConvert:

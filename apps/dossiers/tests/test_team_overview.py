@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
 from apps.dossiers import services
 from apps.dossiers.tests.factories import DossierFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
@@ -103,6 +104,84 @@ def test_query_count_does_not_grow_with_the_team(client, django_assert_num_queri
     client.force_login(leader)
     client.get(URL)  # warm up: the first request of a session writes it
     # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 teams, 6 memberships
-    # with users, 7 counts per worker, 8 long trajectories, 9 break-the-glass openings
-    with django_assert_num_queries(9):
+    # with users, 7 counts per worker, 8 long trajectories counted, 9 the longest ones (at
+    # most TEAM_OVERVIEW_LONG_RUNNING per team), 10 break-the-glass openings
+    with django_assert_num_queries(10):
         assert client.get(URL).status_code == 200
+
+
+class TestManyLongTrajectories:
+    """A team of hundreds of dossiers: the overview shows the longest few and counts the
+    rest; the whole list is a page away, 25 at a time."""
+
+    @pytest.fixture
+    def big_team(self):
+        leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+        team = leader.teams.get()
+        worker = TeamMembershipFactory(team=team, user__role=Role.SOCIAL_WORKER).user
+        dossiers = [
+            DossierFactory(
+                team=team,
+                responsible_worker=worker,
+                started_on=days_ago(200 + n),
+                long_running_explanation="Wacht op een woning." if n % 3 == 0 else "",
+            )
+            for n in range(40)
+        ]
+        return leader, team, dossiers
+
+    def test_the_overview_shows_the_longest_and_counts_them_all(self, client, big_team):
+        leader, team, dossiers = big_team
+        client.force_login(leader)
+        response = client.get(URL)
+        [entry] = response.context["teams"]
+        longest = sorted(dossiers, key=lambda d: d.started_on)[:10]
+        assert [d.pk for d in entry["long_running"]] == [d.pk for d in longest]
+        assert entry["long_running_counts"] == {"team_id": team.pk, "total": 40, "unexplained": 26}
+        html = response.content.decode()
+        assert "40 trajecten duren langer dan 6 maanden, 26 zonder uitleg" in html
+        assert f'href="/werk/dossiers/team/{team.pk}/lang/"' in html
+
+    def test_the_full_list_pages_through_every_trajectory_once(self, client, big_team):
+        leader, team, dossiers = big_team
+        client.force_login(leader)
+        url = f"/werk/dossiers/team/{team.pk}/lang/"
+        first, second = client.get(url), client.get(url, {"page": 2})
+        seen = [d.pk for d in first.context["page"]] + [d.pk for d in second.context["page"]]
+        assert len(first.context["page"]) == 25
+        assert seen == [d.pk for d in sorted(dossiers, key=lambda d: d.started_on)]
+        # A page that does not exist shows the last one, never an error.
+        for page in ("99", "abc", "-1", "1" * 400):
+            assert client.get(url, {"page": page}).status_code == 200
+
+    @pytest.mark.parametrize("rows", [3, 60])
+    def test_the_full_list_costs_the_same_for_any_team(
+        self, client, django_assert_num_queries, rows
+    ):
+        leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+        team = leader.teams.get()
+        for n in range(rows):
+            DossierFactory(team=team, started_on=days_ago(200 + n))
+        client.force_login(leader)
+        url = f"/werk/dossiers/team/{team.pk}/lang/"
+        client.get(url)
+        # 1 session, 2 user, 3 second factors, 4 team ids, 5 the team, 6 its read logged,
+        # 7 how many trajectories, 8 one page of them with client and worker
+        with django_assert_num_queries(8):
+            assert client.get(url).status_code == 200
+
+    def test_only_the_leader_of_that_team_sees_the_list(self, client, big_team):
+        _leader, team, _dossiers = big_team
+        url = f"/werk/dossiers/team/{team.pk}/lang/"
+        other_leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+        client.force_login(other_leader)
+        assert client.get(url).status_code == 404
+        colleague = TeamMembershipFactory(team=team, user__role=Role.SOCIAL_WORKER).user
+        client.force_login(colleague)
+        assert client.get(url).status_code == 403
+        refused = AccessLogEntry.objects.filter(action="denied", object_id=str(team.pk))
+        assert sorted(refused.values_list("actor_user_id", flat=True)) == sorted(
+            [other_leader.pk, colleague.pk]
+        )
+        client.logout()
+        assert client.get(url).status_code == 302
