@@ -65,6 +65,7 @@ lint: setup
 	DJANGO_ALLOWED_HOSTS=buurtkompas.example REDIS_URL=redis://127.0.0.1:6379/0 \
 	DATABASE_URL=postgres://buurtkompas@db.example:5432/buurtkompas \
 	EMAIL_URL=smtp://mail.example:587 \
+	MFA_ENCRYPTION_KEY="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: setup
