@@ -186,6 +186,10 @@ MFA_ADAPTER = "apps.accounts.adapter.MfaAdapter"
 # them to the new key (README, "Rotating the MFA encryption key"). There is no fallback:
 # production refuses to start without the key, local.py and test.py set their own.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+# What Fernet.generate_key() does, with the standard library only (for a host without it).
+_MAKE_FERNET_KEY = (
+    "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+)
 MFA_ENCRYPTION_OLD_KEYS = env.list("MFA_ENCRYPTION_OLD_KEYS", default=[])
 for _name, _keys in [
     ("MFA_ENCRYPTION_KEY", [MFA_ENCRYPTION_KEY] if MFA_ENCRYPTION_KEY else []),
@@ -198,8 +202,7 @@ for _name, _keys in [
             # The value itself stays out of the message: it is a secret.
             raise ImproperlyConfigured(
                 f"{_name} holds a value that is not a Fernet key (32 url-safe base64-encoded "
-                "bytes). Make one with: python -c 'from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())'"
+                f"bytes). Make one with: {_MAKE_FERNET_KEY}"
             ) from None
 # Security keys need HTTPS; only development and tests on http://localhost may go without.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)

@@ -5,7 +5,14 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ALLOWED_HOSTS, DEBUG, MFA_ENCRYPTION_KEY, REDIS_URL, env
+from config.settings.base import (
+    _MAKE_FERNET_KEY,
+    ALLOWED_HOSTS,
+    DEBUG,
+    MFA_ENCRYPTION_KEY,
+    REDIS_URL,
+    env,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
@@ -15,8 +22,7 @@ if not REDIS_URL:
 if not MFA_ENCRYPTION_KEY:
     raise ImproperlyConfigured(
         "MFA_ENCRYPTION_KEY is required in production: it encrypts the staff's TOTP secrets. "
-        "Make one with: python -c 'from cryptography.fernet import Fernet; "
-        "print(Fernet.generate_key().decode())' and keep it as safe as DJANGO_SECRET_KEY "
+        f"Make one with: {_MAKE_FERNET_KEY} and keep it as safe as DJANGO_SECRET_KEY "
         "(README, Configuration)."
     )
 # Verification and password-reset mail must really leave the building.
