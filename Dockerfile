@@ -44,11 +44,22 @@ COPY --from=assets /assets/node_modules ./node_modules
 # The code stays owned by root: the application user can read it but not change it.
 COPY . .
 
-# Production settings refuse to load without these; the values exist for this step only
-# and are not stored in the image. The real ones come from docker-compose.yml.
-RUN DJANGO_SECRET_KEY=build-only REDIS_URL=redis://localhost EMAIL_URL=consolemail:// \
-    python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p var/media var/private \
+# collectstatic only copies and compresses files, but it imports the production settings,
+# which refuse to load without their secrets and services. These throw-away values satisfy
+# that import for this one step; nothing connects to them. They are no part of the image's
+# environment (inline variables end with their RUN), so a container still refuses to start
+# until the real values come from .env (docker-compose.yml). tests/test_compose.py runs
+# this step with exactly this environment. (The MFA key is base64 of
+# "build-only-never-used-not-secret".)
+RUN DJANGO_SECRET_KEY=build-only-not-secret \
+    MFA_ENCRYPTION_KEY=YnVpbGQtb25seS1uZXZlci11c2VkLW5vdC1zZWNyZXQ= \
+    DATABASE_URL=postgres://build-only@build-only.invalid/build-only \
+    REDIS_URL=redis://build-only.invalid \
+    EMAIL_URL=consolemail:// \
+    DJANGO_ALLOWED_HOSTS=build-only.invalid \
+    python manage.py collectstatic --noinput --verbosity 0
+
+RUN mkdir -p var/media var/private \
     && chown buurtkompas:buurtkompas var var/media var/private
 
 USER buurtkompas:buurtkompas

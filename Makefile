@@ -65,6 +65,7 @@ lint: setup
 	DJANGO_ALLOWED_HOSTS=buurtkompas.example REDIS_URL=redis://127.0.0.1:6379/0 \
 	DATABASE_URL=postgres://buurtkompas@db.example:5432/buurtkompas \
 	EMAIL_URL=smtp://mail.example:587 \
+	MFA_ENCRYPTION_KEY="$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: setup
@@ -77,14 +78,33 @@ lock: setup
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 --extra dev -o requirements-dev.txt
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.13 --extra benchmark -o requirements-benchmark.txt
 
-# Production-style processes, the same commands as docker-compose.yml.
+# Production-style processes: the commands of docker-compose.yml, on this machine. They use
+# the local settings unless DJANGO_SETTINGS_MODULE says otherwise, so they run on the
+# embedded default (SQLite in var/, no broker) and on PostgreSQL and Redis when DATABASE_URL
+# and REDIS_URL are set. web first does what compose's migrate step does, and listens on
+# $(HOST):$(PORT) instead of every address. Without REDIS_URL there is no broker: tasks run
+# inside the web process, so worker and beat explain that and stop.
+web worker beat: export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
 web: setup
-	$(BIN)/$(WEB_COMMAND)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_instruments
+	$(BIN)/$(subst 0.0.0.0:8000,$(HOST):$(PORT),$(WEB_COMMAND))
 
 worker: setup
+	@if [ -z "$$REDIS_URL" ]; then \
+		echo "No REDIS_URL, so no broker: background tasks run inside the web process as soon as they are queued, and a worker has nothing to do."; \
+		echo "For a separate worker, give make web and make worker the same REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; \
+		exit 0; \
+	fi; \
 	$(BIN)/$(WORKER_COMMAND)
 
 beat: setup
+	@if [ -z "$$REDIS_URL" ]; then \
+		echo "No REDIS_URL, so no broker and no beat: the nightly tasks (access-log and dossier retention, geocoding) do not run on their own."; \
+		echo "Run them with make web, make worker and make beat sharing one REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make beat"; \
+		exit 0; \
+	fi; \
 	$(BIN)/$(BEAT_COMMAND)
 
 # The large demo set and the benchmark on it (benchmarks/README.md), in a PostgreSQL

@@ -23,8 +23,8 @@ os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 # The laptop relaxations: plain HTTP on 127.0.0.1 (no HTTPS redirect, no Secure cookies)
-# and the development secret key. The key must be the one `make benchmark-seed` ran with:
-# the demo TOTP secrets are stored encrypted with a key derived from it.
+# and the development keys. The MFA encryption key must be the one `make benchmark-seed`
+# ran with: the demo TOTP secrets are stored encrypted with it.
 from config.settings import local as _local  # noqa: E402, F401
 from config.settings.production import *  # noqa: E402, F403
 

@@ -1,13 +1,8 @@
-import base64
-import hashlib
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
-from django.conf import settings
 from django.urls import reverse
 
-from apps.accounts import policy
+from apps.accounts import mfa_keys, policy
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -22,17 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MfaAdapter(DefaultMFAAdapter):
-    """Stores TOTP secrets encrypted (allauth keeps them in the clear by default)."""
+    """Stores TOTP secrets encrypted (allauth keeps them in the clear by default): written
+    with MFA_ENCRYPTION_KEY, read with it or any of MFA_ENCRYPTION_OLD_KEYS."""
 
     def encrypt(self, text: str) -> str:
-        return _fernet().encrypt(text.encode()).decode()
+        return mfa_keys.encrypt(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        return _fernet().decrypt(encrypted_text.encode()).decode()
-
-
-def _fernet() -> Fernet:
-    key = settings.MFA_ENCRYPTION_KEY or base64.urlsafe_b64encode(
-        hashlib.sha256(f"buurtkompas-mfa:{settings.SECRET_KEY}".encode()).digest()
-    )
-    return Fernet(key)
+        return mfa_keys.decrypt(encrypted_text)

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -186,9 +188,30 @@ MFA_TOTP_ISSUER = "Buurtkompas"
 MFA_TOTP_TOLERANCE = 1
 MFA_FORMS = {"add_webauthn": "apps.accounts.forms.AddSecurityKeyForm"}
 MFA_ADAPTER = "apps.accounts.adapter.MfaAdapter"
-# TOTP secrets are stored encrypted with this key (Fernet, 32 url-safe base64 bytes); by
-# default it is derived from the secret key, so rotating that means re-enrolling TOTP.
+# TOTP secrets and recovery-code seeds are stored encrypted (Fernet: 32 url-safe base64
+# bytes). New writes use MFA_ENCRYPTION_KEY; secrets written with a key listed in
+# MFA_ENCRYPTION_OLD_KEYS still decrypt until `manage.py reencrypt_mfa_secrets` has moved
+# them to the new key (README, "Rotating the MFA encryption key"). There is no fallback:
+# production refuses to start without the key, local.py and test.py set their own.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+# What Fernet.generate_key() does, with the standard library only (for a host without it).
+_MAKE_FERNET_KEY = (
+    "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+)
+MFA_ENCRYPTION_OLD_KEYS = env.list("MFA_ENCRYPTION_OLD_KEYS", default=[])
+for _name, _keys in [
+    ("MFA_ENCRYPTION_KEY", [MFA_ENCRYPTION_KEY] if MFA_ENCRYPTION_KEY else []),
+    ("MFA_ENCRYPTION_OLD_KEYS", MFA_ENCRYPTION_OLD_KEYS),
+]:
+    for _key in _keys:
+        try:
+            Fernet(_key)
+        except (ValueError, TypeError):
+            # The value itself stays out of the message: it is a secret.
+            raise ImproperlyConfigured(
+                f"{_name} holds a value that is not a Fernet key (32 url-safe base64-encoded "
+                f"bytes). Make one with: {_MAKE_FERNET_KEY}"
+            ) from None
 # Security keys need HTTPS; only development and tests on http://localhost may go without.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 

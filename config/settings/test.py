@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 os.environ.setdefault("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "true")
+# A fixed key for tests only: base64 of "test-settings-only-not-a-secret!".
+os.environ.setdefault("MFA_ENCRYPTION_KEY", "dGVzdC1zZXR0aW5ncy1vbmx5LW5vdC1hLXNlY3JldCE=")
 os.environ.setdefault("DJANGO_STATIC_FROM_FINDERS", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "buurtkompas-test")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
