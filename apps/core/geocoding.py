@@ -19,10 +19,10 @@ from urllib.request import Request, urlopen
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from apps.core.validators import parse_house_number, parse_postcode
+
 logger = logging.getLogger(__name__)
 
-POSTCODE_PATTERN = re.compile(r"^([1-9][0-9]{3})\s?([A-Z]{2})$")
-HOUSE_NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,4})\s*[-\s]?\s*([A-Z0-9]{0,4})$")
 
 # The European Netherlands with a margin (the same bounds the coordinate fields accept).
 LATITUDE_RANGE = (50.6, 53.7)
@@ -47,13 +47,13 @@ class Geocoder(Protocol):
 
 
 def normalise_address(postcode: str, house_number: str) -> tuple[str, str] | None:
-    """('3811 ab', ' 12-a ') -> ('3811AB', '12 A'); None when either cannot be an address."""
-    postcode_match = POSTCODE_PATTERN.match((postcode or "").strip().upper())
-    number_match = HOUSE_NUMBER_PATTERN.match((house_number or "").strip().upper())
-    if postcode_match is None or number_match is None:
+    """('3811 ab', ' 12-a ') -> ('3811AB', '12 A'); None when either cannot be an address
+    (by the rules of apps.core.validators)."""
+    parsed_postcode = parse_postcode(postcode or "")
+    parsed_number = parse_house_number(house_number or "")
+    if parsed_postcode is None or parsed_number is None:
         return None
-    number, addition = number_match.groups()
-    return "".join(postcode_match.groups()), f"{number} {addition}".strip()
+    return parsed_postcode.compact, " ".join(parsed_number.parts)
 
 
 def get_geocoder() -> Geocoder:

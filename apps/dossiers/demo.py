@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import User
 from apps.core.demo import DemoRun, demo_step
+from apps.core.validators import UNUSED_POSTCODE_LETTERS
 from apps.dossiers.models import (
     Action,
     Client,
@@ -23,6 +24,12 @@ from apps.dossiers.models import (
 from apps.organisation.models import Neighbourhood, TeamMembership, Theme
 
 POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+POSTCODE_LETTER_PAIRS = [
+    first + second
+    for first in POSTCODE_LETTERS
+    for second in POSTCODE_LETTERS
+    if first + second not in UNUSED_POSTCODE_LETTERS
+]
 CONTACT_MODES = ContactMoment.Mode.values
 DOSSIER_SOURCES = Dossier.Source.values
 CLOSING_REASONS = Dossier.ClosingReason.values
@@ -75,14 +82,14 @@ def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
                 last_name=last_name,
                 sort_name=surname_sort_key(last_name),
                 birth_date=faker.date_of_birth(minimum_age=18, maximum_age=90),
-                postcode=f"{rng.randint(3811, 3829)} {faker.lexify('??').upper()}",
+                postcode=_postcode(rng, area=(3811, 3829)),
                 house_number=str(rng.randint(1, 180)),
                 street=faker.street_name(),
                 city=team.municipality.name,
                 neighbourhood=buurt,
                 latitude=buurt.centroid_latitude + rng.uniform(-0.002, 0.002),
                 longitude=buurt.centroid_longitude + rng.uniform(-0.003, 0.003),
-                phone=faker.phone_number()[:20],
+                phone=_phone(rng),
             )
             clients.append(client)
             started = today - timedelta(days=rng.choice([12, 40, 75, 110, 150, 200, 260, 400]))
@@ -218,7 +225,7 @@ def _seed_intake(*, team, known, rng, faker) -> None:
                 birth_date=faker.date_of_birth(minimum_age=25, maximum_age=88),
                 postcode=_postcode(rng),
                 house_number=str(rng.randint(1, 120)),
-                phone=faker.phone_number()[:20],
+                phone=_phone(rng),
                 question=question,
                 received_at=now - timedelta(hours=rng.randint(1, 40)),
             )
@@ -365,8 +372,14 @@ def _large_dossier(client, team, worker_id, started, status, today, rng) -> Doss
     )
 
 
-def _postcode(rng) -> str:
-    return f"{rng.randint(1000, 9999)} {''.join(rng.choices(POSTCODE_LETTERS, k=2))}"
+def _postcode(rng, area=(1000, 9999)) -> str:
+    """A postcode as PostNL gives them out (not SA, SD or SS)."""
+    return f"{rng.randint(*area)} {rng.choice(POSTCODE_LETTER_PAIRS)}"
+
+
+def _phone(rng) -> str:
+    """A Dutch mobile number that exists by the numbering plan: 06 1 and seven digits."""
+    return f"+3161{rng.randint(0, 9_999_999):07d}"
 
 
 @demo_step("dossiers", after=("organisation", "accounts"))

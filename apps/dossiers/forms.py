@@ -10,7 +10,6 @@ from apps.dossiers.models import (
     IntakeRequest,
     LifeEvent,
     NetworkMember,
-    normalise_postcode,
 )
 from apps.organisation.models import Theme
 
@@ -31,16 +30,11 @@ class ClientForm(forms.ModelForm):
             "email",
             "contact_preference",
         ]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
         self.fields["neighbourhood"].empty_label = _("Not known")
-
-    def clean_postcode(self):
-        postcode = self.cleaned_data["postcode"]
-        return normalise_postcode(postcode) if postcode else ""
 
 
 class ContactMomentForm(forms.ModelForm):
@@ -258,17 +252,10 @@ class IntakeRequestForm(forms.ModelForm):
             "email",
             "question",
         ]
-        widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}),
-            "question": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"question": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["source"].initial = Dossier.Source.SELF
-
-    def clean_postcode(self):
-        postcode = self.cleaned_data["postcode"]
-        return normalise_postcode(postcode) if postcode else ""

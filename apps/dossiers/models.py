@@ -3,24 +3,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import BirthDateField, HouseNumberField, PhoneNumberField, PostcodeField
 from apps.organisation.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-
-POSTCODE_VALIDATOR = RegexValidator(
-    r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("A postcode looks like 3811 AB.")
-)
-
-
-def normalise_postcode(value: str) -> str:
-    """'3811ab' and '3811 AB' are the same postcode; store it as '3811 AB'."""
-    compact = value.upper().replace(" ", "")
-    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
-
 
 # Dutch surname prefixes (tussenvoegsels), longest first: "van der Berg" sorts under B.
 SURNAME_PREFIXES = sorted(
@@ -66,11 +56,9 @@ class Client(models.Model):
     last_name = models.CharField(_("last name"), max_length=150)
     # Kept in step with last_name by save(): lists sort on it, not on the prefix.
     sort_name = models.CharField(_("sorted as"), max_length=150, editable=False, default="")
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    postcode = models.CharField(
-        _("postcode"), max_length=7, blank=True, validators=[POSTCODE_VALIDATOR]
-    )
-    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    birth_date = BirthDateField(_("birth date"), null=True, blank=True)
+    postcode = PostcodeField(_("postcode"), blank=True)
+    house_number = HouseNumberField(_("house number"), blank=True)
     street = models.CharField(_("street"), max_length=150, blank=True)
     city = models.CharField(_("town"), max_length=100, blank=True)
     neighbourhood = models.ForeignKey(
@@ -87,7 +75,7 @@ class Client(models.Model):
     longitude = models.FloatField(
         _("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     contact_preference = models.CharField(
         _("preferred way of contact"),
@@ -443,12 +431,10 @@ class IntakeRequest(models.Model):
     referrer = models.CharField(_("referred by"), max_length=200, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=150)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    postcode = models.CharField(
-        _("postcode"), max_length=7, blank=True, validators=[POSTCODE_VALIDATOR]
-    )
-    house_number = models.CharField(_("house number"), max_length=10, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    birth_date = BirthDateField(_("birth date"), null=True, blank=True)
+    postcode = PostcodeField(_("postcode"), blank=True)
+    house_number = HouseNumberField(_("house number"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     question = models.TextField(_("the question, in their words"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
@@ -490,7 +476,8 @@ class IntakeRequest(models.Model):
         the same address or the same surname."""
         if not self.birth_date:
             return Client.objects.none()
-        same_address = Q(postcode=normalise_postcode(self.postcode), house_number=self.house_number)
+        # Both fields read "3811ab" and "12 a" as the stored "3811 AB" and "12A".
+        same_address = Q(postcode=self.postcode, house_number=self.house_number)
         same_name = Q(last_name__iexact=self.last_name)
         condition = same_name | same_address if self.postcode else same_name
         return Client.objects.filter(Q(birth_date=self.birth_date) & condition)

@@ -24,7 +24,6 @@ from apps.dossiers.models import (
     LifeEvent,
     NetworkMember,
     RegisteredQuestion,
-    normalise_postcode,
 )
 from apps.dossiers.signals import dossier_closed, intake_converted
 from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
@@ -202,10 +201,6 @@ def client_update(*, client: Client, actor, **fields) -> Client:
     policy.require(actor, "dossiers.change_client", client)
     stored = Client.objects.select_for_update().get(pk=client.pk)
     errors = {}
-    if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
-        errors["birth_date"] = [_("The birth date cannot lie in the future.")]
-    if fields.get("postcode"):
-        fields["postcode"] = normalise_postcode(fields["postcode"])
     changed = [name for name, value in fields.items() if getattr(stored, name) != value]
     for name in changed:
         setattr(stored, name, fields[name])
@@ -310,7 +305,7 @@ def intake_convert(
             first_name=intake.first_name,
             last_name=intake.last_name,
             birth_date=intake.birth_date,
-            postcode=normalise_postcode(intake.postcode) if intake.postcode else "",
+            postcode=intake.postcode,
             house_number=intake.house_number,
             phone=intake.phone,
             email=intake.email,
@@ -553,10 +548,6 @@ def intake_request_submit_online(*, actor, team, **fields) -> IntakeRequest:
 
 def _intake_request_save(*, actor, team, errors, **fields) -> IntakeRequest:
     """Check and store a request for an intake queue, however it came in."""
-    if fields.get("birth_date") and fields["birth_date"] > timezone.localdate():
-        errors["birth_date"] = [_("The birth date cannot lie in the future.")]
-    if fields.get("postcode"):
-        fields["postcode"] = normalise_postcode(fields["postcode"])
     intake = IntakeRequest(team=team, **fields)
     return _save_new(intake, actor=actor, exclude=["team"], errors=errors)
 

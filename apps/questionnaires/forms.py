@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import PhoneNumberFormField
 from apps.organisation.models import Team
 from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Instrument, Response
 from apps.questionnaires.services.answering import answers_clean
@@ -180,8 +181,8 @@ class TalkForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = PhoneNumberFormField(label=_("Phone number"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
     question = forms.CharField(
         label=_("What would you like to talk about?"),
         required=False,

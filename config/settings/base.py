@@ -296,6 +296,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
+# Phone numbers (django-phonenumber-field): one without a country code is Dutch; stored as
+# E.164 ("+31612345678"), shown as a Dutch reader dials it (apps.core.validators).
+PHONENUMBER_DEFAULT_REGION = "NL"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -237,12 +237,31 @@ class ReferralSerializer(StrictInputMixin, serializers.ModelSerializer):
             "received_at",
         ]
         read_only_fields = ["id", "status", "received_at"]
+        # The rules for these values are the model fields' (apps.core.validators), which
+        # the serializer takes along; the model stores them in their normal form.
         extra_kwargs = {
-            **{
-                name: {"write_only": True}
-                for name in ("first_name", "last_name", "birth_date", "house_number")
+            **{name: {"write_only": True} for name in ("first_name", "last_name", "question")},
+            "birth_date": {
+                "write_only": True,
+                "help_text": _("From 1900-01-01 up to today"),
             },
-            **{name: {"write_only": True} for name in ("phone", "email", "question")},
-            # "3811ab" is fine: the service writes it as "3811 AB" and then checks it.
-            "postcode": {"write_only": True, "validators": []},
+            "postcode": {
+                "write_only": True,
+                "help_text": _("Dutch postcode, such as 3811 AB; 3811ab is stored as 3811 AB"),
+            },
+            "house_number": {
+                "write_only": True,
+                "help_text": _(
+                    "From 1 to 99999, with a house letter and an addition if there are any, "
+                    "such as 12, 12A or 12-2"
+                ),
+            },
+            "phone": {
+                "write_only": True,
+                "help_text": _(
+                    "Dutch or international, such as 06 12345678, 020 123 4567 or "
+                    "+32 470 12 34 56; stored as +31612345678 (E.164)"
+                ),
+            },
+            "email": {"write_only": True},
         }

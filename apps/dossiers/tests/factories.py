@@ -22,8 +22,11 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     first_name = factory.Faker("first_name", locale="nl_NL")
     last_name = factory.Faker("last_name", locale="nl_NL")
+    # Valid by the rules of apps.core.validators, whatever the sequence number: postcodes
+    # 3811 AA to 3890 AZ, house numbers from 1, mobile numbers 06 10000000 and up.
     postcode = factory.Sequence(lambda n: f"{3811 + n % 80} A{chr(65 + n % 26)}")
-    house_number = factory.Sequence(lambda n: str(n + 1))
+    house_number = factory.Sequence(lambda n: str(n % 99_999 + 1))
+    phone = factory.Sequence(lambda n: f"+3161{n % 10_000_000:07d}")
 
 
 class DossierFactory(factory.django.DjangoModelFactory):
@@ -66,6 +69,7 @@ class IntakeRequestFactory(factory.django.DjangoModelFactory):
     birth_date = datetime.date(1961, 4, 12)
     postcode = "3811 AB"
     house_number = "12"
+    phone = "+31612345678"
     question = "Ik kom niet rond."
 
 
