@@ -338,7 +338,7 @@ def test_the_intake_queue_marks_requests_with_a_scan(client, worker, team):
         contact(team, answers=json.dumps(answers), attach_scan="on", first_name="Ilse"),
     )
     client.force_login(worker)
-    rows = client.get("/werk/dossiers/intake/").context["requests"]
+    rows = client.get("/werk/dossiers/intake/").context["page"]
     assert sorted((row.first_name, row.scan_count) for row in rows) == [
         ("Ilse", 1),
         ("Sanne", 0),

@@ -19,7 +19,7 @@ from apps.core.tests.input_cases import (
 from apps.dossiers.models import IntakeRequest
 from apps.organisation.tests.factories import TeamFactory
 from apps.questionnaires.models import Response
-from apps.questionnaires.services import instruments_load
+from apps.questionnaires.services.instruments import instruments_load
 from apps.questionnaires.tests.test_talk import SHORT, all_answers, contact, send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
