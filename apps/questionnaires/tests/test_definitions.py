@@ -35,28 +35,48 @@ def test_defaults_keep_their_hash(tmp_path):
     assert definition_read(write(tmp_path)).content_hash == SMALL_HASH
 
 
-def test_version_line_and_layout_do_not_change_the_hash(tmp_path):
-    """Naming the version, padding texts with spaces, writing the defaults out and putting
-    labels in another order describe the same content."""
-    path = write(tmp_path, version=4)
+def rewritten(directory, replacements, **options):
+    """The small definition written to `directory`, with text replaced."""
+    path = write(directory, **options)
     text = path.read_text(encoding="utf-8")
-    for old, new in [
-        ('name.nl = "Kleine lijst"', 'name.nl = "  Kleine lijst\\n"'),
-        ('text.nl = "Vraag twee?"', 'text.nl = """\nVraag twee?\n"""\nkind = "scale"'),
-        ("max = 10\n", 'max = 10\nstep = 1\nlabels."07".nl = "Zeven"\n'),
-    ]:
+    for old, new in replacements:
         assert old in text
         text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
-    reference = write(tmp_path / "reference")
-    text = reference.read_text(encoding="utf-8")
-    text = text.replace(
-        'labels.0.en = "Not at all"\n', 'labels.0.en = "Not at all"\nlabels.7.nl = "Zeven"\n'
-    )
-    reference.write_text(text, encoding="utf-8")
+    return definition_read(path)
 
-    assert definition_read(path).content_hash == definition_read(reference).content_hash
-    assert list(definition_read(path).scale_labels.items()) == [
+
+def test_layout_and_version_line_do_not_change_the_hash(tmp_path):
+    """Comments, spaces around texts, the order of fields and labels, defaults written out
+    and the version line: the same content, so the same version."""
+    seven = 'labels.0.en = "Not at all"\n'
+    reference = rewritten(tmp_path / "a", [(seven, seven + 'labels.7.nl = "Zeven"\n')])
+    layout = rewritten(
+        tmp_path / "b",
+        [
+            ('purpose = "measurement"\n', "# Filled in by residents.\n"),
+            ('filled_by = "resident"\n', 'filled_by = "resident"\npurpose = "measurement"\n'),
+            ('name.nl = "Kleine lijst"', 'name.nl = "  Kleine lijst\\n"'),
+            ('text.nl = "Vraag twee?"', 'text.nl = """\nVraag twee?\n"""\nkind = "scale"'),
+            ("max = 10\n", 'max = 10\nstep = 1\nlabels."07".nl = "Zeven"\n'),
+        ],
+        version=4,
+    )
+
+    assert layout.content_hash == reference.content_hash
+    assert list(layout.scale_labels.items()) == [
         ("0", {"nl": "Helemaal niet", "en": "Not at all"}),
         ("7", {"nl": "Zeven", "en": ""}),
     ]
+
+
+def test_order_of_items_changes_the_hash(tmp_path):
+    path = write(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index('[[dimensions.items]]\ncode = "q1"')
+    end = text.index('[[dimensions.items]]\ncode = "q2"')
+    path.write_text(text[:start] + text[end:] + "\n" + text[start:end], encoding="utf-8")
+    swapped = definition_read(path)
+
+    assert [item.code for _dimension, item in swapped.all_items()] == ["q2", "q1"]
+    assert swapped.content_hash != SMALL_HASH
