@@ -3,6 +3,12 @@
 The format is described in instruments/README.md. Everything is checked before the loader
 writes anything; an error names the file and the field, such as
 `zrm.toml: dimensions[3].items[0].anchors: "6" is not a value of the scale 1-5`.
+
+The checker is written by hand on purpose. A pydantic model or a JSON Schema covers only
+the shape of a file: the rules across fields (values within the scale, unique codes, what
+each scoring rule needs) must still name their exact field, and the stored form (scale
+fields side by side, labels keyed and sorted by number) differs from the file's. Both
+stayed hand-written next to such a schema, which made the whole no shorter and less direct.
 """
 
 import hashlib
@@ -18,7 +24,6 @@ SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 PURPOSES = ("conversation", "measurement", "survey")
 FILLED_BY = ("resident", "worker", "together")
 ITEM_KINDS = ("scale", "open")
-LANGUAGES = ("nl", "en")
 CODE_MAX_LENGTH = 50
 NAME_MAX_LENGTH = 150
 ATTRIBUTION_MAX_LENGTH = 300
@@ -318,6 +323,7 @@ class _Reader:
         return tuple(dimensions)
 
     def scoring(self, value, dimensions) -> tuple[str, dict]:
+        # The rule decides which other fields the table may have, so it is looked at first.
         rule_name = value.get("rule") if isinstance(value, dict) else None
         rule_options = RULE_OPTIONS.get(rule_name, {}) if isinstance(rule_name, str) else {}
         self.table(value, "scoring", {"rule": True, **rule_options})
