@@ -1,6 +1,9 @@
 import os
+import zlib
 
+import factory.random
 import pytest
+from faker.providers import BaseProvider
 
 # Playwright runs its own event loop in the test thread; Django's live server is sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,3 +52,32 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last, whatever other plugins reordered: the flush after each of them
     empties tables that the other tests expect the migrations to have filled."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# Names as residents really have them: with an apostrophe ("van 't Hof") and letters
+# outside ASCII. With BUURTKOMPAS_TEST_NAMES=awkward every generated person gets such a
+# name (every last name has an apostrophe, which a page shows escaped): a test that compares
+# names unescaped, or a "not shown" check that passes only because the name was escaped,
+# then fails. `make test` runs the tests that compare names this way too.
+AWKWARD_FIRST_NAMES = ("Ömer", "Zoë", "D'Arcy", "Anne-Marie", "Noël", "Şükrü")
+AWKWARD_LAST_NAMES = ("van 't Hof", "D'Amico", "O'Neill", "van 't Houteveen", "d'Ançona", "'t Hart")
+
+
+class AwkwardNames(BaseProvider):
+    def first_name(self):
+        return self.random_element(AWKWARD_FIRST_NAMES)
+
+    def last_name(self):
+        return self.random_element(AWKWARD_LAST_NAMES)
+
+
+def pytest_configure(config):
+    if os.environ.get("BUURTKOMPAS_TEST_NAMES") == "awkward":
+        factory.Faker.add_provider(AwkwardNames, locale="nl_NL")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_test_data(request):
+    """The same random test data for a test every run, whatever ran before it or on which
+    worker: factory_boy and Faker start from a seed of the test's own name."""
+    factory.random.reseed_random(zlib.crc32(request.node.nodeid.encode()))

@@ -17,6 +17,14 @@ os.environ.setdefault("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", "true")
 os.environ.setdefault("MFA_ENCRYPTION_KEY", "dGVzdC1zZXR0aW5ncy1vbmx5LW5vdC1hLXNlY3JldCE=")
 os.environ.setdefault("DJANGO_STATIC_FROM_FINDERS", "true")
 os.environ.setdefault("CACHE_KEY_PREFIX", "buurtkompas-test")
+# Tests run in parallel (pytest-xdist). Each test empties the cache, which on Redis empties
+# the whole database: every worker gets a Redis database of its own (gw0 the one in
+# REDIS_URL, gw1 the next, ...), as pytest-django gives each its own test database.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    if _db.isdigit():
+        os.environ["REDIS_URL"] = f"{_base}/{int(_db) + int(_worker[2:])}"
 os.environ.setdefault("EMAIL_URL", "memorymail://")
 # No network in tests: addresses get coordinates from the offline double, and the map shows
 # a plain tile of our own instead of fetching base map tiles.
