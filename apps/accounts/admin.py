@@ -120,6 +120,10 @@ class ApiTokenAdmin(AccessLoggedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Only the revoke action changes a token; its page is for reading.
+        return obj is None and super().has_change_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         return False  # revoked tokens stay listed, with the moment
 

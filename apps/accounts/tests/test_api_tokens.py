@@ -230,6 +230,11 @@ class TestAdmin:
         assert token[:10] in page
         assert token not in page and ApiToken.digest_of(token) not in page
         assert admin_client.get(f"{self.URL}add/").status_code == 403
+        stored = ApiToken.objects.get()
+        detail = admin_client.get(f"{self.URL}{stored.pk}/change/")
+        assert detail.status_code == 200
+        assert stored.digest not in detail.content.decode()
+        assert 'name="_save"' not in detail.content.decode()  # a page to read, not to edit
 
     def test_revoke_action(self, client, admin_client, partner):
         token = api_token_for(partner)

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from apps.accounts.models import PartnerSystem
 from apps.accounts.services import API_TOKEN_DAYS, partner_system_issue_token
@@ -48,6 +49,6 @@ class Command(BaseCommand):
         team_names = ", ".join(team.name for team in found)
         self.stdout.write(f"Partner system: {partner.name} ({partner.account.email})")
         self.stdout.write(f"Refers to: {team_names}")
-        self.stdout.write(f"Valid until: {issued.expires_at:%Y-%m-%d %H:%M %Z}")
+        self.stdout.write(f"Valid until: {timezone.localtime(issued.expires_at):%Y-%m-%d %H:%M %Z}")
         self.stdout.write(f"API token (shown once; earlier tokens no longer work): {token}")
         self.stdout.write("Send it as the header  Authorization: Token <token>")
