@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from apps.core import errors
 from apps.core import views as core_views
+from apps.core.api_index import ApiIndex
 from apps.dossiers import map_views
 from apps.dossiers import urls as dossier_urls
 from apps.dossiers import views as dossier_views
@@ -24,6 +26,7 @@ urlpatterns = [
     path("werk/", include((dossier_patterns, dossier_urls.app_name))),
     path("werk/dossiers/<int:pk>/metingen/", include("apps.questionnaires.measurement_urls")),
     path("werk/enquete/", measurement_views.staff_survey, name="staff_survey"),
+    path("api/v1/", ApiIndex.as_view(), name=errors.INDEX_URL_NAME),
     path("api/v1/", include("apps.dossiers.api.urls")),
     path("api/v1/", include("apps.questionnaires.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -36,11 +39,16 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last under /api/: any other address there is a problem document, not an HTML page.
+    re_path(r"^api/", errors.api_not_found, name=errors.NOT_FOUND_URL_NAME),
     path("zelfscan/", include("apps.questionnaires.urls")),
     path("beheer/", admin.site.urls),
     path("rapportage/", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),
 ]
 
-# Under /api/ an unknown address is answered in JSON too.
+# Under /api/ a problem document (application/problem+json), elsewhere the site's page.
+handler400 = "apps.core.errors.bad_request"
+handler403 = "apps.core.errors.permission_denied"
 handler404 = "apps.core.errors.not_found"
+handler500 = "apps.core.errors.server_error"

@@ -1,11 +1,12 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from apps.accounts.models import User
-from apps.accounts.services import user_create
+from apps.accounts.models import ApiToken, User
+from apps.accounts.services import api_tokens_revoke, user_create
 from apps.audit.admin import AccessLoggedAdmin
 
 
@@ -100,3 +101,38 @@ class EmailAddressAdmin(AccessLoggedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AccessLoggedAdmin):
+    """Which partner tokens exist, until when, and when they were last used; revoke one
+    with the action. The token itself is not stored, so it cannot be shown: a new one
+    comes from `manage.py create_api_token`."""
+
+    list_display = ("prefix", "partner", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("partner",)
+    search_fields = ("prefix", "partner__name", "partner__account__email")
+    fields = ("partner", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    list_select_related = ("partner",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only the revoke action changes a token; its page is for reading.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked tokens stay listed, with the moment
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        revoked = api_tokens_revoke(tokens=queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

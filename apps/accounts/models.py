@@ -1,6 +1,10 @@
+import hashlib
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -114,3 +118,70 @@ class PartnerSystem(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A partner system's API token. Only its SHA-256 digest is stored: the token itself
+    is shown once, when it is issued, and cannot be read back. A token is a random
+    256-bit secret (or a 160-bit key from before this table), so a plain digest is as
+    strong as a slow password hash, and a lookup by digest needs no other index.
+
+    `prefix` (the first characters) is not secret: it tells tokens apart in the admin
+    and the log, and a partner can say which one they hold.
+    """
+
+    PREFIX_LENGTH = 10
+    # Writing the last use on every request would turn every read into a write.
+    LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+    partner = models.ForeignKey(
+        PartnerSystem,
+        verbose_name=_("partner system"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    prefix = models.CharField(_("starts with"), max_length=16)
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.partner})"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, *, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def mark_used(self, *, now=None) -> None:
+        """Record the use at most once per LAST_USED_RESOLUTION; a single conditional
+        UPDATE, so two requests at the same moment do not both write."""
+        now = now or timezone.now()
+        if self.last_used_at is not None and now - self.last_used_at < self.LAST_USED_RESOLUTION:
+            return
+        stale = models.Q(last_used_at__isnull=True) | models.Q(
+            last_used_at__lt=now - self.LAST_USED_RESOLUTION
+        )
+        ApiToken.objects.filter(stale, pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now

@@ -270,6 +270,10 @@ def is_client_of_own_team(user, client) -> bool:
     return client is not None and client.dossiers.filter(team_id__in=team_ids_of(user)).exists()
 
 
+# Partner systems' API tokens: listed (never the token itself) and revoked in the admin;
+# they are issued by the create_api_token command, which shows a new token once.
+policy.add_rule("accounts.view_apitoken", is_functional_admin)
+policy.add_rule("accounts.change_apitoken", is_functional_admin)
 policy.add_rule("dossiers.add_referral", is_partner_system & refers_to_any_team)
 policy.add_rule("dossiers.refer_to_team", is_partner_system & refers_to_team)
 

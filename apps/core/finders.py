@@ -29,7 +29,10 @@ class NpmFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         source = self.files.get(path)
         if source is None or not (self.root / source).is_file():
-            return [] if find_all else None
+            # An empty list either way, as Django's own finders answer: for None,
+            # staticfiles.finders.find() returns [None], and WhiteNoise (serving through
+            # the finders in development and tests) fails on it with a 500.
+            return []
         absolute = str(self.root / source)
         return [absolute] if find_all else absolute
 

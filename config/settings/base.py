@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "apps.core",
@@ -51,6 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer carries the policies, also an error page made by one of
+    # the middleware below (a bad Host header, a failure while serving a static file).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,9 +64,7 @@ MIDDLEWARE = [
     "apps.core.request_context.RequestContextMiddleware",
     "apps.audit.middleware.RefusalLogMiddleware",
     "apps.core.middleware.PersonalPagesNoStoreMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
@@ -381,6 +382,17 @@ SECURE_CSP = {
 }
 
 # --- API --------------------------------------------------------------------------------
+
+
+def _rate(name: str, default: str) -> str:
+    """A DRF rate such as "120/min"; a typo fails at start, not at the first request."""
+    rate = env.str(name, default=default)
+    number, _slash, period = rate.partition("/")
+    if not number.isdigit() or period[:1] not in ("s", "m", "h", "d"):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (per s, min, hour or day).")
+    return rate
+
+
 REST_FRAMEWORK = {
     # Partner systems send a token; people use their (two-step) session from the pages.
     # The token class comes first so that a request without credentials gets a 401.
@@ -396,6 +408,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error as a problem document (RFC 9457), see apps/core/problems.py.
+    "EXCEPTION_HANDLER": "apps.core.problems.exception_handler",
+    # Counted in the default cache (Redis in production): per partner system, per person,
+    # per address for what anyone may read; referrals have a lower limit on top.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.accounts.api.throttling.AccountRateThrottle",
+        "apps.accounts.api.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": _rate("API_RATE_USER", "120/min"),
+        "partner": _rate("API_RATE_PARTNER", "60/min"),
+        "anon": _rate("API_RATE_ANONYMOUS", "30/min"),
+        "referrals": _rate("API_RATE_REFERRALS", "20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Buurtkompas API",

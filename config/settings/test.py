@@ -36,7 +36,7 @@ if "DJANGO_PRIVATE_MEDIA_ROOT" not in os.environ:
     os.environ["DJANGO_PRIVATE_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="buurtkompas-test-")
     atexit.register(shutil.rmtree, os.environ["DJANGO_PRIVATE_MEDIA_ROOT"], ignore_errors=True)
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in the test's own process and transaction; the broker itself is still checked

@@ -1,8 +1,12 @@
+import secrets
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
-from apps.accounts.models import PartnerSystem, Role, User
+from apps.accounts.models import ApiToken, PartnerSystem, Role, User
 
 TEST_PASSWORD = "Een-lang-wachtwoord-42"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
@@ -55,3 +59,17 @@ class PartnerSystemFactory(factory.django.DjangoModelFactory):
     def teams(self, create, extracted, **kwargs):
         if create and extracted:
             self.teams.set(extracted)
+
+
+def api_token_for(partner, **fields) -> str:
+    """A new API token of `partner` (a PartnerSystem); only its digest is stored, as when
+    the command issues one. `fields` set expires_at, revoked_at, last_used_at, ..."""
+    token = "bk_" + secrets.token_urlsafe(32)
+    fields.setdefault("expires_at", timezone.now() + timedelta(days=365))
+    ApiToken.objects.create(
+        partner=partner,
+        prefix=token[: ApiToken.PREFIX_LENGTH],
+        digest=ApiToken.digest_of(token),
+        **fields,
+    )
+    return token

@@ -116,6 +116,12 @@ MATRIX = [
     ],
     # API: partner systems only send referrals, to the teams they were set up for; people
     # read client records through a dossier of their own team.
+    # Partner tokens: listed and revoked by a functional administrator; only the command
+    # makes one (it shows the token once), and nobody deletes one.
+    ("accounts.view_apitoken", None, ADMIN),
+    ("accounts.change_apitoken", None, ADMIN),
+    ("accounts.add_apitoken", None, NOBODY),
+    ("accounts.delete_apitoken", None, NOBODY),
     ("dossiers.add_referral", None, {R.PARTNER_SYSTEM}),
     ("dossiers.refer_to_team", "own_team", {R.PARTNER_SYSTEM}),
     ("dossiers.refer_to_team", "other_team", NOBODY),

@@ -211,6 +211,7 @@ class ReferralCreate(generics.CreateAPIView):
 
     serializer_class = ReferralSerializer
     policy_permissions = {"POST": "dossiers.add_referral"}
+    throttle_scope = "referrals"  # a lower limit on top of the partner's own
 
     def perform_create(self, serializer):
         serializer.instance = call_service(

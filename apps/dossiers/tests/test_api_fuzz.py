@@ -1,8 +1,9 @@
 """Fuzz the API from its own OpenAPI schema (schemathesis), in-process through WSGI.
 
 Every operation gets valid and invalid input, signed in as a social worker with a session
-(referrals: as a partner system with its token). No answer may be a server error, and
-every documented answer must match its schema.
+(referrals: as a partner system with its token; the index: anonymously). No answer may be
+a server error, and every documented answer, errors included, must match its schema and
+content type (application/problem+json for an error).
 """
 
 import datetime
@@ -14,7 +15,6 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client as DjangoClient
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from apps.accounts.tests.factories import PartnerSystemFactory
-from apps.dossiers.tests.api_support import member
+from apps.accounts.tests.factories import PartnerSystemFactory, api_token_for
+from apps.dossiers.tests.api_support import FuzzTally, member
 from apps.dossiers.tests.factories import (
     ContactMomentFactory,
     DossierFactory,
@@ -63,6 +63,26 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def tally():
+    seen = FuzzTally()
+    yield seen
+    print("\n" + seen.summary())
+    seen.check(schema.raw_schema)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The fuzzing sends hundreds of requests a minute as one account; the rate limits
+    have tests of their own (apps/accounts/tests/test_api_throttling.py)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+            settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min"
+        ),
+    }
+
+
 @pytest.fixture
 def world(db):
     """A team with a worker, a dossier with contact moments and a question, another team's
@@ -84,7 +104,7 @@ def world(db):
         "ids": {"own": [dossier.pk, dossier.client_id], "foreign": [foreign.pk]},
         "session": {"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf},
         "csrf": csrf,
-        "token": Token.objects.create(user=partner.account).key,
+        "token": api_token_for(partner),
     }
 
 
@@ -105,7 +125,7 @@ schema.config.generation.update(max_examples=MAX_EXAMPLES)
         HealthCheck.filter_too_much,
     ],
 )
-def test_no_server_errors_and_answers_match_the_schema(case, world):
+def test_no_server_errors_and_answers_match_the_schema(case, world, tally):
     # Half of the generated ids point at real records (own team, or another team's), so
     # the fuzzing also reaches past the 404.
     for name, value in list((case.path_parameters or {}).items()):
@@ -114,6 +134,9 @@ def test_no_server_errors_and_answers_match_the_schema(case, world):
             case.path_parameters[name] = pool[value // 4 % len(pool)]
     if case.path == "/api/v1/referrals/":
         response = case.call(headers={"Authorization": f"Token {world['token']}"})
+    elif case.path == "/api/v1/":
+        response = case.call()
     else:
         response = case.call(headers={"X-CSRFToken": world["csrf"]}, cookies=world["session"])
+    tally.add(case, response)
     case.validate_response(response, checks=CHECKS)

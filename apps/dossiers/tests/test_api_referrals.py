@@ -4,13 +4,12 @@ intake queue of a team the partner was set up for; nothing else is open to them.
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import PartnerSystem, Role
-from apps.accounts.tests.factories import TEST_PASSWORD, PartnerSystemFactory
+from apps.accounts.tests.factories import TEST_PASSWORD, PartnerSystemFactory, api_token_for
 from apps.audit.models import AccessLogEntry
 from apps.dossiers.models import IntakeRequest
-from apps.dossiers.tests.api_support import API, member, post_json, token_header
+from apps.dossiers.tests.api_support import API, field_errors, member, post_json, token_header
 from apps.organisation.tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def partner(team):
 
 @pytest.fixture
 def headers(partner):
-    return token_header(Token.objects.create(user=partner.account).key)
+    return token_header(api_token_for(partner))
 
 
 def referral(**changes):
@@ -79,7 +78,7 @@ class TestReferral:
         partner.teams.add(second)
         missing = post_json(client, URL, referral(), **headers)
         assert missing.status_code == 400
-        assert "team" in missing.json()
+        assert "team" in field_errors(missing)
         chosen = post_json(client, URL, referral(team=second.pk), **headers)
         assert chosen.status_code == 201
         assert IntakeRequest.objects.get().team == second
@@ -88,7 +87,7 @@ class TestReferral:
         elsewhere = TeamFactory()
         response = post_json(client, URL, referral(team=elsewhere.pk), **headers)
         assert response.status_code == 400
-        assert "team" in response.json()
+        assert "team" in field_errors(response)
         assert not IntakeRequest.objects.exists()
 
 
@@ -116,14 +115,14 @@ class TestBadReferrals:
     def test_a_400_per_field_and_nothing_saved(self, client, headers, changes, field):
         response = post_json(client, URL, referral(**changes), **headers)
         assert response.status_code == 400
-        assert field in response.json()
+        assert field in field_errors(response)
         assert not IntakeRequest.objects.exists()
         assert not AccessLogEntry.objects.exists()
 
     def test_missing_fields(self, client, headers):
         response = post_json(client, URL, {}, **headers)
         assert response.status_code == 400
-        assert set(response.json()) == {"first_name", "last_name", "question"}
+        assert set(field_errors(response)) == {"first_name", "last_name", "question"}
 
 
 class TestWhoMaySend:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = {
+    ("/api/v1/", "get"),
     ("/api/v1/instruments/", "get"),
     ("/api/v1/instruments/{code}/", "get"),
     ("/api/v1/responses/", "get"),
@@ -43,6 +44,27 @@ def test_the_schema_validates_without_warnings(tmp_path):
     assert "phone" in enums["ContactMomentModeEnum"]["enum"]
     assert set(enums["QuestionnaireResponseModeEnum"]["enum"]) == {"self", "together", "by_worker"}
     assert "self-scans" in schema["info"]["description"]
+
+
+def test_every_error_is_documented_as_a_problem_document(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            responses = operation["responses"]
+            errors = {code for code in responses if code[0] in "45"}
+            expected = {"401", "429", "500"} if path == "/api/v1/" else {"401", "403", "429", "500"}
+            assert expected <= errors, (path, method)
+            for code in errors:
+                content = responses[code]["content"]
+                assert list(content) == ["application/problem+json"], (path, method, code)
+            assert "Retry-After" in responses["429"]["headers"]
+            if "requestBody" in operation:
+                assert {"400", "415"} <= errors
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "instance", "code"}
+    assert "errors" in problem["properties"]
 
 
 def test_the_schema_is_served_without_signing_in(client):

@@ -69,32 +69,6 @@ class InstrumentDetail(generics.RetrieveAPIView):
 
 # --- Responses ----------------------------------------------------------------------------
 
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
-# A 400 of POST /responses/: messages per field, and under `answers` per item code; or
-# `detail` when the request could not be read at all.
-CREATE_ERRORS = {
-    "anyOf": [
-        {
-            "type": "object",
-            "description": (
-                "Messages per field (`non_field_errors` for the whole request). Under "
-                "`answers`, messages per item code (an answer off the scale, a question of "
-                "another version), or a list when the answers as a whole are wrong."
-            ),
-            "additionalProperties": {
-                "anyOf": [
-                    {"type": "array", "items": {"type": "string"}},
-                    {
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    },
-                ]
-            },
-        },
-        ERROR,
-    ]
-}
-
 
 @extend_schema_view(
     get=extend_schema(
@@ -143,12 +117,17 @@ CREATE_ERRORS = {
                 QuestionnaireResponseSerializer,
                 description="A repeated request with the same Idempotency-Key: nothing new.",
             ),
-            400: OpenApiResponse(CREATE_ERRORS, description="Invalid input; nothing stored."),
-            404: OpenApiResponse(
-                ERROR, description="The dossier does not exist or is not of your teams."
+            400: OpenApiResponse(
+                description=(
+                    "Invalid input; nothing stored. `errors` holds the messages per field; "
+                    "under `answers`, messages per item code (an answer off the scale, a "
+                    "question of another version), or a list when the answers as a whole "
+                    "are wrong."
+                )
             ),
+            404: OpenApiResponse(description="The dossier does not exist or is not of your teams."),
             409: OpenApiResponse(
-                ERROR, description="The first request with this Idempotency-Key still runs."
+                description="The first request with this Idempotency-Key still runs."
             ),
         },
         examples=[

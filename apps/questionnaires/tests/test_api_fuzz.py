@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
-from apps.dossiers.tests.api_support import member
+from apps.dossiers.tests.api_support import FuzzTally, member
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.tests.factories import TeamFactory
 from apps.questionnaires.models import Instrument, Response
@@ -67,6 +67,25 @@ def _session(user):
     return {"sessionid": browser.cookies["sessionid"].value, "csrftoken": csrf}
 
 
+@pytest.fixture(scope="module")
+def tally():
+    seen = FuzzTally()
+    yield seen
+    print("\n" + seen.summary())
+    seen.check(schema.raw_schema, PATHS)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Hundreds of requests a minute as one account; the rate limits are tested apart."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(
+            settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min"
+        ),
+    }
+
+
 @pytest.fixture
 def world(db):
     """The instruments; a resident who is a client of a team, with a shared and a private
@@ -108,8 +127,9 @@ def world(db):
     }
 
 
+PATHS = r"^/api/v1/(instruments|responses)/"
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
-    path_regex=r"^/api/v1/(instruments|responses)/"
+    path_regex=PATHS
 )
 schema.config.generation.update(max_examples=MAX_EXAMPLES)
 
@@ -135,10 +155,11 @@ def _aim(case, world):
             case.body["instrument"] = CODES[len(code) // 2 % len(CODES)]
 
 
-def _fuzz(case, world, who):
+def _fuzz(case, world, who, tally):
     _aim(case, world)
     session = world[who]
     response = case.call(headers={"X-CSRFToken": session["csrftoken"]}, cookies=session)
+    tally.add(case, response)
     case.validate_response(response, checks=CHECKS)
 
 
@@ -156,11 +177,11 @@ HYPOTHESIS = settings(
 
 @schema.parametrize()
 @HYPOTHESIS
-def test_as_a_resident(case, world):
-    _fuzz(case, world, "resident")
+def test_as_a_resident(case, world, tally):
+    _fuzz(case, world, "resident", tally)
 
 
 @schema.parametrize()
 @HYPOTHESIS
-def test_as_a_social_worker(case, world):
-    _fuzz(case, world, "worker")
+def test_as_a_social_worker(case, world, tally):
+    _fuzz(case, world, "worker", tally)
