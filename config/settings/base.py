@@ -384,9 +384,8 @@ SECURE_CSP = {
 # --- API --------------------------------------------------------------------------------
 
 
-def _rate(name: str, default: str) -> str:
+def _rate(name: str, rate: str) -> str:
     """A DRF rate such as "120/min"; a typo fails at start, not at the first request."""
-    rate = env.str(name, default=default)
     number, _slash, period = rate.partition("/")
     if not number.isdigit() or period[:1] not in ("s", "m", "h", "d"):
         raise ImproperlyConfigured(f"{name} must look like 120/min (per s, min, hour or day).")
@@ -417,10 +416,10 @@ REST_FRAMEWORK = {
         "apps.accounts.api.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": _rate("API_RATE_USER", "120/min"),
-        "partner": _rate("API_RATE_PARTNER", "60/min"),
-        "anon": _rate("API_RATE_ANONYMOUS", "30/min"),
-        "referrals": _rate("API_RATE_REFERRALS", "20/min"),
+        "user": _rate("API_RATE_USER", env.str("API_RATE_USER", default="120/min")),
+        "partner": _rate("API_RATE_PARTNER", env.str("API_RATE_PARTNER", default="60/min")),
+        "anon": _rate("API_RATE_ANONYMOUS", env.str("API_RATE_ANONYMOUS", default="30/min")),
+        "referrals": _rate("API_RATE_REFERRALS", env.str("API_RATE_REFERRALS", default="20/min")),
     },
 }
 SPECTACULAR_SETTINGS = {

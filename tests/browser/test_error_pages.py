@@ -4,7 +4,7 @@ site's Content-Security-Policy, at a phone's and a desk's width."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.core import views as core_views
+from apps.portal import views as portal_views
 from tests.browser.helpers import DESKTOP, PHONE, dutch
 
 WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
@@ -40,7 +40,7 @@ def test_the_500_page(page: Page, width, axe_check, screenshot, monkeypatch):
         raise RuntimeError("the database is on fire")
 
     # Something the home page calls (the URLconf holds the view itself already).
-    monkeypatch.setattr(core_views, "pending_scan_read", broken)
+    monkeypatch.setattr(portal_views, "pending_scan_read", broken)
     page.set_viewport_size(WIDTHS[width])
     response = page.goto("/")
     expect_error_page(page, response, 500, "Er ging iets mis")

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -14,7 +15,7 @@ from apps.audit.services import access_log_purge_expired, access_log_record
 from apps.audit.tasks import purge_expired_access_log
 from apps.core import request_context
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 LOG_URL = "/werk/toegangslog/"
 EXPORT_URL = "/werk/toegangslog/export/"
@@ -357,7 +358,7 @@ class TestAdminAccessLogging:
         client.force_login(admin)
 
         html = client.get("/beheer/mfa/authenticator/").content.decode()
-        assert str(worker) in html
+        assert escape(str(worker)) in html
         page = client.get(f"/beheer/mfa/authenticator/{authenticator.pk}/change/")
         assert page.status_code == 200
         assert authenticator.data["secret"] not in page.content.decode()

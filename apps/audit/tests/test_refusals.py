@@ -15,7 +15,7 @@ from apps.dossiers.tests.factories import ContactMomentFactory, DossierFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
 from apps.questionnaires.tests.factories import ResponseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 REFUSED_ROLES = [
     Role.MANAGER,

@@ -1,9 +1,12 @@
 """Who may open the portal, the workspace, the reports and the admin, and what the others get."""
 
 import pytest
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.names
 
 AREAS = {
     "/": set(Role),
@@ -66,8 +69,8 @@ def test_the_caseload_names_the_workers_own_teams_only(client):
     other = TeamMembershipFactory()
     client.force_login(membership.user)
     html = client.get("/werk/").content.decode()
-    assert membership.team.name in html
-    assert other.team.name not in html
+    assert escape(membership.team.name) in html
+    assert escape(other.team.name) not in html
 
 
 @pytest.mark.django_db
@@ -92,8 +95,8 @@ def test_municipality_viewer_sees_only_their_own_municipality(client):
     other = MunicipalityFactory()
     client.force_login(membership.user)
     html = client.get("/rapportage/").content.decode()
-    assert membership.municipality.name in html
-    assert other.name not in html
+    assert escape(membership.municipality.name) in html
+    assert escape(other.name) not in html
 
 
 @pytest.mark.django_db

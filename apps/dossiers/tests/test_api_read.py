@@ -25,7 +25,7 @@ from apps.dossiers.tests.factories import (
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamFactory, TeamMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 READ_ENDPOINTS = ["clients/", "clients/{client}/", "dossiers/", "dossiers/{dossier}/"]
 NESTED_ENDPOINTS = ["dossiers/{dossier}/contact-moments/", "dossiers/{dossier}/questions/"]

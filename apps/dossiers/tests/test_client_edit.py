@@ -7,7 +7,7 @@ from apps.dossiers.models import Client
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory
 from apps.organisation.tests.factories import NeighbourhoodFactory, TeamMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ import pytest
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from rest_framework.authtoken.models import Token
 
-from apps.accounts.tests.factories import PartnerSystemFactory
+from apps.accounts.tests.factories import PartnerSystemFactory, api_token_for
 from apps.audit.models import AccessLogEntry
 from apps.core import validators
 from apps.core.tests.input_cases import (
@@ -26,7 +25,7 @@ from apps.core.tests.input_cases import (
 )
 from apps.dossiers.api.serializers import ReferralSerializer
 from apps.dossiers.models import Client, IntakeRequest
-from apps.dossiers.tests.api_support import API, member, post_json, token_header
+from apps.dossiers.tests.api_support import API, field_errors, member, post_json, token_header
 from apps.dossiers.tests.factories import ClientFactory, DossierFactory, IntakeRequestFactory
 from apps.organisation.tests.factories import TeamFactory
 
@@ -215,7 +214,7 @@ REFERRALS = f"{API}/referrals/"
 @pytest.fixture
 def partner_headers():
     partner = PartnerSystemFactory(teams=[TeamFactory()])
-    return token_header(Token.objects.create(user=partner.account).key)
+    return token_header(api_token_for(partner))
 
 
 def referral(**changes):
@@ -247,7 +246,7 @@ class TestReferralApi:
     ):
         response = post_json(client, REFERRALS, referral(**{field: typed}), **partner_headers)
         assert response.status_code == 400
-        assert response.json() == {field: [message]}
+        assert field_errors(response) == {field: [message]}
         assert not IntakeRequest.objects.exists()
         assert not AccessLogEntry.objects.filter(action="create").exists()
 
@@ -258,7 +257,7 @@ class TestReferralApi:
         client.cookies["django_language"] = "en"
         response = post_json(client, REFERRALS, referral(**{field: typed}), **partner_headers)
         assert response.status_code == 400
-        assert response.json()[field][0].startswith(english)
+        assert field_errors(response)[field][0].startswith(english)
 
     def test_the_serializer_takes_the_model_fields_rules_along(self):
         """DRF copies a model field's validators to its serializer field: the API refuses

@@ -16,7 +16,7 @@ from apps.dossiers.tests.factories import (
 )
 from apps.organisation.tests.factories import TeamMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ class TestReading:
         client.force_login(UserFactory(role=role))
         response = client.get(url(dossier))
         assert response.status_code == 403
-        assert dossier.client.full_name not in response.content.decode()
+        assert escape(dossier.client.full_name) not in response.content.decode()
 
     def test_missing_and_not_yours_look_the_same_and_are_logged(self, client, dossier):
         volunteer_in_team = TeamMembershipFactory(team=dossier.team, user__role=Role.VOLUNTEER).user

@@ -23,7 +23,7 @@ from apps.organisation.demo import DemoOrganisation, seed_organisation
 from apps.organisation.models import Team, Theme
 from apps.organisation.tests.factories import NeighbourhoodFactory, TeamMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 URL = "/werk/kaart/"
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -18,7 +18,7 @@ from apps.dossiers.tests.factories import (
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamMembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 CASELOAD = "/werk/"
 

@@ -7,7 +7,7 @@ from apps.dossiers.models import Client, ContactMoment, Dossier
 from apps.dossiers.tasks import purge_expired_dossiers
 from apps.dossiers.tests.factories import ClientFactory, ContactMomentFactory, DossierFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 
 def closed(years_ago, **fields):

@@ -21,7 +21,7 @@ from apps.questionnaires.selectors import self_scan_version
 from apps.questionnaires.services import answering, measurements, self_scans, surveys
 from apps.questionnaires.services.instruments import instruments_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 ZRM = "zrm"
 LADDER = "participation-ladder"

@@ -12,7 +12,7 @@ from apps.questionnaires.tests.factories import (
     ResponseFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 
 def test_texts_follow_the_active_language_and_fall_back_to_dutch():

@@ -21,7 +21,7 @@ from apps.questionnaires.services.answering import response_answer_save, respons
 from apps.questionnaires.services.instruments import instruments_load
 from apps.questionnaires.services.self_scans import self_scan_start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
 SHORT = "positive-health-short"
 
