@@ -130,13 +130,11 @@ def test_an_unreachable_cache_lets_requests_through_and_says_so(client, rates, s
 
 
 @pytest.mark.parametrize("value", ["lots", "60", "60/fortnight", "/min", "-1/min"])
-def test_a_rate_that_is_no_rate_stops_the_start(monkeypatch, value):
+def test_a_rate_that_is_no_rate_stops_the_start(value):
     from django.core.exceptions import ImproperlyConfigured
 
     from config.settings.base import _rate
 
-    monkeypatch.setenv("API_RATE_PARTNER", value)
     with pytest.raises(ImproperlyConfigured, match="API_RATE_PARTNER must look like 120/min"):
-        _rate("API_RATE_PARTNER", "60/min")
-    monkeypatch.setenv("API_RATE_PARTNER", "10/hour")
-    assert _rate("API_RATE_PARTNER", "60/min") == "10/hour"
+        _rate("API_RATE_PARTNER", value)
+    assert _rate("API_RATE_PARTNER", "10/hour") == "10/hour"
