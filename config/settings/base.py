@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "apps.accounts.middleware.StaffMfaRequiredMiddleware",
+    "apps.core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,14 +104,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="buurtkompas")
+# A Redis that accepts connections but never answers must not hang requests: every cache
+# call gives up after these seconds and raises (apps/core/cache.py says what then).
+REDIS_CACHE_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # A Redis that accepts connections but never answers must not hang requests.
-            "OPTIONS": {"socket_timeout": 3, "socket_connect_timeout": 3},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -126,7 +129,8 @@ CACHES["fragments"] = {
 }
 
 # --- Celery -----------------------------------------------------------------------------
-# Without a broker every task runs eagerly in the request that enqueued it.
+# Without a broker every task runs eagerly in the request that enqueued it. Services
+# enqueue through apps.core.outbox, so a broker that is down delays a task, never a page.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -153,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
     "geocode-missing-clients": {
         "task": "apps.dossiers.tasks.geocode_missing_clients",
         "schedule": crontab(hour=4, minute=15),
+    },
+    "send-unsent-tasks": {
+        "task": "apps.core.tasks.send_unsent_tasks",
+        "schedule": 60.0,
     },
 }
 
