@@ -240,6 +240,7 @@ class TestTasksWait:
             [assignment.pk],
         )
         assert mailoutbox == []
+        assert assignment.notified_at is None
 
 
 class TestHealthCheck:
