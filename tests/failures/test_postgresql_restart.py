@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -25,30 +24,24 @@ from django.db import connection
 from django.test import Client
 
 from apps.core.tests.outage import free_port
+from tests.failures.processes import child_environment, database_url
 
 pytestmark = pytest.mark.usefixtures("needs_postgresql")
 
 DEADLINE_SECONDS = 30
 
 
-def database_url(database) -> str:
-    user = quote(database["USER"] or "")
-    password = f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
-    host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-    return f"postgres://{user}{password}@{host}/{database['NAME']}"
-
-
 class WebServer:
     """gunicorn with one sync worker: one process, one kept database connection."""
 
-    def __init__(self, log_path: Path, database_url: str):
+    def __init__(self, log_path: Path, database: str):
         self.port = free_port()
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("REDIS_URL", "DATABASE_CONN_MAX_AGE")
-        }
-        environment.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=database_url)
+        environment = child_environment(
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            DATABASE_URL=database,
+            REDIS_URL=None,
+            DATABASE_CONN_MAX_AGE=None,
+        )
         self.log_path = log_path
         with log_path.open("wb") as log:
             self.process = subprocess.Popen(

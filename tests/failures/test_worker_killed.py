@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -24,6 +23,7 @@ from apps.core.models import UnsentTask
 from apps.core.tests.outage import RedisServer, celery_broker, refused_port
 from apps.questionnaires.models import Assignment, Instrument
 from apps.questionnaires.services.measurements import assignment_create
+from tests.failures.processes import child_environment, database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -61,17 +61,12 @@ class Worker:
     """`celery -A config worker`, one process for tasks, in a process group of its own."""
 
     def __init__(self, broker_url: str, gates: Gates, name: str):
-        database = connection.settings_dict
-        user = quote(database["USER"] or "")
-        password = f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
-        host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
-        environment = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.failures.worker_settings",
-            "DATABASE_URL": f"postgres://{user}{password}@{host}/{database['NAME']}",
-            "REDIS_URL": broker_url,
-            "BUURTKOMPAS_TEST_GATES": str(gates.directory),
-        }
+        environment = child_environment(
+            DJANGO_SETTINGS_MODULE="tests.failures.worker_settings",
+            DATABASE_URL=database_url(connection.settings_dict),
+            REDIS_URL=broker_url,
+            BUURTKOMPAS_TEST_GATES=str(gates.directory),
+        )
         self.log_path = gates.directory / f"{name}.log"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
