@@ -1,6 +1,15 @@
+import logging
+
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from apps.core import problems
+from apps.core.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 class CookieLocaleMiddleware:
@@ -41,4 +50,40 @@ class PersonalPagesNoStoreMiddleware:
         user = getattr(request, "user", None)
         if request.method == "POST" or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
+        return response
+
+
+class ServiceUnavailableMiddleware:
+    """When Redis is down, what it guards (login attempts, one-time tokens, see
+    apps.core.cache) cannot be checked: the action is refused with a 503 that says so and
+    when to try again, never a 500. Last in MIDDLEWARE, so that the answer still passes
+    every other middleware (CSP, no-store)."""
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, CACHE_ERRORS):
+            return None
+        logger.error(
+            "Cache unavailable, %s %s refused: %r", request.method, request.path, exception
+        )
+        if problems.is_api(request):
+            response = problems.problem_response(
+                request,
+                503,
+                detail=_(
+                    "Part of Buurtkompas cannot be reached at the moment. Nothing was "
+                    "changed. Try again in a minute."
+                ),
+                code="unavailable",
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

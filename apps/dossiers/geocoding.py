@@ -11,11 +11,11 @@ import logging
 
 from django.db import transaction
 from django.db.models import Q
-from kombu.exceptions import OperationalError as BrokerError
 
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.core.geocoding import geocode
+from apps.core.outbox import enqueue_on_commit
 from apps.dossiers.models import Client
 
 logger = logging.getLogger(__name__)
@@ -29,20 +29,11 @@ def client_needs_coordinates(client: Client) -> bool:
 
 def client_geocode_on_commit(*, client: Client) -> None:
     """Look the address up after the current transaction commits, if it needs that."""
-    if client_needs_coordinates(client):
-        client_id = client.pk
-        transaction.on_commit(lambda: _enqueue_geocode(client_id))
-
-
-def _enqueue_geocode(client_id: int) -> None:
     # Imported here: the tasks module imports the services, which import this module.
     from apps.dossiers.tasks import geocode_client
 
-    try:
-        geocode_client.delay(client_id)
-    except BrokerError:
-        # The client is saved; a missing location must not turn into an error page.
-        logger.warning("Could not queue geocoding of client %s: broker unavailable", client_id)
+    if client_needs_coordinates(client):
+        enqueue_on_commit(geocode_client, client.pk)
 
 
 def client_geocode(*, client_id: int) -> bool:

@@ -574,6 +574,9 @@ class Assignment(models.Model):
         related_name="assignment",
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # When the client was told by e-mail; written in the transaction that sends it, so a
+    # task that runs again (its worker died before acknowledging it) sends nothing twice.
+    notified_at = models.DateTimeField(_("client notified"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

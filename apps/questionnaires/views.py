@@ -324,6 +324,11 @@ def talk_anonymous(request, code):
     return _talk_send(request, version, TalkForm(request.POST), answers=answers)
 
 
+# What a refused request for help answers: too many from this address, or the shared
+# cache that guards sending is down (the form keeps what was typed; see help_requests).
+TALK_REFUSED_STATUS = {"too_many": 429, "unavailable": 503}
+
+
 def _talk_send(request, version, form, *, response=None, answers=None):
     status = 400
     if form.is_valid():
@@ -343,8 +348,7 @@ def _talk_send(request, version, form, *, response=None, answers=None):
             return redirect("questionnaires:talk_sent")  # a double click, the back button
         except ValidationError as error:
             add_service_errors(form, error)
-            if getattr(error, "code", None) == "too_many":
-                status = 429
+            status = TALK_REFUSED_STATUS.get(getattr(error, "code", None), status)
         else:
             return redirect("questionnaires:talk_sent")
     return _render_talk(request, version, form, response=response, answers=answers, status=status)

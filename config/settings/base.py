@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
     "apps.accounts.middleware.StaffMfaRequiredMiddleware",
+    "apps.core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,14 +104,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="buurtkompas")
+# A Redis that accepts connections but never answers must not hang requests: every cache
+# call gives up after these seconds and raises (apps/core/cache.py says what then).
+REDIS_CACHE_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # A Redis that accepts connections but never answers must not hang requests.
-            "OPTIONS": {"socket_timeout": 3, "socket_connect_timeout": 3},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -126,15 +129,30 @@ CACHES["fragments"] = {
 }
 
 # --- Celery -----------------------------------------------------------------------------
-# Without a broker every task runs eagerly in the request that enqueued it.
+# Without a broker every task runs eagerly in the request that enqueued it. Services
+# enqueue through apps.core.outbox, so a broker that is down delays a task, never a page.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 3,
+    "socket_connect_timeout": 3,
+    # A task taken by a worker that then vanished (killed, its machine gone) goes back to
+    # the queue after this long. Longer than the longest task and the longest retry delay,
+    # or a task still running would be handed to a second worker.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=60 * 60),
+}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it has finished, not when it starts: one whose worker dies
+# runs again. Every task is therefore idempotent.
 CELERY_TASK_ACKS_LATE = True
+# ...also when only the process running it dies (the kernel's OOM killer, a kill -9): the
+# worker puts the task back at once instead of recording it as failed.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for Redis as long as it is down, instead of giving up after 100 tries.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -153,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
     "geocode-missing-clients": {
         "task": "apps.dossiers.tasks.geocode_missing_clients",
         "schedule": crontab(hour=4, minute=15),
+    },
+    "send-unsent-tasks": {
+        "task": "apps.core.tasks.send_unsent_tasks",
+        "schedule": 60.0,
     },
 }
 

@@ -4,12 +4,13 @@ import logging
 from unittest import mock
 
 import pytest
-from kombu.exceptions import OperationalError
 
 from apps.accounts.models import Role
 from apps.audit.models import AccessLogEntry
 from apps.core import geocoding as geocoder
 from apps.core.geocoding import Coordinates
+from apps.core.models import UnsentTask
+from apps.core.tests.outage import celery_broker, refused_port
 from apps.dossiers import services, tasks
 from apps.dossiers.geocoding import client_geocode, client_geocode_on_commit
 from apps.dossiers.models import Client, Dossier
@@ -117,16 +118,18 @@ class TestAfterCommit:
             client_geocode_on_commit(client=client)
         assert callbacks == []
 
-    def test_a_broker_that_is_down_does_not_break_the_page(
-        self, django_capture_on_commit_callbacks, caplog
+    def test_a_broker_that_is_down_keeps_the_task_for_later(
+        self, django_capture_on_commit_callbacks
     ):
         client = ClientFactory(postcode="3811 AB", house_number="12")
         with (
-            mock.patch.object(tasks.geocode_client, "delay", side_effect=OperationalError),
+            refused_port() as port,
+            celery_broker(f"redis://127.0.0.1:{port}/0"),
             django_capture_on_commit_callbacks(execute=True),
         ):
             client_geocode_on_commit(client=client)
-        assert "Could not queue geocoding" in caplog.text
+        unsent = UnsentTask.objects.get()
+        assert (unsent.task, unsent.args) == ("apps.dossiers.tasks.geocode_client", [client.pk])
         assert coordinates(client) == (None, None)
 
     def test_a_client_from_an_intake_request_gets_coordinates(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
+from apps.core.outbox import enqueue_on_commit
 from apps.dossiers.models import Client, Dossier
 from apps.questionnaires.models import (
     Assignment,
@@ -148,7 +149,7 @@ def assignment_send(
     )
     client_dossiers_changed(client.pk)
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=assignment)
-    transaction.on_commit(lambda: notify_assignment.delay(assignment.pk))
+    enqueue_on_commit(notify_assignment, assignment.pk)
     return assignment
 
 
