@@ -4,6 +4,7 @@ SQLite has no partitions, triggers or index plans of this kind: those tests are 
 there with that reason; the tests that hold on both run on both.
 """
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.audit import partitions
+from apps.audit.forms import AccessLogSearchForm
 from apps.audit.models import AccessLogEntry
 from apps.audit.partitions import Partition, add_months, first_of_month
 from apps.audit.services import access_log_purge_expired
@@ -193,3 +195,134 @@ class TestPurgeDropsMonths:
         assert month.name not in existing()
         assert not AccessLogEntry.objects.filter(pk=last.pk).exists()
         assert AccessLogEntry.objects.filter(pk=first_kept.pk).exists()
+
+
+def plan(queryset, **switches) -> list[dict]:
+    """Every node of PostgreSQL's plan for the query, with planner switches set locally."""
+    sql, params = queryset.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in switches.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        raw = cursor.fetchone()[0]
+    root = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    nodes, todo = [], [root]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    return nodes
+
+
+def searched(**data):
+    form = AccessLogSearchForm(data)
+    assert form.is_valid(), form.errors
+    return AccessLogEntry.objects.search(**form.filters())
+
+
+def indexes_used(nodes) -> list[str]:
+    """The indexes of month partitions that the plan reads (index and bitmap scans)."""
+    return [
+        node["Index Name"]
+        for node in nodes
+        if node.get("Index Name", "").startswith(f"{partitions.TABLE}_p")
+    ]
+
+
+def months_read(nodes) -> set[str]:
+    return {
+        node["Relation Name"]
+        for node in nodes
+        if Partition.from_name(node.get("Relation Name", "")) is not None
+    }
+
+
+def seq_scans(nodes) -> list[str]:
+    return [
+        node["Relation Name"]
+        for node in nodes
+        if node["Node Type"] == "Seq Scan" and Partition.from_name(node["Relation Name"])
+    ]
+
+
+def assert_reads_only(nodes, index_suffix: str) -> None:
+    used = indexes_used(nodes)
+    assert used, nodes
+    assert all(index.endswith(index_suffix) for index in used), used
+    assert seq_scans(nodes) == []
+
+
+@postgresql_only
+class TestIndexPlans:
+    """The page's queries can be answered from the indexes of every month.
+
+    Sequential scans are switched off for the plan, because on a test's handful of rows a
+    scan is cheaper and PostgreSQL rightly takes it. What this proves is that the index
+    fits the query (same expression, same operator class), which is what breaks when a
+    lookup or an index changes.
+    """
+
+    @pytest.fixture(autouse=True)
+    def _months_with_rows(self):
+        now = timezone.now()
+        for months_back in range(4):
+            at = now - timedelta(days=31 * months_back)
+            add_row(at, actor_email="sanne@example.nl", object_repr="Anna Bakker", actor_user_id=7)
+        partitions.ensure_partitions()
+
+    def test_the_page_reads_each_month_newest_first_from_the_time_index(self):
+        page = AccessLogEntry.objects.newest_first()[:51]
+        assert_reads_only(plan(page, enable_seqscan="off"), "_occurred_at_id_idx")
+
+    def test_an_older_page_skips_the_newer_months(self):
+        position = timezone.now() - timedelta(days=40)
+        page = AccessLogEntry.objects.older_than(position, 10**9).newest_first()[:51]
+        nodes = plan(page, enable_seqscan="off")
+        assert Partition(first_of_month(timezone.now())).name not in months_read(nodes)
+        assert_reads_only(nodes, "_occurred_at_id_idx")
+
+    @pytest.mark.parametrize(
+        ("search", "index_suffix"),
+        [
+            ({"actor_user_id": "7"}, "_actor_user_id_occurred_at_id_idx"),
+            ({"actor_email": "sanne@example.nl"}, "_lower_occurred_at_id_idx"),
+            (
+                {"object_type": "dossiers.dossier", "object_id": "1"},
+                "_object_type_object_id_occurred_idx",
+            ),
+            ({"action": "denied"}, "_action_occurred_at_id_idx"),
+        ],
+    )
+    def test_exact_filters_read_their_index_in_page_order(self, search, index_suffix):
+        query = searched(**search).newest_first()[:51]
+        assert_reads_only(plan(query, enable_seqscan="off"), index_suffix)
+
+    def test_the_beginning_of_an_e_mail_address_is_a_range_on_its_index(self):
+        nodes = plan(searched(actor_email="sanne").order_by(), enable_seqscan="off")
+        assert_reads_only(nodes, "_lower_occurred_at_id_idx")
+        conditions = [node["Index Cond"] for node in nodes if "Index Cond" in node]
+        assert conditions
+        assert all("~>=~" in condition for condition in conditions)
+
+    def test_a_description_is_found_through_the_trigram_index(self):
+        nodes = plan(
+            searched(description="bakker").newest_first()[:51],
+            enable_seqscan="off",
+            enable_indexscan="off",
+        )
+        assert_reads_only(nodes, "_upper_idx")
+        assert "Bitmap Index Scan" in {node["Node Type"] for node in nodes}
+
+    def test_a_date_range_reads_only_its_months(self):
+        today = timezone.localdate()
+        query = searched(
+            actor_email="sanne",
+            occurred_from=str(today - timedelta(days=3)),
+            occurred_until=str(today),
+        ).newest_first()[:51]
+        nodes = plan(query, enable_seqscan="off")
+        assert seq_scans(nodes) == []
+        assert months_read(nodes) <= {
+            Partition(first_of_month(timezone.now() - timedelta(days=4))).name,
+            Partition(first_of_month(timezone.now() + timedelta(days=1))).name,
+        }
