@@ -159,6 +159,12 @@ class AccessLogEntry(models.Model):
         raise AppendOnlyError("Access log rows are only removed by the retention purge.")
 
     @property
+    def action_label(self) -> str:
+        # One lookup; get_action_display() translates every choice on each call, which
+        # shows on a page of fifty rows.
+        return self.Action(self.action).label if self.action in self.Action else self.action
+
+    @property
     def actor_role_label(self) -> str:
         from apps.accounts.models import Role
 
