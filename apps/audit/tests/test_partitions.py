@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import ProgrammingError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -326,3 +327,34 @@ class TestIndexPlans:
             Partition(first_of_month(timezone.now() - timedelta(days=4))).name,
             Partition(first_of_month(timezone.now() + timedelta(days=1))).name,
         }
+
+
+class TestBulkFill:
+    def test_refused_without_debug_or_force(self, settings):
+        settings.DEBUG = False
+        with pytest.raises(CommandError, match="refusing without DEBUG"):
+            call_command("audit_bulk_fill", rows=10)
+        assert not AccessLogEntry.objects.exists()
+
+    @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only")
+    def test_on_sqlite_it_says_it_needs_postgresql(self):
+        with pytest.raises(CommandError, match="needs PostgreSQL"):
+            call_command("audit_bulk_fill", rows=10, force=True)
+
+    @postgresql_only
+    def test_fills_months_with_rows_whose_ids_rise_with_time(self):
+        before = existing()
+        call_command("audit_bulk_fill", rows=600, years=0.5, force=True, stdout=None)
+
+        assert AccessLogEntry.objects.count() == 600
+        new_months = existing() - before
+        assert len(new_months) >= 4
+        times = list(AccessLogEntry.objects.order_by("id").values_list("occurred_at", flat=True))
+        assert times == sorted(times)
+        assert AccessLogEntry.objects.values("actor_email").distinct().count() > 50
+        assert not AccessLogEntry.objects.filter(actor_email="").exists()
+        # The months it attached are append-only like any other.
+        assert refused(f"DELETE FROM {sorted(new_months)[0]}")  # noqa: S608
+        assert refused(
+            f"TRUNCATE {sorted(new_months)[0]}", flags={"buurtkompas.audit_truncate": "off"}
+        )
