@@ -1,9 +1,11 @@
+import functools
 from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -159,13 +161,24 @@ class AccessLogEntry(models.Model):
         raise AppendOnlyError("Access log rows are only removed by the retention purge.")
 
     @property
+    def occurred_at_local(self) -> str:
+        """The moment as the page shows it: local time, to the second, sortable as text."""
+        return timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
     def action_label(self) -> str:
-        # One lookup; get_action_display() translates every choice on each call, which
-        # shows on a page of fifty rows.
-        return self.Action(self.action).label if self.action in self.Action else self.action
+        return _labels(self.Action, get_language()).get(self.action, self.action)
 
     @property
     def actor_role_label(self) -> str:
         from apps.accounts.models import Role
 
-        return Role(self.actor_role).label if self.actor_role in Role.values else self.actor_role
+        return _labels(Role, get_language()).get(self.actor_role, self.actor_role)
+
+
+@functools.cache
+def _labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """The translated labels of a choices class, once per language and process: a page
+    shows fifty rows, and get_FOO_display() translates every choice for each of them."""
+    with translation.override(language):
+        return {value: str(label) for value, label in choices.choices}
