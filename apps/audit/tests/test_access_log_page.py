@@ -396,6 +396,35 @@ class TestWhoMay:
             selectors.access_log_export_rows(actor=worker, filters={})
 
 
+class TestRows:
+    def test_every_value_is_shown_escaped_with_its_column_name(self, client, admin):
+        AccessLogEntry.objects.create(
+            action=AccessLogEntry.Action.BREAK_GLASS,
+            actor_email="sanne@example.nl",
+            actor_role=Role.SOCIAL_WORKER,
+            actor_user_id=41,
+            object_type="dossiers.dossier",
+            object_id="7",
+            object_repr="<b>Joris van 't Hof</b>",
+            reason='<script>alert("x")</script>',
+            ip_address="192.0.2.10",
+        )
+        AccessLogEntry.objects.create(action="purge", object_type="audit.accesslogentry")
+
+        page = client.get(LOG_URL, {"object_type": "dossiers.dossier"}).content.decode()
+
+        assert escape("<b>Joris van 't Hof</b>") in page
+        assert "<script>alert" not in page
+        assert escape('Reden: <script>alert("x")</script>') in page
+        assert "Dossier van ander team geopend" in page
+        assert "Sociaal werker · #41" in page
+        assert 'data-label="IP-adres">192.0.2.10</td>' in page
+        assert 'data-label="Gegevens">dossiers.dossier #7' in page
+
+        page = client.get(LOG_URL, {"action": "purge"}).content.decode()
+        assert 'data-label="Gebruiker">systeem</td>' in page
+
+
 class TestQueryCount:
     # 1 session, 2 user, 3 the user's second factors (MFA check), 4 the page of rows (one
     # more than a page, no count), 5 insert the search row
