@@ -1,10 +1,10 @@
 """The load: every simulated user requests the targets in turn, as fast as answers come.
 
-Started by benchmarks/run.py, which writes the plan (the logged-in session's cookie and the
-targets with their paths) and passes its file name in BENCHMARK_PLAN. Each target's
-requests are named after the target, so locust's stats have one row per target. The
-server's CPU time per request (its Server-Timing header) is collected per target and
-written to BENCHMARK_CPU_FILE when the run ends.
+Started by benchmarks/run.py, which writes the plan (the targets with their paths and the
+cookies of the logged-in session each is measured with) and passes its file name in
+BENCHMARK_PLAN. Each target's requests are named after the target, so locust's stats
+have one row per target. The server's CPU time per request (its Server-Timing header) is
+collected per target and written to BENCHMARK_CPU_FILE when the run ends.
 """
 
 import itertools
@@ -19,8 +19,15 @@ from locust import FastHttpUser, constant, events, task
 from benchmarks.stats import server_cpu_ms
 
 PLAN = json.loads(Path(os.environ["BENCHMARK_PLAN"]).read_text(encoding="utf-8"))
-COOKIE_HEADER = "; ".join(f"{name}={value}" for name, value in PLAN["cookies"].items())
-TARGETS = [(target["name"], target["path"]) for target in PLAN["targets"]]
+# Each target with the cookie header of the account it is measured as.
+TARGETS = [
+    (
+        target["name"],
+        target["path"],
+        "; ".join(f"{name}={value}" for name, value in target["cookies"].items()),
+    )
+    for target in PLAN["targets"]
+]
 SERVER_CPU: dict[str, list[float]] = defaultdict(list)
 
 
@@ -34,11 +41,11 @@ class BenchmarkUser(FastHttpUser):
 
     @task
     def request_next_target(self):
-        name, path = next(self.targets)
+        name, path, cookie_header = next(self.targets)
         with self.client.get(
             path,
             name=name,
-            headers={"Cookie": COOKIE_HEADER},
+            headers={"Cookie": cookie_header},
             allow_redirects=False,
             catch_response=True,
         ) as response:

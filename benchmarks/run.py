@@ -27,14 +27,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.stats import (
+    PurgeTarget,
     Target,
     compare,
     csrf_token,
     format_table,
+    load_purge_target,
     load_targets,
     parse_locust_stats,
     with_server_cpu,
@@ -82,6 +84,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--email", default=DEMO_WORKER, help="the social worker to log in as")
     parser.add_argument("--targets", type=Path, default=TARGETS_FILE)
+    parser.add_argument(
+        "--no-purge",
+        action="store_true",
+        help="do not time the access-log purge (it adds and then drops one expired month)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     args.port = args.port or free_port()
@@ -91,7 +98,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     if not (BIN / "locust").is_file():
         raise SetupError("locust is not installed: `make benchmark` installs the benchmark extra.")
-    targets = load_targets(args.targets.read_text(encoding="utf-8"))
+    targets_text = args.targets.read_text(encoding="utf-8")
+    targets = load_targets(targets_text)
+    purge_target = None if args.no_purge else load_purge_target(targets_text)
     if args.users > args.workers * args.threads:
         print(
             f"Note: {args.users} users for {args.workers * args.threads} worker slots: "
@@ -106,11 +115,11 @@ def run(args: argparse.Namespace) -> int:
     base_url = f"http://127.0.0.1:{args.port}"
     with gunicorn(args, log_file=run_dir / "gunicorn.log") as server:
         wait_until_up(base_url, server)
-        cookies = log_in(base_url, args.email)
-        measured, skipped, refused = probe_targets(base_url, cookies, targets, fixture)
+        sessions = log_in_all(base_url, args.email, targets)
+        measured, skipped, refused = probe_targets(base_url, sessions, targets, fixture)
         if not any(target.floor for target in measured):
             raise SetupError("the floor does not answer 200; nothing to compare with")
-        with plan_file(cookies, measured) as plan:
+        with plan_file(sessions, measured) as plan:
             print(f"Warm-up: {args.warmup} with {args.users} users (not counted).")
             run_locust(args, plan, base_url, args.warmup, run_dir / "warmup")
             print(f"Measuring: {args.run_time} with {args.users} users, all targets mixed.")
@@ -132,6 +141,9 @@ def run(args: argparse.Namespace) -> int:
     rows = compare(measured, results)
     misses = {row.result.name: row.misses for row in rows if row.misses}
     misses.update({name: (reason,) for name, reason in refused.items()})
+    purge = measure_purge() if purge_target else None
+    if purge and purge_target.misses(purge["seconds"]):
+        misses["purge"] = tuple(purge_target.misses(purge["seconds"]))
 
     environment = {
         "cores": os.cpu_count(),
@@ -166,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
     )
     for name, reason in skipped.items():
         print(f"Skipped {name}: {reason}")
-    report_checks(measured, misses)
+    if purge:
+        print_purge(purge)
+    report_checks(measured, misses, purge_target if purge else None)
 
     result_file = args.results / f"{stamp}.json"
     result_file.write_text(
@@ -177,6 +191,7 @@ def run(args: argparse.Namespace) -> int:
                 "environment": environment,
                 "fixture": fixture,
                 "targets": [row.as_dict() for row in rows],
+                "purge": purge,
                 "skipped": skipped,
                 "misses": {name: list(reasons) for name, reasons in misses.items()},
             },
@@ -247,6 +262,27 @@ def pick_fixture(email: str) -> dict:
         "dossiers_in_database": Dossier.objects.count(),
         "dossier_pk": dossier["pk"],
         "dossier_contact_moments": dossier["contact_moments_count"],
+        **access_log_fixture(),
+    }
+
+
+def access_log_fixture() -> dict:
+    """The access log's size, and the dates and page position its targets ask for."""
+    from django.utils import timezone
+
+    from apps.audit.bulk_fill import table_size
+    from apps.audit.pagination import Position
+
+    today = timezone.localdate()
+    size = table_size()
+    return {
+        "access_log_rows": size["estimated_rows"],
+        "access_log_bytes": size["table_bytes"],
+        "database_bytes": size["database_bytes"],
+        "audit_from": (today - timedelta(days=90)).isoformat(),
+        "audit_until": today.isoformat(),
+        # Older than any row of a year ago: the keyset page that starts a year back.
+        "audit_year_ago": Position(timezone.now() - timedelta(days=365), 2**62).token(),
     }
 
 
@@ -259,6 +295,69 @@ def print_fixture(fixture: dict) -> None:
     low, high = CASELOAD_RANGE
     if not low <= fixture["open_dossiers"] <= high:
         print(f"Warning: a realistic caseload is {low}-{high} open dossiers.")
+    print(
+        f"Access log: about {fixture['access_log_rows']:,} rows, "
+        f"{fixture['access_log_bytes'] / 2**30:.1f} GiB with its indexes; database "
+        f"{fixture['database_bytes'] / 2**30:.1f} GiB."
+    )
+
+
+# --- The access-log purge --------------------------------------------------------------
+
+
+def measure_purge() -> dict:
+    """Time the nightly retention purge at this size, with one whole month to drop.
+
+    The month just past the retention is filled first (not timed) with as many rows as a
+    month of the log holds now, so every run drops one full month, as the first night
+    after a month expires does. Run after the load, when nothing else holds the table.
+    """
+    import time as clock
+
+    from django.conf import settings
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from apps.audit import bulk_fill, partitions
+    from apps.audit.services import access_log_purge_expired
+
+    if not partitions.is_partitioned(connection):
+        connections.close_all()
+        raise SetupError("the access log is not partitioned (PostgreSQL, migrate first)")
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    month = partitions.Partition(partitions.add_months(partitions.first_of_month(cutoff), -1))
+    rows = max(bulk_fill.typical_month_rows(), 1_000)
+    print(f"Purge: filling {month.month:%Y-%m} (expired) with {rows:,} rows first.")
+    bulk_fill.fill_month(
+        month,
+        begin=month.starts_at,
+        end=month.ends_at,
+        rows=rows,
+        attach=month not in partitions.monthly_partitions(connection),
+    )
+    started = clock.perf_counter()
+    removed = access_log_purge_expired(now=now)
+    seconds = clock.perf_counter() - started
+    dropped = month not in partitions.monthly_partitions(connection)
+    connections.close_all()
+    return {
+        "seconds": round(seconds, 3),
+        "rows_removed": removed,
+        "month_filled": f"{month.month:%Y-%m}",
+        "rows_in_that_month": rows,
+        "month_dropped": dropped,
+        "cutoff": cutoff.isoformat(),
+    }
+
+
+def print_purge(purge: dict) -> None:
+    print(
+        f"Purge: {purge['seconds']:.2f} s for {purge['rows_removed']:,} rows "
+        f"(month {purge['month_filled']} of {purge['rows_in_that_month']:,} rows "
+        f"{'dropped whole' if purge['month_dropped'] else 'NOT dropped'}; cutoff "
+        f"{purge['cutoff'][:16]})."
+    )
 
 
 # --- Server ----------------------------------------------------------------------------
@@ -372,17 +471,36 @@ def log_in(base_url: str, email: str) -> dict[str, str]:
     return session.cookies.get_dict()
 
 
+def log_in_all(base_url: str, email: str, targets: list[Target]) -> dict[str, dict]:
+    """Cookies per account: the run's own ("") and each target's own account.
+
+    A target account that cannot log in (not in this data set) leaves its targets out.
+    """
+    sessions = {"": log_in(base_url, email)}
+    for other in sorted({target.email for target in targets if target.email}):
+        try:
+            sessions[other] = log_in(base_url, other)
+        except SetupError as error:
+            print(f"Note: cannot log in as {other} ({error}); its targets are skipped.")
+    return sessions
+
+
 # --- Targets ---------------------------------------------------------------------------
 
 
-def probe_targets(base_url, cookies, targets, fixture):
+def probe_targets(base_url, sessions, targets, fixture):
     """Ask every target once: measured targets, skipped ones (404) and refused ones."""
     import requests
 
     measured, skipped, refused = [], {}, {}
     for target in targets:
         path = target.path.format(**fixture)
-        response = requests.get(base_url + path, cookies=cookies, allow_redirects=False, timeout=60)
+        if target.email not in sessions:
+            skipped[target.name] = f"no session for {target.email}"
+            continue
+        response = requests.get(
+            base_url + path, cookies=sessions[target.email], allow_redirects=False, timeout=60
+        )
         if response.status_code == 200:
             measured.append(replace(target, path=path))
         elif response.status_code == 404:
@@ -398,11 +516,14 @@ def probe_targets(base_url, cookies, targets, fixture):
 
 
 @contextmanager
-def plan_file(cookies: dict[str, str], targets: list[Target]) -> Iterator[Path]:
-    """The locust plan (the session's cookies and the targets) in a private temporary file."""
+def plan_file(sessions: dict[str, dict], targets: list[Target]) -> Iterator[Path]:
+    """The locust plan (the targets with their session's cookies) in a private temporary
+    file."""
     plan = {
-        "cookies": cookies,
-        "targets": [{"name": target.name, "path": target.path} for target in targets],
+        "targets": [
+            {"name": target.name, "path": target.path, "cookies": sessions[target.email]}
+            for target in targets
+        ],
     }
     handle, name = tempfile.mkstemp(prefix="benchmark-plan-", suffix=".json")
     path = Path(name)
@@ -458,7 +579,11 @@ def run_locust(args, plan: Path, base_url: str, run_time: str, csv_prefix: Path)
 # --- Report ----------------------------------------------------------------------------
 
 
-def report_checks(targets, misses: dict[str, tuple[str, ...]]) -> None:
+def report_checks(
+    targets, misses: dict[str, tuple[str, ...]], purge: PurgeTarget | None = None
+) -> None:
+    if purge is not None and "purge" not in misses:
+        print(f"Met purge: under {purge.max_seconds:g} s.")
     for target in targets:
         if not target.checked or target.name in misses:
             continue

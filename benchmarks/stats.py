@@ -30,6 +30,8 @@ class Target:
     max_p95_ms: float | None = None
     max_floor_ratio: float | None = None
     note: str = ""
+    # Log in as this account for this target; empty: the run's own account (--email).
+    email: str = ""
 
     @property
     def checked(self) -> bool:
@@ -71,6 +73,24 @@ class Row:
         }
 
 
+@dataclass(frozen=True)
+class PurgeTarget:
+    """The nightly access-log purge, timed once per run (the `[purge]` table)."""
+
+    max_seconds: float
+    note: str = ""
+
+    def misses(self, seconds: float) -> list[str]:
+        if seconds < self.max_seconds:
+            return []
+        return [f"the purge took {seconds:.2f} s, not under {self.max_seconds:g} s"]
+
+
+def load_purge_target(text: str) -> PurgeTarget | None:
+    purge = tomllib.loads(text).get("purge")
+    return PurgeTarget(**purge) if purge else None
+
+
 def load_targets(text: str) -> list[Target]:
     """Targets from TOML: a `[[target]]` table per target; exactly one is the floor."""
     data = tomllib.loads(text)
@@ -85,6 +105,8 @@ def load_targets(text: str) -> list[Target]:
         raise ValueError(f"exactly one target must be the floor, found {len(floors)}")
     if floors[0].checked:
         raise ValueError("the floor is the yardstick; it has no target of its own")
+    if floors[0].email:
+        raise ValueError("the floor is measured with the run's own account")
     return targets
 
 

@@ -9,6 +9,7 @@ from benchmarks.stats import (
     compare,
     csrf_token,
     format_table,
+    load_purge_target,
     load_targets,
     parse_locust_stats,
     server_cpu_ms,
@@ -169,6 +170,10 @@ def test_server_cpu_is_read_from_the_server_timing_header(header, cpu):
             '[[target]]\nname = "a"\npath = "/"\nfloor = true\nmax_p95_ms = 5\n',
             "the floor is the yardstick",
         ),
+        (
+            '[[target]]\nname = "a"\npath = "/"\nfloor = true\nemail = "x@example.nl"\n',
+            "the floor is measured with the run's own account",
+        ),
     ],
 )
 def test_bad_target_files_are_refused(toml, message):
@@ -176,8 +181,32 @@ def test_bad_target_files_are_refused(toml, message):
         load_targets(toml)
 
 
+def test_a_target_may_name_its_own_account_and_the_purge_has_a_limit():
+    text = TARGETS_TOML + (
+        '[[target]]\nname = "log"\npath = "/werk/toegangslog/"\n'
+        'email = "beheerder@example.nl"\nmax_p95_ms = 150\n'
+        "[purge]\nmax_seconds = 5\n"
+    )
+    targets = {target.name: target for target in load_targets(text)}
+    purge = load_purge_target(text)
+
+    assert targets["log"].email == "beheerder@example.nl"
+    assert targets["caseload"].email == ""
+    assert purge.max_seconds == 5
+    assert purge.misses(4.99) == []
+    assert purge.misses(5.0) == ["the purge took 5.00 s, not under 5 s"]
+    assert load_purge_target(TARGETS_TOML) is None
+
+
 def test_the_shipped_target_file_has_the_issue_targets():
-    targets = {target.name: target for target in load_targets(TARGETS_FILE.read_text())}
+    text = TARGETS_FILE.read_text()
+    targets = {target.name: target for target in load_targets(text)}
+    for name in ("access_log", "access_log_search"):
+        assert targets[name].max_p95_ms == 150
+        assert targets[name].email == "beheerder@demo.buurtkompas.nl"
+        assert targets[name].path.startswith("/werk/toegangslog/")
+    assert "{audit_from}" in targets["access_log_search"].path
+    assert load_purge_target(text).max_seconds == 5
 
     assert targets["floor"].floor
     for name in ("caseload", "dossier"):

@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.audit import partitions
 from apps.audit.models import AccessLogEntry, RefusalTally
 from apps.core import request_context
 
@@ -143,15 +144,23 @@ def refusal_tallies_flush(*, before: datetime | None = None) -> int:
 
 
 def access_log_purge_expired(*, now: datetime | None = None) -> int:
-    """Remove rows older than AUDIT_RETENTION_DAYS and log that it happened."""
+    """Remove rows older than AUDIT_RETENTION_DAYS and log that it happened.
+
+    On PostgreSQL the months that lie wholly before the cutoff are dropped as partitions;
+    only the month that holds the cutoff (and the default partition) has rows deleted.
+    """
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(days=settings.AUDIT_RETENTION_DAYS)
     table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
     with transaction.atomic(), connection.cursor() as cursor:
+        dropped_rows, _ = partitions.drop_expired_partitions(cursor, cutoff=cutoff)
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
-        cursor.execute(f"DELETE FROM {table} WHERE occurred_at < %s", [cutoff])  # noqa: S608
-        removed = cursor.rowcount
+        # Adapted as the ORM stores it: SQLite compares text, and an offset on the
+        # parameter would move the boundary.
+        boundary = connection.ops.adapt_datetimefield_value(cutoff)
+        cursor.execute(f"DELETE FROM {table} WHERE occurred_at < %s", [boundary])  # noqa: S608
+        removed = dropped_rows + cursor.rowcount
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_FLAG])
         access_log_record(

@@ -1,7 +1,6 @@
 import csv
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,35 +8,46 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.policy import area_required
 from apps.audit import selectors
-from apps.audit.forms import ExportReasonForm
+from apps.audit.forms import AccessLogSearchForm, ExportReasonForm
 from apps.audit.models import AccessLogEntry
+from apps.audit.pagination import InvalidPosition, read_position
 from apps.audit.services import access_log_record
-
-PAGE_SIZE = 50
 
 
 @area_required("audit.view_accesslogentry")
 def access_log_list(request):
-    filterset = selectors.access_log_filter(actor=request.user, data=request.GET)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = AccessLogSearchForm(request.GET)
+    try:
+        direction, position = read_position(request.GET)
+    except InvalidPosition:
+        direction, position = "invalid", None
+    page = None
+    if search.is_valid() and direction != "invalid":
+        page = selectors.access_log_page(
+            actor=request.user,
+            filters=search.filters(),
+            older_than=position if direction == "older" else None,
+            newer_than=position if direction == "newer" else None,
+        )
     access_log_record(
         actor=request.user,
         action=AccessLogEntry.Action.SEARCH,
         object_type=AccessLogEntry._meta.label_lower,
-        reason=filterset.describe(),
+        reason=search.describe(),
     )
     template = "audit/_access_log_results.html" if request.htmx else "audit/access_log_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    context = {"search": search, "page": page, "invalid_position": direction == "invalid"}
+    return render(request, template, context)
 
 
 @area_required("audit.export_accesslogentry")
 @require_http_methods(["GET", "POST"])
 def access_log_export(request):
-    filterset = selectors.access_log_filter(actor=request.user, data=request.GET)
+    search = AccessLogSearchForm(request.GET)
     form = ExportReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and filterset.is_valid():
-        rows = selectors.access_log_export_rows(actor=request.user, filterset=filterset)
-        described = filterset.describe()
+    if request.method == "POST" and form.is_valid() and search.is_valid():
+        rows = selectors.access_log_export_rows(actor=request.user, filters=search.filters())
+        described = search.describe()
         access_log_record(
             actor=request.user,
             action=AccessLogEntry.Action.EXPORT,
@@ -50,7 +60,7 @@ def access_log_export(request):
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-    return render(request, "audit/access_log_export.html", {"filter": filterset, "form": form})
+    return render(request, "audit/access_log_export.html", {"search": search, "form": form})
 
 
 class _Echo:

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Index expressions with operator classes and pg_trgm (access log); harmless on SQLite.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -156,6 +158,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "create-access-log-partitions": {
+        "task": "apps.audit.tasks.create_access_log_partitions",
+        "schedule": crontab(hour=3, minute=5),
+    },
     "purge-expired-access-log": {
         "task": "apps.audit.tasks.purge_expired_access_log",
         "schedule": crontab(hour=3, minute=15),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0004_refuse_truncate"),
+        ("audit", "0005_partition_by_month"),
     ]
 
     operations = [
