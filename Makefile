@@ -51,21 +51,11 @@ run: setup
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# The suite runs in one process per core, each test file in one of them (so a module's
-# fixtures, such as the image build of tests/test_compose.py, are made once); TEST_WORKERS=0
-# runs it in one process, for a debugger. The tests that compare names with pages run a
-# second time with names that have an apostrophe and letters outside ASCII (conftest.py,
-# BUURTKOMPAS_TEST_NAMES).
-TEST_WORKERS ?= auto
-
+# bin/run-tests: the suite in parallel, the tests that must share one process, and the
+# tests that compare names once more with awkward names. TEST_WORKERS=0 runs it in one
+# process, for a debugger.
 test: setup system-packages
-	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "No tests were collected: that is a failure." >&2; exit 1; fi; \
-	[ $$status -eq 0 ] || exit $$status; \
-	echo "The tests that compare names, once more with awkward names:"; \
-	BUURTKOMPAS_TEST_NAMES=awkward $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m names -q; status=$$?; \
-	if [ $$status -eq 5 ]; then echo "No name tests were collected: that is a failure." >&2; exit 1; fi; \
-	exit $$status
+	@bin/run-tests $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,3 +1,4 @@
+import importlib
 import os
 import zlib
 
@@ -31,6 +32,17 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The rows that migrations create (the social themes), also in a test database kept
+    from an earlier run (--reuse-db), which that run's transactional tests left empty."""
+    from django.apps import apps
+
+    themes = importlib.import_module("apps.organisation.migrations.0002_social_themes")
+    with django_db_blocker.unblock():
+        themes.add_themes(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,7 @@ TARGETS_FILE = Path(__file__).resolve().parent / "targets.toml"
 RESULTS_DIR = ROOT / "var" / "benchmarks"
 SETTINGS_MODULE = "benchmarks.settings"
 DEMO_WORKER = "sociaalwerker@demo.buurtkompas.nl"
+DEMO_TEAM_LEADER = "teamleider@demo.buurtkompas.nl"
 # A realistic caseload; outside it the run still goes on, with a warning.
 CASELOAD_RANGE = (50, 80)
 STARTUP_TIMEOUT_SECONDS = 60
@@ -262,7 +263,31 @@ def pick_fixture(email: str) -> dict:
         "dossiers_in_database": Dossier.objects.count(),
         "dossier_pk": dossier["pk"],
         "dossier_contact_moments": dossier["contact_moments_count"],
+        **team_fixture(),
         **access_log_fixture(),
+    }
+
+
+def team_fixture() -> dict:
+    """The demo team leader's team, next to the largest team of the data set."""
+    from django.db.models import Count
+
+    from apps.organisation.models import Team
+
+    teams = Team.objects.annotate(dossiers=Count("dossiers")).order_by("-dossiers", "pk")
+    largest = teams.values("pk", "name", "dossiers").first() or {}
+    led = (
+        teams.filter(memberships__user__email=DEMO_TEAM_LEADER)
+        .values("pk", "name", "dossiers")
+        .first()
+    )
+    if led is None:
+        raise SetupError(f"{DEMO_TEAM_LEADER} leads no team: run `make benchmark-seed`.")
+    return {
+        "leader_team_pk": led["pk"],
+        "leader_team": led["name"],
+        "leader_team_dossiers": led["dossiers"],
+        "largest_team_dossiers": largest.get("dossiers", 0),
     }
 
 
@@ -295,6 +320,13 @@ def print_fixture(fixture: dict) -> None:
     low, high = CASELOAD_RANGE
     if not low <= fixture["open_dossiers"] <= high:
         print(f"Warning: a realistic caseload is {low}-{high} open dossiers.")
+    print(
+        f"Team leader {DEMO_TEAM_LEADER}: {fixture['leader_team']}, "
+        f"{fixture['leader_team_dossiers']:,} dossiers; the largest team has "
+        f"{fixture['largest_team_dossiers']:,}."
+    )
+    if fixture["leader_team_dossiers"] < fixture["largest_team_dossiers"]:
+        print("Warning: the team leader's team is not the largest of the data set.")
     print(
         f"Access log: about {fixture['access_log_rows']:,} rows, "
         f"{fixture['access_log_bytes'] / 2**30:.1f} GiB with its indexes; database "

@@ -36,6 +36,9 @@ from tests.container import (
     service_environment,
 )
 
+# One worker runs this whole file when the suite runs in parallel: the image is built once.
+pytestmark = pytest.mark.xdist_group("image")
+
 MAKEFILE = ROOT / "Makefile"
 README = ROOT / "README.md"
 SETTINGS_DIR = ROOT / "config" / "settings"

@@ -109,6 +109,10 @@ def world(db):
 
 
 # Loaded once at collection, anonymously: the schema is public and needs no database.
+# Every operation of this module is checked together at its end (which were called, that
+# every error was a problem document): the module runs in one process (bin/run-tests).
+pytestmark = pytest.mark.serial
+
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 schema.config.generation.update(max_examples=MAX_EXAMPLES)
 

@@ -128,6 +128,10 @@ def world(db):
 
 
 PATHS = r"^/api/v1/(instruments|responses)/"
+# Every operation of this module is checked together at its end (which were called, that
+# every error was a problem document): the module runs in one process (bin/run-tests).
+pytestmark = pytest.mark.serial
+
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(
     path_regex=PATHS
 )
