@@ -274,11 +274,11 @@ def team_fixture() -> dict:
 
     from apps.organisation.models import Team
 
-    teams = Team.objects.annotate(dossiers=Count("dossiers")).order_by("-dossiers", "pk")
-    largest = teams.values("pk", "name", "dossiers").first() or {}
+    teams = Team.objects.annotate(dossier_count=Count("dossiers")).order_by("-dossier_count", "pk")
+    largest = teams.values("pk", "name", "dossier_count").first() or {}
     led = (
         teams.filter(memberships__user__email=DEMO_TEAM_LEADER)
-        .values("pk", "name", "dossiers")
+        .values("pk", "name", "dossier_count")
         .first()
     )
     if led is None:
@@ -286,8 +286,8 @@ def team_fixture() -> dict:
     return {
         "leader_team_pk": led["pk"],
         "leader_team": led["name"],
-        "leader_team_dossiers": led["dossiers"],
-        "largest_team_dossiers": largest.get("dossiers", 0),
+        "leader_team_dossiers": led["dossier_count"],
+        "largest_team_dossiers": largest.get("dossier_count", 0),
     }
 
 

@@ -1,5 +1,4 @@
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,63 +112,80 @@ def team_overview(*, leader):
     longest trajectories with their explanations (how many there are in all, and how many
     wait for an explanation), and recent break-the-glass openings.
 
-    A fixed number of queries and rows, whatever the size of the teams.
+    The same queries and rows whatever the size of the teams: one more query per team the
+    leader leads (for its longest trajectories).
     """
     policy.require(leader, "dossiers.view_team_overview")
     team_ids = policy.team_ids_of(leader)
-    teams = {team.pk: team for team in Team.objects.filter(pk__in=team_ids).order_by("name")}
-    memberships = (
+    # The teams come with their members: the leader is one of them.
+    memberships = list(
         TeamMembership.objects.filter(team_id__in=team_ids)
-        .select_related("user")
+        .select_related("user", "team")
+        .only(*MEMBERSHIP_FIELDS)
         .order_by("user__last_name", "user__first_name")
     )
+    teams = {
+        membership.team_id: membership.team
+        for membership in sorted(memberships, key=lambda membership: membership.team.name)
+    }
     counts = {
         (row["team_id"], row["responsible_worker_id"]): row
         for row in Dossier.objects.filter(team_id__in=team_ids).band_counts_per_worker()
     }
-    long_running = Dossier.objects.filter(team_id__in=team_ids).long_running()
-    long_running_counts = {
-        row["team_id"]: row
-        for row in long_running.values("team_id")
-        .annotate(
-            total=Count("pk"),
-            unexplained=Count("pk", filter=Q(long_running_explanation="")),
-        )
-        .order_by()
-    }
-    longest = (
-        long_running.annotate(
-            rank=Window(RowNumber(), partition_by=F("team_id"), order_by=LONGEST_FIRST)
-        )
-        .filter(rank__lte=TEAM_OVERVIEW_LONG_RUNNING)
-        .select_related("client", "responsible_worker")
-        .order_by(*LONGEST_FIRST)
-    )
     since = timezone.now() - timezone.timedelta(days=30)
     openings = (
         BreakGlassAccess.objects.filter(dossier__team_id__in=team_ids, granted_at__gte=since)
         .select_related("actor", "dossier__client")
         .order_by("-granted_at")
     )
-    empty = {"short": 0, "medium": 0, "long": 0, "total": 0}
+    empty = {"short": 0, "medium": 0, "long": 0, "unexplained": 0, "total": 0}
     overview = {
         pk: {
             "team": team,
             "members": [],
-            "long_running": [],
-            "long_running_counts": long_running_counts.get(pk, {"total": 0, "unexplained": 0}),
+            "long_running": list(team_long_running(team=team)[:TEAM_OVERVIEW_LONG_RUNNING]),
+            "long_running_counts": {"total": 0, "unexplained": 0},
             "openings": [],
         }
         for pk, team in teams.items()
     }
+    for (team_id, _worker_id), row in counts.items():
+        long_running = overview[team_id]["long_running_counts"]
+        long_running["total"] += row["long"]
+        long_running["unexplained"] += row["unexplained"]
     for membership in memberships:
         row = counts.get((membership.team_id, membership.user_id), empty)
         overview[membership.team_id]["members"].append({"membership": membership, **row})
-    for dossier in longest:
-        overview[dossier.team_id]["long_running"].append(dossier)
     for opening in openings:
         overview[opening.dossier.team_id]["openings"].append(opening)
     return list(overview.values())
+
+
+MEMBERSHIP_FIELDS = (
+    "team",
+    "team__name",
+    "user",
+    "caseload_capacity",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__role",
+)
+# What a list of long trajectories shows: the client's and the worker's names, how long.
+LONG_RUNNING_FIELDS = (
+    "team_id",
+    "client",
+    "responsible_worker",
+    "status",
+    "started_on",
+    "ended_on",
+    "long_running_explanation",
+    "client__first_name",
+    "client__last_name",
+    "responsible_worker__first_name",
+    "responsible_worker__last_name",
+    "responsible_worker__email",
+)
 
 
 # Longest first; the same start day in the order they were registered.
@@ -189,6 +205,7 @@ def team_long_running(*, team):
         Dossier.objects.filter(team=team)
         .long_running()
         .select_related("client", "responsible_worker")
+        .only(*LONG_RUNNING_FIELDS)
         .order_by(*LONGEST_FIRST)
     )
 
