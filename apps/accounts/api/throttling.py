@@ -13,15 +13,13 @@ and says so in the log: a limit is not worth an outage.
 
 import logging
 
-from redis.exceptions import RedisError
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 from apps.core import request_context
+from apps.core.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
-
-CACHE_ERRORS = (RedisError, OSError)
 
 
 class _SharedCacheThrottle:
@@ -36,6 +34,15 @@ class _SharedCacheThrottle:
                 "API rate limit not checked: the cache cannot be reached.", exc_info=True
             )
             return True
+
+    def get_cache_key(self, request, view):
+        if request.user.is_authenticated:
+            ident = request.user.pk
+        else:
+            # The address the access log and allauth's limits use (TRUSTED_PROXY_COUNT),
+            # not DRF's, which believes any X-Forwarded-For.
+            ident = request_context.client_ip(request) or "unknown"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def wait(self):
         """Seconds until the oldest counted request leaves the window. DRF's own answer is
@@ -62,20 +69,6 @@ class AccountRateThrottle(_SharedCacheThrottle, throttling.SimpleRateThrottle):
             return "anon"
         return "partner" if user.is_partner_system else "user"
 
-    def get_cache_key(self, request, view):
-        if request.user.is_authenticated:
-            ident = request.user.pk
-        else:
-            # The address the access log and allauth's limits use (TRUSTED_PROXY_COUNT),
-            # not DRF's, which believes any X-Forwarded-For.
-            ident = request_context.client_ip(request) or "unknown"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
-
 
 class ScopedRateThrottle(_SharedCacheThrottle, throttling.ScopedRateThrottle):
-    def get_cache_key(self, request, view):
-        if request.user.is_authenticated:
-            ident = request.user.pk
-        else:
-            ident = request_context.client_ip(request) or "unknown"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+    pass
