@@ -27,9 +27,9 @@ LAYERS = {
     "questionnaires": 3,
     "socialmap": 3,
     "learning": 3,
-    "portal": 4,
     "effects": 4,
-    "reports": 4,
+    "portal": 5,
+    "reports": 5,
 }
 
 

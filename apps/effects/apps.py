@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EffectsConfig(AppConfig):
+    name = "apps.effects"
+    label = "effects"
+    verbose_name = _("Statistics and effects")
