@@ -6,3 +6,6 @@ class EffectsConfig(AppConfig):
     name = "apps.effects"
     label = "effects"
     verbose_name = _("Statistics and effects")
+
+    def ready(self):
+        from apps.effects import receivers  # noqa: F401

@@ -183,6 +183,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dossiers.tasks.geocode_missing_clients",
         "schedule": crontab(hour=4, minute=15),
     },
+    "update-statistics": {
+        "task": "apps.effects.tasks.update_statistics",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "rebuild-statistics": {
+        "task": "apps.effects.tasks.rebuild_statistics",
+        "schedule": crontab(hour=1, minute=30, day_of_week="sunday"),
+    },
     "send-unsent-tasks": {
         "task": "apps.core.tasks.send_unsent_tasks",
         "schedule": 60.0,

@@ -1,0 +1,172 @@
+"""The statistics tables: figures per month that the report pages read instead of raw rows.
+
+One long table of figures. Each row holds sufficient statistics (a count, a sum and a sum
+of squares) of one measure for one month at one level of the organisation, so a page can
+add rows up for any period and still compute means and spreads. Counts of distinct
+clients do not add up across teams or areas, so every level holds its own rows, each
+computed from the raw tables (apps/effects/rebuild.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    # month, team, neighbourhood and theme: the finest grain, and what a page reads when
+    # it combines a team with an area.
+    CELL = 0, _("Team and neighbourhood")
+    TEAM = 1, _("Team")
+    NEIGHBOURHOOD = 2, _("Neighbourhood")
+    DISTRICT = 3, _("District")
+    MUNICIPALITY = 4, _("Municipality")
+    ORGANISATION = 5, _("Organisation")
+
+
+class FigureQuerySet(models.QuerySet):
+    def in_months(self, months):
+        return self.filter(month__in=months)
+
+
+class Figure(models.Model):
+    """One measure in one month at one level; theme empty means "all themes together".
+
+    A dossier with questions in two themes counts once in the all-themes row and once in
+    each theme's row, so theme rows never add up to the all-themes row.
+    """
+
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level)
+    month = models.DateField(_("month"))
+    team = models.ForeignKey(
+        "organisation.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "organisation.Neighbourhood",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    neighbourhood = models.ForeignKey(
+        "organisation.Neighbourhood",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    theme = models.ForeignKey(
+        "organisation.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    measure = models.CharField(_("measure"), max_length=32)
+    # What the measure is split by: a contact mode, "instrument|dimension", ...
+    key = models.CharField(_("split by"), max_length=100, blank=True, default="")
+    n = models.BigIntegerField(_("count"))
+    total = models.FloatField(_("sum"), default=0)
+    total_sq = models.FloatField(_("sum of squares"), default=0)
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        indexes = [
+            # Every page reads one level and one measure over a range of months.
+            models.Index(fields=["level", "measure", "month"], name="figure_level_measure_idx"),
+            models.Index(fields=["month"], name="figure_month_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure} {self.key} {self.month:%Y-%m}"
+
+
+class StaleMonth(models.Model):
+    """A month whose raw data changed since the statistics were computed (a journal).
+
+    Written by the receivers in the same transaction as the change; an update takes the
+    journal up to its highest id (the watermark) and removes what it took.
+    """
+
+    month = models.DateField(_("month"))
+    noted_at = models.DateTimeField(_("noted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("month to recompute")
+        verbose_name_plural = _("months to recompute")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class StatisticsRun(models.Model):
+    """One computation of the statistics, full or incremental, and how it ended."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full rebuild")
+        INCREMENTAL = "incremental", _("Update of changed months")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+        REFUSED = "refused", _("Not started: another computation was running")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The journal (StaleMonth) up to and including this id was taken into account.
+    journal_watermark = models.BigIntegerField(_("journal up to"), default=0)
+    months_computed = models.PositiveIntegerField(_("months computed"), default=0)
+    figures_written = models.PositiveIntegerField(_("figures written"), default=0)
+    error = models.TextField(_("what went wrong"), blank=True)
+
+    class Meta:
+        verbose_name = _("statistics run")
+        verbose_name_plural = _("statistics runs")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class StatisticsLock(models.Model):
+    """The lock row of databases without advisory locks (SQLite): one row while a
+    computation runs. PostgreSQL uses an advisory lock instead (apps/effects/locking.py)."""
+
+    name = models.CharField(max_length=50, unique=True)
+    acquired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statistics lock")
+        verbose_name_plural = _("statistics locks")
+
+    def __str__(self):
+        return self.name

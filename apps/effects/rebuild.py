@@ -1,0 +1,599 @@
+"""Computing the statistics tables from the raw tables, in the database.
+
+Every figure is one INSERT … SELECT with GROUP BY over the raw rows: no row of a dossier,
+contact or questionnaire ever travels to Python. A measure describes its facts (one row
+per contact, dossier, question, score or pair, with the month and the place in the
+organisation it belongs to); the engine adds the theme rows, groups at each level and
+writes the figures. Additive measures are grouped once at the finest level (CELL) and the
+other levels add those rows up; counts of distinct clients are grouped from the raw rows at
+every level, because a client seen by two teams is one client of the organisation.
+
+Table names and fixed SQL fragments are formatted into the statements; every value from
+outside (months, time zone, thresholds) is a query parameter.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import connection
+from django.utils import timezone
+
+from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
+from apps.effects import sql
+from apps.effects.inference import CHANGE_THRESHOLDS
+from apps.effects.models import Figure, Level
+from apps.organisation.models import Neighbourhood, Team, TeamMembership
+from apps.questionnaires.models import (
+    Dimension,
+    DimensionScore,
+    Instrument,
+    InstrumentVersion,
+    Response,
+)
+
+TABLES = {
+    "figure": Figure._meta.db_table,
+    "client": Client._meta.db_table,
+    "contact": ContactMoment._meta.db_table,
+    "dossier": Dossier._meta.db_table,
+    "question": RegisteredQuestion._meta.db_table,
+    "neighbourhood": Neighbourhood._meta.db_table,
+    "team": Team._meta.db_table,
+    "membership": TeamMembership._meta.db_table,
+    "response": Response._meta.db_table,
+    "version": InstrumentVersion._meta.db_table,
+    "instrument": Instrument._meta.db_table,
+    "score": DimensionScore._meta.db_table,
+    "dimension": Dimension._meta.db_table,
+}
+
+# The columns every measure's facts have, in this order.
+FACT_COLUMNS = (
+    "month",
+    "dossier_id",
+    "team_id",
+    "municipality_id",
+    "district_id",
+    "neighbourhood_id",
+    "own_theme_id",
+    "key",
+    "value",
+    "client_id",
+)
+
+LEVEL_COLUMNS: dict[int, tuple[str, ...]] = {
+    Level.CELL: ("team_id", "municipality_id", "district_id", "neighbourhood_id"),
+    Level.TEAM: ("team_id",),
+    Level.NEIGHBOURHOOD: ("municipality_id", "district_id", "neighbourhood_id"),
+    Level.DISTRICT: ("municipality_id", "district_id"),
+    Level.MUNICIPALITY: ("municipality_id",),
+    Level.ORGANISATION: (),
+}
+GEOGRAPHY = ("team_id", "municipality_id", "district_id", "neighbourhood_id")
+FIGURE_COLUMNS = (
+    "level, month, team_id, municipality_id, district_id, neighbourhood_id, theme_id, "
+    "measure, key, n, total, total_sq"
+)
+
+# Kinds of contact that count as online in the blended-work mix. A phone call is remote
+# but not online; it is shown as its own share.
+ONLINE_MODES = (ContactMoment.Mode.VIDEO, ContactMoment.Mode.MESSAGE)
+# Below this share of the scale a dimension score counts as low, from this share up as high
+# (5 and 7 on a 0-10 scale, the marks Dutch readers know from school).
+LOW_SHARE = 0.5
+HIGH_SHARE = 0.7
+# Decimal scores become floating point in SQLite: 6.3 - 5.3 may come out as 0.99999.
+ROUNDING_MARGIN = 1e-6
+
+
+@dataclass(frozen=True)
+class Months:
+    """Which months to compute: all (None) or a given set of first days of months."""
+
+    months: tuple[date, ...] | None = None
+
+    def condition(self, month_expression: str) -> tuple[str, list]:
+        if self.months is None:
+            return "", []
+        return f" AND {month_expression} IN ({sql.placeholders(self.months)})", list(self.months)
+
+    def datetime_range(self, column: str) -> tuple[str, list]:
+        """A range on the raw timestamp that an index can use, wider than the months."""
+        if self.months is None:
+            return "", []
+        zone = timezone.get_default_timezone()
+        start = datetime.combine(min(self.months), time.min, tzinfo=zone)
+        last = max(self.months)
+        end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        end = datetime.combine(end_month, time.min, tzinfo=zone)
+        return f" AND {column} >= %s AND {column} < %s", [start, end]
+
+    def date_range(self, column: str) -> tuple[str, list]:
+        if self.months is None:
+            return "", []
+        last = max(self.months)
+        end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+        return f" AND {column} >= %s AND {column} < %s", [min(self.months), end_month]
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    facts: Callable[[Months], tuple[str, list]]
+    # Where theme rows come from: the themes of the fact's dossier, the fact's own theme
+    # (a registered question), or none (only the all-themes row).
+    themes: str = "dossier"
+    # Distinct clients: grouped from the raw rows at every level.
+    distinct: bool = False
+    # Levels this measure has; staff surveys belong to teams, not to areas.
+    levels: tuple[int, ...] = tuple(Level)
+
+
+def _select(*expressions: str) -> str:
+    """SELECT of fact columns, named, in FACT_COLUMNS order."""
+    if len(expressions) != len(FACT_COLUMNS):
+        raise ValueError("A fact has exactly the columns of FACT_COLUMNS.")
+    named = ", ".join(f"{e} AS {c}" for e, c in zip(expressions, FACT_COLUMNS, strict=True))
+    return f"SELECT {named}"
+
+
+def _dossier_geography(dossier: str = "d") -> str:
+    """Joins from a dossier to its team and its client's neighbourhood."""
+    return (
+        f" JOIN {TABLES['team']} t ON t.id = {dossier}.team_id"
+        f" JOIN {TABLES['client']} c ON c.id = {dossier}.client_id"
+        f" LEFT JOIN {TABLES['neighbourhood']} nb ON nb.id = c.neighbourhood_id"
+    )
+
+
+# team, municipality, district, neighbourhood of the joins above. A client whose address
+# lies in no known neighbourhood counts in the municipality of the team.
+GEOGRAPHY_COLUMNS = (
+    "t.id",
+    "COALESCE(nb.municipality_id, t.municipality_id)",
+    "CASE WHEN nb.kind = 'wijk' THEN nb.id ELSE nb.district_id END",
+    "CASE WHEN nb.kind = 'buurt' THEN nb.id END",
+)
+
+
+def _contact_facts(months: Months) -> tuple[str, list]:
+    month, params = sql.month_of_datetime("cm.occurred_at")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.datetime_range("cm.occurred_at")
+    query = (
+        _select(
+            month,
+            "d.id",
+            *GEOGRAPHY_COLUMNS,
+            "NULL",
+            "cm.mode",
+            "cm.duration_minutes",
+            "d.client_id",
+        )
+        + f" FROM {TABLES['contact']} cm JOIN {TABLES['dossier']} d ON d.id = cm.dossier_id"
+        f"{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+    )
+    return query, params + prefilter_params + when_params
+
+
+def _first_self_scan_month() -> tuple[str, list]:
+    """Per client the month of their first self-scan filled in alone."""
+    month, params = sql.month_of_datetime("MIN(r.completed_at)")
+    query = (
+        f"SELECT COALESCE(r.client_id, rd.client_id) AS client_id, {month} AS first_month"
+        f" FROM {TABLES['response']} r"
+        f" JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" LEFT JOIN {TABLES['dossier']} rd ON rd.id = r.dossier_id"
+        f" WHERE r.status = 'completed' AND r.mode = 'self' AND i.filled_by = 'resident'"
+        f" AND i.purpose <> 'survey' AND COALESCE(r.client_id, rd.client_id) IS NOT NULL"
+        f" GROUP BY COALESCE(r.client_id, rd.client_id)"
+    )
+    return query, params
+
+
+def _reach_facts(months: Months) -> tuple[str, list]:
+    """Clients with a contact in the month; value 1 when they had filled in a self-scan
+    by the end of that month."""
+    contacts, contact_params = _contact_facts(months)
+    first_scan, scan_params = _first_self_scan_month()
+    query = (
+        _select(
+            "f.month",
+            "f.dossier_id",
+            "f.team_id",
+            "f.municipality_id",
+            "f.district_id",
+            "f.neighbourhood_id",
+            "NULL",
+            "''",
+            "CASE WHEN s.first_month <= f.month THEN 1 ELSE 0 END",
+            "f.client_id",
+        )
+        + f" FROM ({contacts}) f"
+        f" LEFT JOIN ({first_scan}) s ON s.client_id = f.client_id"
+    )
+    return query, contact_params + scan_params
+
+
+def _new_dossier_facts(months: Months) -> tuple[str, list]:
+    """Dossiers started in the month, by source; value 1 when the client had filled in a
+    self-scan alone on or before the start."""
+    month = sql.month_of_date("d.started_on")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.date_range("d.started_on")
+    scan_day, scan_params = sql.date_of_datetime("r.completed_at")
+    scanned = (
+        f"CASE WHEN EXISTS (SELECT 1 FROM {TABLES['response']} r"
+        f" JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" WHERE r.client_id = d.client_id AND r.status = 'completed' AND r.mode = 'self'"
+        f" AND i.filled_by = 'resident' AND i.purpose <> 'survey'"
+        f" AND {scan_day} <= d.started_on) THEN 1 ELSE 0 END"
+    )
+    query = (
+        f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', 'd.source', scanned, 'd.client_id')}"
+        f" FROM {TABLES['dossier']} d{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+    )
+    return query, scan_params + prefilter_params + when_params
+
+
+def _closed_dossier_facts(months: Months) -> tuple[str, list]:
+    """Dossiers closed in the month, by reason; value is the length in days."""
+    month = sql.month_of_date("d.ended_on")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.date_range("d.ended_on")
+    query = (
+        _select(
+            month,
+            "d.id",
+            *GEOGRAPHY_COLUMNS,
+            "NULL",
+            "d.closing_reason",
+            sql.days_between("d.started_on", "d.ended_on"),
+            "d.client_id",
+        )
+        + f" FROM {TABLES['dossier']} d{_dossier_geography()}"
+        f" WHERE d.status = 'closed' AND d.ended_on IS NOT NULL{prefilter}{when}"
+    )
+    return query, prefilter_params + when_params
+
+
+def _question_facts(months: Months) -> tuple[str, list]:
+    month, params = sql.month_of_datetime("q.registered_at")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.datetime_range("q.registered_at")
+    query = (
+        f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'q.theme_id', "''", '1', 'd.client_id')}"
+        f" FROM {TABLES['question']} q JOIN {TABLES['dossier']} d ON d.id = q.dossier_id"
+        f"{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+    )
+    return query, params + prefilter_params + when_params
+
+
+def _response_frame(
+    months: Months, *, purposes_sql: str, extra_joins: str = ""
+) -> tuple[str, str, list]:
+    """FROM and WHERE of completed responses with the place they belong to: the team of
+    their dossier (none for a scan outside support) and the client's neighbourhood (none
+    for an anonymous scan, which counts only for the organisation)."""
+    month, params = sql.month_of_datetime("r.completed_at")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.datetime_range("r.completed_at")
+    source = (
+        f" FROM {TABLES['response']} r"
+        f" JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" LEFT JOIN {TABLES['dossier']} d ON d.id = r.dossier_id"
+        f" LEFT JOIN {TABLES['team']} t ON t.id = d.team_id"
+        f" LEFT JOIN {TABLES['client']} c ON c.id = COALESCE(r.client_id, d.client_id)"
+        f" LEFT JOIN {TABLES['neighbourhood']} nb ON nb.id = c.neighbourhood_id{extra_joins}"
+        f" WHERE r.status = 'completed' AND i.purpose IN ({purposes_sql}){prefilter}{when}"
+    )
+    return month, source, params + prefilter_params + when_params
+
+
+def _scan_facts(months: Months) -> tuple[str, list]:
+    """Self-scans filled in, by instrument; value 1 when filled in alone."""
+    month, source, params = _response_frame(months, purposes_sql="'conversation', 'measurement'")
+    alone = "CASE WHEN r.mode = 'self' THEN 1 ELSE 0 END"
+    query = (
+        f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', 'i.code', alone, 'c.id')}"
+        f"{source} AND i.filled_by = 'resident'"
+    )
+    return query, params
+
+
+def _band(score: str) -> str:
+    share = f"(({score}) - v.scale_min) * 1.0 / (v.scale_max - v.scale_min)"
+    return (
+        f"CASE WHEN {share} < {LOW_SHARE} THEN 'low'"
+        f" WHEN {share} < {HIGH_SHARE} THEN 'middle' ELSE 'high' END"
+    )
+
+
+def _score_facts(months: Months, *, banded: bool) -> tuple[str, list]:
+    """Dimension scores and overall scores of completed questionnaires, staff surveys
+    left out; the key is "instrument|dimension" ("instrument|" for the overall score),
+    with "|band" added for the distributions."""
+    # Worker-filled measurement scales (ZRM) count; the staff survey has its own measure.
+    not_staff = " AND NOT (i.purpose = 'survey' AND i.filled_by = 'worker')"
+    purposes = "'conversation', 'measurement', 'survey'"
+    month, dimensions, params = _response_frame(
+        months,
+        purposes_sql=purposes,
+        extra_joins=(
+            f" JOIN {TABLES['score']} ds ON ds.response_id = r.id"
+            f" JOIN {TABLES['dimension']} dim ON dim.id = ds.dimension_id"
+        ),
+    )
+    _, overall, overall_params = _response_frame(months, purposes_sql=purposes)
+    dimension_score = sql.as_float("ds.score")
+    overall_score = sql.as_float("r.overall_score")
+    dimension_key = "i.code || '|' || dim.code"
+    overall_key = "i.code || '|'"
+    if banded:
+        dimension_key += f" || '|' || {_band(dimension_score)}"
+        overall_key += f" || '|' || {_band(overall_score)}"
+    query = (
+        _select(month, "d.id", *GEOGRAPHY_COLUMNS, "NULL", dimension_key, dimension_score, "c.id")
+        + f"{dimensions}{not_staff} AND ds.score IS NOT NULL UNION ALL"
+        f" {_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', overall_key, overall_score, 'c.id')}"
+        f"{overall}{not_staff} AND r.overall_score IS NOT NULL"
+    )
+    return query, params + overall_params
+
+
+def _survey_facts(months: Months, *, per_team: bool) -> tuple[str, list]:
+    """Staff survey scores per construct (key "instrument|dimension"): per team of the
+    respondent, or once per response for the organisation."""
+    month, params = sql.month_of_datetime("r.completed_at")
+    when, when_params = months.condition(month)
+    prefilter, prefilter_params = months.datetime_range("r.completed_at")
+    team_join = f" JOIN {TABLES['membership']} m ON m.user_id = r.respondent_id" if per_team else ""
+    team = "m.team_id" if per_team else "NULL"
+    score = sql.as_float("ds.score")
+    key = "i.code || '|' || dim.code"
+    query = (
+        f"{_select(month, 'NULL', team, 'NULL', 'NULL', 'NULL', 'NULL', key, score, 'NULL')}"
+        f" FROM {TABLES['response']} r"
+        f" JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" JOIN {TABLES['score']} ds ON ds.response_id = r.id"
+        f" JOIN {TABLES['dimension']} dim ON dim.id = ds.dimension_id{team_join}"
+        f" WHERE r.status = 'completed' AND i.purpose = 'survey' AND i.filled_by = 'worker'"
+        f" AND ds.score IS NOT NULL{prefilter}{when}"
+    )
+    return query, params + prefilter_params + when_params
+
+
+PAIR_KINDS = ("first_last", "intake_closing")
+
+
+def _threshold_case() -> tuple[str, list]:
+    if not CHANGE_THRESHOLDS:
+        return "NULL", []
+    whens = " ".join("WHEN %s THEN %s" for _ in CHANGE_THRESHOLDS)
+    params: list = []
+    for code, threshold in CHANGE_THRESHOLDS.items():
+        params += [code, float(threshold.points) - ROUNDING_MARGIN]
+    return f"CASE p.instrument_code {whens} END", params
+
+
+def pair_scores_sql(months: Months) -> tuple[str, list]:
+    """One row per pair of measurements in a dossier, per dimension and overall: kind,
+    instrument, dimension, the month of the later measurement, before, after, threshold.
+
+    Pairs are made of completed measurement scales (not conversation tools, not surveys)
+    within one dossier: the first and the last, and the last at intake with the last at
+    closing."""
+    month, month_params = sql.month_of_datetime("p.post_at")
+    when, when_params = months.condition(month)
+    threshold, threshold_params = _threshold_case()
+    ranked = (
+        f"SELECT r.id, r.dossier_id, i.code AS instrument_code, r.completed_at, r.moment,"
+        f" ROW_NUMBER() OVER (PARTITION BY r.dossier_id, i.id"
+        f" ORDER BY r.completed_at, r.id) AS first_rank,"
+        f" ROW_NUMBER() OVER (PARTITION BY r.dossier_id, i.id"
+        f" ORDER BY r.completed_at DESC, r.id DESC) AS last_rank,"
+        f" ROW_NUMBER() OVER (PARTITION BY r.dossier_id, i.id, r.moment"
+        f" ORDER BY r.completed_at DESC, r.id DESC) AS moment_rank"
+        f" FROM {TABLES['response']} r JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" WHERE r.status = 'completed' AND r.dossier_id IS NOT NULL"
+        f" AND i.purpose = 'measurement'"
+    )
+    pairs = (
+        "SELECT 'first_last' AS kind, a.dossier_id, a.instrument_code, a.id AS pre_id,"
+        " b.id AS post_id, b.completed_at AS post_at FROM ranked a JOIN ranked b"
+        " ON b.dossier_id = a.dossier_id AND b.instrument_code = a.instrument_code"
+        " AND b.last_rank = 1 WHERE a.first_rank = 1 AND a.id <> b.id"
+        " UNION ALL SELECT 'intake_closing', a.dossier_id, a.instrument_code, a.id, b.id,"
+        " b.completed_at FROM ranked a JOIN ranked b ON b.dossier_id = a.dossier_id"
+        " AND b.instrument_code = a.instrument_code AND b.moment = 'closing'"
+        " AND b.moment_rank = 1 WHERE a.moment = 'intake' AND a.moment_rank = 1"
+        " AND a.completed_at < b.completed_at"
+    )
+    overall = (
+        f"SELECT p.kind, p.dossier_id, p.instrument_code, p.post_at, '' AS dimension,"
+        f" {sql.as_float('pre.overall_score')} AS before,"
+        f" {sql.as_float('post.overall_score')} AS after"
+        f" FROM pairs p JOIN {TABLES['response']} pre ON pre.id = p.pre_id"
+        f" JOIN {TABLES['response']} post ON post.id = p.post_id"
+        f" WHERE pre.overall_score IS NOT NULL AND post.overall_score IS NOT NULL"
+    )
+    per_dimension = (
+        f"SELECT p.kind, p.dossier_id, p.instrument_code, p.post_at, dpost.code,"
+        f" {sql.as_float('spre.score')}, {sql.as_float('spost.score')}"
+        f" FROM pairs p JOIN {TABLES['score']} spost ON spost.response_id = p.post_id"
+        f" JOIN {TABLES['dimension']} dpost ON dpost.id = spost.dimension_id"
+        f" JOIN {TABLES['score']} spre ON spre.response_id = p.pre_id"
+        f" JOIN {TABLES['dimension']} dpre ON dpre.id = spre.dimension_id"
+        f" AND dpre.code = dpost.code"
+        f" WHERE spre.score IS NOT NULL AND spost.score IS NOT NULL"
+    )
+    query = (
+        f"WITH ranked AS ({ranked}), pairs AS ({pairs}),"
+        f" scored AS ({overall} UNION ALL {per_dimension})"
+        f" SELECT p.kind, p.dossier_id, p.instrument_code, p.dimension,"
+        f" {month} AS month, p.before, p.after, {threshold} AS threshold"
+        f" FROM scored p WHERE 1 = 1{when}"
+    )
+    return query, month_params + when_params + threshold_params
+
+
+def _pair_facts(months: Months, *, part: str) -> tuple[str, list]:
+    """Facts of the pairs: the change ("pair"), the score before ("pair_pre"), and 1 for
+    each pair that improved or worsened by at least the instrument's threshold."""
+    pairs, params = pair_scores_sql(months)
+    value = {
+        "pair": "p.after - p.before",
+        "pair_pre": "p.before",
+        "pair_improved": "CASE WHEN p.after - p.before >= p.threshold THEN 1 ELSE 0 END",
+        "pair_worsened": "CASE WHEN p.before - p.after >= p.threshold THEN 1 ELSE 0 END",
+    }[part]
+    key = "p.kind || '|' || p.instrument_code || '|' || p.dimension"
+    query = (
+        f"{_select('p.month', 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', key, value, 'd.client_id')}"
+        f" FROM ({pairs}) p JOIN {TABLES['dossier']} d ON d.id = p.dossier_id"
+        f"{_dossier_geography()}"
+    )
+    return query, params
+
+
+TEAM_LEVELS = (Level.TEAM, Level.ORGANISATION)
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("contacts", _contact_facts),
+    Measure("clients_reached", _reach_facts, distinct=True),
+    Measure("dossiers_new", _new_dossier_facts),
+    Measure("dossiers_closed", _closed_dossier_facts),
+    Measure("questions", _question_facts, themes="own"),
+    Measure("scans", _scan_facts),
+    Measure("score", lambda months: _score_facts(months, banded=False)),
+    Measure("score_band", lambda months: _score_facts(months, banded=True)),
+    Measure("pair", lambda months: _pair_facts(months, part="pair")),
+    Measure("pair_pre", lambda months: _pair_facts(months, part="pair_pre")),
+    Measure("pair_improved", lambda months: _pair_facts(months, part="pair_improved")),
+    Measure("pair_worsened", lambda months: _pair_facts(months, part="pair_worsened")),
+    Measure(
+        "staff_survey",
+        lambda months: _survey_facts(months, per_team=True),
+        themes="none",
+        levels=TEAM_LEVELS,
+    ),
+)
+
+
+def _themed(themes: str) -> str:
+    columns = ", ".join(f"f.{column}" for column in FACT_COLUMNS if column != "own_theme_id")
+    all_themes = f"SELECT {columns}, CAST(NULL AS integer) AS theme_id FROM facts f"
+    if themes == "dossier":
+        return (
+            f"{all_themes} UNION ALL SELECT {columns}, dt.theme_id FROM facts f"
+            f" JOIN (SELECT DISTINCT dossier_id, theme_id FROM {TABLES['question']}) dt"
+            f" ON dt.dossier_id = f.dossier_id"
+        )
+    if themes == "own":
+        return (
+            f"{all_themes} UNION ALL SELECT {columns}, f.own_theme_id FROM facts f"
+            f" WHERE f.own_theme_id IS NOT NULL"
+        )
+    return all_themes
+
+
+def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> tuple[str, list]:
+    columns = LEVEL_COLUMNS[level]
+    select_geography = ", ".join(column if column in columns else "NULL" for column in GEOGRAPHY)
+    group_by = ", ".join(("month", *columns, "theme_id", "key"))
+    if measure.distinct:
+        aggregates = (
+            "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0"
+        )
+    else:
+        aggregates = "COUNT(*), COALESCE(SUM(value), 0), COALESCE(SUM(value * value), 0)"
+    named = ", ".join(FACT_COLUMNS)
+    statement = (
+        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f" WITH facts ({named}) AS ({facts}), themed AS ({_themed(measure.themes)})"
+        f" SELECT %s, month, {select_geography}, theme_id, %s, key, {aggregates}"
+        f" FROM themed GROUP BY {group_by}"
+    )
+    return statement, [*params, level, measure.name]
+
+
+def _rollup_insert(level: int, measures: Sequence[str], months: Months) -> tuple[str, list]:
+    """A coarser level added up from the CELL rows of additive measures."""
+    columns = LEVEL_COLUMNS[level]
+    select_geography = ", ".join(column if column in columns else "NULL" for column in GEOGRAPHY)
+    group_by = ", ".join(("month", *columns, "theme_id", "measure", "key"))
+    when, when_params = months.condition("month")
+    statement = (
+        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f" SELECT %s, month, {select_geography}, theme_id, measure, key,"
+        f" SUM(n), SUM(total), SUM(total_sq) FROM {TABLES['figure']}"
+        f" WHERE level = %s AND measure IN ({sql.placeholders(measures)}){when}"
+        f" GROUP BY {group_by}"
+    )
+    return statement, [level, Level.CELL, *measures, *when_params]
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    statement: str
+    params: list
+
+
+def steps(months: Months) -> list[Step]:
+    """Every statement of a computation, in order; the caller runs them in one
+    transaction after deleting the figures of the same months."""
+    result = []
+    additive = [m.name for m in MEASURES if not m.distinct and Level.CELL in m.levels]
+    for measure in MEASURES:
+        facts, params = measure.facts(months)
+        if measure.distinct:
+            levels = measure.levels
+        elif Level.CELL in measure.levels:
+            levels = (Level.CELL,)
+        else:
+            levels = measure.levels
+        for level in levels:
+            if measure.name == "staff_survey" and level == Level.ORGANISATION:
+                facts, params = _survey_facts(months, per_team=False)
+            statement, statement_params = _grouped_insert(measure, level, facts, params)
+            result.append(
+                Step(f"{measure.name}:{Level(level).name.lower()}", statement, statement_params)
+            )
+    for level in Level:
+        if level == Level.CELL:
+            continue
+        statement, params = _rollup_insert(level, additive, months)
+        result.append(Step(f"rollup:{Level(level).name.lower()}", statement, params))
+    return result
+
+
+def run_steps(step_list: Sequence[Step], *, on_step=None) -> int:
+    """Runs the statements; returns how many figures they wrote."""
+    written = 0
+    with connection.cursor() as cursor:
+        for number, step in enumerate(step_list, start=1):
+            cursor.execute(step.statement, step.params)
+            written += max(cursor.rowcount, 0)
+            if on_step:
+                on_step(number, len(step_list), step.label)
+    return written
+
+
+def delete_figures(months: Months) -> int:
+    figures = Figure.objects.all()
+    if months.months is not None:
+        figures = figures.in_months(months.months)
+    deleted, _ = figures.delete()
+    return deleted
+
+
+def months_with_data() -> list[date]:
+    """Every month that has raw data of any measure (for a full rebuild's count)."""
+    return sorted(set(Figure.objects.values_list("month", flat=True).distinct()))
