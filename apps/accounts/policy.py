@@ -126,6 +126,11 @@ def views_municipality_of(user, neighbourhood) -> bool:
 
 
 @rules.predicate
+def team_in_own_municipality(user, team) -> bool:
+    return team is not None and team.municipality_id in municipality_ids_of(user)
+
+
+@rules.predicate
 def belongs_to_own_team(user, obj) -> bool:
     """For records that belong to one team (dossiers, intake requests)."""
     return obj is not None and obj.team_id in team_ids_of(user)
@@ -174,8 +179,29 @@ def _manage(app_model: str, predicate) -> None:
 
 # --- Areas ------------------------------------------------------------------------------
 policy.add_rule("core.access_workspace", is_social_worker | is_team_leader | is_functional_admin)
-policy.add_rule("core.access_reports", is_manager | is_municipality_viewer)
+policy.add_rule("core.access_reports", is_manager | is_team_leader | is_municipality_viewer)
 policy.add_rule("core.access_admin", is_functional_admin)
+
+# --- Report figures (statistics only: never a name, a dossier or a link to one) ---------
+# Managers see the whole organisation, team leaders their own teams, municipality viewers
+# their own municipality, and the latter only in figures protected against small counts.
+policy.add_rule(
+    "effects.view_figures_of_team",
+    is_manager
+    | (is_team_leader & is_member_of_team)
+    | (is_municipality_viewer & team_in_own_municipality),
+)
+policy.add_rule(
+    "effects.view_figures_of_municipality",
+    is_manager | is_team_leader | (is_municipality_viewer & views_municipality),
+)
+policy.add_rule(
+    "effects.view_figures_of_area",
+    is_manager | is_team_leader | (is_municipality_viewer & views_municipality_of),
+)
+policy.add_rule("effects.view_unprotected_figures", is_manager | is_team_leader)
+policy.add_rule("effects.view_organisation_figures", is_manager)
+policy.add_rule("effects.add_statisticsrun", is_manager)
 
 # --- Accounts (personal records of staff and residents) ---------------------------------
 policy.add_rule(

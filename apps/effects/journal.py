@@ -84,9 +84,7 @@ def swept_months(since: datetime) -> set[date]:
     changed_dossiers = (
         Dossier.objects.filter(updated_at__gte=since)
         | Dossier.objects.filter(
-            pk__in=RegisteredQuestion.objects.filter(registered_at__gte=since).values(
-                "dossier_id"
-            )
+            pk__in=RegisteredQuestion.objects.filter(registered_at__gte=since).values("dossier_id")
         )
         | Dossier.objects.filter(
             pk__in=Response.objects.filter(completed_at__gte=since).values("dossier_id")

@@ -14,8 +14,15 @@ from apps.organisation.models import TeamMembership
 from apps.questionnaires.models import Response
 
 # The fields of a dossier that place its figures: a change to its plan or notes does not.
-DOSSIER_FIELDS = ("team_id", "client_id", "started_on", "ended_on", "status", "closing_reason",
-                  "source")
+DOSSIER_FIELDS = (
+    "team_id",
+    "client_id",
+    "started_on",
+    "ended_on",
+    "status",
+    "closing_reason",
+    "source",
+)
 RESPONSE_FIELDS = ("status", "completed_at", "dossier_id", "client_id", "mode", "overall_score")
 
 _BEFORE = "_statistics_before"
@@ -92,9 +99,9 @@ def client_saved(sender, instance, created, **kwargs):
         months = set()
         for started_on, ended_on in instance.dossiers.values_list("started_on", "ended_on"):
             months |= dossier_months(started_on, ended_on)
-        for completed_at in instance.questionnaire_responses.exclude(
-            completed_at=None
-        ).values_list("completed_at", flat=True):
+        for completed_at in instance.questionnaire_responses.exclude(completed_at=None).values_list(
+            "completed_at", flat=True
+        ):
             months.add(month_of(completed_at))
         note_months(months)
     _remember(instance, ("neighbourhood_id",))

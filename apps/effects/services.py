@@ -143,8 +143,6 @@ def statistics_rebuild_request(*, requested_by) -> tuple[StatisticsRun, bool]:
     active = active_run()
     if active is not None:
         return active, False
-    run = StatisticsRun.objects.create(
-        kind=StatisticsRun.Kind.FULL, requested_by=requested_by
-    )
+    run = StatisticsRun.objects.create(kind=StatisticsRun.Kind.FULL, requested_by=requested_by)
     enqueue_on_commit(compute_statistics, run.pk)
     return run, True

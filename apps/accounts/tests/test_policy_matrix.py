@@ -42,7 +42,25 @@ NOBODY = set()
 MATRIX = [
     # Areas
     ("core.access_workspace", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
-    ("core.access_reports", None, {R.MANAGER, R.MUNICIPALITY_VIEWER}),
+    ("core.access_reports", None, {R.MANAGER, R.TEAM_LEADER, R.MUNICIPALITY_VIEWER}),
+    # Report figures: managers all, team leaders their teams, municipality viewers theirs
+    ("effects.view_figures_of_team", "own_team", {R.MANAGER, R.TEAM_LEADER, R.MUNICIPALITY_VIEWER}),
+    ("effects.view_figures_of_team", "other_team", {R.MANAGER}),
+    (
+        "effects.view_figures_of_municipality",
+        "own_municipality",
+        {R.MANAGER, R.TEAM_LEADER, R.MUNICIPALITY_VIEWER},
+    ),
+    ("effects.view_figures_of_municipality", "other_municipality", {R.MANAGER, R.TEAM_LEADER}),
+    (
+        "effects.view_figures_of_area",
+        "own_neighbourhood",
+        {R.MANAGER, R.TEAM_LEADER, R.MUNICIPALITY_VIEWER},
+    ),
+    ("effects.view_figures_of_area", "other_neighbourhood", {R.MANAGER, R.TEAM_LEADER}),
+    ("effects.view_unprotected_figures", None, {R.MANAGER, R.TEAM_LEADER}),
+    ("effects.view_organisation_figures", None, {R.MANAGER}),
+    ("effects.add_statisticsrun", None, {R.MANAGER}),
     ("core.access_admin", None, ADMIN),
     # Accounts: personal records
     ("accounts.view_user", "self", ALL_ROLES),

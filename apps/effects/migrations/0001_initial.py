@@ -7,81 +7,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0003_caseload_capacity'),
+        ("organisation", "0003_caseload_capacity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaleMonth',
+            name="StaleMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('noted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='noted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                (
+                    "noted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="noted"),
+                ),
             ],
             options={
-                'verbose_name': 'month to recompute',
-                'verbose_name_plural': 'months to recompute',
+                "verbose_name": "month to recompute",
+                "verbose_name_plural": "months to recompute",
             },
         ),
         migrations.CreateModel(
-            name='StatisticsLock',
+            name="StatisticsLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True)),
-                ('acquired_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True)),
+                ("acquired_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'statistics lock',
-                'verbose_name_plural': 'statistics locks',
+                "verbose_name": "statistics lock",
+                "verbose_name_plural": "statistics locks",
             },
         ),
         migrations.CreateModel(
-            name='StatisticsRun',
+            name="StatisticsRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('full', 'Full rebuild'), ('incremental', 'Update of changed months')], max_length=12, verbose_name='kind')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('succeeded', 'Finished'), ('failed', 'Failed'), ('refused', 'Not started: another computation was running')], default='queued', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('journal_watermark', models.BigIntegerField(default=0, verbose_name='journal up to')),
-                ('months_computed', models.PositiveIntegerField(default=0, verbose_name='months computed')),
-                ('figures_written', models.PositiveIntegerField(default=0, verbose_name='figures written')),
-                ('error', models.TextField(blank=True, verbose_name='what went wrong')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("full", "Full rebuild"),
+                            ("incremental", "Update of changed months"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("succeeded", "Finished"),
+                            ("failed", "Failed"),
+                            ("refused", "Not started: another computation was running"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "journal_watermark",
+                    models.BigIntegerField(default=0, verbose_name="journal up to"),
+                ),
+                (
+                    "months_computed",
+                    models.PositiveIntegerField(default=0, verbose_name="months computed"),
+                ),
+                (
+                    "figures_written",
+                    models.PositiveIntegerField(default=0, verbose_name="figures written"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="what went wrong")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statistics run',
-                'verbose_name_plural': 'statistics runs',
-                'ordering': ['-requested_at', '-pk'],
+                "verbose_name": "statistics run",
+                "verbose_name_plural": "statistics runs",
+                "ordering": ["-requested_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Team and neighbourhood'), (1, 'Team'), (2, 'Neighbourhood'), (3, 'District'), (4, 'Municipality'), (5, 'Organisation')], verbose_name='level')),
-                ('month', models.DateField(verbose_name='month')),
-                ('measure', models.CharField(max_length=32, verbose_name='measure')),
-                ('key', models.CharField(blank=True, default='', max_length=100, verbose_name='split by')),
-                ('n', models.BigIntegerField(verbose_name='count')),
-                ('total', models.FloatField(default=0, verbose_name='sum')),
-                ('total_sq', models.FloatField(default=0, verbose_name='sum of squares')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.neighbourhood')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.municipality')),
-                ('neighbourhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.neighbourhood')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.team')),
-                ('theme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisation.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Team and neighbourhood"),
+                            (1, "Team"),
+                            (2, "Neighbourhood"),
+                            (3, "District"),
+                            (4, "Municipality"),
+                            (5, "Organisation"),
+                        ],
+                        verbose_name="level",
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("measure", models.CharField(max_length=32, verbose_name="measure")),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True, default="", max_length=100, verbose_name="split by"
+                    ),
+                ),
+                ("n", models.BigIntegerField(verbose_name="count")),
+                ("total", models.FloatField(default=0, verbose_name="sum")),
+                ("total_sq", models.FloatField(default=0, verbose_name="sum of squares")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.neighbourhood",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.municipality",
+                    ),
+                ),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.neighbourhood",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.team",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisation.theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'figure',
-                'verbose_name_plural': 'figures',
-                'indexes': [models.Index(fields=['level', 'measure', 'month'], name='figure_level_measure_idx'), models.Index(fields=['month'], name='figure_month_idx')],
+                "verbose_name": "figure",
+                "verbose_name_plural": "figures",
+                "indexes": [
+                    models.Index(
+                        fields=["level", "measure", "month"], name="figure_level_measure_idx"
+                    ),
+                    models.Index(fields=["month"], name="figure_month_idx"),
+                ],
             },
         ),
     ]

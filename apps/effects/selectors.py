@@ -1,0 +1,167 @@
+"""Reading the statistics tables for a user and a filter: one query per question.
+
+A reader says which figures (a measure, split by month, key or unit); the selection
+(period, area, team, theme) and the user's scope decide which level of rows answers it,
+so a page reads a few dozen small rows, whatever the size of the organisation.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, Sum
+
+from apps.accounts import policy
+from apps.effects.models import Figure, Level, StatisticsRun
+from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader asked for. Months are first days of months, both inclusive."""
+
+    start: date
+    end: date
+    municipality: Municipality | None = None
+    area: Neighbourhood | None = None
+    team: Team | None = None
+    theme: Theme | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the user may see at all: every team, their own teams, or one municipality."""
+
+    team_ids: frozenset[int] | None = None
+    municipality_ids: frozenset[int] | None = None
+    protected: bool = False
+
+    @property
+    def restricted_to_teams(self) -> bool:
+        return self.team_ids is not None
+
+
+def scope_of(user) -> Scope:
+    protected = not policy.can(user, "effects.view_unprotected_figures")
+    if policy.can(user, "effects.view_organisation_figures"):
+        return Scope(protected=protected)
+    if policy.is_team_leader(user):
+        return Scope(team_ids=policy.team_ids_of(user), protected=protected)
+    return Scope(municipality_ids=policy.municipality_ids_of(user), protected=protected)
+
+
+def _level_and_filter(scope: Scope, selection: Selection) -> tuple[int, Q]:
+    """The coarsest level that answers the selection within the scope."""
+    area = selection.area
+    geography = Q()
+    if area is not None:
+        column = "district" if area.kind == Neighbourhood.Kind.DISTRICT else "neighbourhood"
+        geography = Q(**{column: area})
+    elif selection.municipality is not None:
+        geography = Q(municipality=selection.municipality)
+    elif scope.municipality_ids is not None:
+        geography = Q(municipality_id__in=scope.municipality_ids)
+
+    teams = Q()
+    if selection.team is not None:
+        teams = Q(team=selection.team)
+    elif scope.restricted_to_teams:
+        teams = Q(team_id__in=scope.team_ids)
+
+    if teams and geography:
+        level = Level.CELL
+    elif teams:
+        level = Level.TEAM
+    elif area is not None:
+        level = Level.DISTRICT if area.kind == Neighbourhood.Kind.DISTRICT else Level.NEIGHBOURHOOD
+    elif geography:
+        level = Level.MUNICIPALITY
+    else:
+        level = Level.ORGANISATION
+    return level, teams & geography
+
+
+def figures(
+    scope: Scope,
+    selection: Selection,
+    measure: str,
+    *,
+    by: tuple[str, ...] = ("month",),
+    key_prefix: str = "",
+    all_themes: bool = False,
+):
+    """Sums of one measure over the selection, grouped by `by` (month, key, theme)."""
+    level, where = _level_and_filter(scope, selection)
+    rows = Figure.objects.filter(
+        where,
+        level=level,
+        measure=measure,
+        month__gte=selection.start,
+        month__lte=selection.end,
+    )
+    if "theme" not in by:
+        rows = rows.filter(theme=None if all_themes or selection.theme is None else selection.theme)
+    elif selection.theme is not None:
+        rows = rows.filter(theme=selection.theme)
+    else:
+        rows = rows.exclude(theme=None)
+    if key_prefix:
+        rows = rows.filter(key__startswith=key_prefix)
+    return list(
+        rows.values(*by)
+        .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))
+        .order_by(*by)
+    )
+
+
+UNIT_LEVELS = {"team": Level.TEAM, "neighbourhood": Level.NEIGHBOURHOOD}
+
+
+def figures_per_unit(
+    scope: Scope, selection: Selection, measure: str, *, unit: str, key_prefix: str = ""
+):
+    """Sums per team or per neighbourhood over the selected period, for comparisons."""
+    level = UNIT_LEVELS[unit]
+    column = "team_id" if unit == "team" else "neighbourhood_id"
+    rows = Figure.objects.filter(
+        level=level,
+        measure=measure,
+        month__gte=selection.start,
+        month__lte=selection.end,
+        theme=selection.theme,
+    ).exclude(**{column: None})
+    if scope.restricted_to_teams:
+        rows = rows.filter(team_id__in=scope.team_ids)
+    if scope.municipality_ids is not None:
+        rows = rows.filter(
+            Q(municipality_id__in=scope.municipality_ids)
+            if unit == "neighbourhood"
+            else Q(team__municipality_id__in=scope.municipality_ids)
+        )
+    if selection.municipality is not None and unit == "neighbourhood":
+        rows = rows.filter(municipality=selection.municipality)
+    if selection.team is not None and unit == "team":
+        rows = rows.filter(team=selection.team)
+    if key_prefix:
+        rows = rows.filter(key__startswith=key_prefix)
+    return list(
+        rows.values(column, "key")
+        .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))
+        .order_by(column, "key")
+    )
+
+
+def months_with_figures() -> tuple[date | None, date | None]:
+    first = Figure.objects.filter(level=Level.ORGANISATION).order_by("month").first()
+    last = Figure.objects.filter(level=Level.ORGANISATION).order_by("-month").first()
+    return (first.month if first else None, last.month if last else None)
+
+
+def last_runs() -> tuple[StatisticsRun | None, StatisticsRun | None]:
+    """The newest run of any kind and the newest successful one."""
+    runs = list(StatisticsRun.objects.order_by("-requested_at", "-pk")[:1])
+    success = (
+        StatisticsRun.objects.filter(status=StatisticsRun.Status.SUCCEEDED)
+        .order_by("-finished_at")
+        .first()
+    )
+    return (runs[0] if runs else None, success)

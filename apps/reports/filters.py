@@ -1,0 +1,163 @@
+"""The selection above every report page: period, area, team and theme.
+
+The choices list only what the user may see. A request for a municipality, area or team
+outside that (a link shared by a colleague, an edited address) is refused with 403 and
+logged, rather than quietly shown as "no such choice".
+"""
+
+from datetime import date
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts import policy
+from apps.effects.models import Figure
+from apps.effects.selectors import Selection
+from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
+
+MONTH_FORMAT = "%Y-%m"
+EARLIEST_MONTH = date(2000, 1, 1)
+LONGEST_PERIOD_MONTHS = 10 * 12
+DEFAULT_PERIOD_MONTHS = 12
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_back(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_count(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=MONTH_FORMAT)
+
+
+class ReportFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        this_month = first_of_month(timezone.localdate())
+        if start and start < EARLIEST_MONTH:
+            self.add_error("start", _("Choose a month from January 2000 on."))
+        if start and start > this_month:
+            self.add_error("start", _("The period cannot start after this month."))
+        if end and end > this_month:
+            self.add_error("end", _("The period cannot end after this month."))
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period lies before its start."))
+        elif start and end and month_count(start, end) > LONGEST_PERIOD_MONTHS:
+            self.add_error("end", _("Choose a period of at most %(years)s years.") % {"years": 10})
+        area, municipality = cleaned.get("area"), cleaned.get("municipality")
+        if area and municipality and area.municipality_id != municipality.pk:
+            self.add_error("area", _("This area lies in another municipality."))
+        return cleaned
+
+
+class ReportFilter(django_filters.FilterSet):
+    start = django_filters.DateFilter(
+        label=_("From (month)"), widget=MonthInput, input_formats=[MONTH_FORMAT], method="keep"
+    )
+    end = django_filters.DateFilter(
+        label=_("Up to and including (month)"),
+        widget=MonthInput,
+        input_formats=[MONTH_FORMAT],
+        method="keep",
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+        empty_label=_("All municipalities"),
+        method="keep",
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("District or neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        empty_label=_("All areas"),
+        method="keep",
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.none(), empty_label=_("All teams"), method="keep"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        empty_label=_("All themes"),
+        method="keep",
+    )
+
+    class Meta:
+        model = Figure
+        fields = []
+        form = ReportFilterForm
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, queryset=Figure.objects.none(), **kwargs)
+        self.user = user
+        teams = Team.objects.order_by("name")
+        municipalities = Municipality.objects.order_by("name")
+        areas = Neighbourhood.objects.select_related("municipality").order_by(
+            "municipality__name", "kind", "name"
+        )
+        if not policy.can(user, "effects.view_organisation_figures"):
+            if policy.is_team_leader(user):
+                teams = teams.filter(pk__in=policy.team_ids_of(user))
+            else:
+                own = policy.municipality_ids_of(user)
+                teams = teams.filter(municipality_id__in=own)
+                municipalities = municipalities.filter(pk__in=own)
+                areas = areas.filter(municipality_id__in=own)
+        self.filters["team"].queryset = teams
+        self.filters["municipality"].queryset = municipalities
+        self.filters["area"].queryset = areas
+
+    def keep(self, queryset, name, value):
+        # The figures are read by apps.effects.selectors, not filtered here.
+        return queryset
+
+    def refuse_unserved(self) -> None:
+        """403 for a municipality, area or team the user may not see (logged by the
+        refusal middleware)."""
+        checks = (
+            ("team", Team, "effects.view_figures_of_team"),
+            ("municipality", Municipality, "effects.view_figures_of_municipality"),
+            ("area", Neighbourhood, "effects.view_figures_of_area"),
+        )
+        for name, model, permission in checks:
+            raw = (self.data or {}).get(name)
+            if not raw or not str(raw).isdigit():
+                continue
+            found = model.objects.filter(pk=int(raw)).first()
+            if found is not None and not policy.can(self.user, permission, found):
+                raise PermissionDenied
+
+    def selection(self) -> Selection | None:
+        """The valid selection, with the last twelve months by default; None when the
+        form has errors."""
+        if not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data
+        this_month = first_of_month(timezone.localdate())
+        end = first_of_month(data.get("end") or this_month)
+        start = first_of_month(data.get("start") or months_back(end, DEFAULT_PERIOD_MONTHS - 1))
+        if start > end:
+            return None
+        return Selection(
+            start=start,
+            end=end,
+            municipality=data.get("municipality"),
+            area=data.get("area"),
+            team=data.get("team"),
+            theme=data.get("theme"),
+        )

@@ -1,0 +1,879 @@
+"""What each report page shows: its charts, built from the statistics tables.
+
+A subject turns a selection into charts; every chart carries its numbers as a table, and
+its CSV download is exactly that table, built by the same function. Nothing here reads a
+raw row: only apps.effects.selectors.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.dossiers.models import ContactMoment, Dossier
+from apps.effects import inference
+from apps.effects.inference import Sums
+from apps.effects.rebuild import ONLINE_MODES
+from apps.effects.selectors import Scope, Selection, figures, figures_per_unit
+from apps.organisation.models import Neighbourhood, Team, Theme
+from apps.questionnaires.models import Dimension, Instrument
+from apps.reports import charts
+from apps.reports.charts import Chart
+from apps.reports.charts import Series, Value
+from apps.reports.disclosure import Presenter
+from apps.reports.filters import months_back
+
+MEASUREMENT_INSTRUMENTS = ("zrm", "positive-health-short", "participation-ladder")
+SELF_SCAN_INSTRUMENT = "positive-health"
+SATISFACTION_INSTRUMENT = "client-satisfaction"
+STAFF_SURVEY_INSTRUMENT = "staff-technology-acceptance"
+# A staff survey figure is shown for a team only over at least this many answers, so no
+# one's answer can be read back.
+MIN_SURVEY_GROUP = 5
+PAIR_KINDS = {
+    "first_last": gettext_lazy("First and last measurement"),
+    "intake_closing": gettext_lazy("At intake and at closing"),
+}
+IN_PERSON_MODES = (
+    ContactMoment.Mode.FACE_TO_FACE,
+    ContactMoment.Mode.HOME_VISIT,
+    ContactMoment.Mode.GROUP,
+)
+
+
+@dataclass
+class Page:
+    """What a subject page shows: key figures, charts, notes and effect rows."""
+
+    charts: list[Chart] = field(default_factory=list)
+    key_figures: list[tuple[str, Value, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    effects: list = field(default_factory=list)
+    has_data: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    scope: Scope
+    selection: Selection
+    options: dict
+
+    @property
+    def present(self) -> Presenter:
+        return Presenter(protected=self.scope.protected)
+
+    def months(self) -> list[date]:
+        months, month = [], self.selection.start
+        while month <= self.selection.end:
+            months.append(month)
+            month = months_back(month, -1)
+        return months
+
+    def month_labels(self) -> list[str]:
+        return [date_format(month, "M Y") for month in self.months()]
+
+
+def _by_month(rows) -> dict[date, dict]:
+    return {row["month"]: row for row in rows}
+
+
+def _monthly_series(context: Context, rows, label: str, value: Callable[[dict | None], Value]):
+    by_month = _by_month(rows)
+    return Series(label, tuple(value(by_month.get(month)) for month in context.months()))
+
+
+def _count(context: Context, field_name: str = "n"):
+    return lambda row: context.present.count(row[field_name] if row else 0)
+
+
+# --- Reach and questions -----------------------------------------------------------------
+
+
+def reach(context: Context) -> Page:
+    page = Page()
+    selection, scope, present = context.selection, context.scope, context.present
+    reached = figures(scope, selection, "clients_reached")
+    new = figures(scope, selection, "dossiers_new")
+    closed = figures(scope, selection, "dossiers_closed")
+    page.has_data = bool(reached or new or closed)
+    page.charts.append(
+        charts.line_chart(
+            slug="reach",
+            title=_("Clients reached, new and closed dossiers per month"),
+            description=_(
+                "Clients with at least one contact in the month, dossiers started and "
+                "dossiers closed."
+            ),
+            x_labels=context.month_labels(),
+            series=[
+                _monthly_series(context, reached, _("Clients reached"), _count(context)),
+                _monthly_series(context, new, _("New dossiers"), _count(context)),
+                _monthly_series(context, closed, _("Closed dossiers"), _count(context)),
+            ],
+            value_label=_("Number"),
+            x_label=_("Month"),
+        )
+    )
+    questions = figures(scope, selection, "questions", by=("theme",))
+    themes = {theme.pk: theme for theme in Theme.objects.all()}
+    question_rows = sorted(questions, key=lambda row: -row["n"])
+    page.charts.append(
+        charts.bar_chart(
+            slug="questions",
+            title=_("Questions per theme"),
+            description=_("Questions registered in the period, by theme."),
+            categories=[themes[row["theme"]].name for row in question_rows],
+            series=[
+                Series(_("Questions"), tuple(present.count(row["n"]) for row in question_rows))
+            ],
+            value_label=_("Questions"),
+            category_label=_("Theme"),
+        )
+    )
+    closed_by_reason = figures(scope, selection, "dossiers_closed", by=("key",))
+    reasons = dict(Dossier.ClosingReason.choices)
+    page.charts.append(
+        charts.bar_chart(
+            slug="closed",
+            title=_("Closed dossiers by reason, with the mean length"),
+            description=_("Dossiers closed in the period and how long their support lasted."),
+            categories=[str(reasons.get(row["key"], row["key"])) for row in closed_by_reason],
+            series=[
+                Series(
+                    _("Closed dossiers"),
+                    tuple(present.count(row["n"]) for row in closed_by_reason),
+                ),
+                Series(
+                    _("Mean length in days"),
+                    tuple(present.mean(row["total"], row["n"], 0) for row in closed_by_reason),
+                ),
+            ],
+            value_label=_("Number"),
+            category_label=_("Closing reason"),
+        )
+    )
+    page.charts.append(_area_map(context))
+    total_reached = sum(row["n"] for row in reached)
+    page.key_figures = [
+        (
+            _("Clients reached per month, on average"),
+            present.count(round(total_reached / len(context.months()))),
+            _(
+                "Clients with at least one contact in a month; a client seen in two months counts in both."
+            ),
+        ),
+        (_("New dossiers"), present.count(sum(row["n"] for row in new)), ""),
+        (_("Closed dossiers"), present.count(sum(row["n"] for row in closed)), ""),
+    ]
+    return page
+
+
+def _area_map(context: Context) -> charts.Chart:
+    rows = figures_per_unit(context.scope, context.selection, "dossiers_new", unit="neighbourhood")
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row["neighbourhood_id"]] += row["n"]
+    areas = Neighbourhood.objects.filter(kind=Neighbourhood.Kind.NEIGHBOURHOOD)
+    if context.selection.municipality is not None:
+        areas = areas.filter(municipality=context.selection.municipality)
+    elif context.scope.municipality_ids is not None:
+        areas = areas.filter(municipality_id__in=context.scope.municipality_ids)
+    else:
+        areas = areas.filter(pk__in=list(counts))
+    tiles = [
+        charts.MapTile(
+            label=area.name,
+            latitude=area.centroid_latitude,
+            longitude=area.centroid_longitude,
+            value=context.present.count(counts.get(area.pk, 0)),
+            boundary=area.boundary,
+        )
+        for area in areas.order_by("name")
+    ]
+    return charts.tile_map(
+        slug="areas",
+        title=_("New dossiers per neighbourhood"),
+        description=_(
+            "Dossiers started in the period, by the neighbourhood where the client lives."
+        ),
+        tiles=tiles,
+        value_label=_("New dossiers"),
+        area_label=_("Neighbourhood"),
+    )
+
+
+# --- Contact mix ---------------------------------------------------------------------------
+
+
+def contact_mix(context: Context) -> Page:
+    page = Page()
+    rows = figures(context.scope, context.selection, "contacts", by=("month", "key"))
+    page.has_data = bool(rows)
+    per_month = defaultdict(lambda: defaultdict(int))
+    minutes = defaultdict(float)
+    for row in rows:
+        per_month[row["month"]][row["key"]] += row["n"]
+        minutes[row["key"]] += row["total"]
+    present = context.present
+    modes = ContactMoment.Mode
+    page.charts.append(
+        charts.small_multiples(
+            slug="modes",
+            title=_("Contacts per kind, per month"),
+            description=_("Each panel shows one kind of contact on the same scale."),
+            x_labels=context.month_labels(),
+            panels=[
+                Series(
+                    str(label),
+                    tuple(present.count(per_month[m][mode]) for m in context.months()),
+                )
+                for mode, label in modes.choices
+            ],
+            value_label=_("Contacts"),
+            group_label=_("Kind of contact"),
+            kind="bar",
+        )
+    )
+
+    def share(groups):
+        def value(month):
+            counts = per_month.get(month, {})
+            whole = sum(counts.values())
+            return present.share(sum(counts.get(mode, 0) for mode in groups), whole)
+
+        return value
+
+    page.charts.append(
+        charts.line_chart(
+            slug="online-share",
+            title=_("The mix of online and offline contact"),
+            description=_(
+                "Share of contacts per month online (video and messages), by phone and in "
+                "person (including home visits and groups)."
+            ),
+            x_labels=context.month_labels(),
+            series=[
+                Series(_("Online"), tuple(share(ONLINE_MODES)(m) for m in context.months())),
+                Series(_("Phone"), tuple(share((modes.PHONE,))(m) for m in context.months())),
+                Series(_("In person"), tuple(share(IN_PERSON_MODES)(m) for m in context.months())),
+            ],
+            value_label=_("Share of contacts (%)"),
+            x_label=_("Month"),
+        )
+    )
+    totals = {mode: sum(per_month[m][mode] for m in per_month) for mode, _label in modes.choices}
+    page.charts.append(
+        charts.bar_chart(
+            slug="minutes",
+            title=_("Time spent per kind of contact"),
+            description=_("Total hours of contact in the period and the mean minutes per contact."),
+            categories=[str(label) for _mode, label in modes.choices],
+            series=[
+                Series(
+                    _("Hours"),
+                    tuple(present.count(round(minutes[mode] / 60)) for mode, _l in modes.choices),
+                ),
+                Series(
+                    _("Minutes per contact"),
+                    tuple(
+                        present.mean(minutes[mode], totals[mode], 0) for mode, _l in modes.choices
+                    ),
+                ),
+            ],
+            value_label=_("Number"),
+            category_label=_("Kind of contact"),
+        )
+    )
+    all_contacts = sum(totals.values())
+    page.key_figures = [
+        (_("Contacts"), present.count(all_contacts), ""),
+        (
+            _("Online"),
+            present.share(sum(totals[mode] for mode in ONLINE_MODES), all_contacts),
+            _("Video calls and messages."),
+        ),
+    ]
+    return page
+
+
+# --- Self-scans and Positive Health --------------------------------------------------------
+
+
+def _dimension_names(instrument_code: str) -> dict[str, str]:
+    instrument = Instrument.objects.filter(code=instrument_code).first()
+    version = instrument.current_version if instrument else None
+    if version is None:
+        return {}
+    return {
+        dimension.code: dimension.name
+        for dimension in Dimension.objects.filter(version=version).order_by("order")
+    }
+
+
+def self_scans(context: Context) -> Page:
+    page = Page()
+    present = context.present
+    scans = figures(context.scope, context.selection, "scans", by=("month", "key"))
+    new = figures(context.scope, context.selection, "dossiers_new")
+    page.has_data = bool(scans or new)
+    instruments = {
+        i.code: i.name for i in Instrument.objects.filter(code__in={r["key"] for r in scans})
+    }
+    per_instrument = defaultdict(dict)
+    for row in scans:
+        per_instrument[row["key"]][row["month"]] = row
+    page.charts.append(
+        charts.line_chart(
+            slug="scans",
+            title=_("Self-scans filled in per month"),
+            description=_(
+                "Completed self-scans by residents, alone or together with a social worker."
+            ),
+            x_labels=context.month_labels(),
+            series=[
+                Series(
+                    instruments.get(code, code),
+                    tuple(
+                        present.count(per_instrument[code].get(m, {}).get("n", 0))
+                        for m in context.months()
+                    ),
+                )
+                for code in sorted(per_instrument)
+            ],
+            value_label=_("Self-scans"),
+            x_label=_("Month"),
+        )
+    )
+    page.charts.append(
+        charts.line_chart(
+            slug="scan-before-intake",
+            title=_("New clients who filled in a self-scan before their intake"),
+            description=_(
+                "Share of new dossiers whose client had filled in a self-scan alone on or "
+                "before the start."
+            ),
+            x_labels=context.month_labels(),
+            series=[
+                _monthly_series(
+                    context,
+                    new,
+                    _("Share of new clients"),
+                    lambda row: present.share(row["total"], row["n"]) if row else Value(None, "–"),
+                )
+            ],
+            value_label=_("Share (%)"),
+            x_label=_("Month"),
+        )
+    )
+    bands = figures(
+        context.scope,
+        context.selection,
+        "score_band",
+        by=("key",),
+        key_prefix=f"{SELF_SCAN_INSTRUMENT}|",
+    )
+    names = _dimension_names(SELF_SCAN_INSTRUMENT)
+    counts = defaultdict(dict)
+    for row in bands:
+        _code, dimension, band = row["key"].split("|")
+        if dimension:
+            counts[dimension][band] = row["n"]
+    dimensions = [code for code in names if code in counts]
+    band_labels = {
+        "low": _("Low (under 5)"),
+        "middle": _("Middle (5 to 7)"),
+        "high": _("High (7 or more)"),
+    }
+    page.charts.append(
+        charts.bar_chart(
+            slug="positive-health",
+            title=_("Positive Health: how residents score each dimension"),
+            description=_(
+                "The spider web is a conversation tool, not a measurement: this shows how many "
+                "scans scored low, middle or high per dimension, not an effect."
+            ),
+            categories=[names[code] for code in dimensions],
+            series=[
+                Series(
+                    str(label),
+                    tuple(present.count(counts[code].get(band, 0)) for code in dimensions),
+                )
+                for band, label in band_labels.items()
+            ],
+            value_label=_("Self-scans"),
+            category_label=_("Dimension"),
+        )
+    )
+    total_new = sum(row["n"] for row in new)
+    page.key_figures = [
+        (_("Self-scans filled in"), present.count(sum(row["n"] for row in scans)), ""),
+        (
+            _("New clients with a self-scan before intake"),
+            present.share(sum(row["total"] for row in new), total_new),
+            "",
+        ),
+    ]
+    return page
+
+
+# --- Satisfaction --------------------------------------------------------------------------
+
+
+def satisfaction(context: Context) -> Page:
+    page = Page()
+    present = context.present
+    prefix = f"{SATISFACTION_INSTRUMENT}|"
+    overall = [
+        row
+        for row in figures(
+            context.scope, context.selection, "score", by=("month", "key"), key_prefix=prefix
+        )
+        if row["key"] == prefix
+    ]
+    parts = figures(context.scope, context.selection, "score", by=("key",), key_prefix=prefix)
+    page.has_data = bool(overall or parts)
+    page.charts.append(
+        charts.line_chart(
+            slug="satisfaction",
+            title=_("Mean satisfaction mark per month"),
+            description=_("The mean mark (0 to 10) that clients gave, per month."),
+            x_labels=context.month_labels(),
+            series=[
+                _monthly_series(
+                    context,
+                    overall,
+                    _("Mean mark"),
+                    lambda row: present.mean(row["total"], row["n"]) if row else Value(None, "–"),
+                ),
+            ],
+            value_label=_("Mark"),
+            x_label=_("Month"),
+            include_zero=True,
+        )
+    )
+    names = _dimension_names(SATISFACTION_INSTRUMENT)
+    part_rows = [row for row in parts if row["key"] != prefix and row["key"].split("|")[1] in names]
+    page.charts.append(
+        charts.bar_chart(
+            slug="satisfaction-parts",
+            title=_("Satisfaction per question"),
+            description=_("The mean answer per question of the satisfaction survey in the period."),
+            categories=[names[row["key"].split("|")[1]] for row in part_rows],
+            series=[
+                Series(_("Mean"), tuple(present.mean(row["total"], row["n"]) for row in part_rows))
+            ],
+            value_label=_("Mean (0 to 10)"),
+            category_label=_("Question"),
+        )
+    )
+    answered = sum(row["n"] for row in overall)
+    page.key_figures = [
+        (_("Surveys answered"), present.count(answered), ""),
+        (
+            _("Mean mark"),
+            present.mean(sum(row["total"] for row in overall), answered),
+            _("From 0 to 10."),
+        ),
+    ]
+    return page
+
+
+# --- Effects -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    instrument: str
+    part: str
+    estimate: inference.ChangeEstimate
+    threshold: inference.ChangeThreshold | None
+    pairs: Value
+
+    @property
+    def shares(self) -> str:
+        """Improved / unchanged / worsened as percentages; only over enough pairs."""
+        estimate = self.estimate
+        if not estimate.conclusive:
+            return "–"
+        return " / ".join(
+            f"{charts.format_number(100 * share, 0)}%"
+            for share in (
+                estimate.share_improved,
+                estimate.share_unchanged,
+                estimate.share_worsened,
+            )
+        )
+
+
+def pair_kind(context: Context) -> str:
+    kind = context.options.get("pairs")
+    return kind if kind in PAIR_KINDS else "first_last"
+
+
+def effect_rows(context: Context, *, by_unit: str | None = None):
+    """Per instrument and part: the sums of the pairs, read in four queries."""
+    kind = pair_kind(context)
+    prefix = f"{kind}|"
+    sums = {}
+    for measure in ("pair", "pair_pre", "pair_improved", "pair_worsened"):
+        if by_unit:
+            rows = figures_per_unit(
+                context.scope, context.selection, measure, unit=by_unit, key_prefix=prefix
+            )
+        else:
+            rows = figures(
+                context.scope, context.selection, measure, by=("key",), key_prefix=prefix
+            )
+        for row in rows:
+            unit = row.get(f"{by_unit}_id") if by_unit else None
+            sums[(unit, row["key"], measure)] = row
+    return sums
+
+
+def _estimate(sums, unit, key) -> inference.ChangeEstimate:
+    diff = sums[(unit, key, "pair")]
+    pre = sums[(unit, key, "pair_pre")]
+    improved = int(sums[(unit, key, "pair_improved")]["total"])
+    worsened = int(sums[(unit, key, "pair_worsened")]["total"])
+    n = int(diff["n"])
+    return inference.paired_change(
+        diff=Sums(n, diff["total"], diff["total_sq"]),
+        pre=Sums(n, pre["total"], pre["total_sq"]),
+        improved=improved,
+        unchanged=n - improved - worsened,
+        worsened=worsened,
+    )
+
+
+def effects(context: Context) -> Page:
+    page = Page()
+    sums = effect_rows(context)
+    instruments = {
+        i.code: i.name for i in Instrument.objects.filter(code__in=MEASUREMENT_INSTRUMENTS)
+    }
+    present = context.present
+    for code in MEASUREMENT_INSTRUMENTS:
+        names = _dimension_names(code)
+        keys = [f"{pair_kind(context)}|{code}|"] + [
+            f"{pair_kind(context)}|{code}|{d}" for d in names
+        ]
+        for key in keys:
+            if (None, key, "pair") not in sums:
+                continue
+            dimension = key.split("|")[2]
+            estimate = _estimate(sums, None, key)
+            page.effects.append(
+                EffectRow(
+                    instrument=instruments.get(code, code),
+                    part=names.get(dimension, _("Overall score"))
+                    if dimension
+                    else _("Overall score"),
+                    estimate=estimate,
+                    threshold=inference.threshold_for(code, dimension or None),
+                    pairs=present.count(estimate.n),
+                )
+            )
+    page.has_data = bool(page.effects)
+    overall = [row for row in page.effects if row.part == _("Overall score")]
+    page.charts.append(
+        charts.bar_chart(
+            slug="improved",
+            title=_("Improved, unchanged and worsened (overall score)"),
+            description=_(
+                "Share of pairs of measurements per instrument that changed by at least the "
+                "instrument's margin. Shown only where there are enough pairs."
+            ),
+            categories=[row.instrument for row in overall],
+            series=[
+                Series(
+                    label,
+                    tuple(
+                        present.share(getattr(row.estimate, attribute), row.estimate.n)
+                        if row.estimate.conclusive
+                        else Value(None, _("too few pairs"))
+                        for row in overall
+                    ),
+                )
+                for label, attribute in (
+                    (_("Improved"), "improved"),
+                    (_("Unchanged"), "unchanged"),
+                    (_("Worsened"), "worsened"),
+                )
+            ],
+            value_label=_("Share of pairs (%)"),
+            category_label=_("Instrument"),
+        )
+    )
+    page.notes.append(
+        _(
+            "With fewer than %(minimum)s pairs no conclusion can be drawn: the page then shows "
+            "only how many pairs there are."
+        )
+        % {"minimum": inference.configured_min_group_size()}
+    )
+    return page
+
+
+# --- Comparison (funnel plots) -------------------------------------------------------------
+
+INDICATORS = {
+    "online": gettext_lazy("Share of contacts online"),
+    "scan-before-intake": gettext_lazy("Share of new clients with a self-scan before intake"),
+    "zrm-change": gettext_lazy("Mean change of the self-sufficiency matrix (ZRM)"),
+}
+
+
+def indicator(context: Context) -> str:
+    chosen = context.options.get("indicator")
+    return chosen if chosen in INDICATORS else "online"
+
+
+def _unit_values(context: Context, unit: str):
+    """Per unit: (size, value) of the chosen indicator, and the pooled SD for means."""
+    chosen = indicator(context)
+    column = f"{unit}_id"
+    units = defaultdict(lambda: [0.0, 0.0, 0.0])
+    if chosen == "online":
+        for row in figures_per_unit(context.scope, context.selection, "contacts", unit=unit):
+            units[row[column]][0] += row["n"]
+            if row["key"] in ONLINE_MODES:
+                units[row[column]][1] += row["n"]
+        return (
+            {
+                key: (size, part / size if size else None)
+                for key, (size, part, _sq) in units.items()
+            },
+            "proportion",
+            None,
+        )
+    if chosen == "scan-before-intake":
+        for row in figures_per_unit(context.scope, context.selection, "dossiers_new", unit=unit):
+            units[row[column]][0] += row["n"]
+            units[row[column]][1] += row["total"]
+        return (
+            {
+                key: (size, part / size if size else None)
+                for key, (size, part, _sq) in units.items()
+            },
+            "proportion",
+            None,
+        )
+    key = f"{pair_kind(context)}|zrm|"
+    for row in figures_per_unit(
+        context.scope, context.selection, "pair", unit=unit, key_prefix=key
+    ):
+        if row["key"] != key:
+            continue
+        units[row[column]][0] += row["n"]
+        units[row[column]][1] += row["total"]
+        units[row[column]][2] += row["total_sq"]
+    pooled = Sums(
+        int(sum(v[0] for v in units.values())),
+        sum(v[1] for v in units.values()),
+        sum(v[2] for v in units.values()),
+    )
+    return (
+        {key: (size, total / size if size else None) for key, (size, total, _sq) in units.items()},
+        "mean",
+        pooled,
+    )
+
+
+def comparison(context: Context, unit: str) -> charts.Chart:
+    values, kind, pooled = _unit_values(context, unit)
+    names = (
+        dict(Team.objects.filter(pk__in=list(values)).values_list("pk", "name"))
+        if unit == "team"
+        else dict(Neighbourhood.objects.filter(pk__in=list(values)).values_list("pk", "name"))
+    )
+    sizes = [size for size, _v in values.values()]
+    whole = sum(sizes)
+    if kind == "proportion":
+        target = (
+            sum(size * value for size, value in values.values() if value is not None) / whole
+            if whole
+            else 0
+        )
+        sd = None
+        scale = 100
+    else:
+        target = pooled.mean if pooled and pooled.n else 0
+        sd = pooled.sd if pooled and pooled.n > 1 else None
+        scale = 1
+    min_size = inference.configured_min_group_size()
+    units = [
+        inference.FunnelUnit(key=str(key), label=names.get(key, "?"), size=size, value=value)
+        for key, (size, value) in sorted(values.items(), key=lambda item: names.get(item[0], ""))
+    ]
+    verdicts = (
+        inference.funnel_verdicts(units, kind=kind, target=target, sd=sd, min_size=min_size)
+        if units and (kind == "proportion" or sd)
+        else [(unit_, inference.FunnelStatus.TOO_SMALL) for unit_ in units]
+    )
+    curve = (
+        inference.limit_curve(kind, target, sd, max(sizes))
+        if sizes and (kind == "proportion" or sd)
+        else []
+    )
+    unit_label = _("Team") if unit == "team" else _("Neighbourhood")
+    return charts.funnel_plot(
+        slug=f"funnel-{unit}",
+        title=_("%(indicator)s per %(unit)s")
+        % {"indicator": INDICATORS[indicator(context)], "unit": unit_label.lower()},
+        description=_(
+            "Each point is a %(unit)s: its value against its size. Inside the funnel the "
+            "difference from the organisation can be chance; points outside the outer (99.8%%) "
+            "limit are named. Small units are drawn but not judged."
+        )
+        % {"unit": unit_label.lower()},
+        points=[
+            charts.FunnelPoint(
+                label=unit_.label,
+                size=unit_.size,
+                value=(unit_.value or 0) * scale,
+                status=status,
+            )
+            for unit_, status in verdicts
+            if unit_.value is not None
+        ],
+        centre=target * scale,
+        limits=[
+            (
+                limit.size,
+                limit.low95 * scale,
+                limit.high95 * scale,
+                limit.low998 * scale,
+                limit.high998 * scale,
+            )
+            for limit in curve
+        ],
+        value_label=str(INDICATORS[indicator(context)]),
+        size_label=_("Contacts")
+        if indicator(context) == "online"
+        else (_("New dossiers") if indicator(context) == "scan-before-intake" else _("Pairs")),
+        unit_label=unit_label,
+    )
+
+
+def compare(context: Context) -> Page:
+    page = Page()
+    for unit in ("team", "neighbourhood"):
+        chart = comparison(context, unit)
+        page.charts.append(chart)
+        page.has_data = page.has_data or bool(chart.table.rows)
+    return page
+
+
+# --- Adoption of blended work --------------------------------------------------------------
+
+
+def adoption(context: Context) -> Page:
+    page = Page()
+    present = context.present
+    contacts = figures_per_unit(context.scope, context.selection, "contacts", unit="team")
+    reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+    survey = figures_per_unit(
+        context.scope,
+        context.selection,
+        "staff_survey",
+        unit="team",
+        key_prefix=f"{STAFF_SURVEY_INSTRUMENT}|",
+    )
+    page.has_data = bool(contacts or reached or survey)
+    per_team = defaultdict(lambda: [0, 0])
+    for row in contacts:
+        per_team[row["team_id"]][0] += row["n"]
+        if row["key"] in ONLINE_MODES:
+            per_team[row["team_id"]][1] += row["n"]
+    team_names = dict(
+        Team.objects.filter(pk__in=set(per_team) | {r["team_id"] for r in survey}).values_list(
+            "pk", "name"
+        )
+    )
+    ordered = sorted(per_team, key=lambda pk: team_names.get(pk, ""))
+    page.charts.append(
+        charts.bar_chart(
+            slug="online-per-team",
+            title=_("Share of contacts online per team"),
+            description=_(
+                "Video calls and messages as a share of all contacts of the team in the period."
+            ),
+            categories=[team_names.get(pk, "?") for pk in ordered],
+            series=[
+                Series(
+                    _("Online"),
+                    tuple(present.share(per_team[pk][1], per_team[pk][0]) for pk in ordered),
+                )
+            ],
+            value_label=_("Share of contacts (%)"),
+            category_label=_("Team"),
+        )
+    )
+    page.charts.append(
+        charts.line_chart(
+            slug="clients-with-scan",
+            title=_("Clients reached who used a self-scan"),
+            description=_(
+                "Share of the clients reached in a month who had filled in a self-scan alone by then."
+            ),
+            x_labels=context.month_labels(),
+            series=[
+                _monthly_series(
+                    context,
+                    reached,
+                    _("Share of clients"),
+                    lambda row: present.share(row["total"], row["n"]) if row else Value(None, "–"),
+                )
+            ],
+            value_label=_("Share (%)"),
+            x_label=_("Month"),
+        )
+    )
+    constructs = _dimension_names(STAFF_SURVEY_INSTRUMENT)
+    survey_sums = defaultdict(lambda: [0, 0.0])
+    for row in survey:
+        construct = row["key"].split("|")[1]
+        survey_sums[(row["team_id"], construct)][0] += row["n"]
+        survey_sums[(row["team_id"], construct)][1] += row["total"]
+    survey_teams = sorted({team for team, _c in survey_sums}, key=lambda pk: team_names.get(pk, ""))
+
+    def construct_value(team, construct):
+        n, total = survey_sums.get((team, construct), (0, 0.0))
+        if n < MIN_SURVEY_GROUP:
+            return Value(None, _("fewer than %(n)s answers") % {"n": MIN_SURVEY_GROUP})
+        return present.mean(total, n)
+
+    page.charts.append(
+        charts.bar_chart(
+            slug="staff-survey",
+            title=_("How teams see working online (staff survey)"),
+            description=_(
+                "Mean score (1 to 5) per part of the staff survey, per team; shown only for "
+                "teams with at least %(n)s answers, never per person."
+            )
+            % {"n": MIN_SURVEY_GROUP},
+            categories=[team_names.get(pk, "?") for pk in survey_teams],
+            series=[
+                Series(str(name), tuple(construct_value(team, code) for team in survey_teams))
+                for code, name in constructs.items()
+            ],
+            value_label=_("Mean score (1 to 5)"),
+            category_label=_("Team"),
+        )
+    )
+    return page
+
+
+SUBJECTS: dict[str, tuple] = {
+    "bereik": (gettext_lazy("Reach and questions"), reach),
+    "contact": (gettext_lazy("Online and offline contact"), contact_mix),
+    "zelfscans": (gettext_lazy("Self-scans and Positive Health"), self_scans),
+    "tevredenheid": (gettext_lazy("Satisfaction"), satisfaction),
+    "effecten": (gettext_lazy("Effects"), effects),
+    "vergelijken": (gettext_lazy("Where are we doing worse?"), compare),
+    "adoptie": (gettext_lazy("Adoption of blended work"), adoption),
+}
