@@ -264,9 +264,7 @@ def _chart(kind, *, slug, title, description, table, width, height, **context) -
             **context,
         },
     )
-    return Chart(
-        title=str(title), description=str(description), svg=svg, table=table, slug=slug
-    )
+    return Chart(title=str(title), description=str(description), svg=svg, table=table, slug=slug)
 
 
 def _empty(*, slug, title, description, table: Table) -> Chart:
