@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from apps.reports.charts import Value, format_number
 
 SMALL_COUNT = 10
+# Shown where there is no figure (the table needs a text; "0" would look like data).
+NO_FIGURE = "\u2013"
 ROUND_TO = 5
 
 
@@ -22,7 +24,7 @@ class Presenter:
 
     def count(self, n: float | None) -> Value:
         if n is None:
-            return Value(None, "–")
+            return Value(None, NO_FIGURE)
         n = int(n)
         if self.protected:
             if 0 < n < SMALL_COUNT:
@@ -33,7 +35,7 @@ class Presenter:
     def share(self, part: float | None, whole: float | None) -> Value:
         """A percentage of a whole; nothing when the whole is zero or too small to show."""
         if not whole or part is None:
-            return Value(None, "–")
+            return Value(None, NO_FIGURE)
         if self.protected and whole < SMALL_COUNT:
             return Value(None, _("< 10"))
         percentage = 100 * part / whole
@@ -41,7 +43,7 @@ class Presenter:
 
     def mean(self, total: float | None, n: float | None, decimals: int = 1) -> Value:
         if not n:
-            return Value(None, "–")
+            return Value(None, NO_FIGURE)
         if self.protected and n < SMALL_COUNT:
             return Value(None, _("< 10"))
         mean = total / n

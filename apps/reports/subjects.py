@@ -22,9 +22,8 @@ from apps.effects.selectors import Scope, Selection, figures, figures_per_unit
 from apps.organisation.models import Neighbourhood, Team, Theme
 from apps.questionnaires.models import Dimension, Instrument
 from apps.reports import charts
-from apps.reports.charts import Chart
-from apps.reports.charts import Series, Value
-from apps.reports.disclosure import Presenter
+from apps.reports.charts import Chart, Series, Value
+from apps.reports.disclosure import NO_FIGURE, Presenter
 from apps.reports.filters import months_back
 
 MEASUREMENT_INSTRUMENTS = ("zrm", "positive-health-short", "participation-ladder")
@@ -84,6 +83,15 @@ def _by_month(rows) -> dict[date, dict]:
 def _monthly_series(context: Context, rows, label: str, value: Callable[[dict | None], Value]):
     by_month = _by_month(rows)
     return Series(label, tuple(value(by_month.get(month)) for month in context.months()))
+
+
+def _share_of_total(present: Presenter):
+    """A month's `total` as a share of its `n` (for measures whose total counts a subset)."""
+    return lambda row: present.share(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
+
+
+def _mean_of_total(present: Presenter):
+    return lambda row: present.mean(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
 
 
 def _count(context: Context, field_name: str = "n"):
@@ -163,7 +171,8 @@ def reach(context: Context) -> Page:
             _("Clients reached per month, on average"),
             present.count(round(total_reached / len(context.months()))),
             _(
-                "Clients with at least one contact in a month; a client seen in two months counts in both."
+                "Clients with at least one contact in a month; a client seen in two months "
+                "counts in both."
             ),
         ),
         (_("New dossiers"), present.count(sum(row["n"] for row in new)), ""),
@@ -362,7 +371,9 @@ def self_scans(context: Context) -> Page:
                     context,
                     new,
                     _("Share of new clients"),
-                    lambda row: present.share(row["total"], row["n"]) if row else Value(None, "–"),
+                    lambda row: (
+                        present.share(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
+                    ),
                 )
             ],
             value_label=_("Share (%)"),
@@ -447,7 +458,9 @@ def satisfaction(context: Context) -> Page:
                     context,
                     overall,
                     _("Mean mark"),
-                    lambda row: present.mean(row["total"], row["n"]) if row else Value(None, "–"),
+                    lambda row: (
+                        present.mean(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
+                    ),
                 ),
             ],
             value_label=_("Mark"),
@@ -498,7 +511,7 @@ class EffectRow:
         """Improved / unchanged / worsened as percentages; only over enough pairs."""
         estimate = self.estimate
         if not estimate.conclusive:
-            return "–"
+            return NO_FIGURE
         return " / ".join(
             f"{charts.format_number(100 * share, 0)}%"
             for share in (
@@ -818,7 +831,8 @@ def adoption(context: Context) -> Page:
             slug="clients-with-scan",
             title=_("Clients reached who used a self-scan"),
             description=_(
-                "Share of the clients reached in a month who had filled in a self-scan alone by then."
+                "Share of the clients reached in a month who had filled in a self-scan alone "
+                "by then."
             ),
             x_labels=context.month_labels(),
             series=[
@@ -826,7 +840,9 @@ def adoption(context: Context) -> Page:
                     context,
                     reached,
                     _("Share of clients"),
-                    lambda row: present.share(row["total"], row["n"]) if row else Value(None, "–"),
+                    lambda row: (
+                        present.share(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
+                    ),
                 )
             ],
             value_label=_("Share (%)"),

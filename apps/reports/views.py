@@ -103,7 +103,7 @@ def chart_csv(request, slug, chart):
     """Exactly the table beside the chart, as CSV."""
     if slug not in SUBJECTS:
         raise Http404
-    report_filter, context = _context(request)
+    _filter, context = _context(request)
     if context is None:
         return HttpResponse(
             _("The period or filter is not valid."), status=400, content_type="text/plain"
@@ -132,7 +132,7 @@ def statistics_status(request):
 @require_POST
 def statistics_rebuild(request):
     require(request.user, "effects.add_statisticsrun")
-    run, is_new = statistics_rebuild_request(requested_by=request.user)
+    _run, is_new = statistics_rebuild_request(requested_by=request.user)
     if is_new:
         messages.success(request, _("The statistics are being computed again."))
     else:

@@ -32,6 +32,14 @@ HOF = "'t Hof & Zn"
 DASH = "\u2013"  # what the report pages show for "no number"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The texts below are the English source strings; tests of the Dutch texts switch to
+    Dutch themselves."""
+    with translation.override("en"):
+        yield
+
+
 def parse(chart: Chart) -> ET.Element:
     return ET.fromstring(str(chart.svg))  # noqa: S314 - our own template output
 
@@ -626,7 +634,7 @@ def test_map_classes_are_four_or_five_round_ranges():
     assert [c.text for c in classes] == ["0 to 10", "10 to 20", "20 to 30", "30 to 40"]
     assert len({c.colour for c in classes}) == len(classes)
     with translation.override("nl"):
-        assert map_classes([0.12, 0.5])[1].text == "0,2 to 0,3"
+        assert map_classes([0.12, 0.5])[1].text == "0,2 tot 0,3"
 
 
 def test_one_value_everywhere_is_one_class():
