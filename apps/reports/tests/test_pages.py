@@ -81,6 +81,8 @@ def organisation():
 
 def _key_figure(response, label):
     page = next(p for slug, _t, p in response.context["pages"] if slug == "contact")
+    with translation.override("nl"):
+        label = gettext(label)
     return next(value.text for text, value, _n in page.key_figures if str(text) == label)
 
 
