@@ -12,7 +12,7 @@ from apps.reports.filters import ReportFilter
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
 # The overview shows the key figures of these subjects and their first chart.
-OVERVIEW_SUBJECTS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten")
+OVERVIEW_SUBJECTS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten", "adoptie")
 
 
 def _context(request):

@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Statistics and effects ---------------------------------------------------------------
+# Below this many pairs of measurements a report shows the count and no mean or interval.
+EFFECTS_MIN_GROUP_SIZE = env.int("EFFECTS_MIN_GROUP_SIZE", default=20)
+
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["apps.accounts.backends.PolicyAuthenticationBackend"]
