@@ -889,23 +889,29 @@ def small_multiples(
 
 # --- Funnel plot ----------------------------------------------------------------------------
 
-FunnelStatus = Literal["above", "below", "within", "too_small"]
+# The statuses of apps.effects.inference.FunnelStatus. A unit between the 95% and the
+# 99.8% limit ("watch") is drawn as one within them, unnamed; the table says which way it leans.
+FunnelStatus = Literal["above", "watch_above", "within", "watch_below", "below", "too_small"]
 FUNNEL_PLOT_HEIGHT = 300
 FUNNEL_SHAPES = {
     "within": "circle",
+    "watch_above": "circle",
+    "watch_below": "circle",
     "above": "triangle",
     "below": "triangle-down",
     "too_small": "circle",
 }
 FUNNEL_COLOURS = {
     "within": "#4d5b66",
+    "watch_above": "#4d5b66",
+    "watch_below": "#4d5b66",
     "above": "#a34700",
     "below": "#1f5fa8",
     "too_small": "#8a949c",
 }
 FUNNEL_LIMIT_COLOUR = "#4d4d4d"
 # Drawing order: the outliers last, on top.
-FUNNEL_ORDER = ("too_small", "within", "below", "above")
+FUNNEL_ORDER = ("too_small", "within", "watch_below", "watch_above", "below", "above")
 
 
 @dataclass(frozen=True)
@@ -920,7 +926,9 @@ def funnel_verdict(status: FunnelStatus) -> str:
     return {
         "above": gettext("Higher than expected"),
         "below": gettext("Lower than expected"),
+        "watch_above": gettext("Somewhat higher than expected"),
         "within": gettext("As expected"),
+        "watch_below": gettext("Somewhat lower than expected"),
         "too_small": gettext("Too few to judge"),
     }[status]
 
@@ -1029,6 +1037,9 @@ def funnel_plot(
         return _empty(slug=slug, title=title, description=description, table=table)
 
     statuses = {p.status for p in points}
+    if statuses & {"watch_above", "watch_below"}:
+        # Their marker is that of "within"; the legend names it once.
+        statuses.add("within")
     legend_labels = [
         centre_label or gettext("Overall average"),
         gettext("95% limits"),

@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from apps.effects.inference import FunnelStatus
 from apps.reports.charts import (
     MAP_RAMP,
     Chart,
@@ -510,6 +511,38 @@ def test_funnel_plot_draws_every_unit_with_a_shape_per_verdict():
     assert len(set(looks.values())) == 4
     assert looks["above"][1] is True and looks["below"][1] is False
     assert looks["too_small"][2] == "#ffffff"  # hollow
+
+
+def test_funnel_plot_takes_every_status_of_the_inference():
+    """A unit between the 95% and 99.8% limits is drawn as one within them, unnamed, and
+    its row in the table says which way it leans."""
+    with translation.override("en"):
+        chart = funnel_plot(
+            slug="online",
+            title="Online per team",
+            description="",
+            points=[
+                FunnelPoint(label, 100, value, status)
+                for label, value, status in (
+                    ("Noord", 0.4, FunnelStatus.WITHIN),
+                    ("Zuid", 0.52, FunnelStatus.WATCH_ABOVE),
+                    ("Oost", 0.28, FunnelStatus.WATCH_BELOW),
+                )
+            ],
+            centre=0.4,
+            limits=[(100, 0.3, 0.5, 0.25, 0.55)],
+            value_label="Share online",
+            size_label="Contacts",
+            unit_label="Team",
+        )
+    root = parse(chart)
+    assert [p.get("fill") for p in by_class(root, "bk-chart__point")] == ["#4d5b66"] * 3
+    assert not [el for el in root.iter() if (el.text or "").strip() in {"Zuid", "Oost"}]
+    assert [row[3] for row in chart.table.rows] == [
+        "As expected",
+        "Somewhat higher than expected",
+        "Somewhat lower than expected",
+    ]
 
 
 def test_only_outliers_are_named_in_the_plot():
