@@ -1192,6 +1192,10 @@ def map_classes(numbers: Sequence[float]) -> list[MapClass]:
         text = format_number(low, 0 if float(low).is_integer() else 1)
         return [MapClass(low, high, MAP_RAMP[MAP_RAMP_PICKS[1][0]], text, dark=False)]
     candidates = [nice_ticks(low, high, count) for count in range(3, 9)]
+    if all(float(number).is_integer() for number in numbers):
+        # Counts get whole bounds: "1 to 2", not "1,0 to 1,5".
+        whole = [t for t in candidates if all(float(v).is_integer() for v in t.values)]
+        candidates = whole or candidates
     fitting = [t for t in candidates if len(t.values) - 1 <= len(MAP_RAMP)]
     ticks = max(fitting, key=lambda t: len(t.values))
     # Classes above the highest value are dropped (nice ticks may overshoot).

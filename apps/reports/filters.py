@@ -103,6 +103,14 @@ class ReportFilter(django_filters.FilterSet):
         form = ReportFilterForm
 
     def __init__(self, data=None, *, user, **kwargs):
+        if data is not None and not (data.get("start") or data.get("end")):
+            # The form shows the period the page shows: the last twelve months.
+            data = data.copy()
+            this_month = first_of_month(timezone.localdate())
+            data["start"] = months_back(this_month, DEFAULT_PERIOD_MONTHS - 1).strftime(
+                MONTH_FORMAT
+            )
+            data["end"] = this_month.strftime(MONTH_FORMAT)
         super().__init__(data, queryset=Figure.objects.none(), **kwargs)
         self.user = user
         teams = Team.objects.order_by("name")

@@ -275,17 +275,30 @@ def contact_mix(context: Context) -> Page:
         )
     )
     totals = {mode: sum(per_month[m][mode] for m in per_month) for mode, _label in modes.choices}
+    categories = [str(label) for _mode, label in modes.choices]
     page.charts.append(
         charts.bar_chart(
             slug="minutes",
-            title=_("Time spent per kind of contact"),
-            description=_("Total hours of contact in the period and the mean minutes per contact."),
-            categories=[str(label) for _mode, label in modes.choices],
+            title=_("Hours of contact per kind"),
+            description=_("Total hours of contact in the period, per kind of contact."),
+            categories=categories,
             series=[
                 Series(
                     _("Hours"),
                     tuple(present.count(round(minutes[mode] / 60)) for mode, _l in modes.choices),
                 ),
+            ],
+            value_label=_("Hours"),
+            category_label=_("Kind of contact"),
+        )
+    )
+    page.charts.append(
+        charts.bar_chart(
+            slug="minutes-per-contact",
+            title=_("Minutes per contact"),
+            description=_("How long a contact of each kind lasted, on average."),
+            categories=categories,
+            series=[
                 Series(
                     _("Minutes per contact"),
                     tuple(
@@ -293,7 +306,7 @@ def contact_mix(context: Context) -> Page:
                     ),
                 ),
             ],
-            value_label=_("Number"),
+            value_label=_("Minutes"),
             category_label=_("Kind of contact"),
         )
     )
@@ -765,6 +778,11 @@ def comparison(context: Context, unit: str) -> charts.Chart:
             for limit in curve
         ],
         value_label=str(INDICATORS[indicator(context)]),
+        format_value=(
+            (lambda value: f"{charts.format_number(value, 1)}%")
+            if kind == "proportion"
+            else (lambda value: charts.format_number(value, 2))
+        ),
         size_label=_("Contacts")
         if indicator(context) == "online"
         else (_("New dossiers") if indicator(context) == "scan-before-intake" else _("Pairs")),
