@@ -11,7 +11,7 @@ pytestmark = pytest.mark.names
 AREAS = {
     "/": set(Role),
     "/werk/": {Role.SOCIAL_WORKER, Role.TEAM_LEADER, Role.FUNCTIONAL_ADMIN},
-    "/rapportage/": {Role.MANAGER, Role.MUNICIPALITY_VIEWER},
+    "/rapportage/": {Role.MANAGER, Role.TEAM_LEADER, Role.MUNICIPALITY_VIEWER},
     "/beheer/": {Role.FUNCTIONAL_ADMIN},
     "/werk/toegangslog/": {Role.FUNCTIONAL_ADMIN},
 }
