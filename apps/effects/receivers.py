@@ -114,8 +114,10 @@ def _response_months(completed_at, dossier_id) -> set:
 
 
 @receiver(post_save, sender=Response)
-def response_saved(sender, instance, **kwargs):
-    if _changed(instance, RESPONSE_FIELDS):
+def response_saved(sender, instance, created, **kwargs):
+    # A response stored completed at once (an import, the demo data) differs in nothing
+    # from what it was built with, but is new.
+    if created or _changed(instance, RESPONSE_FIELDS):
         before = _before(instance)
         note_months(
             _response_months(before.get("completed_at"), before.get("dossier_id"))
