@@ -9,13 +9,26 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
-from apps.effects.journal import dossier_months, month_of, months_between, note_months
+from apps.effects.journal import (
+    dossier_months,
+    dossier_record_months,
+    month_of,
+    months_between,
+    note_months,
+)
 from apps.organisation.models import TeamMembership
 from apps.questionnaires.models import Response
 
 # The fields of a dossier that place its figures: a change to its plan or notes does not.
-DOSSIER_FIELDS = ("team_id", "client_id", "started_on", "ended_on", "status", "closing_reason",
-                  "source")
+DOSSIER_FIELDS = (
+    "team_id",
+    "client_id",
+    "started_on",
+    "ended_on",
+    "status",
+    "closing_reason",
+    "source",
+)
 RESPONSE_FIELDS = ("status", "completed_at", "dossier_id", "client_id", "mode", "overall_score")
 
 _BEFORE = "_statistics_before"
@@ -32,13 +45,6 @@ def _before(instance) -> dict:
 def _changed(instance, fields) -> bool:
     before = _before(instance)
     return not before or any(before.get(field) != getattr(instance, field) for field in fields)
-
-
-def _dossier_span(dossier_id) -> set:
-    if dossier_id is None:
-        return set()
-    span = Dossier.objects.filter(pk=dossier_id).values_list("started_on", "ended_on").first()
-    return dossier_months(*span) if span else set()
 
 
 @receiver(post_init, sender=ContactMoment)
@@ -65,6 +71,7 @@ def dossier_saved(sender, instance, created, **kwargs):
         note_months(
             dossier_months(before.get("started_on"), before.get("ended_on"))
             | dossier_months(instance.started_on, instance.ended_on)
+            | (set() if created else dossier_record_months([instance.pk]))
         )
     _remember(instance, DOSSIER_FIELDS)
 
@@ -78,7 +85,7 @@ def dossier_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=RegisteredQuestion)
 def question_changed(sender, instance, **kwargs):
     # A question's theme is a theme of every contact and pair of its dossier.
-    note_months(_dossier_span(instance.dossier_id) | {month_of(instance.registered_at)})
+    note_months(dossier_record_months([instance.dossier_id]) | {month_of(instance.registered_at)})
 
 
 @receiver(post_init, sender=Client)
@@ -89,12 +96,10 @@ def client_loaded(sender, instance, **kwargs):
 @receiver(post_save, sender=Client)
 def client_saved(sender, instance, created, **kwargs):
     if not created and _changed(instance, ("neighbourhood_id",)):
-        months = set()
-        for started_on, ended_on in instance.dossiers.values_list("started_on", "ended_on"):
-            months |= dossier_months(started_on, ended_on)
-        for completed_at in instance.questionnaire_responses.exclude(
-            completed_at=None
-        ).values_list("completed_at", flat=True):
+        months = dossier_record_months(instance.dossiers.values_list("pk", flat=True))
+        for completed_at in instance.questionnaire_responses.exclude(completed_at=None).values_list(
+            "completed_at", flat=True
+        ):
             months.add(month_of(completed_at))
         note_months(months)
     _remember(instance, ("neighbourhood_id",))
@@ -109,8 +114,9 @@ def _response_months(completed_at, dossier_id) -> set:
     if completed_at is None:
         return set()
     # A first self-scan counts for every later month in which the client is reached, and
-    # a measurement for the pairs of its dossier.
-    return months_between(completed_at, None) | _dossier_span(dossier_id)
+    # a measurement for the pairs of its dossier: a new last one moves a pair out of the
+    # month of the one that was last before.
+    return months_between(completed_at, None) | dossier_record_months([dossier_id])
 
 
 @receiver(post_save, sender=Response)
