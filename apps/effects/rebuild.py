@@ -110,14 +110,19 @@ class Months:
         last = max(self.months)
         end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
         end = datetime.combine(end_month, time.min, tzinfo=zone)
-        return f" AND {column} >= %s AND {column} < %s", [start, end]
+        # In the form the column holds: SQLite compares text, and a contact at 00:15 on
+        # 1 March in Amsterdam, stored as "2025-02-28 23:15:00" (UTC), would sort before a
+        # bound written as "2025-03-01 00:00:00+01:00" and be left out.
+        adapt = connection.ops.adapt_datetimefield_value
+        return f" AND {column} >= %s AND {column} < %s", [adapt(start), adapt(end)]
 
     def date_range(self, column: str) -> tuple[str, list]:
         if self.months is None:
             return "", []
         last = max(self.months)
         end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        return f" AND {column} >= %s AND {column} < %s", [min(self.months), end_month]
+        adapt = connection.ops.adapt_datefield_value
+        return f" AND {column} >= %s AND {column} < %s", [adapt(min(self.months)), adapt(end_month)]
 
 
 @dataclass(frozen=True)
