@@ -13,16 +13,22 @@ from datetime import date, datetime
 from django.db.models import Max
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.dossiers.models import ContactMoment, Dossier, RegisteredQuestion
 from apps.effects.models import StaleMonth
 from apps.questionnaires.models import Response
 
 
-def month_of(moment: date | datetime | None) -> date | None:
+def month_of(moment: date | datetime | str | None) -> date | None:
     if moment is None:
         return None
+    if isinstance(moment, str):
+        # A model saved with a date written out ("2025-01-01"), as Django allows.
+        moment = parse_date(moment) or parse_datetime(moment)
     if isinstance(moment, datetime):
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
         moment = timezone.localdate(moment)
     return moment.replace(day=1)
 
