@@ -363,6 +363,19 @@ def test_a_deleted_contact_and_a_dossier_changed_note_their_months(closed_dossie
     assert run.months_computed == 6
 
 
+def test_a_dossier_saved_with_its_dates_written_out_notes_its_months():
+    Dossier.objects.create(
+        client=ClientFactory(),
+        team=TeamFactory(),
+        source=Dossier.Source.GP,
+        status=Dossier.Status.CLOSED,
+        started_on="2025-01-06",
+        ended_on="2025-02-10",
+        closing_reason="moved",
+    )
+    assert stale_months() == {date(2025, 1, 1), date(2025, 2, 1)}
+
+
 def test_a_change_that_does_not_place_a_dossier_notes_nothing(closed_dossier):
     compute(full=True)
     dossier = Dossier.objects.get(pk=closed_dossier.pk)
