@@ -13,16 +13,22 @@ from datetime import date, datetime
 from django.db.models import Max
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.dossiers.models import ContactMoment, Dossier, RegisteredQuestion
 from apps.effects.models import StaleMonth
 from apps.questionnaires.models import Response
 
 
-def month_of(moment: date | datetime | None) -> date | None:
+def month_of(moment: date | datetime | str | None) -> date | None:
     if moment is None:
         return None
+    if isinstance(moment, str):
+        # A model saved with a date written out ("2025-01-01"), as Django allows.
+        moment = parse_date(moment) or parse_datetime(moment)
     if isinstance(moment, datetime):
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
         moment = timezone.localdate(moment)
     return moment.replace(day=1)
 
@@ -43,6 +49,38 @@ def months_between(start: date | None, end: date | None) -> set[date]:
 
 def dossier_months(started_on, ended_on) -> set[date]:
     return months_between(started_on, ended_on)
+
+
+def _months_of(queryset, column: str) -> set[date]:
+    moments = (
+        queryset.order_by()
+        .annotate(month=TruncMonth(column))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return {month_of(moment) for moment in moments}
+
+
+def dossier_record_months(dossier_ids: Iterable[int | None]) -> set[date]:
+    """Every month in which these dossiers have figures: their whole life, and their
+    contacts, questions and completed questionnaires wherever those fall (a contact after
+    an end date set in the past, a scan sent with the request before the start). A change
+    to what places a dossier (its team, its client's neighbourhood, its themes) changes
+    all of them."""
+    ids = [pk for pk in dossier_ids if pk is not None]
+    if not ids:
+        return set()
+    months = set()
+    for started_on, ended_on in Dossier.objects.filter(pk__in=ids).values_list(
+        "started_on", "ended_on"
+    ):
+        months |= dossier_months(started_on, ended_on)
+    months |= _months_of(ContactMoment.objects.filter(dossier_id__in=ids), "occurred_at")
+    months |= _months_of(RegisteredQuestion.objects.filter(dossier_id__in=ids), "registered_at")
+    months |= _months_of(
+        Response.objects.filter(dossier_id__in=ids).exclude(completed_at=None), "completed_at"
+    )
+    return {month for month in months if month is not None}
 
 
 def note_months(months: Iterable[date | None]) -> None:
@@ -90,6 +128,5 @@ def swept_months(since: datetime) -> set[date]:
             pk__in=Response.objects.filter(completed_at__gte=since).values("dossier_id")
         )
     )
-    for started_on, ended_on in changed_dossiers.values_list("started_on", "ended_on").distinct():
-        months |= dossier_months(started_on, ended_on)
+    months |= dossier_record_months(changed_dossiers.values_list("pk", flat=True))
     return {month for month in months if month is not None}

@@ -93,10 +93,13 @@ class Months:
 
     months: tuple[date, ...] | None = None
 
-    def condition(self, month_expression: str) -> tuple[str, list]:
+    def condition(self, month_expression: str, expression_params=()) -> tuple[str, list]:
+        """The months as a condition on an expression, with the expression's own
+        parameters (the time zone of a datetime's month) ahead of the months."""
         if self.months is None:
             return "", []
-        return f" AND {month_expression} IN ({sql.placeholders(self.months)})", list(self.months)
+        condition = f" AND {month_expression} IN ({sql.placeholders(self.months)})"
+        return condition, [*expression_params, *self.months]
 
     def datetime_range(self, column: str) -> tuple[str, list]:
         """A range on the raw timestamp that an index can use, wider than the months."""
@@ -107,14 +110,19 @@ class Months:
         last = max(self.months)
         end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
         end = datetime.combine(end_month, time.min, tzinfo=zone)
-        return f" AND {column} >= %s AND {column} < %s", [start, end]
+        # In the form the column holds: SQLite compares text, and a contact at 00:15 on
+        # 1 March in Amsterdam, stored as "2025-02-28 23:15:00" (UTC), would sort before a
+        # bound written as "2025-03-01 00:00:00+01:00" and be left out.
+        adapt = connection.ops.adapt_datetimefield_value
+        return f" AND {column} >= %s AND {column} < %s", [adapt(start), adapt(end)]
 
     def date_range(self, column: str) -> tuple[str, list]:
         if self.months is None:
             return "", []
         last = max(self.months)
         end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        return f" AND {column} >= %s AND {column} < %s", [min(self.months), end_month]
+        adapt = connection.ops.adapt_datefield_value
+        return f" AND {column} >= %s AND {column} < %s", [adapt(min(self.months)), adapt(end_month)]
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ GEOGRAPHY_COLUMNS = (
 
 def _contact_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("cm.occurred_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("cm.occurred_at")
     query = (
         _select(
@@ -262,7 +270,7 @@ def _closed_dossier_facts(months: Months) -> tuple[str, list]:
 
 def _question_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("q.registered_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("q.registered_at")
     query = (
         f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'q.theme_id', "''", '1', 'd.client_id')}"
@@ -279,7 +287,7 @@ def _response_frame(
     their dossier (none for a scan outside support) and the client's neighbourhood (none
     for an anonymous scan, which counts only for the organisation)."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("r.completed_at")
     source = (
         f" FROM {TABLES['response']} r"
@@ -349,7 +357,7 @@ def _survey_facts(months: Months, *, per_team: bool) -> tuple[str, list]:
     """Staff survey scores per construct (key "instrument|dimension"): per team of the
     respondent, or once per response for the organisation."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("r.completed_at")
     team_join = f" JOIN {TABLES['membership']} m ON m.user_id = r.respondent_id" if per_team else ""
     team = "m.team_id" if per_team else "NULL"
@@ -389,7 +397,7 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
     within one dossier: the first and the last, and the last at intake with the last at
     closing."""
     month, month_params = sql.month_of_datetime("p.post_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, month_params)
     threshold, threshold_params = _threshold_case()
     ranked = (
         f"SELECT r.id, r.dossier_id, i.code AS instrument_code, r.completed_at, r.moment,"
@@ -440,7 +448,8 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
         f" {month} AS month, p.before, p.after, {threshold} AS threshold"
         f" FROM scored p WHERE 1 = 1{when}"
     )
-    return query, month_params + when_params + threshold_params
+    # In the order of the placeholders: the month, the thresholds, the condition.
+    return query, month_params + threshold_params + when_params
 
 
 def _pair_facts(months: Months, *, part: str) -> tuple[str, list]:

@@ -9,7 +9,13 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
-from apps.effects.journal import dossier_months, month_of, months_between, note_months
+from apps.effects.journal import (
+    dossier_months,
+    dossier_record_months,
+    month_of,
+    months_between,
+    note_months,
+)
 from apps.organisation.models import TeamMembership
 from apps.questionnaires.models import Response
 
@@ -41,13 +47,6 @@ def _changed(instance, fields) -> bool:
     return not before or any(before.get(field) != getattr(instance, field) for field in fields)
 
 
-def _dossier_span(dossier_id) -> set:
-    if dossier_id is None:
-        return set()
-    span = Dossier.objects.filter(pk=dossier_id).values_list("started_on", "ended_on").first()
-    return dossier_months(*span) if span else set()
-
-
 @receiver(post_init, sender=ContactMoment)
 def contact_loaded(sender, instance, **kwargs):
     _remember(instance, ("occurred_at",))
@@ -72,6 +71,7 @@ def dossier_saved(sender, instance, created, **kwargs):
         note_months(
             dossier_months(before.get("started_on"), before.get("ended_on"))
             | dossier_months(instance.started_on, instance.ended_on)
+            | (set() if created else dossier_record_months([instance.pk]))
         )
     _remember(instance, DOSSIER_FIELDS)
 
@@ -85,7 +85,7 @@ def dossier_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=RegisteredQuestion)
 def question_changed(sender, instance, **kwargs):
     # A question's theme is a theme of every contact and pair of its dossier.
-    note_months(_dossier_span(instance.dossier_id) | {month_of(instance.registered_at)})
+    note_months(dossier_record_months([instance.dossier_id]) | {month_of(instance.registered_at)})
 
 
 @receiver(post_init, sender=Client)
@@ -96,9 +96,7 @@ def client_loaded(sender, instance, **kwargs):
 @receiver(post_save, sender=Client)
 def client_saved(sender, instance, created, **kwargs):
     if not created and _changed(instance, ("neighbourhood_id",)):
-        months = set()
-        for started_on, ended_on in instance.dossiers.values_list("started_on", "ended_on"):
-            months |= dossier_months(started_on, ended_on)
+        months = dossier_record_months(instance.dossiers.values_list("pk", flat=True))
         for completed_at in instance.questionnaire_responses.exclude(completed_at=None).values_list(
             "completed_at", flat=True
         ):
@@ -116,13 +114,16 @@ def _response_months(completed_at, dossier_id) -> set:
     if completed_at is None:
         return set()
     # A first self-scan counts for every later month in which the client is reached, and
-    # a measurement for the pairs of its dossier.
-    return months_between(completed_at, None) | _dossier_span(dossier_id)
+    # a measurement for the pairs of its dossier: a new last one moves a pair out of the
+    # month of the one that was last before.
+    return months_between(completed_at, None) | dossier_record_months([dossier_id])
 
 
 @receiver(post_save, sender=Response)
-def response_saved(sender, instance, **kwargs):
-    if _changed(instance, RESPONSE_FIELDS):
+def response_saved(sender, instance, created, **kwargs):
+    # A response stored completed at once (an import, the demo data) differs in nothing
+    # from what it was built with, but is new.
+    if created or _changed(instance, RESPONSE_FIELDS):
         before = _before(instance)
         note_months(
             _response_months(before.get("completed_at"), before.get("dossier_id"))
