@@ -601,8 +601,3 @@ def delete_figures(months: Months) -> int:
         figures = figures.in_months(months.months)
     deleted, _ = figures.delete()
     return deleted
-
-
-def months_with_data() -> list[date]:
-    """Every month that has raw data of any measure (for a full rebuild's count)."""
-    return sorted(set(Figure.objects.values_list("month", flat=True).distinct()))

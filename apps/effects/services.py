@@ -98,7 +98,7 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
         run.status = StatisticsRun.Status.REFUSED
         run.finished_at = timezone.now()
         run.error = _("Another computation of the statistics was running; this one did not start.")
-        run.save(update_fields=["status", "finished_at", "error"])
+        run.save(update_fields=["kind", "status", "finished_at", "error"])
     except Exception as error:
         logger.exception("Statistics run %s failed", run.pk)
         run.status = StatisticsRun.Status.FAILED
