@@ -27,14 +27,17 @@ class DemoStep:
     name: str
     seed: Callable[[DemoRun], Any]
     after: tuple[str, ...] = ()
+    # Runs after every other step: for what sums up the others' data (the statistics),
+    # including data of apps it cannot name.
+    last: bool = False
 
 
 _steps: dict[str, DemoStep] = {}
 
 
-def demo_step(name: str, *, after: tuple[str, ...] = ()):
+def demo_step(name: str, *, after: tuple[str, ...] = (), last: bool = False):
     def register(seed: Callable[[DemoRun], Any]):
-        _steps[name] = DemoStep(name, seed, tuple(after))
+        _steps[name] = DemoStep(name, seed, tuple(after), last)
         return seed
 
     return register
@@ -42,10 +45,11 @@ def demo_step(name: str, *, after: tuple[str, ...] = ()):
 
 def demo_steps() -> list[DemoStep]:
     """Every registered step, each after the steps it names (registration order otherwise,
-    so the same apps give the same data)."""
+    so the same apps give the same data); the steps marked last after all others."""
     autodiscover_modules("demo")
     graph = TopologicalSorter({step.name: step.after for step in _steps.values()})
     unknown = {name for step in _steps.values() for name in step.after} - _steps.keys()
     if unknown:
         raise LookupError(f"Demo steps wait for steps nobody registered: {sorted(unknown)}")
-    return [_steps[name] for name in graph.static_order()]
+    ordered = [_steps[name] for name in graph.static_order()]
+    return [step for step in ordered if not step.last] + [step for step in ordered if step.last]

@@ -1,7 +1,7 @@
 """Demo clients with dossiers, questions and contact moments for the demo social workers."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -51,13 +51,24 @@ LARGE_CHUNK = 5_000
 # Requests per team in the intake table, of which this many still wait.
 LARGE_INTAKE_PER_TEAM = 400
 LARGE_INTAKE_WAITING_PER_TEAM = 60
+# The small set's past year for the report pages: trajectories of the first team that
+# closed, and a second team with a few dossiers, so a report can set a team with enough
+# measurements beside one with too few.
+HISTORY_CLOSED_FIRST_TEAM = 16
+HISTORY_CLOSED_SECOND_TEAM = 6
+HISTORY_OPEN_SECOND_TEAM = 5
 
 
-def seed_dossiers(*, organisation, rng, faker, size: str = "small") -> None:
+def seed_dossiers(*, organisation, rng, faker, size: str = "small") -> list[int]:
+    """Returns the pks of the small set's history dossiers (new ones only)."""
     _seed_named_workers_dossiers(organisation=organisation, rng=rng, faker=faker)
+    history = []
+    if size == "small":
+        history = _seed_history(organisation=organisation, rng=rng, faker=faker)
     if size == "large":
         _seed_large(organisation=organisation, rng=rng, faker=faker)
         _seed_large_intake(organisation=organisation, rng=rng, faker=faker)
+    return history
 
 
 def _seed_named_workers_dossiers(*, organisation, rng, faker) -> None:
@@ -233,6 +244,107 @@ def _seed_intake(*, team, known, rng, faker) -> None:
     IntakeRequest.objects.bulk_create(requests)
 
 
+def _seed_history(*, organisation, rng, faker) -> list[int]:
+    """Closed trajectories over the past year in the first team (every closing reason) and
+    a second team with a few closed and open dossiers, with contacts in every mode."""
+    first, second = organisation.teams[:2]
+    if Dossier.objects.filter(team=second).exists():
+        return []
+    today = timezone.localdate()
+    plan = [(first, "closed")] * HISTORY_CLOSED_FIRST_TEAM
+    plan += [(second, "closed")] * HISTORY_CLOSED_SECOND_TEAM
+    plan += [(second, "active")] * HISTORY_OPEN_SECOND_TEAM
+    workers = defaultdict(list)
+    for team_id, user_id in (
+        TeamMembership.objects.filter(
+            team__in=(first, second), user__role__in=("social_worker", "team_leader")
+        )
+        .order_by("user__email")
+        .values_list("team_id", "user_id")
+    ):
+        workers[team_id].append(user_id)
+    buurten = {
+        team.pk: list(Neighbourhood.objects.filter(district__in=team.neighbourhoods.all()))
+        for team in (first, second)
+    }
+    clients, dossiers = [], []
+    for number, (team, status) in enumerate(plan):
+        buurt = rng.choice(buurten[team.pk])
+        last_name = faker.last_name()
+        client = Client(
+            first_name=faker.first_name(),
+            last_name=last_name,
+            sort_name=surname_sort_key(last_name),
+            birth_date=faker.date_of_birth(minimum_age=18, maximum_age=90),
+            postcode=_postcode(rng, area=(3811, 3829)),
+            house_number=str(rng.randint(1, 180)),
+            street=faker.street_name(),
+            city=team.municipality.name,
+            neighbourhood=buurt,
+            latitude=buurt.centroid_latitude + rng.uniform(-0.002, 0.002),
+            longitude=buurt.centroid_longitude + rng.uniform(-0.003, 0.003),
+        )
+        clients.append(client)
+        closed = status == "closed"
+        # Closed ones end spread over the past year; open ones started up to ten months ago.
+        if closed:
+            ended = today - timedelta(days=rng.randint(3, 350))
+            started = ended - timedelta(days=rng.randint(45, 240))
+        else:
+            started, ended = today - timedelta(days=rng.randint(20, 300)), None
+        dossiers.append(
+            Dossier(
+                client=client,
+                team=team,
+                responsible_worker_id=rng.choice(workers[team.pk]),
+                status=status,
+                source=rng.choice(DOSSIER_SOURCES),
+                started_on=started,
+                ended_on=ended,
+                closing_reason=CLOSING_REASONS[number % len(CLOSING_REASONS)] if closed else "",
+            )
+        )
+    Client.objects.bulk_create(clients)
+    for dossier in dossiers:
+        dossier.client_id = dossier.client.pk
+    Dossier.objects.bulk_create(dossiers)
+    themes = list(Theme.objects.filter(code__in=SUBCATEGORIES).order_by("code"))
+    now = timezone.now()
+    questions, moments = [], []
+    for number, dossier in enumerate(dossiers):
+        for theme in rng.sample(themes, k=rng.randint(1, 2)):
+            questions.append(
+                RegisteredQuestion(
+                    dossier=dossier,
+                    theme=theme,
+                    subcategory=rng.choice(SUBCATEGORIES[theme.code]),
+                    registered_at=timezone.make_aware(
+                        datetime.combine(dossier.started_on, time(11, 0))
+                    ),
+                )
+            )
+        end = dossier.ended_on or today
+        span = max((end - dossier.started_on).days, 1)
+        for contact in range(rng.randint(4, 9)):
+            moments.append(
+                ContactMoment(
+                    dossier=dossier,
+                    worker_id=dossier.responsible_worker_id,
+                    occurred_at=now
+                    - timedelta(
+                        days=(today - end).days + rng.randint(0, span - 1),
+                        hours=rng.randint(1, 8),
+                    ),
+                    # Every mode in turn, so each shows in every team's mix.
+                    mode=CONTACT_MODES[(number + contact) % len(CONTACT_MODES)],
+                    duration_minutes=rng.choice([15, 30, 45, 60, 90]),
+                )
+            )
+    RegisteredQuestion.objects.bulk_create(questions)
+    ContactMoment.objects.bulk_create(moments)
+    return [dossier.pk for dossier in dossiers]
+
+
 def _seed_large(*, organisation, rng, faker) -> None:
     """Bulk inserts in chunks, so memory stays flat; names come from a small Faker pool."""
     if Dossier.objects.count() >= LARGE_CLIENTS:
@@ -383,7 +495,7 @@ def _phone(rng) -> str:
 
 
 @demo_step("dossiers", after=("organisation", "accounts"))
-def _seed(run: DemoRun) -> None:
-    seed_dossiers(
+def _seed(run: DemoRun) -> list[int]:
+    return seed_dossiers(
         organisation=run.made["organisation"], rng=run.rng, faker=run.faker, size=run.size
     )

@@ -92,6 +92,21 @@ def test_the_large_generator_keeps_its_promises_at_a_small_scale(monkeypatch):
     per_dossier = ContactMoment.objects.count() / Dossier.objects.count()
     assert per_dossier > 8
 
+    # Measurement pairs, staff surveys of every team and the statistics computed from them.
+    from apps.effects.models import Figure, StatisticsRun
+    from apps.questionnaires.models import Response
+
+    later_zrm = Response.objects.filter(
+        version__instrument__code="zrm", moment__in=("during", "closing")
+    )
+    assert later_zrm.filter(moment="closing", dossier__status="closed").exists()
+    surveyed_teams = Response.objects.filter(
+        version__instrument__code="staff-technology-acceptance"
+    ).values("respondent__team_memberships__team")
+    assert surveyed_teams.distinct().count() > 10
+    assert Figure.objects.filter(measure="pair", key="intake_closing|zrm|").exists()
+    assert StatisticsRun.objects.get().status == StatisticsRun.Status.SUCCEEDED
+
 
 def test_the_demo_dossiers_have_measurements_scored_like_real_ones():
     from apps.questionnaires.models import Assignment, Response
@@ -116,3 +131,23 @@ def test_the_demo_dossiers_have_measurements_scored_like_real_ones():
         respondent=resident, shared_with_worker=True, client__account=resident
     ).exists()
     assert Assignment.objects.open().filter(client__account=resident).count() == 1
+
+
+def test_a_step_marked_last_runs_after_every_other_step(monkeypatch):
+    from apps.core import demo
+
+    monkeypatch.setattr(demo, "_steps", {})
+    monkeypatch.setattr(demo, "autodiscover_modules", lambda name: None)
+    demo.demo_step("summary", after=("base",), last=True)(lambda run: None)
+    demo.demo_step("base")(lambda run: None)
+    demo.demo_step("middle", after=("base",))(lambda run: None)
+    demo.demo_step("top", after=("middle",))(lambda run: None)
+    assert [step.name for step in demo.demo_steps()] == ["base", "middle", "top", "summary"]
+
+
+def test_the_statistics_are_the_last_demo_step():
+    from apps.core.demo import demo_steps
+
+    steps = demo_steps()
+    assert steps[-1].name == "statistics"
+    assert [step.name for step in steps].index("measurements") < len(steps) - 1
