@@ -117,9 +117,16 @@ UNIT_LEVELS = {"team": Level.TEAM, "neighbourhood": Level.NEIGHBOURHOOD}
 
 
 def figures_per_unit(
-    scope: Scope, selection: Selection, measure: str, *, unit: str, key_prefix: str = ""
+    scope: Scope,
+    selection: Selection,
+    measure: str,
+    *,
+    unit: str,
+    key_prefix: str = "",
+    by: tuple[str, ...] = ("key",),
 ):
-    """Sums per team or per neighbourhood over the selected period, for comparisons."""
+    """Sums per team or per neighbourhood over the selected period (and per `by`), for
+    comparisons."""
     level = UNIT_LEVELS[unit]
     column = "team_id" if unit == "team" else "neighbourhood_id"
     rows = Figure.objects.filter(
@@ -144,9 +151,9 @@ def figures_per_unit(
     if key_prefix:
         rows = rows.filter(key__startswith=key_prefix)
     return list(
-        rows.values(column, "key")
+        rows.values(column, *by)
         .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))
-        .order_by(column, "key")
+        .order_by(column, *by)
     )
 
 

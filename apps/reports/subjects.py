@@ -33,6 +33,8 @@ STAFF_SURVEY_INSTRUMENT = "staff-technology-acceptance"
 # A staff survey figure is shown for a team only over at least this many answers, so no
 # one's answer can be read back.
 MIN_SURVEY_GROUP = 5
+# Small multiples of more teams than this no longer fit a page.
+MAX_PANELS = 12
 PAIR_KINDS = {
     "first_last": gettext_lazy("First and last measurement"),
     "intake_closing": gettext_lazy("At intake and at closing"),
@@ -144,23 +146,36 @@ def reach(context: Context) -> Page:
     )
     closed_by_reason = figures(scope, selection, "dossiers_closed", by=("key",))
     reasons = dict(Dossier.ClosingReason.choices)
+    reason_labels = [str(reasons.get(row["key"], row["key"])) for row in closed_by_reason]
     page.charts.append(
         charts.bar_chart(
             slug="closed",
-            title=_("Closed dossiers by reason, with the mean length"),
-            description=_("Dossiers closed in the period and how long their support lasted."),
-            categories=[str(reasons.get(row["key"], row["key"])) for row in closed_by_reason],
+            title=_("Closed dossiers by reason"),
+            description=_("Dossiers closed in the period, by the reason they were closed."),
+            categories=reason_labels,
             series=[
                 Series(
                     _("Closed dossiers"),
                     tuple(present.count(row["n"]) for row in closed_by_reason),
                 ),
+            ],
+            value_label=_("Closed dossiers"),
+            category_label=_("Closing reason"),
+        )
+    )
+    page.charts.append(
+        charts.bar_chart(
+            slug="length",
+            title=_("How long support lasted, by closing reason"),
+            description=_("The mean number of days from start to end of the dossiers closed."),
+            categories=reason_labels,
+            series=[
                 Series(
                     _("Mean length in days"),
                     tuple(present.mean(row["total"], row["n"], 0) for row in closed_by_reason),
                 ),
             ],
-            value_label=_("Number"),
+            value_label=_("Days"),
             category_label=_("Closing reason"),
         )
     )
@@ -535,6 +550,20 @@ class EffectRow:
         )
 
 
+@dataclass(frozen=True)
+class InstrumentEffect:
+    """One instrument's pairs: the overall score first, then its parts."""
+
+    name: str
+    threshold: inference.ChangeThreshold | None
+    overall: EffectRow
+    rows: list[EffectRow]
+
+    @property
+    def conclusive(self) -> bool:
+        return self.overall.estimate.conclusive
+
+
 def pair_kind(context: Context) -> str:
     kind = context.options.get("pairs")
     return kind if kind in PAIR_KINDS else "first_last"
@@ -582,29 +611,36 @@ def effects(context: Context) -> Page:
         i.code: i.name for i in Instrument.objects.filter(code__in=MEASUREMENT_INSTRUMENTS)
     }
     present = context.present
+    kind = pair_kind(context)
     for code in MEASUREMENT_INSTRUMENTS:
         names = _dimension_names(code)
-        keys = [f"{pair_kind(context)}|{code}|"] + [
-            f"{pair_kind(context)}|{code}|{d}" for d in names
-        ]
-        for key in keys:
+        rows = []
+        for dimension in ["", *names]:
+            key = f"{kind}|{code}|{dimension}"
             if (None, key, "pair") not in sums:
                 continue
-            dimension = key.split("|")[2]
             estimate = _estimate(sums, None, key)
-            page.effects.append(
+            rows.append(
                 EffectRow(
                     instrument=instruments.get(code, code),
-                    part=names.get(dimension, _("Overall score"))
-                    if dimension
-                    else _("Overall score"),
+                    part=names.get(dimension) if dimension else _("Overall score"),
                     estimate=estimate,
                     threshold=inference.threshold_for(code, dimension or None),
                     pairs=present.count(estimate.n),
                 )
             )
+        if rows:
+            page.effects.append(
+                InstrumentEffect(
+                    name=instruments.get(code, code),
+                    threshold=inference.threshold_for(code),
+                    overall=rows[0],
+                    rows=rows,
+                )
+            )
     page.has_data = bool(page.effects)
-    overall = [row for row in page.effects if row.part == _("Overall score")]
+    # Only instruments with enough pairs: a bar of "too few" says nothing.
+    overall = [instrument.overall for instrument in page.effects if instrument.conclusive]
     page.charts.append(
         charts.bar_chart(
             slug="improved",
@@ -619,8 +655,6 @@ def effects(context: Context) -> Page:
                     label,
                     tuple(
                         present.share(getattr(row.estimate, attribute), row.estimate.n)
-                        if row.estimate.conclusive
-                        else Value(None, _("too few pairs"))
                         for row in overall
                     ),
                 )
@@ -805,8 +839,13 @@ def compare(context: Context) -> Page:
 def adoption(context: Context) -> Page:
     page = Page()
     present = context.present
-    contacts = figures_per_unit(context.scope, context.selection, "contacts", unit="team")
+    contacts = figures_per_unit(
+        context.scope, context.selection, "contacts", unit="team", by=("month", "key")
+    )
     reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+    reached_per_team = figures_per_unit(
+        context.scope, context.selection, "clients_reached", unit="team", by=()
+    )
     survey = figures_per_unit(
         context.scope,
         context.selection,
@@ -816,10 +855,16 @@ def adoption(context: Context) -> Page:
     )
     page.has_data = bool(contacts or reached or survey)
     per_team = defaultdict(lambda: [0, 0])
+    per_team_month = defaultdict(lambda: [0, 0])
     for row in contacts:
+        online = row["n"] if row["key"] in ONLINE_MODES else 0
         per_team[row["team_id"]][0] += row["n"]
-        if row["key"] in ONLINE_MODES:
-            per_team[row["team_id"]][1] += row["n"]
+        per_team[row["team_id"]][1] += online
+        per_team_month[(row["team_id"], row["month"])][0] += row["n"]
+        per_team_month[(row["team_id"], row["month"])][1] += online
+    # Clients reached in the period's months, added up: a share, so the double count of a
+    # client seen in two months is in both the part and the whole.
+    scanned = {row["team_id"]: (row["total"], row["n"]) for row in reached_per_team}
     team_names = dict(
         Team.objects.filter(pk__in=set(per_team) | {r["team_id"] for r in survey}).values_list(
             "pk", "name"
@@ -829,18 +874,24 @@ def adoption(context: Context) -> Page:
     page.charts.append(
         charts.bar_chart(
             slug="online-per-team",
-            title=_("Share of contacts online per team"),
+            title=_("Online contact and self-scans per team"),
             description=_(
-                "Video calls and messages as a share of all contacts of the team in the period."
+                "Video calls and messages as a share of all contacts of the team in the "
+                "period, and the share of the team's clients who had filled in a self-scan "
+                "alone."
             ),
             categories=[team_names.get(pk, "?") for pk in ordered],
             series=[
                 Series(
-                    _("Online"),
+                    _("Contacts online"),
                     tuple(present.share(per_team[pk][1], per_team[pk][0]) for pk in ordered),
-                )
+                ),
+                Series(
+                    _("Clients who used a self-scan"),
+                    tuple(present.share(*scanned.get(pk, (0, 0))) for pk in ordered),
+                ),
             ],
-            value_label=_("Share of contacts (%)"),
+            value_label=_("Share (%)"),
             category_label=_("Team"),
         )
     )
@@ -854,19 +905,46 @@ def adoption(context: Context) -> Page:
             ),
             x_labels=context.month_labels(),
             series=[
-                _monthly_series(
-                    context,
-                    reached,
-                    _("Share of clients"),
-                    lambda row: (
-                        present.share(row["total"], row["n"]) if row else Value(None, NO_FIGURE)
-                    ),
-                )
+                _monthly_series(context, reached, _("Share of clients"), _share_of_total(present))
             ],
             value_label=_("Share (%)"),
             x_label=_("Month"),
         )
     )
+    if len(ordered) > MAX_PANELS:
+        page.notes.append(
+            _(
+                "The share online per team and month shows for at most %(n)s teams: choose "
+                "a municipality or a team to see it."
+            )
+            % {"n": MAX_PANELS}
+        )
+        return _with_staff_survey(page, context, survey, team_names)
+    page.charts.append(
+        charts.small_multiples(
+            slug="online-per-team-month",
+            title=_("Share of contacts online per team, per month"),
+            description=_("One panel per team, on the same scale."),
+            x_labels=context.month_labels(),
+            panels=[
+                Series(
+                    team_names.get(pk, "?"),
+                    tuple(
+                        present.share(*reversed(per_team_month.get((pk, month), (0, 0))))
+                        for month in context.months()
+                    ),
+                )
+                for pk in ordered
+            ],
+            value_label=_("Share of contacts (%)"),
+            group_label=_("Team"),
+        )
+    )
+    return _with_staff_survey(page, context, survey, team_names)
+
+
+def _with_staff_survey(page: Page, context: Context, survey, team_names) -> Page:
+    present = context.present
     constructs = _dimension_names(STAFF_SURVEY_INSTRUMENT)
     survey_sums = defaultdict(lambda: [0, 0.0])
     for row in survey:

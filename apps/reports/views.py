@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.policy import area_required, require
 from apps.effects import selectors as figure_selectors
+from apps.effects.inference import configured_min_group_size
 from apps.effects.services import active_run, progress_read, statistics_rebuild_request
 from apps.reports.filters import ReportFilter
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
@@ -45,6 +46,7 @@ def _render(request, template, context, report_filter, status=200):
     context |= {
         "report_filter": report_filter,
         "subjects": [(slug, title) for slug, (title, _builder) in SUBJECTS.items()],
+        "minimum_pairs": configured_min_group_size(),
         "query": request.GET.urlencode(),
         "statistics": _statistics_status(request),
     }
