@@ -23,7 +23,7 @@ from apps.organisation.models import Neighbourhood, Team, Theme
 from apps.questionnaires.models import Dimension, Instrument
 from apps.reports import charts
 from apps.reports.charts import Chart, Series, Value
-from apps.reports.disclosure import NO_FIGURE, Presenter
+from apps.reports.disclosure import NO_FIGURE, SMALL_COUNT, Presenter
 from apps.reports.filters import months_back
 
 MEASUREMENT_INSTRUMENTS = ("zrm", "positive-health-short", "participation-ladder")
@@ -743,6 +743,18 @@ def _unit_values(context: Context, unit: str):
     )
 
 
+def _may_show_unit(context: Context, size: float) -> bool:
+    """A protected reader sees no unit smaller than the small-count limit: its value would
+    be a share or a mean of a handful of people."""
+    return not context.scope.protected or size >= SMALL_COUNT
+
+
+def _shown_size(context: Context, size: float) -> float:
+    # Rounded like every count a protected reader sees, in the plot as in the table.
+    shown = context.present.count(size).number
+    return size if shown is None else shown
+
+
 def comparison(context: Context, unit: str) -> charts.Chart:
     values, kind, pooled = _unit_values(context, unit)
     names = (
@@ -793,12 +805,12 @@ def comparison(context: Context, unit: str) -> charts.Chart:
         points=[
             charts.FunnelPoint(
                 label=unit_.label,
-                size=unit_.size,
+                size=_shown_size(context, unit_.size),
                 value=(unit_.value or 0) * scale,
                 status=status,
             )
             for unit_, status in verdicts
-            if unit_.value is not None
+            if unit_.value is not None and _may_show_unit(context, unit_.size)
         ],
         centre=target * scale,
         limits=[
@@ -812,6 +824,7 @@ def comparison(context: Context, unit: str) -> charts.Chart:
             for limit in curve
         ],
         value_label=str(INDICATORS[indicator(context)]),
+        format_size=lambda size: context.present.count(size).text,
         format_value=(
             (lambda value: f"{charts.format_number(value, 1)}%")
             if kind == "proportion"

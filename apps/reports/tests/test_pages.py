@@ -255,3 +255,21 @@ def test_queries_per_page_do_not_grow_with_areas_months_or_teams(client, organis
     statistics_update(full=True)
     many = {path: _queries(client, path) for path in paths}
     assert many == few
+
+
+def test_a_municipality_viewer_sees_no_small_unit_in_a_comparison(client, organisation):
+    client.force_login(organisation["viewer"])
+    response = client.get("/rapportage/vergelijken/")
+    assert response.status_code == 200
+    page = response.context["page"]
+    # Team A and its neighbourhood have 3 contacts each: too few to show at all.
+    for chart in page.charts:
+        assert chart.table.rows == ()
+        assert escape(organisation["area_a"].name) not in chart.svg
+
+
+def test_a_manager_sees_every_unit_with_its_exact_size(client, organisation):
+    client.force_login(organisation["manager"])
+    page = client.get("/rapportage/vergelijken/").context["page"]
+    teams = {row[0]: row[1] for row in page.charts[0].table.rows}
+    assert teams == {organisation["team_a"].name: "3", organisation["team_b"].name: "12"}
