@@ -104,3 +104,19 @@ def test_self_scans_some_before_the_start_and_satisfaction_surveys(seeded):
     assert set(satisfaction.values_list("team__name", flat=True)) == set(
         Team.objects.filter(dossiers__status="closed").values_list("name", flat=True)
     )
+
+
+def test_every_level_of_an_additive_measure_adds_up_to_the_same_totals(seeded):
+    additive = ("contacts", "dossiers_new", "dossiers_closed", "questions", "score", "pair")
+    per_level = {
+        level: (n, total)
+        for level, n, total in Figure.objects.filter(measure__in=additive)
+        .values_list("level")
+        .annotate(n=Sum("n"), total=Sum("total"))
+    }
+    assert set(per_level) == set(Level)
+    cell_n, cell_total = per_level[Level.CELL]
+    assert cell_n > 0
+    for n, total in per_level.values():
+        assert n == cell_n
+        assert total == pytest.approx(cell_total)
