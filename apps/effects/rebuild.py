@@ -93,10 +93,15 @@ class Months:
 
     months: tuple[date, ...] | None = None
 
-    def condition(self, month_expression: str) -> tuple[str, list]:
+    def condition(self, month_expression: str, expression_params=()) -> tuple[str, list]:
+        """The months as a condition on an expression; the expression's own parameters
+        (the time zone of a month of a timestamp) come first, as it is written twice."""
         if self.months is None:
             return "", []
-        return f" AND {month_expression} IN ({sql.placeholders(self.months)})", list(self.months)
+        return (
+            f" AND {month_expression} IN ({sql.placeholders(self.months)})",
+            [*expression_params, *self.months],
+        )
 
     def datetime_range(self, column: str) -> tuple[str, list]:
         """A range on the raw timestamp that an index can use, wider than the months."""
@@ -159,7 +164,7 @@ GEOGRAPHY_COLUMNS = (
 
 def _contact_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("cm.occurred_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("cm.occurred_at")
     query = (
         _select(
@@ -262,7 +267,7 @@ def _closed_dossier_facts(months: Months) -> tuple[str, list]:
 
 def _question_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("q.registered_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("q.registered_at")
     query = (
         f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'q.theme_id', "''", '1', 'd.client_id')}"
@@ -279,7 +284,7 @@ def _response_frame(
     their dossier (none for a scan outside support) and the client's neighbourhood (none
     for an anonymous scan, which counts only for the organisation)."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("r.completed_at")
     source = (
         f" FROM {TABLES['response']} r"
@@ -349,7 +354,7 @@ def _survey_facts(months: Months, *, per_team: bool) -> tuple[str, list]:
     """Staff survey scores per construct (key "instrument|dimension"): per team of the
     respondent, or once per response for the organisation."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, params)
     prefilter, prefilter_params = months.datetime_range("r.completed_at")
     team_join = f" JOIN {TABLES['membership']} m ON m.user_id = r.respondent_id" if per_team else ""
     team = "m.team_id" if per_team else "NULL"
@@ -389,7 +394,7 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
     within one dossier: the first and the last, and the last at intake with the last at
     closing."""
     month, month_params = sql.month_of_datetime("p.post_at")
-    when, when_params = months.condition(month)
+    when, when_params = months.condition(month, month_params)
     threshold, threshold_params = _threshold_case()
     ranked = (
         f"SELECT r.id, r.dossier_id, i.code AS instrument_code, r.completed_at, r.moment,"
@@ -440,7 +445,8 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
         f" {month} AS month, p.before, p.after, {threshold} AS threshold"
         f" FROM scored p WHERE 1 = 1{when}"
     )
-    return query, month_params + when_params + threshold_params
+    # In the order of the placeholders: the month and the threshold, then the condition.
+    return query, month_params + threshold_params + when_params
 
 
 def _pair_facts(months: Months, *, part: str) -> tuple[str, list]:
