@@ -500,6 +500,7 @@ def measure_statistics() -> dict:
         "figures": rebuild["figures"],
         "months": rebuild["months"],
         "incremental_seconds": incremental["seconds"],
+        "incremental_error": incremental["error"] or incremental["restore_error"],
         "incremental": incremental,
         "steps": [
             {
@@ -527,10 +528,12 @@ def print_statistics(statistics: dict) -> None:
         "MB before)\n"
         f"  incremental  {statistics['incremental_seconds']:8.1f} s  after "
         f"{incremental['contacts_added']:,} new contact moments (one day), "
-        f"{incremental['months_computed']} month; put back in "
+        f"{incremental['months_computed']} month(s) computed; put back in "
         f"{incremental['restore_seconds']:.1f} s"
         + ("" if incremental["restored"] else " (figures NOT as before!)")
     )
+    if statistics["incremental_error"]:
+        print(f"  the update FAILED: {statistics['incremental_error']}")
     print("  step                      floor s  rebuild s      rows")
     slowest = sorted(statistics["steps"], key=lambda step: -(step["rebuild_seconds"] or 0))
     for step in slowest[:8]:

@@ -179,12 +179,14 @@ def incremental() -> dict:
     return {
         "seconds": round(seconds, 3),
         "status": update.status,
+        "error": update.error,
         "contacts_added": len(added),
         "months_computed": update.months_computed,
         "figures_written": update.figures_written,
         "counted_this_month": counted - before,
         "restore_seconds": round(restore_seconds, 3),
         "restore_status": restore.status,
+        "restore_error": restore.error,
         "restored": contacts_this_month() == before,
     }
 

@@ -112,7 +112,9 @@ class StatisticsTarget:
                 f"the rebuild's process peaked at {measured['rebuild_peak_rss_mb']:.0f} MB, "
                 f"not under {self.max_rss_mb:g} MB"
             )
-        if not measured["incremental_seconds"] < self.max_incremental_seconds:
+        if measured.get("incremental_error"):
+            misses.append(f"the update after one day failed: {measured['incremental_error']}")
+        elif not measured["incremental_seconds"] < self.max_incremental_seconds:
             misses.append(
                 f"the update after one day took {measured['incremental_seconds']:.1f} s, "
                 f"not under {self.max_incremental_seconds:g} s"

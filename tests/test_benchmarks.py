@@ -260,6 +260,10 @@ def test_the_statistics_targets_are_checked_on_all_three_figures():
         "the rebuild's process peaked at 300 MB, not under 300 MB",
         "the update after one day took 5.0 s, not under 5 s",
     ]
+    failed = {**met, "incremental_error": "ProgrammingError: 7 placeholders, 6 parameters"}
+    assert target.misses(failed) == [
+        "the update after one day failed: ProgrammingError: 7 placeholders, 6 parameters"
+    ]
     assert load_statistics_target(TARGETS_TOML) is None
 
 
