@@ -7,7 +7,10 @@
    target once: a 404 means "not built yet" and skips it with a note.
 3. Run locust headless: a warm-up whose figures are thrown away, then the measured run,
    all targets mixed under the same load.
-4. Print requests, median, p95, errors and the ratios to the floor per target; write
+4. With gunicorn stopped: time the access-log purge and the statistics computation
+   (benchmarks/statistics.py: the rebuild's own aggregate queries as its floor, the full
+   rebuild with its peak memory, an update after one day of new contacts).
+5. Print requests, median, p95, errors and the ratios to the floor per target; write
    them to var/benchmarks/<time>.json; exit 1 when a target is missed.
 
 Run `python -m benchmarks.run --help` for the knobs; benchmarks/README.md explains them.
@@ -29,14 +32,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks.stats import (
     PurgeTarget,
+    StatisticsTarget,
     Target,
     compare,
     csrf_token,
     format_table,
     load_purge_target,
+    load_statistics_target,
     load_targets,
     parse_locust_stats,
     with_server_cpu,
@@ -90,6 +96,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="do not time the access-log purge (it adds and then drops one expired month)",
     )
+    statistics = parser.add_mutually_exclusive_group()
+    statistics.add_argument(
+        "--no-statistics",
+        action="store_true",
+        help="do not time the statistics computation (a full rebuild takes minutes)",
+    )
+    statistics.add_argument(
+        "--statistics-only",
+        action="store_true",
+        help="only the statistics computation: no server, no load, no purge",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     args.port = args.port or free_port()
@@ -97,11 +114,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not (BIN / "locust").is_file():
-        raise SetupError("locust is not installed: `make benchmark` installs the benchmark extra.")
     targets_text = args.targets.read_text(encoding="utf-8")
     targets = load_targets(targets_text)
     purge_target = None if args.no_purge else load_purge_target(targets_text)
+    statistics_target = None if args.no_statistics else load_statistics_target(targets_text)
+    if args.statistics_only:
+        return run_statistics_only(args, statistics_target)
+    if not (BIN / "locust").is_file():
+        raise SetupError("locust is not installed: `make benchmark` installs the benchmark extra.")
     if args.users > args.workers * args.threads:
         print(
             f"Note: {args.users} users for {args.workers * args.threads} worker slots: "
@@ -145,6 +165,9 @@ def run(args: argparse.Namespace) -> int:
     purge = measure_purge() if purge_target else None
     if purge and purge_target.misses(purge["seconds"]):
         misses["purge"] = tuple(purge_target.misses(purge["seconds"]))
+    statistics = measure_statistics() if statistics_target else None
+    if statistics and statistics_target.misses(statistics):
+        misses["statistics"] = tuple(statistics_target.misses(statistics))
 
     environment = {
         "cores": os.cpu_count(),
@@ -181,7 +204,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"Skipped {name}: {reason}")
     if purge:
         print_purge(purge)
-    report_checks(measured, misses, purge_target if purge else None)
+    if statistics:
+        print_statistics(statistics)
+    report_checks(
+        measured,
+        misses,
+        purge_target if purge else None,
+        statistics_target if statistics else None,
+    )
 
     result_file = args.results / f"{stamp}.json"
     result_file.write_text(
@@ -193,6 +223,7 @@ def run(args: argparse.Namespace) -> int:
                 "fixture": fixture,
                 "targets": [row.as_dict() for row in rows],
                 "purge": purge,
+                "statistics": statistics,
                 "skipped": skipped,
                 "misses": {name: list(reasons) for name, reasons in misses.items()},
             },
@@ -392,6 +423,129 @@ def print_purge(purge: dict) -> None:
     )
 
 
+# --- The statistics --------------------------------------------------------------------
+
+
+def run_statistics_only(args: argparse.Namespace, target: StatisticsTarget | None) -> int:
+    """`--statistics-only`: the statistics part alone, with its result file."""
+    if target is None:
+        raise SetupError(f"{args.targets} has no [statistics] table")
+    fixture = prepare_database(args.email)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    load_before = os.getloadavg()
+    statistics = measure_statistics()
+    load_after = os.getloadavg()
+    misses = {"statistics": tuple(target.misses(statistics))} if target.misses(statistics) else {}
+    print_statistics(statistics)
+    print(f"Load average before/after: {format_load(load_before)} / {format_load(load_after)}.")
+    report_checks([], misses, statistics=target)
+    result_file = args.results / f"{stamp}.json"
+    result_file.parent.mkdir(parents=True, exist_ok=True)
+    result_file.write_text(
+        json.dumps(
+            {
+                "started": stamp,
+                "environment": {
+                    "cores": os.cpu_count(),
+                    "load_average_before": [round(value, 2) for value in load_before],
+                    "load_average_after": [round(value, 2) for value in load_after],
+                    "git_commit": git("rev-parse", "HEAD"),
+                    "git_uncommitted_changes": bool(git("status", "--porcelain")),
+                },
+                "fixture": {"dossiers_in_database": fixture["dossiers_in_database"]},
+                "statistics": statistics,
+                "misses": {name: list(reasons) for name, reasons in misses.items()},
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"Results: {result_file}")
+    return EXIT_MISSED if misses else 0
+
+
+def statistics_part(part: str) -> dict:
+    """One part of benchmarks/statistics.py in a process of its own; its JSON answer."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
+    finished = subprocess.run(  # noqa: S603 (our own argument list)
+        [sys.executable, "-m", "benchmarks.statistics", part],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if finished.returncode != 0:
+        raise SetupError(f"the statistics part {part!r} failed:\n{finished.stderr.strip()}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def measure_statistics() -> dict:
+    """The floor, the full rebuild and an update after one day, in this order: the floor
+    reads the figures of the previous computation for its rollup steps, the update needs
+    the rebuild as its last success."""
+    print("Statistics: the floor (the rebuild's aggregate queries without writing) ...")
+    floor = statistics_part("floor")
+    print("Statistics: the full rebuild ...")
+    rebuild = statistics_part("rebuild")
+    print("Statistics: an update after one day of new contact moments ...")
+    incremental = statistics_part("incremental")
+    return {
+        "floor_seconds": floor["seconds"],
+        "rebuild_seconds": rebuild["seconds"],
+        "rebuild_floor_ratio": round(rebuild["seconds"] / floor["seconds"], 2),
+        "rebuild_peak_rss_mb": rebuild["peak_rss_mb"],
+        "rebuild_rss_before_mb": rebuild["rss_before_mb"],
+        "figures": rebuild["figures"],
+        "months": rebuild["months"],
+        "incremental_seconds": incremental["seconds"],
+        "incremental_error": incremental["error"] or incremental["restore_error"],
+        "incremental": incremental,
+        "steps": [
+            {
+                "step": label,
+                "floor_seconds": timing["seconds"],
+                "rebuild_seconds": rebuild["steps"].get(label),
+                "rows": timing["rows"],
+            }
+            for label, timing in floor["steps"].items()
+        ],
+        "delete_seconds": rebuild["steps"].get("delete"),
+    }
+
+
+def print_statistics(statistics: dict) -> None:
+    incremental = statistics["incremental"]
+    print()
+    print(
+        f"Statistics: {statistics['figures']:,} figures over {statistics['months']} months.\n"
+        f"  floor        {statistics['floor_seconds']:8.1f} s  the rebuild's SELECT … GROUP BY, "
+        "run without writing\n"
+        f"  rebuild      {statistics['rebuild_seconds']:8.1f} s  statistics_update(full=True): "
+        f"{statistics['rebuild_floor_ratio']:.2f}x the floor, peak RSS "
+        f"{statistics['rebuild_peak_rss_mb']:.0f} MB ({statistics['rebuild_rss_before_mb']:.0f} "
+        "MB before)\n"
+        f"  incremental  {statistics['incremental_seconds']:8.1f} s  after "
+        f"{incremental['contacts_added']:,} new contact moments (one day), "
+        f"{incremental['months_computed']} month(s) computed; put back in "
+        f"{incremental['restore_seconds']:.1f} s"
+        + ("" if incremental["restored"] else " (figures NOT as before!)")
+    )
+    if statistics["incremental_error"]:
+        print(f"  the update FAILED: {statistics['incremental_error']}")
+    print("  step                      floor s  rebuild s      rows")
+    slowest = sorted(statistics["steps"], key=lambda step: -(step["rebuild_seconds"] or 0))
+    for step in slowest[:8]:
+        rebuild = step["rebuild_seconds"]
+        print(
+            f"  {step['step']:<24}{step['floor_seconds']:8.2f}"
+            f"{'-' if rebuild is None else f'{rebuild:11.2f}'}{step['rows'] or 0:10,}"
+        )
+    if statistics["delete_seconds"] is not None:
+        print(f"  (deleting the old figures: {statistics['delete_seconds']:.2f} s)")
+
+
 # --- Server ----------------------------------------------------------------------------
 
 
@@ -498,8 +652,10 @@ def log_in(base_url: str, email: str) -> dict[str, str]:
             break
     else:
         raise SetupError("the TOTP code was refused three times")
-    if session.get(f"{base_url}/werk/", allow_redirects=False, timeout=30).status_code != 200:
-        raise SetupError(f"{email} is logged in but /werk/ does not answer 200")
+    # Each role lands in its own area: /werk/ for staff in casework, /rapportage/ for managers.
+    landing = urlsplit(answer.url).path
+    if session.get(base_url + landing, allow_redirects=False, timeout=30).status_code != 200:
+        raise SetupError(f"{email} is logged in but {landing} does not answer 200")
     return session.cookies.get_dict()
 
 
@@ -612,10 +768,19 @@ def run_locust(args, plan: Path, base_url: str, run_time: str, csv_prefix: Path)
 
 
 def report_checks(
-    targets, misses: dict[str, tuple[str, ...]], purge: PurgeTarget | None = None
+    targets,
+    misses: dict[str, tuple[str, ...]],
+    purge: PurgeTarget | None = None,
+    statistics: StatisticsTarget | None = None,
 ) -> None:
     if purge is not None and "purge" not in misses:
         print(f"Met purge: under {purge.max_seconds:g} s.")
+    if statistics is not None and "statistics" not in misses:
+        print(
+            f"Met statistics: rebuild <= {statistics.max_floor_ratio:g}x floor, peak RSS < "
+            f"{statistics.max_rss_mb:g} MB, update after one day < "
+            f"{statistics.max_incremental_seconds:g} s."
+        )
     for target in targets:
         if not target.checked or target.name in misses:
             continue

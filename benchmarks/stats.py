@@ -86,6 +86,47 @@ class PurgeTarget:
         return [f"the purge took {seconds:.2f} s, not under {self.max_seconds:g} s"]
 
 
+@dataclass(frozen=True)
+class StatisticsTarget:
+    """The statistics computation, measured once per run (the `[statistics]` table)."""
+
+    # The full rebuild may take at most this many times the floor: the same aggregate
+    # queries run in PostgreSQL without writing anything.
+    max_floor_ratio: float
+    # Peak resident memory of the process that runs the rebuild.
+    max_rss_mb: float
+    # An update after one day of new contact moments.
+    max_incremental_seconds: float
+    note: str = ""
+
+    def misses(self, measured: dict) -> list[str]:
+        misses = []
+        ratio = measured["rebuild_seconds"] / measured["floor_seconds"]
+        if ratio > self.max_floor_ratio:
+            misses.append(
+                f"the rebuild took {measured['rebuild_seconds']:.1f} s, {ratio:.2f}x the "
+                f"floor's {measured['floor_seconds']:.1f} s (at most {self.max_floor_ratio:g}x)"
+            )
+        if not measured["rebuild_peak_rss_mb"] < self.max_rss_mb:
+            misses.append(
+                f"the rebuild's process peaked at {measured['rebuild_peak_rss_mb']:.0f} MB, "
+                f"not under {self.max_rss_mb:g} MB"
+            )
+        if measured.get("incremental_error"):
+            misses.append(f"the update after one day failed: {measured['incremental_error']}")
+        elif not measured["incremental_seconds"] < self.max_incremental_seconds:
+            misses.append(
+                f"the update after one day took {measured['incremental_seconds']:.1f} s, "
+                f"not under {self.max_incremental_seconds:g} s"
+            )
+        return misses
+
+
+def load_statistics_target(text: str) -> StatisticsTarget | None:
+    table = tomllib.loads(text).get("statistics")
+    return StatisticsTarget(**table) if table else None
+
+
 def load_purge_target(text: str) -> PurgeTarget | None:
     purge = tomllib.loads(text).get("purge")
     return PurgeTarget(**purge) if purge else None

@@ -10,6 +10,7 @@ from benchmarks.stats import (
     csrf_token,
     format_table,
     load_purge_target,
+    load_statistics_target,
     load_targets,
     parse_locust_stats,
     server_cpu_ms,
@@ -214,6 +215,70 @@ def test_the_shipped_target_file_has_the_issue_targets():
         assert targets[name].max_floor_ratio == 3
     assert targets["map"].path == "/werk/kaart/"
     assert targets["dossier_api"].path == "/api/v1/dossiers/"
+
+    reports = [target for target in targets.values() if target.path.startswith("/rapportage/")]
+    assert sorted(target.path for target in reports) == [
+        "/rapportage/",
+        "/rapportage/adoptie/",
+        "/rapportage/effecten/",
+        "/rapportage/vergelijken/",
+    ]
+    for target in reports:
+        assert target.email == "manager@demo.buurtkompas.nl"
+        assert (target.max_p95_ms, target.max_floor_ratio) == (150, 3)
+
+    statistics = load_statistics_target(text)
+    assert (
+        statistics.max_floor_ratio,
+        statistics.max_rss_mb,
+        statistics.max_incremental_seconds,
+    ) == (2, 300, 5)
+
+
+STATISTICS_TOML = (
+    "[statistics]\nmax_floor_ratio = 2\nmax_rss_mb = 300\nmax_incremental_seconds = 5\n"
+)
+
+
+def test_the_statistics_targets_are_checked_on_all_three_figures():
+    target = load_statistics_target(STATISTICS_TOML)
+    met = {
+        "floor_seconds": 40.0,
+        "rebuild_seconds": 80.0,
+        "rebuild_peak_rss_mb": 299.0,
+        "incremental_seconds": 4.99,
+    }
+    assert target.misses(met) == []
+    missed = {
+        "floor_seconds": 40.0,
+        "rebuild_seconds": 80.5,
+        "rebuild_peak_rss_mb": 300.0,
+        "incremental_seconds": 5.0,
+    }
+    assert target.misses(missed) == [
+        "the rebuild took 80.5 s, 2.01x the floor's 40.0 s (at most 2x)",
+        "the rebuild's process peaked at 300 MB, not under 300 MB",
+        "the update after one day took 5.0 s, not under 5 s",
+    ]
+    failed = {**met, "incremental_error": "ProgrammingError: 7 placeholders, 6 parameters"}
+    assert target.misses(failed) == [
+        "the update after one day failed: ProgrammingError: 7 placeholders, 6 parameters"
+    ]
+    assert load_statistics_target(TARGETS_TOML) is None
+
+
+def test_the_statistics_floor_is_each_rebuild_step_without_its_insert():
+    from apps.effects import rebuild
+    from benchmarks.statistics import select_of
+
+    for step in rebuild.steps(rebuild.Months(None)):
+        select = select_of(step.statement)
+        assert select.startswith(("WITH ", "SELECT "))
+        assert "INSERT" not in select
+        # The same placeholders as the statement: the step's parameters fit the SELECT.
+        assert select.count("%s") == step.statement.count("%s") == len(step.params)
+    with pytest.raises(ValueError, match="not an INSERT"):
+        select_of("DELETE FROM effects_figure")
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,20 @@ class Figure(models.Model):
 
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     month = models.DateField(_("month"))
+    # The figures are derived from the raw tables and written anew by every computation,
+    # millions of rows at a time (20 million in the large demo set). A foreign-key check
+    # per column and row (deferred to the commit, queued in memory until then) and an index
+    # per column cost several times what computing the figures costs, and nothing reads
+    # figures by these columns alone. Django still deletes a team's or area's figures with
+    # it (on_delete runs in Django, not in the database).
     team = models.ForeignKey(
-        "organisation.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "organisation.Team",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     municipality = models.ForeignKey(
         "organisation.Municipality",
@@ -47,6 +59,8 @@ class Figure(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     district = models.ForeignKey(
         "organisation.Neighbourhood",
@@ -54,6 +68,8 @@ class Figure(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     neighbourhood = models.ForeignKey(
         "organisation.Neighbourhood",
@@ -61,9 +77,17 @@ class Figure(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     theme = models.ForeignKey(
-        "organisation.Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "organisation.Theme",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     measure = models.CharField(_("measure"), max_length=32)
     # What the measure is split by: a contact mode, "instrument|dimension", ...

@@ -104,3 +104,40 @@ def test_self_scans_some_before_the_start_and_satisfaction_surveys(seeded):
     assert set(satisfaction.values_list("team__name", flat=True)) == set(
         Team.objects.filter(dossiers__status="closed").values_list("name", flat=True)
     )
+
+
+def test_every_level_of_an_additive_measure_adds_up_to_the_same_totals(seeded):
+    additive = ("contacts", "dossiers_new", "dossiers_closed", "questions", "score", "pair")
+    per_level = {
+        level: (n, total)
+        for level, n, total in Figure.objects.filter(measure__in=additive)
+        .values_list("level")
+        .annotate(n=Sum("n"), total=Sum("total"))
+    }
+    assert set(per_level) == set(Level)
+    cell_n, cell_total = per_level[Level.CELL]
+    assert cell_n > 0
+    for n, total in per_level.values():
+        assert n == cell_n
+        assert total == pytest.approx(cell_total)
+
+
+def test_an_update_of_changed_months_gives_the_figures_of_the_full_rebuild(seeded):
+    from apps.effects import journal
+    from apps.effects.services import statistics_update
+
+    def figures(month):
+        rows = Figure.objects.filter(month=month).values_list(
+            "level", "team_id", "neighbourhood_id", "theme_id", "measure", "key", "n", "total"
+        )
+        return sorted(rows, key=repr)
+
+    months = sorted(Figure.objects.values_list("month", flat=True).distinct())
+    changed = [months[-1], months[-7]]  # this month and one with a staff survey round
+    before = {month: figures(month) for month in changed}
+    journal.note_months(changed)
+    run = statistics_update(full=False)
+    assert run.status == StatisticsRun.Status.SUCCEEDED, run.error
+    assert run.months_computed >= 2
+    for month in changed:
+        assert figures(month) == before[month]
