@@ -217,14 +217,14 @@ def test_the_shipped_target_file_has_the_issue_targets():
     assert targets["dossier_api"].path == "/api/v1/dossiers/"
 
     reports = [target for target in targets.values() if target.path.startswith("/rapportage/")]
-    assert sorted(target.path for target in reports) == [
-        "/rapportage/",
-        "/rapportage/adoptie/",
-        "/rapportage/effecten/",
-        "/rapportage/vergelijken/",
-    ]
+    # Every report page as the manager, and the overview as the other readers of reports.
+    from apps.reports.subjects import SUBJECTS
+
+    as_manager = [t.path for t in reports if t.email == "manager@demo.buurtkompas.nl"]
+    assert sorted(as_manager) == sorted(["/rapportage/"] + [f"/rapportage/{s}/" for s in SUBJECTS])
+    others = {t.email for t in reports if t.email != "manager@demo.buurtkompas.nl"}
+    assert others == {"teamleider@demo.buurtkompas.nl", "gemeente@demo.buurtkompas.nl"}
     for target in reports:
-        assert target.email == "manager@demo.buurtkompas.nl"
         assert (target.max_p95_ms, target.max_floor_ratio) == (150, 3)
 
     statistics = load_statistics_target(text)
