@@ -412,8 +412,14 @@ def _seed_large(*, organisation, rng, faker) -> None:
         Dossier.objects.bulk_create(dossiers)
         questions, moments = [], []
         for dossier in dossiers:
+            # Registered at the start, so the questions spread over the months as in use.
+            registered_at = timezone.make_aware(datetime.combine(dossier.started_on, time(11)))
             for theme_id in rng.sample(theme_ids, k=rng.randint(1, 2)):
-                questions.append(RegisteredQuestion(dossier=dossier, theme_id=theme_id))
+                questions.append(
+                    RegisteredQuestion(
+                        dossier=dossier, theme_id=theme_id, registered_at=registered_at
+                    )
+                )
             end = dossier.ended_on or today
             span = max((end - dossier.started_on).days, 1)
             for _ in range(rng.randint(*LARGE_CONTACTS_PER_DOSSIER)):
