@@ -365,28 +365,35 @@ def proportion_limits(target: float, sizes: Iterable[float]) -> list[FunnelLimit
     if not 0 <= target <= 1:
         raise ValueError("A target proportion lies between 0 and 1.")
 
-    def limit(p: float, n: int) -> float:
-        count = float(stats.binom.ppf(p, n, target))
-        below_or_at = float(stats.binom.cdf(count, n, target))
-        at = float(stats.binom.pmf(count, n, target))
-        alpha = (below_or_at - p) / at if at > 0 else 0.0
-        return min(1.0, max(0.0, (count + 0.5 - alpha) / n))
+    counts = [round(size) for size in sizes]
+    if any(n < 1 for n in counts):
+        raise ValueError("A funnel needs sizes of at least 1.")
+    if not counts:
+        return []
+    n = numpy.array(counts, dtype=float)
 
-    limits = []
-    for size in sizes:
-        n = round(size)
-        if n < 1:
-            raise ValueError("A funnel needs sizes of at least 1.")
-        limits.append(
-            FunnelLimits(
-                size=n,
-                low95=limit((1 - FUNNEL_INNER) / 2, n),
-                high95=limit((1 + FUNNEL_INNER) / 2, n),
-                low998=limit((1 - FUNNEL_OUTER) / 2, n),
-                high998=limit((1 + FUNNEL_OUTER) / 2, n),
-            )
+    # All sizes at once: one SciPy call per limit instead of one per unit and limit.
+    def limit(p: float) -> list[float]:
+        count = stats.binom.ppf(p, n, target)
+        below_or_at = stats.binom.cdf(count, n, target)
+        at = stats.binom.pmf(count, n, target)
+        alpha = numpy.where(at > 0, (below_or_at - p) / numpy.where(at > 0, at, 1.0), 0.0)
+        return [float(value) for value in numpy.clip((count + 0.5 - alpha) / n, 0.0, 1.0)]
+
+    low95 = limit((1 - FUNNEL_INNER) / 2)
+    high95 = limit((1 + FUNNEL_INNER) / 2)
+    low998 = limit((1 - FUNNEL_OUTER) / 2)
+    high998 = limit((1 + FUNNEL_OUTER) / 2)
+    return [
+        FunnelLimits(
+            size=counts[i],
+            low95=low95[i],
+            high95=high95[i],
+            low998=low998[i],
+            high998=high998[i],
         )
-    return limits
+        for i in range(len(counts))
+    ]
 
 
 def mean_limits(target: float, sd: float, sizes: Iterable[float]) -> list[FunnelLimits]:
@@ -469,14 +476,22 @@ def funnel_verdicts(
     "watch_below", never a conclusion on its own. A value exactly on a limit counts as inside
     it. Units smaller than `min_size`, or without a value, are drawn but never judged.
     """
-    verdicts = []
-    for unit in units:
-        if unit.value is None or unit.size < min_size:
-            verdicts.append((unit, FunnelStatus.TOO_SMALL))
-            continue
-        [limits] = _limits(kind, target, sd, [unit.size])
-        verdicts.append((unit, _status(unit.value, limits)))
-    return verdicts
+    units = list(units)
+    judged = [unit for unit in units if unit.value is not None and unit.size >= min_size]
+    limits = dict(
+        zip(
+            (id(unit) for unit in judged),
+            _limits(kind, target, sd, [unit.size for unit in judged]),
+            strict=True,
+        )
+    )
+    return [
+        (
+            unit,
+            _status(unit.value, limits[id(unit)]) if id(unit) in limits else FunnelStatus.TOO_SMALL,
+        )
+        for unit in units
+    ]
 
 
 def _status(value: float, limits: FunnelLimits) -> FunnelStatus:

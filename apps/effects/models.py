@@ -102,8 +102,11 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         indexes = [
-            # Every page reads one level and one measure over a range of months.
-            models.Index(fields=["level", "measure", "month"], name="figure_level_measure_idx"),
+            # Every page reads one level and one measure over a range of months, nearly
+            # always for all themes together (theme empty) or for one theme.
+            models.Index(
+                fields=["level", "measure", "theme", "month"], name="figure_level_measure_idx"
+            ),
             models.Index(fields=["month"], name="figure_month_idx"),
         ]
 

@@ -1232,6 +1232,20 @@ def _project(latitude: float, longitude: float, cos_lat: float) -> tuple[float, 
     return longitude * cos_lat, -latitude
 
 
+def _ring_cells(home: tuple[int, int], ring: int):
+    """The cells at exactly `ring` steps (Chebyshev distance) from home."""
+    column, row = home
+    if ring == 0:
+        yield home
+        return
+    for x in range(column - ring, column + ring + 1):
+        yield x, row - ring
+        yield x, row + ring
+    for y in range(row - ring + 1, row + ring):
+        yield column - ring, y
+        yield column + ring, y
+
+
 def grid_cells(positions: Sequence[tuple[float, float]]) -> list[tuple[int, int]]:
     """A grid cell (column, row) for each projected position: snapped to a grid of about
     one cell per position, each taking the nearest free cell when its own is taken (the
@@ -1254,17 +1268,14 @@ def grid_cells(positions: Sequence[tuple[float, float]]) -> list[tuple[int, int]
         best, best_distance, ring = None, math.inf, 0
         # Search rings around the home cell until no further ring can hold a nearer cell.
         while best is None or ring <= best_distance + 1:
-            for column in range(home[0] - ring, home[0] + ring + 1):
-                for row in range(home[1] - ring, home[1] + ring + 1):
-                    if max(abs(column - home[0]), abs(row - home[1])) != ring:
-                        continue
-                    if (column, row) in taken:
-                        continue
-                    distance = math.hypot(column - fx, row - fy)
-                    if distance < best_distance or (
-                        distance == best_distance and (row, column) < (best[1], best[0])
-                    ):
-                        best, best_distance = (column, row), distance
+            for column, row in _ring_cells(home, ring):
+                if (column, row) in taken:
+                    continue
+                distance = math.hypot(column - fx, row - fy)
+                if distance < best_distance or (
+                    distance == best_distance and (row, column) < (best[1], best[0])
+                ):
+                    best, best_distance = (column, row), distance
             ring += 1
         taken.add(best)
         cells.append(best)
