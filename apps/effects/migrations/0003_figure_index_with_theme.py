@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('effects', '0002_figure_without_foreign_key_checks'),
-        ('organisation', '0003_caseload_capacity'),
+        ("effects", "0002_figure_without_foreign_key_checks"),
+        ("organisation", "0003_caseload_capacity"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='figure',
-            name='figure_level_measure_idx',
+            model_name="figure",
+            name="figure_level_measure_idx",
         ),
         migrations.AddIndex(
-            model_name='figure',
-            index=models.Index(fields=['level', 'measure', 'theme', 'month'], name='figure_level_measure_idx'),
+            model_name="figure",
+            index=models.Index(
+                fields=["level", "measure", "theme", "month"], name="figure_level_measure_idx"
+            ),
         ),
     ]
