@@ -128,6 +128,9 @@ def figures_per_unit(
     """Sums per team or per neighbourhood over the selected period (and per `by`), for
     comparisons."""
     level = UNIT_LEVELS[unit]
+    if unit == "neighbourhood" and (scope.restricted_to_teams or selection.team is not None):
+        # Neighbourhood rows add up every team; a reader of some teams needs their cells.
+        level = Level.CELL
     column = "team_id" if unit == "team" else "neighbourhood_id"
     rows = Figure.objects.filter(
         level=level,
@@ -146,7 +149,7 @@ def figures_per_unit(
         )
     if selection.municipality is not None and unit == "neighbourhood":
         rows = rows.filter(municipality=selection.municipality)
-    if selection.team is not None and unit == "team":
+    if selection.team is not None:
         rows = rows.filter(team=selection.team)
     if key_prefix:
         rows = rows.filter(key__startswith=key_prefix)

@@ -274,3 +274,22 @@ def test_a_manager_sees_every_unit_with_its_exact_size(client, organisation):
     page = client.get("/rapportage/vergelijken/").context["page"]
     teams = {row[0]: row[1] for row in page.charts[0].table.rows}
     assert teams == {organisation["team_a"].name: "3", organisation["team_b"].name: "12"}
+
+
+def test_a_team_leader_compares_the_neighbourhoods_of_their_own_team(client, organisation):
+    from apps.effects.tests.builders import buurt
+
+    street = buurt(organisation["area_a"])
+    for _ in range(2):
+        dossier = DossierFactory(team=organisation["team_a"], client__neighbourhood=street)
+        ContactMomentFactory(dossier=dossier, occurred_at=_this_month_at(1))
+    # Another team's client in the same neighbourhood is not theirs to see.
+    ContactMomentFactory(
+        dossier=DossierFactory(team=organisation["team_b"], client__neighbourhood=street),
+        occurred_at=_this_month_at(1),
+    )
+    statistics_update(full=True)
+    client.force_login(organisation["leader"])
+    page = client.get("/rapportage/vergelijken/").context["page"]
+    neighbourhoods = {row[0]: row[1] for row in page.charts[1].table.rows}
+    assert neighbourhoods == {street.name: "2"}
