@@ -29,6 +29,27 @@ class FigureQuerySet(models.QuerySet):
         return self.filter(month__in=months)
 
 
+def _place(model: str) -> models.ForeignKey:
+    """Where a figure belongs (a team, an area, a theme), empty for "all of them".
+
+    The figures are derived from the raw tables and written anew by every computation,
+    millions of rows at a time (20 million in the large demo set). A foreign-key check per
+    column and row (deferred to the commit, queued in memory until then) and an index per
+    column cost several times what computing the figures costs, and nothing reads figures
+    by these columns alone. Django still deletes a team's or area's figures with it
+    (on_delete runs in Django, not in the database).
+    """
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class Figure(models.Model):
     """One measure in one month at one level; theme empty means "all themes together".
 
@@ -38,57 +59,11 @@ class Figure(models.Model):
 
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     month = models.DateField(_("month"))
-    # The figures are derived from the raw tables and written anew by every computation,
-    # millions of rows at a time (20 million in the large demo set). A foreign-key check
-    # per column and row (deferred to the commit, queued in memory until then) and an index
-    # per column cost several times what computing the figures costs, and nothing reads
-    # figures by these columns alone. Django still deletes a team's or area's figures with
-    # it (on_delete runs in Django, not in the database).
-    team = models.ForeignKey(
-        "organisation.Team",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    municipality = models.ForeignKey(
-        "organisation.Municipality",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    district = models.ForeignKey(
-        "organisation.Neighbourhood",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    neighbourhood = models.ForeignKey(
-        "organisation.Neighbourhood",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    theme = models.ForeignKey(
-        "organisation.Theme",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    team = _place("organisation.Team")
+    municipality = _place("organisation.Municipality")
+    district = _place("organisation.Neighbourhood")
+    neighbourhood = _place("organisation.Neighbourhood")
+    theme = _place("organisation.Theme")
     measure = models.CharField(_("measure"), max_length=32)
     # What the measure is split by: a contact mode, "instrument|dimension", ...
     key = models.CharField(_("split by"), max_length=100, blank=True, default="")
