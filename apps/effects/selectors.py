@@ -87,9 +87,11 @@ def figures(
     *,
     by: tuple[str, ...] = ("month",),
     key_prefix: str = "",
+    key: str | None = None,
     all_themes: bool = False,
 ):
-    """Sums of one measure over the selection, grouped by `by` (month, key, theme)."""
+    """Sums of one measure over the selection, grouped by `by` (month, key, theme), of
+    the keys that start with key_prefix or of the one key."""
     level, where = _level_and_filter(scope, selection)
     rows = Figure.objects.filter(
         where,
@@ -106,6 +108,8 @@ def figures(
         rows = rows.exclude(theme=None)
     if key_prefix:
         rows = rows.filter(key__startswith=key_prefix)
+    if key is not None:
+        rows = rows.filter(key=key)
     return list(
         rows.values(*by)
         .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))

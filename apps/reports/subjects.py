@@ -7,9 +7,10 @@ raw row: only apps.effects.selectors.
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,12 +57,26 @@ class Page:
     effects: list = field(default_factory=list)
     has_data: bool = False
 
+    def add(self, context: "Context", slug: str, build: Callable[[], Chart]) -> None:
+        """Builds the chart, with its queries, only when the context wants it."""
+        if context.wants(slug):
+            self.charts.append(build())
+
 
 @dataclass(frozen=True)
 class Context:
     scope: Scope
     selection: Selection
     options: dict
+    # The slugs of the charts to build; None for all of them. The overview shows one chart
+    # per subject and a CSV download one chart: neither pays for the others' queries.
+    charts: frozenset[str] | None = None
+
+    def wants(self, slug: str) -> bool:
+        return self.charts is None or slug in self.charts
+
+    def only(self, *slugs: str) -> "Context":
+        return replace(self, charts=frozenset(slugs))
 
     @property
     def present(self) -> Presenter:
@@ -110,8 +125,10 @@ def reach(context: Context) -> Page:
     new = figures(scope, selection, "dossiers_new")
     closed = figures(scope, selection, "dossiers_closed")
     page.has_data = bool(reached or new or closed)
-    page.charts.append(
-        charts.line_chart(
+    page.add(
+        context,
+        "reach",
+        lambda: charts.line_chart(
             slug="reach",
             title=_("Clients reached, new and closed dossiers per month"),
             description=_(
@@ -126,60 +143,50 @@ def reach(context: Context) -> Page:
             ],
             value_label=_("Number"),
             x_label=_("Month"),
-        )
+        ),
     )
-    questions = figures(scope, selection, "questions", by=("theme",))
-    themes = {theme.pk: theme for theme in Theme.objects.all()}
-    question_rows = sorted(questions, key=lambda row: -row["n"])
-    page.charts.append(
-        charts.bar_chart(
-            slug="questions",
-            title=_("Questions per theme"),
-            description=_("Questions registered in the period, by theme."),
-            categories=[themes[row["theme"]].name for row in question_rows],
-            series=[
-                Series(_("Questions"), tuple(present.count(row["n"]) for row in question_rows))
-            ],
-            value_label=_("Questions"),
-            category_label=_("Theme"),
+    page.add(context, "questions", lambda: _questions_chart(context))
+    if context.wants("closed") or context.wants("length"):
+        closed_by_reason = figures(scope, selection, "dossiers_closed", by=("key",))
+        reasons = dict(Dossier.ClosingReason.choices)
+        reason_labels = [str(reasons.get(row["key"], row["key"])) for row in closed_by_reason]
+        page.add(
+            context,
+            "closed",
+            lambda: charts.bar_chart(
+                slug="closed",
+                title=_("Closed dossiers by reason"),
+                description=_("Dossiers closed in the period, by the reason they were closed."),
+                categories=reason_labels,
+                series=[
+                    Series(
+                        _("Closed dossiers"),
+                        tuple(present.count(row["n"]) for row in closed_by_reason),
+                    ),
+                ],
+                value_label=_("Closed dossiers"),
+                category_label=_("Closing reason"),
+            ),
         )
-    )
-    closed_by_reason = figures(scope, selection, "dossiers_closed", by=("key",))
-    reasons = dict(Dossier.ClosingReason.choices)
-    reason_labels = [str(reasons.get(row["key"], row["key"])) for row in closed_by_reason]
-    page.charts.append(
-        charts.bar_chart(
-            slug="closed",
-            title=_("Closed dossiers by reason"),
-            description=_("Dossiers closed in the period, by the reason they were closed."),
-            categories=reason_labels,
-            series=[
-                Series(
-                    _("Closed dossiers"),
-                    tuple(present.count(row["n"]) for row in closed_by_reason),
-                ),
-            ],
-            value_label=_("Closed dossiers"),
-            category_label=_("Closing reason"),
+        page.add(
+            context,
+            "length",
+            lambda: charts.bar_chart(
+                slug="length",
+                title=_("How long support lasted, by closing reason"),
+                description=_("The mean number of days from start to end of the dossiers closed."),
+                categories=reason_labels,
+                series=[
+                    Series(
+                        _("Mean length in days"),
+                        tuple(present.mean(row["total"], row["n"], 0) for row in closed_by_reason),
+                    ),
+                ],
+                value_label=_("Days"),
+                category_label=_("Closing reason"),
+            ),
         )
-    )
-    page.charts.append(
-        charts.bar_chart(
-            slug="length",
-            title=_("How long support lasted, by closing reason"),
-            description=_("The mean number of days from start to end of the dossiers closed."),
-            categories=reason_labels,
-            series=[
-                Series(
-                    _("Mean length in days"),
-                    tuple(present.mean(row["total"], row["n"], 0) for row in closed_by_reason),
-                ),
-            ],
-            value_label=_("Days"),
-            category_label=_("Closing reason"),
-        )
-    )
-    page.charts.append(_area_map(context))
+    page.add(context, "areas", lambda: _area_map(context))
     total_reached = sum(row["n"] for row in reached)
     page.key_figures = [
         (
@@ -194,6 +201,23 @@ def reach(context: Context) -> Page:
         (_("Closed dossiers"), present.count(sum(row["n"] for row in closed)), ""),
     ]
     return page
+
+
+def _questions_chart(context: Context) -> Chart:
+    questions = figures(context.scope, context.selection, "questions", by=("theme",))
+    themes = {theme.pk: theme for theme in Theme.objects.all()}
+    question_rows = sorted(questions, key=lambda row: -row["n"])
+    return charts.bar_chart(
+        slug="questions",
+        title=_("Questions per theme"),
+        description=_("Questions registered in the period, by theme."),
+        categories=[themes[row["theme"]].name for row in question_rows],
+        series=[
+            Series(_("Questions"), tuple(context.present.count(row["n"]) for row in question_rows))
+        ],
+        value_label=_("Questions"),
+        category_label=_("Theme"),
+    )
 
 
 def _area_map(context: Context) -> charts.Chart:
@@ -244,8 +268,10 @@ def contact_mix(context: Context) -> Page:
         minutes[row["key"]] += row["total"]
     present = context.present
     modes = ContactMoment.Mode
-    page.charts.append(
-        charts.small_multiples(
+    page.add(
+        context,
+        "modes",
+        lambda: charts.small_multiples(
             slug="modes",
             title=_("Contacts per kind, per month"),
             description=_("Each panel shows one kind of contact on the same scale."),
@@ -260,7 +286,7 @@ def contact_mix(context: Context) -> Page:
             value_label=_("Contacts"),
             group_label=_("Kind of contact"),
             kind="bar",
-        )
+        ),
     )
 
     def share(groups):
@@ -271,8 +297,10 @@ def contact_mix(context: Context) -> Page:
 
         return value
 
-    page.charts.append(
-        charts.line_chart(
+    page.add(
+        context,
+        "online-share",
+        lambda: charts.line_chart(
             slug="online-share",
             title=_("The mix of online and offline contact"),
             description=_(
@@ -287,12 +315,14 @@ def contact_mix(context: Context) -> Page:
             ],
             value_label=_("Share of contacts (%)"),
             x_label=_("Month"),
-        )
+        ),
     )
     totals = {mode: sum(per_month[m][mode] for m in per_month) for mode, _label in modes.choices}
     categories = [str(label) for _mode, label in modes.choices]
-    page.charts.append(
-        charts.bar_chart(
+    page.add(
+        context,
+        "minutes",
+        lambda: charts.bar_chart(
             slug="minutes",
             title=_("Hours of contact per kind"),
             description=_("Total hours of contact in the period, per kind of contact."),
@@ -305,10 +335,12 @@ def contact_mix(context: Context) -> Page:
             ],
             value_label=_("Hours"),
             category_label=_("Kind of contact"),
-        )
+        ),
     )
-    page.charts.append(
-        charts.bar_chart(
+    page.add(
+        context,
+        "minutes-per-contact",
+        lambda: charts.bar_chart(
             slug="minutes-per-contact",
             title=_("Minutes per contact"),
             description=_("How long a contact of each kind lasted, on average."),
@@ -323,7 +355,7 @@ def contact_mix(context: Context) -> Page:
             ],
             value_label=_("Minutes"),
             category_label=_("Kind of contact"),
-        )
+        ),
     )
     all_contacts = sum(totals.values())
     page.key_figures = [
@@ -340,15 +372,20 @@ def contact_mix(context: Context) -> Page:
 # --- Self-scans and Positive Health --------------------------------------------------------
 
 
-def _dimension_names(instrument_code: str) -> dict[str, str]:
-    instrument = Instrument.objects.filter(code=instrument_code).first()
-    version = instrument.current_version if instrument else None
-    if version is None:
-        return {}
-    return {
-        dimension.code: dimension.name
-        for dimension in Dimension.objects.filter(version=version).order_by("order")
-    }
+def _dimension_names(*instrument_codes: str) -> dict[str, dict[str, str]]:
+    """Per instrument code the names of the dimensions of its current version, in order;
+    one query for all of them."""
+    names = {code: {} for code in instrument_codes}
+    dimensions = (
+        Dimension.objects.filter(
+            version__is_current=True, version__instrument__code__in=instrument_codes
+        )
+        .annotate(instrument_code=F("version__instrument__code"))
+        .order_by("order", "pk")
+    )
+    for dimension in dimensions:
+        names[dimension.instrument_code][dimension.code] = dimension.name
+    return names
 
 
 def self_scans(context: Context) -> Page:
@@ -363,8 +400,10 @@ def self_scans(context: Context) -> Page:
     per_instrument = defaultdict(dict)
     for row in scans:
         per_instrument[row["key"]][row["month"]] = row
-    page.charts.append(
-        charts.line_chart(
+    page.add(
+        context,
+        "scans",
+        lambda: charts.line_chart(
             slug="scans",
             title=_("Self-scans filled in per month"),
             description=_(
@@ -383,10 +422,12 @@ def self_scans(context: Context) -> Page:
             ],
             value_label=_("Self-scans"),
             x_label=_("Month"),
-        )
+        ),
     )
-    page.charts.append(
-        charts.line_chart(
+    page.add(
+        context,
+        "scan-before-intake",
+        lambda: charts.line_chart(
             slug="scan-before-intake",
             title=_("New clients who filled in a self-scan before their intake"),
             description=_(
@@ -406,47 +447,9 @@ def self_scans(context: Context) -> Page:
             ],
             value_label=_("Share (%)"),
             x_label=_("Month"),
-        )
+        ),
     )
-    bands = figures(
-        context.scope,
-        context.selection,
-        "score_band",
-        by=("key",),
-        key_prefix=f"{SELF_SCAN_INSTRUMENT}|",
-    )
-    names = _dimension_names(SELF_SCAN_INSTRUMENT)
-    counts = defaultdict(dict)
-    for row in bands:
-        _code, dimension, band = row["key"].split("|")
-        if dimension:
-            counts[dimension][band] = row["n"]
-    dimensions = [code for code in names if code in counts]
-    band_labels = {
-        "low": _("Low (under 5)"),
-        "middle": _("Middle (5 to 7)"),
-        "high": _("High (7 or more)"),
-    }
-    page.charts.append(
-        charts.bar_chart(
-            slug="positive-health",
-            title=_("Positive Health: how residents score each dimension"),
-            description=_(
-                "The spider web is a conversation tool, not a measurement: this shows how many "
-                "scans scored low, middle or high per dimension, not an effect."
-            ),
-            categories=[names[code] for code in dimensions],
-            series=[
-                Series(
-                    str(label),
-                    tuple(present.count(counts[code].get(band, 0)) for code in dimensions),
-                )
-                for band, label in band_labels.items()
-            ],
-            value_label=_("Self-scans"),
-            category_label=_("Dimension"),
-        )
-    )
+    page.add(context, "positive-health", lambda: _positive_health_chart(context))
     total_new = sum(row["n"] for row in new)
     page.key_figures = [
         (_("Self-scans filled in"), present.count(sum(row["n"] for row in scans)), ""),
@@ -459,6 +462,47 @@ def self_scans(context: Context) -> Page:
     return page
 
 
+def _positive_health_chart(context: Context) -> Chart:
+    present = context.present
+    bands = figures(
+        context.scope,
+        context.selection,
+        "score_band",
+        by=("key",),
+        key_prefix=f"{SELF_SCAN_INSTRUMENT}|",
+    )
+    names = _dimension_names(SELF_SCAN_INSTRUMENT)[SELF_SCAN_INSTRUMENT]
+    counts = defaultdict(dict)
+    for row in bands:
+        _code, dimension, band = row["key"].split("|")
+        if dimension:
+            counts[dimension][band] = row["n"]
+    dimensions = [code for code in names if code in counts]
+    band_labels = {
+        "low": _("Low (under 5)"),
+        "middle": _("Middle (5 to 7)"),
+        "high": _("High (7 or more)"),
+    }
+    return charts.bar_chart(
+        slug="positive-health",
+        title=_("Positive Health: how residents score each dimension"),
+        description=_(
+            "The spider web is a conversation tool, not a measurement: this shows how many "
+            "scans scored low, middle or high per dimension, not an effect."
+        ),
+        categories=[names[code] for code in dimensions],
+        series=[
+            Series(
+                str(label),
+                tuple(present.count(counts[code].get(band, 0)) for code in dimensions),
+            )
+            for band, label in band_labels.items()
+        ],
+        value_label=_("Self-scans"),
+        category_label=_("Dimension"),
+    )
+
+
 # --- Satisfaction --------------------------------------------------------------------------
 
 
@@ -466,17 +510,12 @@ def satisfaction(context: Context) -> Page:
     page = Page()
     present = context.present
     prefix = f"{SATISFACTION_INSTRUMENT}|"
-    overall = [
-        row
-        for row in figures(
-            context.scope, context.selection, "score", by=("month", "key"), key_prefix=prefix
-        )
-        if row["key"] == prefix
-    ]
-    parts = figures(context.scope, context.selection, "score", by=("key",), key_prefix=prefix)
-    page.has_data = bool(overall or parts)
-    page.charts.append(
-        charts.line_chart(
+    overall = figures(context.scope, context.selection, "score", key=prefix)
+    page.has_data = bool(overall)
+    page.add(
+        context,
+        "satisfaction",
+        lambda: charts.line_chart(
             slug="satisfaction",
             title=_("Mean satisfaction mark per month"),
             description=_("The mean mark (0 to 10) that clients gave, per month."),
@@ -494,23 +533,9 @@ def satisfaction(context: Context) -> Page:
             value_label=_("Mark"),
             x_label=_("Month"),
             include_zero=True,
-        )
+        ),
     )
-    names = _dimension_names(SATISFACTION_INSTRUMENT)
-    part_rows = [row for row in parts if row["key"] != prefix and row["key"].split("|")[1] in names]
-    page.charts.append(
-        charts.bar_chart(
-            slug="satisfaction-parts",
-            title=_("Satisfaction per question"),
-            description=_("The mean answer per question of the satisfaction survey in the period."),
-            categories=[names[row["key"].split("|")[1]] for row in part_rows],
-            series=[
-                Series(_("Mean"), tuple(present.mean(row["total"], row["n"]) for row in part_rows))
-            ],
-            value_label=_("Mean (0 to 10)"),
-            category_label=_("Question"),
-        )
-    )
+    page.add(context, "satisfaction-parts", lambda: _satisfaction_parts_chart(context))
     answered = sum(row["n"] for row in overall)
     page.key_figures = [
         (_("Surveys answered"), present.count(answered), ""),
@@ -521,6 +546,27 @@ def satisfaction(context: Context) -> Page:
         ),
     ]
     return page
+
+
+def _satisfaction_parts_chart(context: Context) -> Chart:
+    prefix = f"{SATISFACTION_INSTRUMENT}|"
+    parts = figures(context.scope, context.selection, "score", by=("key",), key_prefix=prefix)
+    names = _dimension_names(SATISFACTION_INSTRUMENT)[SATISFACTION_INSTRUMENT]
+    part_rows = [row for row in parts if row["key"] != prefix and row["key"].split("|")[1] in names]
+    return charts.bar_chart(
+        slug="satisfaction-parts",
+        title=_("Satisfaction per question"),
+        description=_("The mean answer per question of the satisfaction survey in the period."),
+        categories=[names[row["key"].split("|")[1]] for row in part_rows],
+        series=[
+            Series(
+                _("Mean"),
+                tuple(context.present.mean(row["total"], row["n"]) for row in part_rows),
+            )
+        ],
+        value_label=_("Mean (0 to 10)"),
+        category_label=_("Question"),
+    )
 
 
 # --- Effects -------------------------------------------------------------------------------
@@ -612,8 +658,9 @@ def effects(context: Context) -> Page:
     }
     present = context.present
     kind = pair_kind(context)
+    dimension_names = _dimension_names(*MEASUREMENT_INSTRUMENTS)
     for code in MEASUREMENT_INSTRUMENTS:
-        names = _dimension_names(code)
+        names = dimension_names[code]
         rows = []
         for dimension in ["", *names]:
             key = f"{kind}|{code}|{dimension}"
@@ -641,8 +688,10 @@ def effects(context: Context) -> Page:
     page.has_data = bool(page.effects)
     # Only instruments with enough pairs: a bar of "too few" says nothing.
     overall = [instrument.overall for instrument in page.effects if instrument.conclusive]
-    page.charts.append(
-        charts.bar_chart(
+    page.add(
+        context,
+        "improved",
+        lambda: charts.bar_chart(
             slug="improved",
             title=_("Improved, unchanged and worsened (overall score)"),
             description=_(
@@ -666,7 +715,7 @@ def effects(context: Context) -> Page:
             ],
             value_label=_("Share of pairs (%)"),
             category_label=_("Instrument"),
-        )
+        ),
     )
     page.notes.append(
         _(
@@ -840,9 +889,8 @@ def comparison(context: Context, unit: str) -> charts.Chart:
 def compare(context: Context) -> Page:
     page = Page()
     for unit in ("team", "neighbourhood"):
-        chart = comparison(context, unit)
-        page.charts.append(chart)
-        page.has_data = page.has_data or bool(chart.table.rows)
+        page.add(context, f"funnel-{unit}", lambda unit=unit: comparison(context, unit))
+    page.has_data = any(chart.table.rows for chart in page.charts)
     return page
 
 
@@ -852,40 +900,39 @@ def compare(context: Context) -> Page:
 def adoption(context: Context) -> Page:
     page = Page()
     present = context.present
-    contacts = figures_per_unit(
-        context.scope, context.selection, "contacts", unit="team", by=("month", "key")
-    )
-    reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+    contacts = figures_per_unit(context.scope, context.selection, "contacts", unit="team")
     reached_per_team = figures_per_unit(
         context.scope, context.selection, "clients_reached", unit="team", by=()
     )
-    survey = figures_per_unit(
-        context.scope,
-        context.selection,
-        "staff_survey",
-        unit="team",
-        key_prefix=f"{STAFF_SURVEY_INSTRUMENT}|",
-    )
-    page.has_data = bool(contacts or reached or survey)
     per_team = defaultdict(lambda: [0, 0])
-    per_team_month = defaultdict(lambda: [0, 0])
     for row in contacts:
-        online = row["n"] if row["key"] in ONLINE_MODES else 0
         per_team[row["team_id"]][0] += row["n"]
-        per_team[row["team_id"]][1] += online
-        per_team_month[(row["team_id"], row["month"])][0] += row["n"]
-        per_team_month[(row["team_id"], row["month"])][1] += online
+        per_team[row["team_id"]][1] += row["n"] if row["key"] in ONLINE_MODES else 0
     # Clients reached in the period's months, added up: a share, so the double count of a
     # client seen in two months is in both the part and the whole.
     scanned = {row["team_id"]: (row["total"], row["n"]) for row in reached_per_team}
+    survey = (
+        figures_per_unit(
+            context.scope,
+            context.selection,
+            "staff_survey",
+            unit="team",
+            key_prefix=f"{STAFF_SURVEY_INSTRUMENT}|",
+        )
+        if context.wants("staff-survey")
+        else []
+    )
+    page.has_data = bool(contacts or reached_per_team or survey)
     team_names = dict(
         Team.objects.filter(pk__in=set(per_team) | {r["team_id"] for r in survey}).values_list(
             "pk", "name"
         )
     )
     ordered = sorted(per_team, key=lambda pk: team_names.get(pk, ""))
-    page.charts.append(
-        charts.bar_chart(
+    page.add(
+        context,
+        "online-per-team",
+        lambda: charts.bar_chart(
             slug="online-per-team",
             title=_("Online contact and self-scans per team"),
             description=_(
@@ -906,24 +953,9 @@ def adoption(context: Context) -> Page:
             ],
             value_label=_("Share (%)"),
             category_label=_("Team"),
-        )
+        ),
     )
-    page.charts.append(
-        charts.line_chart(
-            slug="clients-with-scan",
-            title=_("Clients reached who used a self-scan"),
-            description=_(
-                "Share of the clients reached in a month who had filled in a self-scan alone "
-                "by then."
-            ),
-            x_labels=context.month_labels(),
-            series=[
-                _monthly_series(context, reached, _("Share of clients"), _share_of_total(present))
-            ],
-            value_label=_("Share (%)"),
-            x_label=_("Month"),
-        )
-    )
+    page.add(context, "clients-with-scan", lambda: _clients_with_scan_chart(context))
     if len(ordered) > MAX_PANELS:
         page.notes.append(
             _(
@@ -932,33 +964,66 @@ def adoption(context: Context) -> Page:
             )
             % {"n": MAX_PANELS}
         )
-        return _with_staff_survey(page, context, survey, team_names)
-    page.charts.append(
-        charts.small_multiples(
-            slug="online-per-team-month",
-            title=_("Share of contacts online per team, per month"),
-            description=_("One panel per team, on the same scale."),
-            x_labels=context.month_labels(),
-            panels=[
-                Series(
-                    team_names.get(pk, "?"),
-                    tuple(
-                        present.share(*reversed(per_team_month.get((pk, month), (0, 0))))
-                        for month in context.months()
-                    ),
-                )
-                for pk in ordered
-            ],
-            value_label=_("Share of contacts (%)"),
-            group_label=_("Team"),
+    else:
+        page.add(
+            context,
+            "online-per-team-month",
+            lambda: _online_per_team_month_chart(context, ordered, team_names),
         )
+    page.add(context, "staff-survey", lambda: _staff_survey_chart(context, survey, team_names))
+    return page
+
+
+def _clients_with_scan_chart(context: Context) -> Chart:
+    reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+    return charts.line_chart(
+        slug="clients-with-scan",
+        title=_("Clients reached who used a self-scan"),
+        description=_(
+            "Share of the clients reached in a month who had filled in a self-scan alone by then."
+        ),
+        x_labels=context.month_labels(),
+        series=[
+            _monthly_series(
+                context, reached, _("Share of clients"), _share_of_total(context.present)
+            )
+        ],
+        value_label=_("Share (%)"),
+        x_label=_("Month"),
     )
-    return _with_staff_survey(page, context, survey, team_names)
 
 
-def _with_staff_survey(page: Page, context: Context, survey, team_names) -> Page:
+def _online_per_team_month_chart(context: Context, teams: list[int], team_names) -> Chart:
+    per_team_month = defaultdict(lambda: [0, 0])
+    for row in figures_per_unit(
+        context.scope, context.selection, "contacts", unit="team", by=("month", "key")
+    ):
+        per_team_month[(row["team_id"], row["month"])][0] += row["n"]
+        if row["key"] in ONLINE_MODES:
+            per_team_month[(row["team_id"], row["month"])][1] += row["n"]
+    return charts.small_multiples(
+        slug="online-per-team-month",
+        title=_("Share of contacts online per team, per month"),
+        description=_("One panel per team, on the same scale."),
+        x_labels=context.month_labels(),
+        panels=[
+            Series(
+                team_names.get(pk, "?"),
+                tuple(
+                    context.present.share(*reversed(per_team_month.get((pk, month), (0, 0))))
+                    for month in context.months()
+                ),
+            )
+            for pk in teams
+        ],
+        value_label=_("Share of contacts (%)"),
+        group_label=_("Team"),
+    )
+
+
+def _staff_survey_chart(context: Context, survey, team_names) -> Chart:
     present = context.present
-    constructs = _dimension_names(STAFF_SURVEY_INSTRUMENT)
+    constructs = _dimension_names(STAFF_SURVEY_INSTRUMENT)[STAFF_SURVEY_INSTRUMENT]
     survey_sums = defaultdict(lambda: [0, 0.0])
     for row in survey:
         construct = row["key"].split("|")[1]
@@ -972,25 +1037,22 @@ def _with_staff_survey(page: Page, context: Context, survey, team_names) -> Page
             return Value(None, _("fewer than %(n)s answers") % {"n": MIN_SURVEY_GROUP})
         return present.mean(total, n)
 
-    page.charts.append(
-        charts.bar_chart(
-            slug="staff-survey",
-            title=_("How teams see working online (staff survey)"),
-            description=_(
-                "Mean score (1 to 5) per part of the staff survey, per team; shown only for "
-                "teams with at least %(n)s answers, never per person."
-            )
-            % {"n": MIN_SURVEY_GROUP},
-            categories=[team_names.get(pk, "?") for pk in survey_teams],
-            series=[
-                Series(str(name), tuple(construct_value(team, code) for team in survey_teams))
-                for code, name in constructs.items()
-            ],
-            value_label=_("Mean score (1 to 5)"),
-            category_label=_("Team"),
+    return charts.bar_chart(
+        slug="staff-survey",
+        title=_("How teams see working online (staff survey)"),
+        description=_(
+            "Mean score (1 to 5) per part of the staff survey, per team; shown only for "
+            "teams with at least %(n)s answers, never per person."
         )
+        % {"n": MIN_SURVEY_GROUP},
+        categories=[team_names.get(pk, "?") for pk in survey_teams],
+        series=[
+            Series(str(name), tuple(construct_value(team, code) for team in survey_teams))
+            for code, name in constructs.items()
+        ],
+        value_label=_("Mean score (1 to 5)"),
+        category_label=_("Team"),
     )
-    return page
 
 
 SUBJECTS: dict[str, tuple] = {

@@ -12,8 +12,15 @@ from apps.effects.services import active_run, progress_read, statistics_rebuild_
 from apps.reports.filters import ReportFilter
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
-# The overview shows the key figures of these subjects and their first chart.
-OVERVIEW_SUBJECTS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten", "adoptie")
+# The overview shows the key figures of these subjects and one chart of each.
+OVERVIEW_CHARTS = {
+    "bereik": "reach",
+    "contact": "modes",
+    "zelfscans": "scans",
+    "tevredenheid": "satisfaction",
+    "effecten": "improved",
+    "adoptie": "online-per-team",
+}
 
 
 def _context(request):
@@ -59,7 +66,10 @@ def home(request):
     report_filter, context = _context(request)
     if context is None:
         return _render(request, "reports/home.html", {}, report_filter, status=400)
-    pages = [(slug, SUBJECTS[slug][0], SUBJECTS[slug][1](context)) for slug in OVERVIEW_SUBJECTS]
+    pages = [
+        (slug, SUBJECTS[slug][0], SUBJECTS[slug][1](context.only(chart)))
+        for slug, chart in OVERVIEW_CHARTS.items()
+    ]
     return _render(
         request,
         "reports/home.html",
@@ -110,7 +120,8 @@ def chart_csv(request, slug, chart):
         return HttpResponse(
             _("The period or filter is not valid."), status=400, content_type="text/plain"
         )
-    found = next((c for c in SUBJECTS[slug][1](context).charts if c.slug == chart), None)
+    built = SUBJECTS[slug][1](context.only(chart))
+    found = next((c for c in built.charts if c.slug == chart), None)
     if found is None:
         raise Http404
     response = HttpResponse("\ufeff" + found.table.csv(), content_type="text/csv; charset=utf-8")

@@ -255,7 +255,9 @@ def test_queries_per_page_do_not_grow_with_areas_months_or_teams(client, organis
     _add_teams_with_contacts(organisation["own"], months=8, teams_per_month=3)
     statistics_update(full=True)
     many = {path: _queries(client, path) for path in paths}
-    assert many == few
+    # Fewer is allowed: past MAX_PANELS teams the adoption page leaves out the small
+    # multiples and their query.
+    assert {path: count for path, count in many.items() if count > few[path]} == {}
 
 
 def test_a_municipality_viewer_sees_no_small_unit_in_a_comparison(client, organisation):
