@@ -117,7 +117,8 @@ def figures(
     )
 
 
-UNIT_LEVELS = {"team": Level.TEAM, "neighbourhood": Level.NEIGHBOURHOOD}
+UNIT_LEVELS = {"team": Level.TEAM, "district": Level.DISTRICT, "neighbourhood": Level.NEIGHBOURHOOD}
+AREA_UNITS = ("district", "neighbourhood")
 
 
 def figures_per_unit(
@@ -129,13 +130,13 @@ def figures_per_unit(
     key_prefix: str = "",
     by: tuple[str, ...] = ("key",),
 ):
-    """Sums per team or per neighbourhood over the selected period (and per `by`), for
-    comparisons."""
+    """Sums per team, district or neighbourhood over the selected period (and per `by`),
+    for comparisons and maps."""
     level = UNIT_LEVELS[unit]
-    if unit == "neighbourhood" and (scope.restricted_to_teams or selection.team is not None):
-        # Neighbourhood rows add up every team; a reader of some teams needs their cells.
+    if unit in AREA_UNITS and (scope.restricted_to_teams or selection.team is not None):
+        # Area rows add up every team; a reader of some teams needs their cells.
         level = Level.CELL
-    column = "team_id" if unit == "team" else "neighbourhood_id"
+    column = f"{unit}_id"
     rows = Figure.objects.filter(
         level=level,
         measure=measure,
@@ -148,10 +149,10 @@ def figures_per_unit(
     if scope.municipality_ids is not None:
         rows = rows.filter(
             Q(municipality_id__in=scope.municipality_ids)
-            if unit == "neighbourhood"
+            if unit in AREA_UNITS
             else Q(team__municipality_id__in=scope.municipality_ids)
         )
-    if selection.municipality is not None and unit == "neighbourhood":
+    if selection.municipality is not None and unit in AREA_UNITS:
         rows = rows.filter(municipality=selection.municipality)
     if selection.team is not None:
         rows = rows.filter(team=selection.team)

@@ -20,7 +20,7 @@ from apps.effects import inference
 from apps.effects.inference import Sums
 from apps.effects.rebuild import ONLINE_MODES
 from apps.effects.selectors import Scope, Selection, figures, figures_per_unit
-from apps.organisation.models import Neighbourhood, Team, Theme
+from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
 from apps.questionnaires.models import Dimension, Instrument
 from apps.reports import charts
 from apps.reports.charts import Chart, Series, Value
@@ -186,7 +186,11 @@ def reach(context: Context) -> Page:
                 category_label=_("Closing reason"),
             ),
         )
-    page.add(context, "areas", lambda: _area_map(context))
+    if context.wants("areas"):
+        unit = area_unit(context)
+        page.charts.append(_area_map(context, unit))
+        if unit == "district":
+            page.notes.append(DISTRICTS_NOTE)
     total_reached = sum(row["n"] for row in reached)
     page.key_figures = [
         (
@@ -220,18 +224,61 @@ def _questions_chart(context: Context) -> Chart:
     )
 
 
-def _area_map(context: Context) -> charts.Chart:
-    rows = figures_per_unit(context.scope, context.selection, "dossiers_new", unit="neighbourhood")
-    counts = defaultdict(int)
-    for row in rows:
-        counts[row["neighbourhood_id"]] += row["n"]
-    areas = Neighbourhood.objects.filter(kind=Neighbourhood.Kind.NEIGHBOURHOOD)
-    if context.selection.municipality is not None:
-        areas = areas.filter(municipality=context.selection.municipality)
-    elif context.scope.municipality_ids is not None:
-        areas = areas.filter(municipality_id__in=context.scope.municipality_ids)
+AREA_UNIT_LABELS = {
+    "district": (gettext_lazy("District"), gettext_lazy("district")),
+    "neighbourhood": (gettext_lazy("Neighbourhood"), gettext_lazy("neighbourhood")),
+}
+
+
+DISTRICTS_NOTE = gettext_lazy(
+    "Across several municipalities the map and the comparison show districts: choose a "
+    "municipality to see its neighbourhoods."
+)
+
+
+def area_unit(context: Context) -> str:
+    """The areas that maps and comparisons show: neighbourhoods within one municipality,
+    districts across several. A large organisation has over a thousand neighbourhoods:
+    more than a map or a list can show readably; choosing a municipality shows its
+    neighbourhoods."""
+    selection, scope = context.selection, context.scope
+    if selection.municipality is not None or selection.area is not None:
+        return "neighbourhood"
+    if selection.team is not None:
+        return "neighbourhood"
+    if scope.municipality_ids is not None:
+        municipalities = len(scope.municipality_ids)
+    elif scope.restricted_to_teams:
+        municipalities = (
+            Team.objects.filter(pk__in=scope.team_ids).values("municipality").distinct().count()
+        )
     else:
-        areas = areas.filter(pk__in=list(counts))
+        municipalities = Municipality.objects.count()
+    return "neighbourhood" if municipalities <= 1 else "district"
+
+
+def _map_areas(context: Context, unit: str, counts: dict):
+    """The areas on the map: around a chosen area its district's neighbourhoods, else the
+    areas of the chosen or served municipalities, else those with figures."""
+    kind = Neighbourhood.Kind.DISTRICT if unit == "district" else Neighbourhood.Kind.NEIGHBOURHOOD
+    areas = Neighbourhood.objects.filter(kind=kind).only(
+        "name", "centroid_latitude", "centroid_longitude", "boundary"
+    )
+    selection, scope = context.selection, context.scope
+    if selection.area is not None:
+        district = selection.area.district_id or selection.area.pk
+        return areas.filter(district_id=district)
+    if selection.municipality is not None:
+        return areas.filter(municipality=selection.municipality)
+    if scope.municipality_ids is not None:
+        return areas.filter(municipality_id__in=scope.municipality_ids)
+    return areas.filter(pk__in=list(counts))
+
+
+def _area_map(context: Context, unit: str) -> charts.Chart:
+    counts = defaultdict(int)
+    for row in figures_per_unit(context.scope, context.selection, "dossiers_new", unit=unit):
+        counts[row[f"{unit}_id"]] += row["n"]
     tiles = [
         charts.MapTile(
             label=area.name,
@@ -240,17 +287,17 @@ def _area_map(context: Context) -> charts.Chart:
             value=context.present.count(counts.get(area.pk, 0)),
             boundary=area.boundary,
         )
-        for area in areas.order_by("name")
+        for area in _map_areas(context, unit, counts).order_by("name")
     ]
+    label, lower = AREA_UNIT_LABELS[unit]
     return charts.tile_map(
         slug="areas",
-        title=_("New dossiers per neighbourhood"),
-        description=_(
-            "Dossiers started in the period, by the neighbourhood where the client lives."
-        ),
+        title=_("New dossiers per %(area)s") % {"area": lower},
+        description=_("Dossiers started in the period, by the %(area)s where the client lives.")
+        % {"area": lower},
         tiles=tiles,
         value_label=_("New dossiers"),
-        area_label=_("Neighbourhood"),
+        area_label=str(label),
     )
 
 
@@ -806,10 +853,10 @@ def _shown_size(context: Context, size: float) -> float:
 
 def comparison(context: Context, unit: str) -> charts.Chart:
     values, kind, pooled = _unit_values(context, unit)
-    names = (
-        dict(Team.objects.filter(pk__in=list(values)).values_list("pk", "name"))
-        if unit == "team"
-        else dict(Neighbourhood.objects.filter(pk__in=list(values)).values_list("pk", "name"))
+    names = dict(
+        (Team if unit == "team" else Neighbourhood)
+        .objects.filter(pk__in=list(values))
+        .values_list("pk", "name")
     )
     sizes = [size for size, _v in values.values()]
     whole = sum(sizes)
@@ -840,17 +887,19 @@ def comparison(context: Context, unit: str) -> charts.Chart:
         if sizes and (kind == "proportion" or sd)
         else []
     )
-    unit_label = _("Team") if unit == "team" else _("Neighbourhood")
+    unit_label, unit_lower = (
+        (_("Team"), _("team")) if unit == "team" else map(str, AREA_UNIT_LABELS[unit])
+    )
     return charts.funnel_plot(
         slug=f"funnel-{unit}",
         title=_("%(indicator)s per %(unit)s")
-        % {"indicator": INDICATORS[indicator(context)], "unit": unit_label.lower()},
+        % {"indicator": INDICATORS[indicator(context)], "unit": unit_lower},
         description=_(
             "Each point is a %(unit)s: its value against its size. Inside the funnel the "
             "difference from the organisation can be chance; points outside the outer (99.8%%) "
             "limit are named. Small units are drawn but not judged."
         )
-        % {"unit": unit_label.lower()},
+        % {"unit": unit_lower},
         points=[
             charts.FunnelPoint(
                 label=unit_.label,
@@ -888,8 +937,11 @@ def comparison(context: Context, unit: str) -> charts.Chart:
 
 def compare(context: Context) -> Page:
     page = Page()
-    for unit in ("team", "neighbourhood"):
+    areas = area_unit(context)
+    for unit in ("team", areas):
         page.add(context, f"funnel-{unit}", lambda unit=unit: comparison(context, unit))
+    if areas == "district":
+        page.notes.append(DISTRICTS_NOTE)
     page.has_data = any(chart.table.rows for chart in page.charts)
     return page
 

@@ -295,3 +295,51 @@ def test_a_team_leader_compares_the_neighbourhoods_of_their_own_team(client, org
     page = client.get("/rapportage/vergelijken/").context["page"]
     neighbourhoods = {row[0]: row[1] for row in page.charts[1].table.rows}
     assert neighbourhoods == {street.name: "2"}
+
+
+def test_across_municipalities_areas_are_districts_and_one_municipality_shows_neighbourhoods(
+    client, organisation
+):
+    from apps.effects.tests.builders import buurt
+
+    street = buurt(organisation["area_a"])
+    ContactMomentFactory(
+        dossier=DossierFactory(team=organisation["team_a"], client__neighbourhood=street),
+        occurred_at=_this_month_at(1),
+    )
+    statistics_update(full=True)
+    client.force_login(organisation["manager"])
+
+    across = client.get("/rapportage/vergelijken/").context["page"]
+    assert [chart.slug for chart in across.charts] == ["funnel-team", "funnel-district"]
+    # The district adds up its own clients (3 contacts) and its neighbourhood's (1).
+    assert {row[0]: row[1] for row in across.charts[1].table.rows} == {
+        organisation["area_a"].name: "4"
+    }
+    assert len(across.notes) == 1
+
+    one = client.get(f"/rapportage/vergelijken/?municipality={organisation['own'].pk}")
+    page = one.context["page"]
+    assert [chart.slug for chart in page.charts] == ["funnel-team", "funnel-neighbourhood"]
+    assert {row[0]: row[1] for row in page.charts[1].table.rows} == {street.name: "1"}
+    assert page.notes == []
+
+    reach = client.get(f"/rapportage/bereik/?municipality={organisation['own'].pk}")
+    area_map = next(chart for chart in reach.context["page"].charts if chart.slug == "areas")
+    assert [row[0] for row in area_map.table.rows] == [street.name]
+
+
+def test_a_team_leader_of_one_municipality_sees_its_neighbourhoods(client, organisation):
+    client.force_login(organisation["leader"])
+    page = client.get("/rapportage/vergelijken/").context["page"]
+    assert [chart.slug for chart in page.charts] == ["funnel-team", "funnel-neighbourhood"]
+    assert page.notes == []
+
+
+def test_a_csv_of_the_district_comparison_is_its_table(client, organisation):
+    client.force_login(organisation["manager"])
+    response = client.get("/rapportage/vergelijken/funnel-district.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == organisation["area_a"].name
+    assert client.get("/rapportage/vergelijken/funnel-neighbourhood.csv").status_code == 404
