@@ -399,6 +399,15 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
     month, month_params = sql.month_of_datetime("p.post_at")
     when, when_params = months.condition(month, month_params)
     threshold, threshold_params = _threshold_case()
+    # A pair belongs to the month of its later measurement: only dossiers with a
+    # measurement completed in the months can have one there.
+    measured, measured_params = months.datetime_range("mr.completed_at")
+    in_months = (
+        f" AND r.dossier_id IN (SELECT mr.dossier_id FROM {TABLES['response']} mr"
+        f" WHERE mr.status = 'completed'{measured})"
+        if months.months is not None
+        else ""
+    )
     ranked = (
         f"SELECT r.id, r.dossier_id, i.code AS instrument_code, r.completed_at, r.moment,"
         f" ROW_NUMBER() OVER (PARTITION BY r.dossier_id, i.id"
@@ -410,7 +419,7 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
         f" FROM {TABLES['response']} r JOIN {TABLES['version']} v ON v.id = r.version_id"
         f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
         f" WHERE r.status = 'completed' AND r.dossier_id IS NOT NULL"
-        f" AND i.purpose = 'measurement'"
+        f" AND i.purpose = 'measurement'{in_months}"
     )
     # Each dossier's and instrument's first, last, last-at-intake and last-at-closing
     # measurement in one pass, and the pairs from those. Not a join of `ranked` with itself:
@@ -460,8 +469,9 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
         f" {month} AS month, p.before, p.after, {threshold} AS threshold"
         f" FROM scored p WHERE 1 = 1{when}"
     )
-    # In the order of the placeholders: the month, the thresholds, the condition.
-    return query, month_params + threshold_params + when_params
+    # In the order of the placeholders: the dossiers measured in the months, the month,
+    # the thresholds, the condition.
+    return query, measured_params + month_params + threshold_params + when_params
 
 
 def _pair_facts(months: Months, *, part: str) -> tuple[str, list]:
