@@ -23,6 +23,7 @@ the peak memory of the rebuild is that of a process that did nothing else.
   rows are deleted and their month computed again, so the figures are as they were.
 """
 
+import contextlib
 import itertools
 import json
 import random
@@ -82,12 +83,14 @@ def floor() -> dict:
     return {"seconds": round(time.perf_counter() - started, 3), "steps": steps}
 
 
-def full_rebuild() -> dict:
+@contextlib.contextmanager
+def timed_steps():
+    """The time of each step of a computation, from the progress it reports after each
+    step (and after it deleted the old figures, before the first step)."""
     from apps.effects import rebuild, services
-    from apps.effects.models import StatisticsRun
 
-    rss_before = peak_rss_mb()
     marks = []
+    steps = {}
     progress_write = services._progress_write
     delete_figures = rebuild.delete_figures
 
@@ -100,18 +103,28 @@ def full_rebuild() -> dict:
         marks.append((time.perf_counter(), "delete"))
         return deleted
 
-    # The steps' own times, from the progress the computation reports after each step
-    # (and after it deleted the old figures, before the first step).
     services._progress_write = timed_progress
     rebuild.delete_figures = timed_delete
-    started = time.perf_counter()
-    run = services.statistics_update(full=True)
-    seconds = time.perf_counter() - started
+    try:
+        yield steps
+    finally:
+        services._progress_write = progress_write
+        rebuild.delete_figures = delete_figures
+        for (before, _), (after, label) in itertools.pairwise(marks):
+            steps[label] = round(after - before, 3)
+
+
+def full_rebuild() -> dict:
+    from apps.effects import services
+    from apps.effects.models import StatisticsRun
+
+    rss_before = peak_rss_mb()
+    with timed_steps() as steps:
+        started = time.perf_counter()
+        run = services.statistics_update(full=True)
+        seconds = time.perf_counter() - started
     if run.status != StatisticsRun.Status.SUCCEEDED:
         raise SystemExit(f"the full rebuild ended {run.status}: {run.error}")
-    steps = {}
-    for (before, _), (after, label) in itertools.pairwise(marks):
-        steps[label] = round(after - before, 3)
     return {
         "seconds": round(seconds, 3),
         "figures": run.figures_written,
@@ -165,9 +178,10 @@ def incremental() -> dict:
 
     before = contacts_this_month()
     added = ContactMoment.objects.bulk_create(moments, batch_size=5_000)
-    started = time.perf_counter()
-    update = services.statistics_update(full=False)
-    seconds = time.perf_counter() - started
+    with timed_steps() as steps:
+        started = time.perf_counter()
+        update = services.statistics_update(full=False)
+        seconds = time.perf_counter() - started
     counted = contacts_this_month()
 
     # Put the database back: deleting through the ORM notes the month in the journal
@@ -188,6 +202,7 @@ def incremental() -> dict:
         "restore_status": restore.status,
         "restore_error": restore.error,
         "restored": contacts_this_month() == before,
+        "steps": steps,
     }
 
 

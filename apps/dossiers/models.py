@@ -272,6 +272,10 @@ class Dossier(models.Model):
                 include=["responsible_worker", "long_running_explanation"],
                 name="dossier_team_bands_idx",
             ),
+            # The statistics: dossiers started, closed or changed in the months they update.
+            models.Index(fields=["started_on"], name="dossier_started_idx"),
+            models.Index(fields=["ended_on"], name="dossier_ended_idx"),
+            models.Index(fields=["updated_at"], name="dossier_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -342,6 +346,7 @@ class RegisteredQuestion(models.Model):
         verbose_name = _("registered question")
         verbose_name_plural = _("registered questions")
         ordering = ["registered_at", "id"]
+        indexes = [models.Index(fields=["registered_at"], name="question_registered_idx")]
 
     def __str__(self):
         return f"{self.theme}: {self.subcategory}" if self.subcategory else str(self.theme)
@@ -383,7 +388,13 @@ class ContactMoment(models.Model):
         verbose_name = _("contact moment")
         verbose_name_plural = _("contact moments")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["dossier", "occurred_at"], name="contact_dossier_time_idx")]
+        indexes = [
+            models.Index(fields=["dossier", "occurred_at"], name="contact_dossier_time_idx"),
+            # The statistics read a month of contacts, and the nightly update those logged
+            # since its last run (apps/effects).
+            models.Index(fields=["occurred_at"], name="contact_occurred_idx"),
+            models.Index(fields=["created_at"], name="contact_created_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()} {self.occurred_at:%Y-%m-%d}"
