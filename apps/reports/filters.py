@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import policy
+from apps.core.forms import LongSelect
 from apps.effects.models import Figure
 from apps.effects.selectors import Selection
 from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
@@ -80,15 +81,21 @@ class ReportFilter(django_filters.FilterSet):
         queryset=Municipality.objects.none(),
         empty_label=_("All municipalities"),
         method="keep",
+        widget=LongSelect,
     )
     area = django_filters.ModelChoiceFilter(
         label=_("District or neighbourhood"),
         queryset=Neighbourhood.objects.none(),
         empty_label=_("All areas"),
         method="keep",
+        widget=LongSelect,
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.none(), empty_label=_("All teams"), method="keep"
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        empty_label=_("All teams"),
+        method="keep",
+        widget=LongSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
@@ -128,7 +135,36 @@ class ReportFilter(django_filters.FilterSet):
                 areas = areas.filter(municipality_id__in=own)
         self.filters["team"].queryset = teams
         self.filters["municipality"].queryset = municipalities
-        self.filters["area"].queryset = areas
+        self.filters["area"].queryset = self._areas_to_choose(areas, municipalities)
+
+    def _areas_to_choose(self, areas, municipalities):
+        """The districts and neighbourhoods of one municipality: the chosen one, the one
+        of the chosen area, or the user's only one. An organisation has a thousand or more
+        of them: too many for one list, and a list no one would read."""
+        data = self.data or {}
+        raw_municipality = data.get("municipality")
+        municipality_ids = (
+            {int(raw_municipality)}
+            if raw_municipality and str(raw_municipality).isdigit()
+            else set()
+        )
+        raw_area = data.get("area")
+        if raw_area and str(raw_area).isdigit():
+            # Its own municipality too: the form then says the two do not match.
+            municipality_ids |= set(
+                Neighbourhood.objects.filter(pk=int(raw_area)).values_list(
+                    "municipality_id", flat=True
+                )
+            )
+        if not municipality_ids:
+            only = list(municipalities.values_list("pk", flat=True)[:2])
+            municipality_ids = set(only) if len(only) == 1 else set()
+        if not municipality_ids:
+            self.filters["area"].extra["help_text"] = _(
+                "Choose a municipality first, then one of its districts or neighbourhoods."
+            )
+            return areas.none()
+        return areas.filter(municipality_id__in=municipality_ids)
 
     def keep(self, queryset, name, value):
         # The figures are read by apps.effects.selectors, not filtered here.
