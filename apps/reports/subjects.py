@@ -36,6 +36,9 @@ STAFF_SURVEY_INSTRUMENT = "staff-technology-acceptance"
 MIN_SURVEY_GROUP = 5
 # Small multiples of more teams than this no longer fit a page.
 MAX_PANELS = 12
+# Bars of more teams than this no longer make a readable chart: they are added up per
+# municipality.
+MAX_TEAM_BARS = 30
 PAIR_KINDS = {
     "first_last": gettext_lazy("First and last measurement"),
     "intake_closing": gettext_lazy("At intake and at closing"),
@@ -949,6 +952,45 @@ def compare(context: Context) -> Page:
 # --- Adoption of blended work --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """How the adoption page groups teams: each team on its own, or, past MAX_TEAM_BARS
+    teams, the teams of each municipality together."""
+
+    group_of: dict[int, int]
+    names: dict[int, str]
+    label: str
+    lower: str
+
+    @classmethod
+    def of(cls, team_ids) -> "Grouping":
+        teams = list(
+            Team.objects.filter(pk__in=set(team_ids)).values_list(
+                "pk", "name", "municipality_id", "municipality__name"
+            )
+        )
+        if len(teams) <= MAX_TEAM_BARS:
+            return cls(
+                group_of={pk: pk for pk, *_rest in teams},
+                names={pk: name for pk, name, *_rest in teams},
+                label=_("Team"),
+                lower=_("team"),
+            )
+        return cls(
+            group_of={pk: municipality for pk, _n, municipality, _m in teams},
+            names={municipality: name for _pk, _n, municipality, name in teams},
+            label=_("Municipality"),
+            lower=_("municipality"),
+        )
+
+    @property
+    def by_team(self) -> bool:
+        return all(team == group for team, group in self.group_of.items())
+
+    def ordered(self) -> list[int]:
+        return sorted(set(self.group_of.values()), key=lambda pk: self.names.get(pk, ""))
+
+
 def adoption(context: Context) -> Page:
     page = Page()
     present = context.present
@@ -956,13 +998,6 @@ def adoption(context: Context) -> Page:
     reached_per_team = figures_per_unit(
         context.scope, context.selection, "clients_reached", unit="team", by=()
     )
-    per_team = defaultdict(lambda: [0, 0])
-    for row in contacts:
-        per_team[row["team_id"]][0] += row["n"]
-        per_team[row["team_id"]][1] += row["n"] if row["key"] in ONLINE_MODES else 0
-    # Clients reached in the period's months, added up: a share, so the double count of a
-    # client seen in two months is in both the part and the whole.
-    scanned = {row["team_id"]: (row["total"], row["n"]) for row in reached_per_team}
     survey = (
         figures_per_unit(
             context.scope,
@@ -975,28 +1010,45 @@ def adoption(context: Context) -> Page:
         else []
     )
     page.has_data = bool(contacts or reached_per_team or survey)
-    team_names = dict(
-        Team.objects.filter(pk__in=set(per_team) | {r["team_id"] for r in survey}).values_list(
-            "pk", "name"
-        )
+    grouping = Grouping.of(
+        {row["team_id"] for row in contacts} | {row["team_id"] for row in survey}
     )
-    ordered = sorted(per_team, key=lambda pk: team_names.get(pk, ""))
+    per_group = defaultdict(lambda: [0, 0])
+    for row in contacts:
+        group = grouping.group_of[row["team_id"]]
+        per_group[group][0] += row["n"]
+        per_group[group][1] += row["n"] if row["key"] in ONLINE_MODES else 0
+    # Clients reached in the period's months, added up: a share, so the double count of a
+    # client seen in two months (or by two teams) is in both the part and the whole.
+    scanned = defaultdict(lambda: [0, 0])
+    for row in reached_per_team:
+        group = grouping.group_of.get(row["team_id"])
+        scanned[group][0] += row["total"]
+        scanned[group][1] += row["n"]
+    ordered = grouping.ordered()
+    if not grouping.by_team:
+        page.notes.append(
+            _(
+                "With more than %(n)s teams the figures per team are added up per "
+                "municipality: choose a municipality to see its teams."
+            )
+            % {"n": MAX_TEAM_BARS}
+        )
     page.add(
         context,
         "online-per-team",
         lambda: charts.bar_chart(
             slug="online-per-team",
-            title=_("Online contact and self-scans per team"),
+            title=_("Online contact and self-scans per %(unit)s") % {"unit": grouping.lower},
             description=_(
-                "Video calls and messages as a share of all contacts of the team in the "
-                "period, and the share of the team's clients who had filled in a self-scan "
-                "alone."
+                "Video calls and messages as a share of all contacts in the period, and the "
+                "share of the clients who had filled in a self-scan alone."
             ),
-            categories=[team_names.get(pk, "?") for pk in ordered],
+            categories=[grouping.names.get(pk, "?") for pk in ordered],
             series=[
                 Series(
                     _("Contacts online"),
-                    tuple(present.share(per_team[pk][1], per_team[pk][0]) for pk in ordered),
+                    tuple(present.share(per_group[pk][1], per_group[pk][0]) for pk in ordered),
                 ),
                 Series(
                     _("Clients who used a self-scan"),
@@ -1004,25 +1056,26 @@ def adoption(context: Context) -> Page:
                 ),
             ],
             value_label=_("Share (%)"),
-            category_label=_("Team"),
+            category_label=grouping.label,
         ),
     )
     page.add(context, "clients-with-scan", lambda: _clients_with_scan_chart(context))
-    if len(ordered) > MAX_PANELS:
-        page.notes.append(
-            _(
-                "The share online per team and month shows for at most %(n)s teams: choose "
-                "a municipality or a team to see it."
+    if len(grouping.group_of) > MAX_PANELS:
+        if grouping.by_team:
+            page.notes.append(
+                _(
+                    "The share online per team and month shows for at most %(n)s teams: "
+                    "choose a municipality or a team to see it."
+                )
+                % {"n": MAX_PANELS}
             )
-            % {"n": MAX_PANELS}
-        )
     else:
         page.add(
             context,
             "online-per-team-month",
-            lambda: _online_per_team_month_chart(context, ordered, team_names),
+            lambda: _online_per_team_month_chart(context, ordered, grouping.names),
         )
-    page.add(context, "staff-survey", lambda: _staff_survey_chart(context, survey, team_names))
+    page.add(context, "staff-survey", lambda: _staff_survey_chart(context, survey, grouping))
     return page
 
 
@@ -1073,15 +1126,18 @@ def _online_per_team_month_chart(context: Context, teams: list[int], team_names)
     )
 
 
-def _staff_survey_chart(context: Context, survey, team_names) -> Chart:
+def _staff_survey_chart(context: Context, survey, grouping: Grouping) -> Chart:
     present = context.present
     constructs = _dimension_names(STAFF_SURVEY_INSTRUMENT)[STAFF_SURVEY_INSTRUMENT]
     survey_sums = defaultdict(lambda: [0, 0.0])
     for row in survey:
         construct = row["key"].split("|")[1]
-        survey_sums[(row["team_id"], construct)][0] += row["n"]
-        survey_sums[(row["team_id"], construct)][1] += row["total"]
-    survey_teams = sorted({team for team, _c in survey_sums}, key=lambda pk: team_names.get(pk, ""))
+        group = grouping.group_of[row["team_id"]]
+        survey_sums[(group, construct)][0] += row["n"]
+        survey_sums[(group, construct)][1] += row["total"]
+    survey_groups = sorted(
+        {group for group, _c in survey_sums}, key=lambda pk: grouping.names.get(pk, "")
+    )
 
     def construct_value(team, construct):
         n, total = survey_sums.get((team, construct), (0, 0.0))
@@ -1097,13 +1153,13 @@ def _staff_survey_chart(context: Context, survey, team_names) -> Chart:
             "teams with at least %(n)s answers, never per person."
         )
         % {"n": MIN_SURVEY_GROUP},
-        categories=[team_names.get(pk, "?") for pk in survey_teams],
+        categories=[grouping.names.get(pk, "?") for pk in survey_groups],
         series=[
-            Series(str(name), tuple(construct_value(team, code) for team in survey_teams))
+            Series(str(name), tuple(construct_value(group, code) for group in survey_groups))
             for code, name in constructs.items()
         ],
         value_label=_("Mean score (1 to 5)"),
-        category_label=_("Team"),
+        category_label=grouping.label,
     )
 
 

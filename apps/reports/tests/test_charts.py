@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import number_format
 
 from apps.effects.inference import FunnelStatus
 from apps.reports.charts import (
@@ -18,6 +19,7 @@ from apps.reports.charts import (
     Table,
     Value,
     bar_chart,
+    format_number,
     funnel_plot,
     grid_cells,
     line_chart,
@@ -120,6 +122,18 @@ def test_ticks_are_written_in_the_active_language():
         assert ticks.text(1500) == "1,500"
     with translation.override("nl"):
         assert nice_ticks(0.3, 0.8).text(0.5) == "0,5"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_numbers_are_written_as_django_writes_them(language):
+    values = [0, -0.04, 0.05, 1, -1, 999.95, 1234.5, -1234.56, 1234567.891, 0.125, 2.5, 10**9]
+    with translation.override(language):
+        for value in values:
+            for decimals in (0, 1, 2):
+                expected = number_format(
+                    round(value, decimals) + 0.0, decimals, force_grouping=True
+                )
+                assert format_number(value, decimals) == expected, (value, decimals)
 
 
 # --- bar chart ---------------------------------------------------------------------------------
