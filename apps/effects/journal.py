@@ -10,7 +10,7 @@ neither sees, such as a change to the organisation's areas.
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -45,6 +45,19 @@ def months_between(start: date | None, end: date | None) -> set[date]:
         months.add(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return months
+
+
+def raw_months() -> set[date]:
+    """Every month from the earliest to the latest raw row that a figure can come from
+    (read from the indexes on their times)."""
+    bounds = [
+        *ContactMoment.objects.aggregate(Min("occurred_at"), Max("occurred_at")).values(),
+        *Dossier.objects.aggregate(Min("started_on"), Max("started_on"), Max("ended_on")).values(),
+        *RegisteredQuestion.objects.aggregate(Min("registered_at"), Max("registered_at")).values(),
+        *Response.objects.aggregate(Min("completed_at"), Max("completed_at")).values(),
+    ]
+    months = [month_of(bound) for bound in bounds if bound is not None]
+    return months_between(min(months), max(months)) if months else set()
 
 
 def dossier_months(started_on, ended_on) -> set[date]:

@@ -78,11 +78,13 @@ class Figure(models.Model):
         verbose_name_plural = _("figures")
         indexes = [
             # Every page reads one level and one measure over a range of months, nearly
-            # always for all themes together (theme empty) or for one theme.
+            # always for all themes together (theme empty) or for one theme, and a team
+            # leader's pages for their own teams. On PostgreSQL each month is a partition
+            # of its own (apps/effects/partitions.py): an update finds its months without
+            # an index on them.
             models.Index(
-                fields=["level", "measure", "theme", "month"], name="figure_level_measure_idx"
+                fields=["level", "measure", "theme", "team", "month"], name="figure_read_idx"
             ),
-            models.Index(fields=["month"], name="figure_month_idx"),
         ]
 
     def __str__(self):

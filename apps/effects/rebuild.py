@@ -534,14 +534,18 @@ def _themed(themes: str) -> str:
     return all_themes
 
 
+# n: the distinct clients; total: those of them with value 1.
+DISTINCT_AGGREGATES = (
+    "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0"
+)
+
+
 def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> tuple[str, list]:
     columns = LEVEL_COLUMNS[level]
     select_geography = ", ".join(column if column in columns else "NULL" for column in GEOGRAPHY)
     group_by = ", ".join(("month", *columns, "theme_id", "key"))
     if measure.distinct:
-        aggregates = (
-            "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0"
-        )
+        aggregates = DISTINCT_AGGREGATES
     else:
         aggregates = "COUNT(*), COALESCE(SUM(value), 0), COALESCE(SUM(value * value), 0)"
     named = ", ".join(FACT_COLUMNS)
@@ -552,6 +556,34 @@ def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> t
         f" FROM themed GROUP BY {group_by}"
     )
     return statement, [*params, level, measure.name]
+
+
+def _grouping_sets_insert(measure: Measure, facts: str, params: list) -> tuple[str, list]:
+    """Every level of a distinct measure in one statement (PostgreSQL's GROUPING SETS):
+    the facts are computed once instead of once per level. GROUPING() says which place
+    columns a row adds up, and so its level."""
+    levels = measure.levels
+    sets = ", ".join(f"({', '.join(LEVEL_COLUMNS[level])})" for level in levels)
+    bits = {
+        level: sum(
+            1 << (len(GEOGRAPHY) - 1 - index)
+            for index, column in enumerate(GEOGRAPHY)
+            if column not in LEVEL_COLUMNS[level]
+        )
+        for level in levels
+    }
+    level_case = " ".join(f"WHEN {bits[level]} THEN {int(level)}" for level in levels)
+    grouping = f"GROUPING({', '.join(GEOGRAPHY)})"
+    aggregates = DISTINCT_AGGREGATES
+    named = ", ".join(FACT_COLUMNS)
+    statement = (
+        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f" WITH facts ({named}) AS ({facts}), themed AS ({_themed(measure.themes)})"
+        f" SELECT CASE {grouping} {level_case} END, month, {', '.join(GEOGRAPHY)}, theme_id,"
+        f" %s, key, {aggregates}"
+        f" FROM themed GROUP BY month, theme_id, key, GROUPING SETS ({sets})"
+    )
+    return statement, [*params, measure.name]
 
 
 # Where a coarser level of an additive measure is added up from: the finest level that
@@ -598,6 +630,10 @@ def steps(months: Months) -> list[Step]:
     additive = [m.name for m in MEASURES if not m.distinct and Level.CELL in m.levels]
     for measure in MEASURES:
         facts, params = measure.facts(months)
+        if measure.distinct and sql.is_postgresql():
+            statement, statement_params = _grouping_sets_insert(measure, facts, params)
+            result.append(Step(f"{measure.name}:levels", statement, statement_params))
+            continue
         if measure.distinct:
             levels = measure.levels
         elif Level.CELL in measure.levels:

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.outbox import enqueue_on_commit
-from apps.effects import journal, rebuild
+from apps.effects import journal, partitions, rebuild
 from apps.effects.locking import LOCK_STALE_AFTER, AlreadyRunning, statistics_lock
-from apps.effects.models import Figure, StatisticsRun
+from apps.effects.models import Figure, Level, StatisticsRun
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
             run.save(update_fields=["kind", "status", "started_at"])
             watermark = journal.journal_watermark()
             months = _months_to_compute(run, watermark)
+            partitions.ensure(journal.raw_months() if months.months is None else months.months)
             written = 0
             if months.months != ():
                 step_list = rebuild.steps(months)
@@ -109,7 +110,7 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
 
 
 def _months_in_figures() -> int:
-    return Figure.objects.values("month").distinct().count()
+    return Figure.objects.filter(level=Level.ORGANISATION).values("month").distinct().count()
 
 
 def statistics_update(*, full: bool, requested_by=None) -> StatisticsRun:
