@@ -61,13 +61,15 @@ def select_of(statement: str) -> str:
 
 
 def floor() -> dict:
-    from django.db import connection
+    from django.db import connection, transaction
 
     from apps.effects import rebuild
 
     steps = {}
     started = time.perf_counter()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The same settings as the computation's own transaction.
+        rebuild.tune(cursor)
         for step in rebuild.steps(rebuild.Months(None)):
             step_started = time.perf_counter()
             cursor.execute(
