@@ -1,7 +1,8 @@
 """The statistics tables: figures per month that the report pages read instead of raw rows.
 
 One long table of figures. Each row holds sufficient statistics (a count, a sum and a sum
-of squares) of one measure for one month at one level of the organisation, so a page can
+of squares; for scores and pairs also those of the baseline and the counts past a margin)
+of one measure for one month at one level of the organisation, so a page can
 add rows up for any period and still compute means and spreads. Counts of distinct
 clients do not add up across teams or areas, so every level holds its own rows, each
 computed from the raw tables (apps/effects/rebuild.py).
@@ -70,6 +71,13 @@ class Figure(models.Model):
     n = models.BigIntegerField(_("count"))
     total = models.FloatField(_("sum"), default=0)
     total_sq = models.FloatField(_("sum of squares"), default=0)
+    # Scores and pairs only. Pairs: the sums of the score before (the baseline), and how
+    # many improved (above) or worsened (below) by at least the instrument's margin.
+    # Scores: how many were high (above) or low (below) on their scale.
+    base_total = models.FloatField(_("sum of the baseline"), default=0)
+    base_total_sq = models.FloatField(_("sum of squares of the baseline"), default=0)
+    above = models.BigIntegerField(_("count above the margin"), default=0)
+    below = models.BigIntegerField(_("count below the margin"), default=0)
 
     objects = FigureQuerySet.as_manager()
 

@@ -60,6 +60,9 @@ FACT_COLUMNS = (
     "key",
     "value",
     "client_id",
+    "base",
+    "above",
+    "below",
 )
 
 LEVEL_COLUMNS: dict[int, tuple[str, ...]] = {
@@ -73,7 +76,7 @@ LEVEL_COLUMNS: dict[int, tuple[str, ...]] = {
 GEOGRAPHY = ("team_id", "municipality_id", "district_id", "neighbourhood_id")
 FIGURE_COLUMNS = (
     "level, month, team_id, municipality_id, district_id, neighbourhood_id, theme_id, "
-    "measure, key, n, total, total_sq"
+    "measure, key, n, total, total_sq, base_total, base_total_sq, above, below"
 )
 
 # Kinds of contact that count as online in the blended-work mix. A phone call is remote
@@ -138,8 +141,11 @@ class Measure:
     levels: tuple[int, ...] = tuple(Level)
 
 
-def _select(*expressions: str) -> str:
-    """SELECT of fact columns, named, in FACT_COLUMNS order."""
+def _select(*expressions: str, base: str | None = None, above: str = "0", below: str = "0") -> str:
+    """SELECT of fact columns, named, in FACT_COLUMNS order. Only scores and pairs have a
+    base (the score before) and count facts above or below their margins."""
+    # A bare NULL would be text to PostgreSQL, which cannot add it up.
+    expressions = (*expressions, base or sql.as_float("NULL"), above, below)
     if len(expressions) != len(FACT_COLUMNS):
         raise ValueError("A fact has exactly the columns of FACT_COLUMNS.")
     named = ", ".join(f"{e} AS {c}" for e, c in zip(expressions, FACT_COLUMNS, strict=True))
@@ -313,18 +319,23 @@ def _scan_facts(months: Months) -> tuple[str, list]:
     return query, params
 
 
-def _band(score: str) -> str:
-    share = f"(({score}) - v.scale_min) * 1.0 / (v.scale_max - v.scale_min)"
-    return (
-        f"CASE WHEN {share} < {LOW_SHARE} THEN 'low'"
-        f" WHEN {share} < {HIGH_SHARE} THEN 'middle' ELSE 'high' END"
-    )
+def _share_of_scale(score: str) -> str:
+    return f"(({score}) - v.scale_min) * 1.0 / (v.scale_max - v.scale_min)"
 
 
-def _score_facts(months: Months, *, banded: bool) -> tuple[str, list]:
+def _high(score: str) -> str:
+    return f"CASE WHEN {_share_of_scale(score)} >= {HIGH_SHARE} THEN 1 ELSE 0 END"
+
+
+def _low(score: str) -> str:
+    return f"CASE WHEN {_share_of_scale(score)} < {LOW_SHARE} THEN 1 ELSE 0 END"
+
+
+def _score_facts(months: Months) -> tuple[str, list]:
     """Dimension scores and overall scores of completed questionnaires, staff surveys
-    left out; the key is "instrument|dimension" ("instrument|" for the overall score),
-    with "|band" added for the distributions."""
+    left out; the key is "instrument|dimension" ("instrument|" for the overall score).
+    Above counts the high scores, below the low ones: the distribution of low, middle and
+    high that the spider web is shown as."""
     # Worker-filled measurement scales (ZRM) count; the staff survey has its own measure.
     not_staff = " AND NOT (i.purpose = 'survey' AND i.filled_by = 'worker')"
     purposes = "'conversation', 'measurement', 'survey'"
@@ -339,16 +350,31 @@ def _score_facts(months: Months, *, banded: bool) -> tuple[str, list]:
     _, overall, overall_params = _response_frame(months, purposes_sql=purposes)
     dimension_score = sql.as_float("ds.score")
     overall_score = sql.as_float("r.overall_score")
-    dimension_key = "i.code || '|' || dim.code"
-    overall_key = "i.code || '|'"
-    if banded:
-        dimension_key += f" || '|' || {_band(dimension_score)}"
-        overall_key += f" || '|' || {_band(overall_score)}"
     query = (
-        _select(month, "d.id", *GEOGRAPHY_COLUMNS, "NULL", dimension_key, dimension_score, "c.id")
-        + f"{dimensions}{not_staff} AND ds.score IS NOT NULL UNION ALL"
-        f" {_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', overall_key, overall_score, 'c.id')}"
-        f"{overall}{not_staff} AND r.overall_score IS NOT NULL"
+        _select(
+            month,
+            "d.id",
+            *GEOGRAPHY_COLUMNS,
+            "NULL",
+            "i.code || '|' || dim.code",
+            dimension_score,
+            "c.id",
+            above=_high(dimension_score),
+            below=_low(dimension_score),
+        )
+        + f"{dimensions}{not_staff} AND ds.score IS NOT NULL UNION ALL "
+        + _select(
+            month,
+            "d.id",
+            *GEOGRAPHY_COLUMNS,
+            "NULL",
+            "i.code || '|'",
+            overall_score,
+            "c.id",
+            above=_high(overall_score),
+            below=_low(overall_score),
+        )
+        + f"{overall}{not_staff} AND r.overall_score IS NOT NULL"
     )
     return query, params + overall_params
 
@@ -474,21 +500,24 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
     return query, measured_params + month_params + threshold_params + when_params
 
 
-def _pair_facts(months: Months, *, part: str) -> tuple[str, list]:
-    """Facts of the pairs: the change ("pair"), the score before ("pair_pre"), and 1 for
-    each pair that improved or worsened by at least the instrument's threshold."""
+def _pair_facts(months: Months) -> tuple[str, list]:
+    """Facts of the pairs: the change as value, the score before as base, and above or
+    below for a pair that improved or worsened by at least the instrument's threshold."""
     pairs, params = pair_scores_sql(months)
-    value = {
-        "pair": "p.after - p.before",
-        "pair_pre": "p.before",
-        "pair_improved": "CASE WHEN p.after - p.before >= p.threshold THEN 1 ELSE 0 END",
-        "pair_worsened": "CASE WHEN p.before - p.after >= p.threshold THEN 1 ELSE 0 END",
-    }[part]
     key = "p.kind || '|' || p.instrument_code || '|' || p.dimension"
-    query = (
-        f"{_select('p.month', 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', key, value, 'd.client_id')}"
-        f" FROM ({pairs}) p JOIN {TABLES['dossier']} d ON d.id = p.dossier_id"
-        f"{_dossier_geography()}"
+    query = _select(
+        "p.month",
+        "d.id",
+        *GEOGRAPHY_COLUMNS,
+        "NULL",
+        key,
+        "p.after - p.before",
+        "d.client_id",
+        base="p.before",
+        above="CASE WHEN p.after - p.before >= p.threshold THEN 1 ELSE 0 END",
+        below="CASE WHEN p.before - p.after >= p.threshold THEN 1 ELSE 0 END",
+    ) + (
+        f" FROM ({pairs}) p JOIN {TABLES['dossier']} d ON d.id = p.dossier_id{_dossier_geography()}"
     )
     return query, params
 
@@ -502,12 +531,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("dossiers_closed", _closed_dossier_facts),
     Measure("questions", _question_facts, themes="own"),
     Measure("scans", _scan_facts),
-    Measure("score", lambda months: _score_facts(months, banded=False)),
-    Measure("score_band", lambda months: _score_facts(months, banded=True)),
-    Measure("pair", lambda months: _pair_facts(months, part="pair")),
-    Measure("pair_pre", lambda months: _pair_facts(months, part="pair_pre")),
-    Measure("pair_improved", lambda months: _pair_facts(months, part="pair_improved")),
-    Measure("pair_worsened", lambda months: _pair_facts(months, part="pair_worsened")),
+    Measure("score", _score_facts),
+    Measure("pair", _pair_facts),
     Measure(
         "staff_survey",
         lambda months: _survey_facts(months, per_team=True),
@@ -536,7 +561,12 @@ def _themed(themes: str) -> str:
 
 # n: the distinct clients; total: those of them with value 1.
 DISTINCT_AGGREGATES = (
-    "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0"
+    "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0,"
+    " 0, 0, 0, 0"
+)
+ADDITIVE_AGGREGATES = (
+    "COUNT(*), COALESCE(SUM(value), 0), COALESCE(SUM(value * value), 0),"
+    " COALESCE(SUM(base), 0), COALESCE(SUM(base * base), 0), SUM(above), SUM(below)"
 )
 
 
@@ -544,10 +574,7 @@ def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> t
     columns = LEVEL_COLUMNS[level]
     select_geography = ", ".join(column if column in columns else "NULL" for column in GEOGRAPHY)
     group_by = ", ".join(("month", *columns, "theme_id", "key"))
-    if measure.distinct:
-        aggregates = DISTINCT_AGGREGATES
-    else:
-        aggregates = "COUNT(*), COALESCE(SUM(value), 0), COALESCE(SUM(value * value), 0)"
+    aggregates = DISTINCT_AGGREGATES if measure.distinct else ADDITIVE_AGGREGATES
     named = ", ".join(FACT_COLUMNS)
     statement = (
         f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
@@ -609,7 +636,8 @@ def _rollup_insert(level: int, measures: Sequence[str], months: Months) -> tuple
     statement = (
         f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
         f" SELECT %s, month, {select_geography}, theme_id, measure, key,"
-        f" SUM(n), SUM(total), SUM(total_sq) FROM {TABLES['figure']}"
+        f" SUM(n), SUM(total), SUM(total_sq), SUM(base_total), SUM(base_total_sq),"
+        f" SUM(above), SUM(below) FROM {TABLES['figure']}"
         f" WHERE level = %s AND measure IN ({sql.placeholders(measures)}){when}"
         f" GROUP BY {group_by}"
     )

@@ -14,6 +14,12 @@ from apps.accounts import policy
 from apps.effects.models import Figure, Level, StatisticsRun
 from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
 
+# What a reader gets of the rows it adds up.
+SUMS = {
+    column: Sum(column)
+    for column in ("n", "total", "total_sq", "base_total", "base_total_sq", "above", "below")
+}
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -110,11 +116,7 @@ def figures(
         rows = rows.filter(key__startswith=key_prefix)
     if key is not None:
         rows = rows.filter(key=key)
-    return list(
-        rows.values(*by)
-        .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))
-        .order_by(*by)
-    )
+    return list(rows.values(*by).annotate(**SUMS).order_by(*by))
 
 
 UNIT_LEVELS = {"team": Level.TEAM, "district": Level.DISTRICT, "neighbourhood": Level.NEIGHBOURHOOD}
@@ -158,11 +160,7 @@ def figures_per_unit(
         rows = rows.filter(team=selection.team)
     if key_prefix:
         rows = rows.filter(key__startswith=key_prefix)
-    return list(
-        rows.values(column, *by)
-        .annotate(n=Sum("n"), total=Sum("total"), total_sq=Sum("total_sq"))
-        .order_by(column, *by)
-    )
+    return list(rows.values(column, *by).annotate(**SUMS).order_by(column, *by))
 
 
 def months_with_figures() -> tuple[date | None, date | None]:

@@ -514,19 +514,23 @@ def self_scans(context: Context) -> Page:
 
 def _positive_health_chart(context: Context) -> Chart:
     present = context.present
-    bands = figures(
+    scores = figures(
         context.scope,
         context.selection,
-        "score_band",
+        "score",
         by=("key",),
         key_prefix=f"{SELF_SCAN_INSTRUMENT}|",
     )
     names = _dimension_names(SELF_SCAN_INSTRUMENT)[SELF_SCAN_INSTRUMENT]
-    counts = defaultdict(dict)
-    for row in bands:
-        _code, dimension, band = row["key"].split("|")
+    counts = {}
+    for row in scores:
+        _code, dimension = row["key"].split("|")
         if dimension:
-            counts[dimension][band] = row["n"]
+            counts[dimension] = {
+                "low": row["below"],
+                "middle": row["n"] - row["below"] - row["above"],
+                "high": row["above"],
+            }
     dimensions = [code for code in names if code in counts]
     band_labels = {
         "low": _("Low (under 5)"),
@@ -665,35 +669,19 @@ def pair_kind(context: Context) -> str:
     return kind if kind in PAIR_KINDS else "first_last"
 
 
-def effect_rows(context: Context, *, by_unit: str | None = None):
-    """Per instrument and part: the sums of the pairs, read in four queries."""
-    kind = pair_kind(context)
-    prefix = f"{kind}|"
-    sums = {}
-    for measure in ("pair", "pair_pre", "pair_improved", "pair_worsened"):
-        if by_unit:
-            rows = figures_per_unit(
-                context.scope, context.selection, measure, unit=by_unit, key_prefix=prefix
-            )
-        else:
-            rows = figures(
-                context.scope, context.selection, measure, by=("key",), key_prefix=prefix
-            )
-        for row in rows:
-            unit = row.get(f"{by_unit}_id") if by_unit else None
-            sums[(unit, row["key"], measure)] = row
-    return sums
+def effect_rows(context: Context) -> dict[str, dict]:
+    """Per "kind|instrument|part": the sums of its pairs, in one query."""
+    rows = figures(
+        context.scope, context.selection, "pair", by=("key",), key_prefix=f"{pair_kind(context)}|"
+    )
+    return {row["key"]: row for row in rows}
 
 
-def _estimate(sums, unit, key) -> inference.ChangeEstimate:
-    diff = sums[(unit, key, "pair")]
-    pre = sums[(unit, key, "pair_pre")]
-    improved = int(sums[(unit, key, "pair_improved")]["total"])
-    worsened = int(sums[(unit, key, "pair_worsened")]["total"])
-    n = int(diff["n"])
+def _estimate(row: dict) -> inference.ChangeEstimate:
+    n, improved, worsened = int(row["n"]), int(row["above"]), int(row["below"])
     return inference.paired_change(
-        diff=Sums(n, diff["total"], diff["total_sq"]),
-        pre=Sums(n, pre["total"], pre["total_sq"]),
+        diff=Sums(n, row["total"], row["total_sq"]),
+        pre=Sums(n, row["base_total"], row["base_total_sq"]),
         improved=improved,
         unchanged=n - improved - worsened,
         worsened=worsened,
@@ -714,9 +702,9 @@ def effects(context: Context) -> Page:
         rows = []
         for dimension in ["", *names]:
             key = f"{kind}|{code}|{dimension}"
-            if (None, key, "pair") not in sums:
+            if key not in sums:
                 continue
-            estimate = _estimate(sums, None, key)
+            estimate = _estimate(sums[key])
             rows.append(
                 EffectRow(
                     instrument=instruments.get(code, code),

@@ -28,6 +28,10 @@ FIGURE_FIELDS = (
     "n",
     "total",
     "total_sq",
+    "base_total",
+    "base_total_sq",
+    "above",
+    "below",
 )
 
 
@@ -119,6 +123,25 @@ def figure(measure, level, month: date, *, key="", theme=None, **geography):
 
 def org(measure, month: date, *, key="", theme=None):
     return figure(measure, Level.ORGANISATION, month, key=key, theme=theme)
+
+
+def org_margins(measure, month: date, *, key="", theme=None):
+    """(base_total, base_total_sq, above, below) of the organisation's figure, or None."""
+    rows = list(
+        Figure.objects.filter(
+            measure=measure,
+            level=Level.ORGANISATION,
+            month=month,
+            key=key,
+            theme=theme,
+            team=None,
+            municipality=None,
+            district=None,
+            neighbourhood=None,
+        ).values_list("base_total", "base_total_sq", "above", "below")
+    )
+    assert len(rows) <= 1, rows
+    return rows[0] if rows else None
 
 
 def snapshot() -> list[tuple]:

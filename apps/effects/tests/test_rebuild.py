@@ -23,6 +23,7 @@ from apps.effects.tests.builders import (
     figure,
     local,
     org,
+    org_margins,
     wijk,
 )
 from apps.organisation.models import Theme
@@ -393,6 +394,29 @@ def _floating_point_trap(points: Decimal, lowest: int, highest: int) -> Decimal:
     raise AssertionError(f"no floating-point trap for a change of {points}")
 
 
+def test_scores_with_how_many_were_low_and_high_on_their_scale(team_a):
+    """The spider web's distribution: under half the scale is low, from 70% on high.
+    Positive Health scores 0 to 10: 4.99 is low, 5.00 and 6.99 middle, 7.00 high."""
+    dossier = DossierFactory(team=team_a, started_on=date(2025, 1, 15))
+    for body, overall in (("4.99", "2.00"), ("5.00", "5.00"), ("6.99", "7.00"), ("7.00", "9.50")):
+        completed_response(
+            CONVERSATION_TOOL,
+            local(2025, 3, 5),
+            dossier=dossier,
+            overall=overall,
+            dimensions={"body": body},
+        )
+    compute()
+
+    n, total, total_sq = org("score", MARCH, key=f"{CONVERSATION_TOOL}|body")
+    assert (n, total) == (4, pytest.approx(23.98))
+    assert total_sq == pytest.approx(4.99**2 + 5**2 + 6.99**2 + 7**2)
+    # above: high, below: low; the baseline is a pair's only.
+    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|body") == (0, 0, 1, 1)
+    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|") == (0, 0, 2, 1)
+    assert figure("score", Level.TEAM, MARCH, key=f"{CONVERSATION_TOOL}|", team=team_a)[0] == 4
+
+
 def test_pairs_of_first_and_last_and_of_intake_and_closing(team_a):
     t = _points(PH_SHORT)
     z = _points(ZRM)
@@ -438,24 +462,21 @@ def test_pairs_of_first_and_last_and_of_intake_and_closing(team_a):
     assert n == 2
     assert total == pytest.approx(2 * t - 0.01)
     assert total_sq == pytest.approx(t**2 + (t - 0.01) ** 2)
-    assert org("pair_pre", APRIL, key=first_last) == pytest.approx((2, 2 * b, 2 * b**2))
-    # d1 changed by exactly the threshold: improved. d2 by 0.01 less: unchanged.
-    assert org("pair_improved", APRIL, key=first_last) == (2, 1, 1)
-    assert org("pair_worsened", APRIL, key=first_last) == (2, 0, 0)
-    # Body of d1: b + t → b, worse by exactly the threshold.
+    # The baseline: b twice. d1 changed by exactly the threshold: improved (above). d2 by
+    # 0.01 less: unchanged.
+    assert org_margins("pair", APRIL, key=first_last) == pytest.approx((2 * b, 2 * b**2, 1, 0))
+    # Body of d1: b + t → b, worse by exactly the threshold (below).
     body = "first_last|positive-health-short|body"
     assert org("pair", APRIL, key=body) == pytest.approx((1, -t, t**2))
-    assert org("pair_pre", APRIL, key=body) == pytest.approx((1, b + t, (b + t) ** 2))
-    assert org("pair_improved", APRIL, key=body) == (1, 0, 0)
-    assert org("pair_worsened", APRIL, key=body) == (1, 1, 1)
+    assert org_margins("pair", APRIL, key=body) == pytest.approx((b + t, (b + t) ** 2, 0, 1))
     # Intake (February) with closing (April): only d1.
     intake = "intake_closing|positive-health-short|"
     assert org("pair", APRIL, key=intake) == pytest.approx((1, t, t**2))
-    assert org("pair_improved", APRIL, key=intake) == (1, 1, 1)
-    assert org("pair_worsened", APRIL, key="intake_closing|positive-health-short|body") == (1, 1, 1)
+    assert org_margins("pair", APRIL, key=intake)[2:] == (1, 0)
+    assert org_margins("pair", APRIL, key=f"{intake}body")[2:] == (0, 1)
     # The ZRM has its own threshold, met exactly.
     assert org("pair", APRIL, key="first_last|zrm|") == pytest.approx((1, z, z**2))
-    assert org("pair_improved", APRIL, key="first_last|zrm|") == (1, 1, 1)
+    assert org_margins("pair", APRIL, key="first_last|zrm|")[2:] == (1, 0)
 
     # The measurement of d1 in March lies between its first and last: no pair ends then.
     assert not Figure.objects.filter(measure__startswith="pair", month=MARCH).exists()
