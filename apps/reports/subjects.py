@@ -949,6 +949,7 @@ class Grouping:
     names: dict[int, str]
     label: str
     lower: str
+    by_team: bool
 
     @classmethod
     def of(cls, team_ids) -> "Grouping":
@@ -963,17 +964,15 @@ class Grouping:
                 names={pk: name for pk, name, *_rest in teams},
                 label=_("Team"),
                 lower=_("team"),
+                by_team=True,
             )
         return cls(
             group_of={pk: municipality for pk, _n, municipality, _m in teams},
             names={municipality: name for _pk, _n, municipality, name in teams},
             label=_("Municipality"),
             lower=_("municipality"),
+            by_team=False,
         )
-
-    @property
-    def by_team(self) -> bool:
-        return all(team == group for team, group in self.group_of.items())
 
     def ordered(self) -> list[int]:
         return sorted(set(self.group_of.values()), key=lambda pk: self.names.get(pk, ""))

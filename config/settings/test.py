@@ -46,4 +46,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Django empties tables with TRUNCATE between transactional tests; the access log refuses
 # TRUNCATE on PostgreSQL unless the connection says otherwise (see audit migration 0004).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c buurtkompas.audit_truncate=on"  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c buurtkompas.audit_truncate=on".strip()

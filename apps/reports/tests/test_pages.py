@@ -343,3 +343,67 @@ def test_a_csv_of_the_district_comparison_is_its_table(client, organisation):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][0] == organisation["area_a"].name
     assert client.get("/rapportage/vergelijken/funnel-neighbourhood.csv").status_code == 404
+
+
+def _area_choices(response) -> set[str]:
+    return {str(area.pk) for area in response.context["report_filter"].form.fields["area"].queryset}
+
+
+def test_the_area_filter_lists_the_areas_of_one_municipality(client, organisation):
+    other_area = NeighbourhoodFactory(municipality=organisation["other"])
+    client.force_login(organisation["manager"])
+
+    across = client.get(HOME)
+    assert _area_choices(across) == set()
+    with translation.override("nl"):
+        hint = gettext("Choose a municipality first, then one of its districts or neighbourhoods.")
+    assert escape(hint) in across.content.decode()
+
+    own = client.get(HOME, {"municipality": organisation["own"].pk})
+    assert _area_choices(own) == {str(organisation["area_a"].pk)}
+
+    # An area alone brings its municipality's areas along.
+    chosen = client.get(HOME, {"area": other_area.pk})
+    assert chosen.status_code == 200
+    assert _area_choices(chosen) == {str(other_area.pk)}
+
+
+def test_an_area_of_another_municipality_than_the_chosen_one_is_a_clear_error(client, organisation):
+    other_area = NeighbourhoodFactory(municipality=organisation["other"])
+    client.force_login(organisation["manager"])
+    response = client.get(HOME, {"municipality": organisation["own"].pk, "area": other_area.pk})
+    assert response.status_code == 400
+    with translation.override("nl"):
+        assert (
+            escape(gettext("This area lies in another municipality.")) in response.content.decode()
+        )
+
+
+def test_a_municipality_viewer_chooses_from_the_areas_of_their_municipality(client, organisation):
+    NeighbourhoodFactory(municipality=organisation["other"])
+    client.force_login(organisation["viewer"])
+    assert _area_choices(client.get(HOME)) == {str(organisation["area_a"].pk)}
+
+
+def test_past_the_most_teams_adoption_adds_teams_up_per_municipality(
+    client, organisation, monkeypatch
+):
+    from apps.reports import subjects
+
+    client.force_login(organisation["manager"])
+    by_team = client.get("/rapportage/adoptie/").context["page"]
+    chart = next(c for c in by_team.charts if c.slug == "online-per-team")
+    assert {row[0] for row in chart.table.rows} == {
+        organisation["team_a"].name,
+        organisation["team_b"].name,
+    }
+
+    monkeypatch.setattr(subjects, "MAX_TEAM_BARS", 1)
+    grouped = client.get("/rapportage/adoptie/").context["page"]
+    chart = next(c for c in grouped.charts if c.slug == "online-per-team")
+    # Team A: 2 of 3 contacts by video; team B: 12 phone calls.
+    assert {row[0]: row[1] for row in chart.table.rows} == {
+        organisation["own"].name: "66,7%",
+        organisation["other"].name: "0,0%",
+    }
+    assert len(grouped.notes) == 1
