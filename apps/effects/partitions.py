@@ -15,7 +15,16 @@ reads and writes only the partitions of its months.
   one; when that month gets its partition, its rows there are deleted first (the
   computation that creates it writes them again).
 
-On SQLite (development, tests) there are no partitions and `ensure` does nothing.
+- A computation does not delete and rewrite rows in place: it writes its months into a
+  staging table without indexes (`effects_figure_next`, a partition per month), builds
+  the index once over the finished rows, and at the end of its transaction each new month
+  replaces the old one (detach and drop the old partition, attach the new). Writing a row
+  into an indexed table cost three times writing it into a bare one; dropping a month
+  costs nothing, deleting its rows one by one seconds. Readers see the old months until
+  the transaction commits; the swap holds the table for a moment at its very end.
+
+On SQLite (development, tests) there are no partitions: a computation deletes its months
+and writes them again, and the functions here do nothing.
 """
 
 from collections.abc import Iterable
@@ -27,6 +36,10 @@ from apps.effects.models import Figure
 
 TABLE = Figure._meta.db_table
 DEFAULT_PARTITION = f"{TABLE}_default"
+STAGING = f"{TABLE}_next"
+# The one index of every partition: figure_read_idx of the model, which PostgreSQL matches
+# to a partition's index of the same columns when the partition is attached.
+INDEX_COLUMNS = "level, measure, theme_id, team_id, month"
 # Creating a partition waits for the report pages that read the table; rather fail the
 # computation (the nightly one is retried) than keep every page waiting behind it.
 LOCK_TIMEOUT = "10s"
@@ -34,6 +47,10 @@ LOCK_TIMEOUT = "10s"
 
 def name_of(month: date) -> str:
     return f"{TABLE}_p{month:%Y%m}"
+
+
+def staging_name_of(month: date) -> str:
+    return f"{STAGING}_p{month:%Y%m}"
 
 
 def next_month(month: date) -> date:
@@ -80,3 +97,55 @@ def ensure(months: Iterable[date]) -> list[str]:
                 [month, next_month(month)],
             )
     return [name_of(month) for month in missing]
+
+
+def create_staging(months: Iterable[date]) -> str:
+    """In the computation's transaction: an empty table with a partition per month and no
+    index, ids from the figures' own sequence. Returns its name, for rebuild.steps()."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        cursor.execute(
+            f"CREATE TABLE {STAGING} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) "
+            "PARTITION BY RANGE (month)"
+        )
+        cursor.execute(
+            f"ALTER TABLE {STAGING} ALTER COLUMN id "
+            f"SET DEFAULT nextval(pg_get_serial_sequence('{TABLE}', 'id'))"
+        )
+        for month in sorted(set(months)):
+            cursor.execute(
+                f"CREATE TABLE {staging_name_of(month)} PARTITION OF {STAGING} "
+                "FOR VALUES FROM (%s) TO (%s)",
+                [month, next_month(month)],
+            )
+    return STAGING
+
+
+def swap_in(months: Iterable[date], *, everything: bool = False) -> None:
+    """At the end of the computation's transaction: each month of the staging table, with
+    its index built now, replaces the month of the figures table. After a computation of
+    everything, no other month keeps figures."""
+    months = sorted(set(months))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
+        present = existing()
+        if everything:
+            kept = {name_of(month) for month in months} | {DEFAULT_PARTITION}
+            for name in sorted(present - kept):
+                cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
+                cursor.execute(f"DROP TABLE {name}")
+            cursor.execute(f"DELETE FROM {DEFAULT_PARTITION}")  # noqa: S608
+        for month in months:
+            new, old = staging_name_of(month), name_of(month)
+            cursor.execute(f"CREATE INDEX {new}_read ON {new} ({INDEX_COLUMNS})")
+            cursor.execute(f"ALTER TABLE {STAGING} DETACH PARTITION {new}")
+            if old in present:
+                cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {old}")
+                cursor.execute(f"DROP TABLE {old}")
+            cursor.execute(f"ALTER TABLE {new} RENAME TO {old}")
+            cursor.execute(f"ALTER INDEX {new}_read RENAME TO {old}_read")
+            cursor.execute(
+                f"ALTER TABLE {TABLE} ATTACH PARTITION {old} FOR VALUES FROM (%s) TO (%s)",
+                [month, next_month(month)],
+            )
+        cursor.execute(f"DROP TABLE {STAGING}")

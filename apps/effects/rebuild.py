@@ -570,14 +570,16 @@ ADDITIVE_AGGREGATES = (
 )
 
 
-def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> tuple[str, list]:
+def _grouped_insert(
+    measure: Measure, level: int, facts: str, params: list, target: str
+) -> tuple[str, list]:
     columns = LEVEL_COLUMNS[level]
     select_geography = ", ".join(column if column in columns else "NULL" for column in GEOGRAPHY)
     group_by = ", ".join(("month", *columns, "theme_id", "key"))
     aggregates = DISTINCT_AGGREGATES if measure.distinct else ADDITIVE_AGGREGATES
     named = ", ".join(FACT_COLUMNS)
     statement = (
-        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f"INSERT INTO {target} ({FIGURE_COLUMNS})"
         f" WITH facts ({named}) AS ({facts}), themed AS ({_themed(measure.themes)})"
         f" SELECT %s, month, {select_geography}, theme_id, %s, key, {aggregates}"
         f" FROM themed GROUP BY {group_by}"
@@ -585,7 +587,9 @@ def _grouped_insert(measure: Measure, level: int, facts: str, params: list) -> t
     return statement, [*params, level, measure.name]
 
 
-def _grouping_sets_insert(measure: Measure, facts: str, params: list) -> tuple[str, list]:
+def _grouping_sets_insert(
+    measure: Measure, facts: str, params: list, target: str
+) -> tuple[str, list]:
     """Every level of a distinct measure in one statement (PostgreSQL's GROUPING SETS):
     the facts are computed once instead of once per level. GROUPING() says which place
     columns a row adds up, and so its level."""
@@ -604,7 +608,7 @@ def _grouping_sets_insert(measure: Measure, facts: str, params: list) -> tuple[s
     aggregates = DISTINCT_AGGREGATES
     named = ", ".join(FACT_COLUMNS)
     statement = (
-        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f"INSERT INTO {target} ({FIGURE_COLUMNS})"
         f" WITH facts ({named}) AS ({facts}), themed AS ({_themed(measure.themes)})"
         f" SELECT CASE {grouping} {level_case} END, month, {', '.join(GEOGRAPHY)}, theme_id,"
         f" %s, key, {aggregates}"
@@ -626,7 +630,9 @@ ROLLUP_SOURCE = {
 }
 
 
-def _rollup_insert(level: int, measures: Sequence[str], months: Months) -> tuple[str, list]:
+def _rollup_insert(
+    level: int, measures: Sequence[str], months: Months, target: str
+) -> tuple[str, list]:
     """A coarser level of additive measures added up from a finer one (ROLLUP_SOURCE);
     steps() writes the finer level first."""
     columns = LEVEL_COLUMNS[level]
@@ -634,10 +640,10 @@ def _rollup_insert(level: int, measures: Sequence[str], months: Months) -> tuple
     group_by = ", ".join(("month", *columns, "theme_id", "measure", "key"))
     when, when_params = months.condition("month")
     statement = (
-        f"INSERT INTO {TABLES['figure']} ({FIGURE_COLUMNS})"
+        f"INSERT INTO {target} ({FIGURE_COLUMNS})"
         f" SELECT %s, month, {select_geography}, theme_id, measure, key,"
         f" SUM(n), SUM(total), SUM(total_sq), SUM(base_total), SUM(base_total_sq),"
-        f" SUM(above), SUM(below) FROM {TABLES['figure']}"
+        f" SUM(above), SUM(below) FROM {target}"
         f" WHERE level = %s AND measure IN ({sql.placeholders(measures)}){when}"
         f" GROUP BY {group_by}"
     )
@@ -651,7 +657,7 @@ class Step:
     params: list
 
 
-def steps(months: Months) -> list[Step]:
+def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
     """Every statement of a computation, in order; the caller runs them in one
     transaction after deleting the figures of the same months."""
     result = []
@@ -659,7 +665,7 @@ def steps(months: Months) -> list[Step]:
     for measure in MEASURES:
         facts, params = measure.facts(months)
         if measure.distinct and sql.is_postgresql():
-            statement, statement_params = _grouping_sets_insert(measure, facts, params)
+            statement, statement_params = _grouping_sets_insert(measure, facts, params, target)
             result.append(Step(f"{measure.name}:levels", statement, statement_params))
             continue
         if measure.distinct:
@@ -671,14 +677,14 @@ def steps(months: Months) -> list[Step]:
         for level in levels:
             if measure.name == "staff_survey" and level == Level.ORGANISATION:
                 facts, params = _survey_facts(months, per_team=False)
-            statement, statement_params = _grouped_insert(measure, level, facts, params)
+            statement, statement_params = _grouped_insert(measure, level, facts, params, target)
             result.append(
                 Step(f"{measure.name}:{Level(level).name.lower()}", statement, statement_params)
             )
     for level in Level:
         if level == Level.CELL:
             continue
-        statement, params = _rollup_insert(level, additive, months)
+        statement, params = _rollup_insert(level, additive, months, target)
         result.append(Step(f"rollup:{Level(level).name.lower()}", statement, params))
     return result
 

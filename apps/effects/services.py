@@ -73,20 +73,7 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
             run.save(update_fields=["kind", "status", "started_at"])
             watermark = journal.journal_watermark()
             months = _months_to_compute(run, watermark)
-            partitions.ensure(journal.raw_months() if months.months is None else months.months)
-            written = 0
-            if months.months != ():
-                step_list = rebuild.steps(months)
-                _progress_write(run.pk, 0, len(step_list), "")
-                with transaction.atomic():
-                    rebuild.delete_figures(months)
-                    written = rebuild.run_steps(
-                        step_list,
-                        on_step=lambda done, total, label: _progress_write(
-                            run.pk, done, total, label
-                        ),
-                    )
-                    journal.journal_clear(watermark)
+            written = _compute(run, months, watermark) if months.months != () else 0
             run.status = StatisticsRun.Status.SUCCEEDED
             run.journal_watermark = watermark
             run.months_computed = (
@@ -107,6 +94,34 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
         run.error = f"{type(error).__name__}: {error}"[:2000]
         run.save(update_fields=["status", "finished_at", "error"])
     return run
+
+
+def _compute(run: StatisticsRun, months: rebuild.Months, watermark: int) -> int:
+    """Writes the figures of the months, and takes them off the journal, in one
+    transaction; returns how many figures. On PostgreSQL into a staging table whose
+    months then replace the old ones (apps/effects/partitions.py), elsewhere by deleting
+    the months and writing them again."""
+
+    def on_step(done, total, label):
+        _progress_write(run.pk, done, total, label)
+
+    partitioned = partitions.is_partitioned()
+    if partitioned:
+        month_list = journal.raw_months() if months.months is None else months.months
+        partitions.ensure(month_list)
+    with transaction.atomic():
+        if partitioned:
+            step_list = rebuild.steps(months, target=partitions.create_staging(month_list))
+            _progress_write(run.pk, 0, len(step_list), "")
+            written = rebuild.run_steps(step_list, on_step=on_step)
+            partitions.swap_in(month_list, everything=months.months is None)
+        else:
+            step_list = rebuild.steps(months)
+            _progress_write(run.pk, 0, len(step_list), "")
+            rebuild.delete_figures(months)
+            written = rebuild.run_steps(step_list, on_step=on_step)
+        journal.journal_clear(watermark)
+    return written
 
 
 def _months_in_figures() -> int:

@@ -93,3 +93,37 @@ def test_sqlite_keeps_one_table(dossier):
     assert partitions.ensure([date(2025, 3, 1)]) == []
     statistics_update(full=True)
     assert date(2025, 3, 1) in _months_with_figures()
+
+
+@on_postgresql_only
+def test_a_full_rebuild_leaves_no_month_without_raw_data(dossier):
+    statistics_update(full=True)
+    stale = date(2019, 1, 1)
+    partitions.ensure([stale])
+    Figure.objects.create(level=Level.ORGANISATION, month=stale, measure="contacts", n=5)
+    statistics_update(full=True)
+    assert partitions.name_of(stale) not in partitions.existing()
+    assert not Figure.objects.filter(month=stale).exists()
+    # The staging table went with the swap.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [partitions.STAGING])
+        assert cursor.fetchone()[0] is None
+
+
+@on_postgresql_only
+def test_an_update_replaces_only_its_own_months(dossier):
+    statistics_update(full=True)
+    march_before = Figure.objects.filter(month=date(2025, 3, 1)).count()
+    may_calls = Figure.objects.get(
+        level=Level.ORGANISATION, month=date(2025, 5, 1), measure="contacts", key="video"
+    )
+    contact(dossier, local(2025, 5, 20), ContactMoment.Mode.VIDEO, 15)
+    run = statistics_update(full=False)
+    assert run.status == "succeeded", run.error
+    assert Figure.objects.filter(month=date(2025, 3, 1)).count() == march_before
+    assert (
+        Figure.objects.get(
+            level=Level.ORGANISATION, month=date(2025, 5, 1), measure="contacts", key="video"
+        ).n
+        == may_calls.n + 1
+    )
