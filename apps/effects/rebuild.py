@@ -590,9 +590,9 @@ def _grouped_insert(
 def _grouping_sets_insert(
     measure: Measure, facts: str, params: list, target: str
 ) -> tuple[str, list]:
-    """Every level of a distinct measure in one statement (PostgreSQL's GROUPING SETS):
-    the facts are computed once instead of once per level. GROUPING() says which place
-    columns a row adds up, and so its level."""
+    """Every level of a measure in one statement (PostgreSQL's GROUPING SETS): the facts
+    are computed and read once instead of once per level, and no level is read back from
+    the figures. GROUPING() says which place columns a row adds up, and so its level."""
     levels = measure.levels
     sets = ", ".join(f"({', '.join(LEVEL_COLUMNS[level])})" for level in levels)
     bits = {
@@ -605,7 +605,7 @@ def _grouping_sets_insert(
     }
     level_case = " ".join(f"WHEN {bits[level]} THEN {int(level)}" for level in levels)
     grouping = f"GROUPING({', '.join(GEOGRAPHY)})"
-    aggregates = DISTINCT_AGGREGATES
+    aggregates = DISTINCT_AGGREGATES if measure.distinct else ADDITIVE_AGGREGATES
     named = ", ".join(FACT_COLUMNS)
     statement = (
         f"INSERT INTO {target} ({FIGURE_COLUMNS})"
@@ -664,7 +664,7 @@ def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
     additive = [m.name for m in MEASURES if not m.distinct and Level.CELL in m.levels]
     for measure in MEASURES:
         facts, params = measure.facts(months)
-        if measure.distinct and sql.is_postgresql():
+        if sql.is_postgresql() and measure.levels == tuple(Level):
             statement, statement_params = _grouping_sets_insert(measure, facts, params, target)
             result.append(Step(f"{measure.name}:levels", statement, statement_params))
             continue
@@ -682,7 +682,7 @@ def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
                 Step(f"{measure.name}:{Level(level).name.lower()}", statement, statement_params)
             )
     for level in Level:
-        if level == Level.CELL:
+        if level == Level.CELL or sql.is_postgresql():
             continue
         statement, params = _rollup_insert(level, additive, months, target)
         result.append(Step(f"rollup:{Level(level).name.lower()}", statement, params))

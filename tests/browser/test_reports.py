@@ -212,6 +212,15 @@ def test_a_manager_recomputes_filters_and_downloads_the_numbers(
     expect(key_figure(page, "contact", "Contacts")).to_have_text("25")
     expect(key_figure(page, "bereik", "Closed dossiers")).to_have_text("2")
     expect(key_figure(page, "contact", "Online")).to_have_text("0,0%")
+    # With a municipality chosen, its districts and neighbourhoods can be chosen.
+    areas = page.locator("#id_area option").all_inner_texts()
+    assert any(text.startswith("Lekstede Oost") for text in areas), areas
+    assert not any(text.startswith("Eemdal") for text in areas), areas
+    district = next(text for text in areas if text.startswith("Lekstede Centrum"))
+    page.locator("#id_area").select_option(label=district)
+    main_button(page, dutch("Show")).click()
+    expect(page).to_have_url(re.compile(r"[?&]area=\d+"))
+    expect(key_figure(page, "contact", "Contacts")).to_have_text("25")
 
     page.get_by_role("navigation", name=dutch("Report subjects")).get_by_role(
         "link", name=dutch("Online and offline contact")
