@@ -10,11 +10,11 @@ the peak memory of the rebuild is that of a process that did nothing else.
   away. The floor is derived from the statements rather than written out again by hand,
   so it always computes exactly the figures the rebuild computes (a hand-written copy
   drifts when a measure changes, and a cheaper query that computes something else is no
-  floor). What the rebuild adds over it is the writing: deleting the old figures,
-  inserting the new ones with their indexes, one transaction and the Python around it.
-  A plain `SELECT count(*) FROM (…)` is no floor: PostgreSQL drops the unused aggregates
-  of a subquery. The rollup steps read the CELL figures already in the table (those of
-  the previous computation, as many as the rebuild writes).
+  floor). Both run with the computation's own settings (rebuild.tune). What the rebuild
+  adds over it is the writing: inserting the figures into the staging table, building
+  its index, swapping the months in (apps/effects/partitions.py), one transaction and the
+  Python around it. A plain `SELECT count(*) FROM (…)` is no floor: PostgreSQL drops the
+  unused aggregates of a subquery.
 - rebuild: `statistics_update(full=True)`, with the time of each step and the peak
   resident memory of the process (ru_maxrss). PostgreSQL's own memory is not in it.
 - incremental: one day's worth of contact moments (the data set's contacts over the days

@@ -4,9 +4,11 @@ Every figure is one INSERT … SELECT with GROUP BY over the raw rows: no row of
 contact or questionnaire ever travels to Python. A measure describes its facts (one row
 per contact, dossier, question, score or pair, with the month and the place in the
 organisation it belongs to); the engine adds the theme rows, groups at each level and
-writes the figures. Additive measures are grouped once at the finest level (CELL) and the
-other levels add those rows up; counts of distinct clients are grouped from the raw rows at
-every level, because a client seen by two teams is one client of the organisation.
+writes the figures. On PostgreSQL one statement per measure groups its facts at every level
+at once (GROUPING SETS). On SQLite, which has no grouping sets, additive measures are
+grouped once at the finest level (CELL) and the other levels add those rows up, and counts
+of distinct clients are grouped from the raw rows at every level: a client seen by two
+teams is one client of the organisation.
 
 Table names and fixed SQL fragments are formatted into the statements; every value from
 outside (months, time zone, thresholds) is a query parameter.
