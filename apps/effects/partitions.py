@@ -113,9 +113,16 @@ def create_staging(months: Iterable[date]) -> str:
             f"SET DEFAULT nextval(pg_get_serial_sequence('{TABLE}', 'id'))"
         )
         for month in sorted(set(months)):
+            name = staging_name_of(month)
             cursor.execute(
-                f"CREATE TABLE {staging_name_of(month)} PARTITION OF {STAGING} "
-                "FOR VALUES FROM (%s) TO (%s)",
+                f"CREATE TABLE {name} PARTITION OF {STAGING} FOR VALUES FROM (%s) TO (%s)",
+                [month, next_month(month)],
+            )
+            # Checked for free on an empty table, and kept after the detach: attaching
+            # the month then need not read all its rows to check that they belong there.
+            cursor.execute(
+                f"ALTER TABLE {name} ADD CONSTRAINT {name}_month "
+                "CHECK (month >= %s AND month < %s)",
                 [month, next_month(month)],
             )
     return STAGING
@@ -144,6 +151,7 @@ def swap_in(months: Iterable[date], *, everything: bool = False) -> None:
                 cursor.execute(f"DROP TABLE {old}")
             cursor.execute(f"ALTER TABLE {new} RENAME TO {old}")
             cursor.execute(f"ALTER INDEX {new}_read RENAME TO {old}_read")
+            cursor.execute(f"ALTER TABLE {old} RENAME CONSTRAINT {new}_month TO {old}_month")
             cursor.execute(
                 f"ALTER TABLE {TABLE} ATTACH PARTITION {old} FOR VALUES FROM (%s) TO (%s)",
                 [month, next_month(month)],

@@ -697,10 +697,17 @@ def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
 WORK_MEM = "64MB"
 
 
+# Memory for building the index of the figures written (apps/effects/partitions.py).
+MAINTENANCE_WORK_MEM = "256MB"
+
+
 def tune(cursor) -> None:
     """The computation's settings, for its transaction only."""
     if sql.is_postgresql():
         cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+        cursor.execute(
+            "SELECT set_config('maintenance_work_mem', %s, true)", [MAINTENANCE_WORK_MEM]
+        )
 
 
 def run_steps(step_list: Sequence[Step], *, on_step=None) -> int:
