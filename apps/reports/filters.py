@@ -102,6 +102,7 @@ class ReportFilter(django_filters.FilterSet):
         queryset=Theme.objects.all(),
         empty_label=_("All themes"),
         method="keep",
+        widget=LongSelect,
     )
 
     class Meta:
