@@ -978,8 +978,17 @@ class Grouping:
         return sorted(set(self.group_of.values()), key=lambda pk: self.names.get(pk, ""))
 
 
+# The adoption charts that read per team; the overview shows the one that does not.
+PER_TEAM_CHARTS = frozenset({"online-per-team", "online-per-team-month", "staff-survey"})
+
+
 def adoption(context: Context) -> Page:
     page = Page()
+    if context.charts is not None and not context.charts & PER_TEAM_CHARTS:
+        reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+        page.has_data = bool(reached)
+        page.add(context, "clients-with-scan", lambda: _clients_with_scan_chart(context, reached))
+        return page
     present = context.present
     contacts = figures_per_unit(context.scope, context.selection, "contacts", unit="team")
     reached_per_team = figures_per_unit(
@@ -1046,7 +1055,13 @@ def adoption(context: Context) -> Page:
             category_label=grouping.label,
         ),
     )
-    page.add(context, "clients-with-scan", lambda: _clients_with_scan_chart(context))
+    page.add(
+        context,
+        "clients-with-scan",
+        lambda: _clients_with_scan_chart(
+            context, figures(context.scope, context.selection, "clients_reached", by=("month",))
+        ),
+    )
     if len(grouping.group_of) > MAX_PANELS:
         if grouping.by_team:
             page.notes.append(
@@ -1066,8 +1081,7 @@ def adoption(context: Context) -> Page:
     return page
 
 
-def _clients_with_scan_chart(context: Context) -> Chart:
-    reached = figures(context.scope, context.selection, "clients_reached", by=("month",))
+def _clients_with_scan_chart(context: Context, reached) -> Chart:
     return charts.line_chart(
         slug="clients-with-scan",
         title=_("Clients reached who used a self-scan"),

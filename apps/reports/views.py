@@ -19,7 +19,7 @@ OVERVIEW_CHARTS = {
     "zelfscans": "scans",
     "tevredenheid": "satisfaction",
     "effecten": "improved",
-    "adoptie": "online-per-team",
+    "adoptie": "clients-with-scan",
 }
 
 
