@@ -689,6 +689,21 @@ class LineSeries:
     segments: tuple[str, ...]
     points: tuple[LinePoint, ...]
 
+    @property
+    def points_svg(self) -> SafeString:
+        """The markers, each with its month and value as a tooltip."""
+        marker = f"bk-chart__point bk-chart__point--{self.style.marker}"
+        paint = {"fill": self.style.colour, "stroke": "#ffffff", "stroke-width": 1}
+        written = "".join(
+            _tag(
+                "path",
+                {"class": marker, "d": point.path, **paint},
+                _tag("title", {}, _text(point.title)),
+            )
+            for point in self.points
+        )
+        return mark_safe(written)  # noqa: S308 (every value escaped by _tag and _text)
+
 
 def _y_ticks(numbers: Sequence[float], include_zero: bool, count: int = 5) -> Ticks:
     low, high = min(numbers), max(numbers)
