@@ -33,6 +33,10 @@ def month_of(moment: date | datetime | str | None) -> date | None:
     return moment.replace(day=1)
 
 
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def months_between(start: date | None, end: date | None) -> set[date]:
     """Every month from start's up to and including end's (today's when open)."""
     first = month_of(start)
@@ -43,7 +47,7 @@ def months_between(start: date | None, end: date | None) -> set[date]:
     current = first
     while current <= last:
         months.add(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+        current = next_month(current)
     return months
 
 

@@ -32,6 +32,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from apps.effects.journal import next_month
 from apps.effects.models import Figure
 
 TABLE = Figure._meta.db_table
@@ -51,10 +52,6 @@ def name_of(month: date) -> str:
 
 def staging_name_of(month: date) -> str:
     return f"{STAGING}_p{month:%Y%m}"
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def is_partitioned() -> bool:

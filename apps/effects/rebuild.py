@@ -24,6 +24,7 @@ from django.utils import timezone
 from apps.dossiers.models import Client, ContactMoment, Dossier, RegisteredQuestion
 from apps.effects import sql
 from apps.effects.inference import CHANGE_THRESHOLDS
+from apps.effects.journal import next_month
 from apps.effects.models import Figure, Level
 from apps.organisation.models import Neighbourhood, Team, TeamMembership
 from apps.questionnaires.models import (
@@ -113,8 +114,7 @@ class Months:
         zone = timezone.get_default_timezone()
         start = datetime.combine(min(self.months), time.min, tzinfo=zone)
         last = max(self.months)
-        end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-        end = datetime.combine(end_month, time.min, tzinfo=zone)
+        end = datetime.combine(next_month(last), time.min, tzinfo=zone)
         # In the form the column holds: SQLite compares text, and a contact at 00:15 on
         # 1 March in Amsterdam, stored as "2025-02-28 23:15:00" (UTC), would sort before a
         # bound written as "2025-03-01 00:00:00+01:00" and be left out.
@@ -125,9 +125,9 @@ class Months:
         if self.months is None:
             return "", []
         last = max(self.months)
-        end_month = date(last.year + last.month // 12, last.month % 12 + 1, 1)
         adapt = connection.ops.adapt_datefield_value
-        return f" AND {column} >= %s AND {column} < %s", [adapt(min(self.months)), adapt(end_month)]
+        end = adapt(next_month(last))
+        return f" AND {column} >= %s AND {column} < %s", [adapt(min(self.months)), end]
 
 
 @dataclass(frozen=True)

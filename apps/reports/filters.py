@@ -66,6 +66,13 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
+def _choice(label, queryset, empty_label) -> django_filters.ModelChoiceFilter:
+    """A choice from a list that the selectors read, not a filter of the queryset."""
+    return django_filters.ModelChoiceFilter(
+        label=label, queryset=queryset, empty_label=empty_label, method="keep", widget=LongSelect
+    )
+
+
 class ReportFilter(django_filters.FilterSet):
     start = django_filters.DateFilter(
         label=_("From (month)"), widget=MonthInput, input_formats=[MONTH_FORMAT], method="keep"
@@ -76,34 +83,11 @@ class ReportFilter(django_filters.FilterSet):
         input_formats=[MONTH_FORMAT],
         method="keep",
     )
-    municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
-        queryset=Municipality.objects.none(),
-        empty_label=_("All municipalities"),
-        method="keep",
-        widget=LongSelect,
-    )
-    area = django_filters.ModelChoiceFilter(
-        label=_("District or neighbourhood"),
-        queryset=Neighbourhood.objects.none(),
-        empty_label=_("All areas"),
-        method="keep",
-        widget=LongSelect,
-    )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"),
-        queryset=Team.objects.none(),
-        empty_label=_("All teams"),
-        method="keep",
-        widget=LongSelect,
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        empty_label=_("All themes"),
-        method="keep",
-        widget=LongSelect,
-    )
+    # The querysets of the places are set per user in __init__.
+    municipality = _choice(_("Municipality"), Municipality.objects.none(), _("All municipalities"))
+    area = _choice(_("District or neighbourhood"), Neighbourhood.objects.none(), _("All areas"))
+    team = _choice(_("Team"), Team.objects.none(), _("All teams"))
+    theme = _choice(_("Theme"), Theme.objects.all(), _("All themes"))
 
     class Meta:
         model = Figure
