@@ -272,10 +272,11 @@ class Dossier(models.Model):
                 include=["responsible_worker", "long_running_explanation"],
                 name="dossier_team_bands_idx",
             ),
-            # The statistics: dossiers started, closed or changed in the months they update.
+            # The statistics: dossiers started or closed in the months they update, and
+            # dossiers added since the last update (apps/effects/journal.py).
             models.Index(fields=["started_on"], name="dossier_started_idx"),
             models.Index(fields=["ended_on"], name="dossier_ended_idx"),
-            models.Index(fields=["updated_at"], name="dossier_updated_idx"),
+            models.Index(fields=["created_at"], name="dossier_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ neither sees, such as a change to the organisation's areas.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Max, Min
@@ -100,36 +101,60 @@ def dossier_record_months(dossier_ids: Iterable[int | None]) -> set[date]:
     return {month for month in months if month is not None}
 
 
-def note_months(months: Iterable[date | None]) -> None:
+@dataclass
+class Stale:
+    """Months whose figures must be computed again: every figure of `everything`, and in
+    `contacts_only` only the figures counted from contact moments (a change to contact
+    moments alone moves no dossier, client or theme, so no other figure)."""
+
+    everything: set[date] = field(default_factory=set)
+    contacts_only: set[date] = field(default_factory=set)
+
+    def __or__(self, other: "Stale") -> "Stale":
+        everything = self.everything | other.everything
+        return Stale(everything, (self.contacts_only | other.contacts_only) - everything)
+
+    def months(self) -> set[date]:
+        return self.everything | self.contacts_only
+
+
+def note_months(months: Iterable[date | None], *, contacts_only: bool = False) -> None:
     wanted = {month for month in months if month is not None}
     if wanted:
-        StaleMonth.objects.bulk_create([StaleMonth(month=month) for month in sorted(wanted)])
+        StaleMonth.objects.bulk_create(
+            [StaleMonth(month=month, contacts_only=contacts_only) for month in sorted(wanted)]
+        )
 
 
 def journal_watermark() -> int:
     return StaleMonth.objects.aggregate(highest=Max("id"))["highest"] or 0
 
 
-def journal_months(watermark: int) -> set[date]:
-    return set(StaleMonth.objects.filter(id__lte=watermark).values_list("month", flat=True))
+def journal_months(watermark: int) -> Stale:
+    everything, contacts_only = set(), set()
+    for month, only_contacts in StaleMonth.objects.filter(id__lte=watermark).values_list(
+        "month", "contacts_only"
+    ):
+        (contacts_only if only_contacts else everything).add(month)
+    return Stale(everything) | Stale(contacts_only=contacts_only)
 
 
 def journal_clear(watermark: int) -> None:
     StaleMonth.objects.filter(id__lte=watermark).delete()
 
 
-def swept_months(since: datetime) -> set[date]:
-    """Months of rows added or changed since then without a signal: contacts by when
-    they happened, dossiers and their questions over the dossier's whole life, completed
-    questionnaires by their month and their dossier's life."""
-    months = {
+def swept_months(since: datetime) -> Stale:
+    """Months of rows added since then without a signal: contacts by when they
+    happened (their figures only), dossiers and their questions over the dossier's whole
+    life, completed questionnaires by their month and their dossier's life."""
+    contact_months = {
         month_of(moment)
         for moment in ContactMoment.objects.filter(created_at__gte=since)
         .annotate(month=TruncMonth("occurred_at"))
         .values_list("month", flat=True)
         .distinct()
     }
-    months |= {
+    months = {
         month_of(moment)
         for moment in Response.objects.filter(completed_at__gte=since)
         .annotate(month=TruncMonth("completed_at"))
@@ -137,7 +162,10 @@ def swept_months(since: datetime) -> set[date]:
         .distinct()
     }
     changed_dossiers = (
-        Dossier.objects.filter(updated_at__gte=since)
+        # By when they were created, not changed: every record added to a dossier moves
+        # its updated_at (the version of its cached page), and a change to what places
+        # it goes through save() and its signal.
+        Dossier.objects.filter(created_at__gte=since)
         | Dossier.objects.filter(
             pk__in=RegisteredQuestion.objects.filter(registered_at__gte=since).values("dossier_id")
         )
@@ -146,4 +174,6 @@ def swept_months(since: datetime) -> set[date]:
         )
     )
     months |= dossier_record_months(changed_dossiers.values_list("pk", flat=True))
-    return {month for month in months if month is not None}
+    return Stale({month for month in months if month is not None}) | Stale(
+        contacts_only={month for month in contact_months if month is not None}
+    )

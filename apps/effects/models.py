@@ -107,6 +107,9 @@ class StaleMonth(models.Model):
     """
 
     month = models.DateField(_("month"))
+    # A change to contact moments alone changes only the figures counted from them; an
+    # update then leaves the month's other figures as they are.
+    contacts_only = models.BooleanField(_("only contact moments changed"), default=False)
     noted_at = models.DateTimeField(_("noted"), default=timezone.now)
 
     class Meta:

@@ -27,7 +27,7 @@ On SQLite (development, tests) there are no partitions: a computation deletes it
 and writes them again, and the functions here do nothing.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db import connection, transaction
@@ -123,6 +123,22 @@ def create_staging(months: Iterable[date]) -> str:
                 [month, next_month(month)],
             )
     return STAGING
+
+
+def carry_over(month: date, measures: Sequence[str]) -> int:
+    """Copies the figures of these measures of a month into its staging partition: an
+    update that computes only some measures of a month (contact moments alone changed)
+    still swaps in the month whole."""
+    if not measures:
+        return 0
+    columns = ", ".join(field.column for field in Figure._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {staging_name_of(month)} ({columns}) SELECT {columns}"  # noqa: S608
+            f" FROM {name_of(month)} WHERE measure IN ({', '.join(['%s'] * len(measures))})",
+            list(measures),
+        )
+        return cursor.rowcount
 
 
 def swap_in(months: Iterable[date], *, everything: bool = False) -> None:

@@ -95,9 +95,34 @@ ROUNDING_MARGIN = 1e-6
 
 @dataclass(frozen=True)
 class Months:
-    """Which months to compute: all (None) or a given set of first days of months."""
+    """Which months to compute: all (None) or a given set of first days of months, and
+    the months in which only the measures counted from contact moments are computed
+    (journal.Stale)."""
 
     months: tuple[date, ...] | None = None
+    contacts_only: tuple[date, ...] = ()
+
+    def of(self, measure: "Measure") -> "Months":
+        """The months in which this measure is computed."""
+        if not measure.from_contacts or not self.contacts_only:
+            return Months(self.months)
+        return Months(tuple(sorted({*self.months, *self.contacts_only})))
+
+    def whole(self, months) -> "Months":
+        """These months computed whole, not only their contact figures."""
+        if self.months is None:
+            return self
+        moved = set(months) & set(self.contacts_only)
+        return Months(
+            tuple(sorted({*self.months, *moved})),
+            tuple(sorted(set(self.contacts_only) - moved)),
+        )
+
+    def written(self) -> tuple[date, ...] | None:
+        """Every month that gets figures written: all (None) or these."""
+        if self.months is None:
+            return None
+        return tuple(sorted({*self.months, *self.contacts_only}))
 
     def condition(self, month_expression: str, expression_params=()) -> tuple[str, list]:
         """The months as a condition on an expression, with the expression's own
@@ -107,27 +132,45 @@ class Months:
         condition = f" AND {month_expression} IN ({sql.placeholders(self.months)})"
         return condition, [*expression_params, *self.months]
 
-    def datetime_range(self, column: str) -> tuple[str, list]:
-        """A range on the raw timestamp that an index can use, wider than the months."""
+    def _runs(self) -> list[tuple[date, date]]:
+        """The months as runs of consecutive months: (first month, the month after)."""
+        runs: list[tuple[date, date]] = []
+        for month in sorted(self.months):
+            if runs and runs[-1][1] == month:
+                runs[-1] = (runs[-1][0], next_month(month))
+            else:
+                runs.append((month, next_month(month)))
+        return runs
+
+    def _within(self, column: str, bounds: list) -> tuple[str, list]:
+        ranges = " OR ".join(f"({column} >= %s AND {column} < %s)" for _ in bounds[::2])
+        return f" AND ({ranges})", bounds
+
+    def datetime_within(self, column: str) -> tuple[str, list]:
+        """The months as ranges of the raw timestamp, from midnight on the first in the
+        local time zone: exactly the rows of those months, found by the column's index
+        and counted right by the planner (a condition on the month computed from the
+        column it can only guess, and it guessed a hundred rows for sixty thousand)."""
         if self.months is None:
             return "", []
         zone = timezone.get_default_timezone()
-        start = datetime.combine(min(self.months), time.min, tzinfo=zone)
-        last = max(self.months)
-        end = datetime.combine(next_month(last), time.min, tzinfo=zone)
         # In the form the column holds: SQLite compares text, and a contact at 00:15 on
         # 1 March in Amsterdam, stored as "2025-02-28 23:15:00" (UTC), would sort before a
         # bound written as "2025-03-01 00:00:00+01:00" and be left out.
         adapt = connection.ops.adapt_datetimefield_value
-        return f" AND {column} >= %s AND {column} < %s", [adapt(start), adapt(end)]
+        bounds = [
+            adapt(datetime.combine(bound, time.min, tzinfo=zone))
+            for run in self._runs()
+            for bound in run
+        ]
+        return self._within(column, bounds)
 
-    def date_range(self, column: str) -> tuple[str, list]:
+    def date_within(self, column: str) -> tuple[str, list]:
+        """The months as ranges of a date column."""
         if self.months is None:
             return "", []
-        last = max(self.months)
         adapt = connection.ops.adapt_datefield_value
-        end = adapt(next_month(last))
-        return f" AND {column} >= %s AND {column} < %s", [adapt(min(self.months)), end]
+        return self._within(column, [adapt(bound) for run in self._runs() for bound in run])
 
 
 @dataclass(frozen=True)
@@ -141,6 +184,8 @@ class Measure:
     distinct: bool = False
     # Levels this measure has; staff surveys belong to teams, not to areas.
     levels: tuple[int, ...] = tuple(Level)
+    # Counted from contact moments: computed again when contact moments alone changed.
+    from_contacts: bool = False
 
 
 def _select(*expressions: str, base: str | None = None, above: str = "0", below: str = "0") -> str:
@@ -175,8 +220,7 @@ GEOGRAPHY_COLUMNS = (
 
 def _contact_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("cm.occurred_at")
-    when, when_params = months.condition(month, params)
-    prefilter, prefilter_params = months.datetime_range("cm.occurred_at")
+    within, within_params = months.datetime_within("cm.occurred_at")
     query = (
         _select(
             month,
@@ -188,9 +232,9 @@ def _contact_facts(months: Months) -> tuple[str, list]:
             "d.client_id",
         )
         + f" FROM {TABLES['contact']} cm JOIN {TABLES['dossier']} d ON d.id = cm.dossier_id"
-        f"{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+        f"{_dossier_geography()} WHERE 1 = 1{within}"
     )
-    return query, params + prefilter_params + when_params
+    return query, params + within_params
 
 
 def _first_self_scan_month() -> tuple[str, list]:
@@ -237,8 +281,7 @@ def _new_dossier_facts(months: Months) -> tuple[str, list]:
     """Dossiers started in the month, by source; value 1 when the client had filled in a
     self-scan alone on or before the start."""
     month = sql.month_of_date("d.started_on")
-    when, when_params = months.condition(month)
-    prefilter, prefilter_params = months.date_range("d.started_on")
+    within, within_params = months.date_within("d.started_on")
     scan_day, scan_params = sql.date_of_datetime("r.completed_at")
     scanned = (
         f"CASE WHEN EXISTS (SELECT 1 FROM {TABLES['response']} r"
@@ -250,16 +293,15 @@ def _new_dossier_facts(months: Months) -> tuple[str, list]:
     )
     query = (
         f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'NULL', 'd.source', scanned, 'd.client_id')}"
-        f" FROM {TABLES['dossier']} d{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+        f" FROM {TABLES['dossier']} d{_dossier_geography()} WHERE 1 = 1{within}"
     )
-    return query, scan_params + prefilter_params + when_params
+    return query, scan_params + within_params
 
 
 def _closed_dossier_facts(months: Months) -> tuple[str, list]:
     """Dossiers closed in the month, by reason; value is the length in days."""
     month = sql.month_of_date("d.ended_on")
-    when, when_params = months.condition(month)
-    prefilter, prefilter_params = months.date_range("d.ended_on")
+    within, within_params = months.date_within("d.ended_on")
     query = (
         _select(
             month,
@@ -271,21 +313,20 @@ def _closed_dossier_facts(months: Months) -> tuple[str, list]:
             "d.client_id",
         )
         + f" FROM {TABLES['dossier']} d{_dossier_geography()}"
-        f" WHERE d.status = 'closed' AND d.ended_on IS NOT NULL{prefilter}{when}"
+        f" WHERE d.status = 'closed' AND d.ended_on IS NOT NULL{within}"
     )
-    return query, prefilter_params + when_params
+    return query, within_params
 
 
 def _question_facts(months: Months) -> tuple[str, list]:
     month, params = sql.month_of_datetime("q.registered_at")
-    when, when_params = months.condition(month, params)
-    prefilter, prefilter_params = months.datetime_range("q.registered_at")
+    within, within_params = months.datetime_within("q.registered_at")
     query = (
         f"{_select(month, 'd.id', *GEOGRAPHY_COLUMNS, 'q.theme_id', "''", '1', 'd.client_id')}"
         f" FROM {TABLES['question']} q JOIN {TABLES['dossier']} d ON d.id = q.dossier_id"
-        f"{_dossier_geography()} WHERE 1 = 1{prefilter}{when}"
+        f"{_dossier_geography()} WHERE 1 = 1{within}"
     )
-    return query, params + prefilter_params + when_params
+    return query, params + within_params
 
 
 def _response_frame(
@@ -295,8 +336,7 @@ def _response_frame(
     their dossier (none for a scan outside support) and the client's neighbourhood (none
     for an anonymous scan, which counts only for the organisation)."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month, params)
-    prefilter, prefilter_params = months.datetime_range("r.completed_at")
+    within, within_params = months.datetime_within("r.completed_at")
     source = (
         f" FROM {TABLES['response']} r"
         f" JOIN {TABLES['version']} v ON v.id = r.version_id"
@@ -305,9 +345,9 @@ def _response_frame(
         f" LEFT JOIN {TABLES['team']} t ON t.id = d.team_id"
         f" LEFT JOIN {TABLES['client']} c ON c.id = COALESCE(r.client_id, d.client_id)"
         f" LEFT JOIN {TABLES['neighbourhood']} nb ON nb.id = c.neighbourhood_id{extra_joins}"
-        f" WHERE r.status = 'completed' AND i.purpose IN ({purposes_sql}){prefilter}{when}"
+        f" WHERE r.status = 'completed' AND i.purpose IN ({purposes_sql}){within}"
     )
-    return month, source, params + prefilter_params + when_params
+    return month, source, params + within_params
 
 
 def _scan_facts(months: Months) -> tuple[str, list]:
@@ -385,8 +425,7 @@ def _survey_facts(months: Months, *, per_team: bool) -> tuple[str, list]:
     """Staff survey scores per construct (key "instrument|dimension"): per team of the
     respondent, or once per response for the organisation."""
     month, params = sql.month_of_datetime("r.completed_at")
-    when, when_params = months.condition(month, params)
-    prefilter, prefilter_params = months.datetime_range("r.completed_at")
+    within, within_params = months.datetime_within("r.completed_at")
     team_join = f" JOIN {TABLES['membership']} m ON m.user_id = r.respondent_id" if per_team else ""
     team = "m.team_id" if per_team else "NULL"
     score = sql.as_float("ds.score")
@@ -399,9 +438,9 @@ def _survey_facts(months: Months, *, per_team: bool) -> tuple[str, list]:
         f" JOIN {TABLES['score']} ds ON ds.response_id = r.id"
         f" JOIN {TABLES['dimension']} dim ON dim.id = ds.dimension_id{team_join}"
         f" WHERE r.status = 'completed' AND i.purpose = 'survey' AND i.filled_by = 'worker'"
-        f" AND ds.score IS NOT NULL{prefilter}{when}"
+        f" AND ds.score IS NOT NULL{within}"
     )
-    return query, params + prefilter_params + when_params
+    return query, params + within_params
 
 
 PAIR_KINDS = ("first_last", "intake_closing")
@@ -429,7 +468,7 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
     threshold, threshold_params = _threshold_case()
     # A pair belongs to the month of its later measurement: only dossiers with a
     # measurement completed in the months can have one there.
-    measured, measured_params = months.datetime_range("mr.completed_at")
+    measured, measured_params = months.datetime_within("mr.completed_at")
     in_months = (
         f" AND r.dossier_id IN (SELECT mr.dossier_id FROM {TABLES['response']} mr"
         f" WHERE mr.status = 'completed'{measured})"
@@ -527,8 +566,8 @@ def _pair_facts(months: Months) -> tuple[str, list]:
 TEAM_LEVELS = (Level.TEAM, Level.ORGANISATION)
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("contacts", _contact_facts),
-    Measure("clients_reached", _reach_facts, distinct=True),
+    Measure("contacts", _contact_facts, from_contacts=True),
+    Measure("clients_reached", _reach_facts, distinct=True, from_contacts=True),
     Measure("dossiers_new", _new_dossier_facts),
     Measure("dossiers_closed", _closed_dossier_facts),
     Measure("questions", _question_facts, themes="own"),
@@ -661,11 +700,13 @@ class Step:
 
 def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
     """Every statement of a computation, in order; the caller runs them in one
-    transaction after deleting the figures of the same months."""
+    transaction after deleting the figures of the same months (delete_figures)."""
     result = []
-    additive = [m.name for m in MEASURES if not m.distinct and Level.CELL in m.levels]
     for measure in MEASURES:
-        facts, params = measure.facts(months)
+        measure_months = months.of(measure)
+        if measure_months.months == ():
+            continue
+        facts, params = measure.facts(measure_months)
         if sql.is_postgresql() and measure.levels == tuple(Level):
             statement, statement_params = _grouping_sets_insert(measure, facts, params, target)
             result.append(Step(f"{measure.name}:levels", statement, statement_params))
@@ -678,17 +719,31 @@ def steps(months: Months, *, target: str = TABLES["figure"]) -> list[Step]:
             levels = measure.levels
         for level in levels:
             if measure.name == "staff_survey" and level == Level.ORGANISATION:
-                facts, params = _survey_facts(months, per_team=False)
+                facts, params = _survey_facts(measure_months, per_team=False)
             statement, statement_params = _grouped_insert(measure, level, facts, params, target)
             result.append(
                 Step(f"{measure.name}:{Level(level).name.lower()}", statement, statement_params)
             )
-    for level in Level:
-        if level == Level.CELL or sql.is_postgresql():
-            continue
-        statement, params = _rollup_insert(level, additive, months, target)
-        result.append(Step(f"rollup:{Level(level).name.lower()}", statement, params))
+    if sql.is_postgresql():
+        return result
+    additive = [m for m in MEASURES if not m.distinct and Level.CELL in m.levels]
+    for measure_months, measures in _by_months(additive, months):
+        for level in Level:
+            if level == Level.CELL:
+                continue
+            statement, params = _rollup_insert(level, measures, measure_months, target)
+            result.append(Step(f"rollup:{Level(level).name.lower()}", statement, params))
     return result
+
+
+def _by_months(measures: Sequence[Measure], months: Months) -> list[tuple[Months, list[str]]]:
+    """The names of the measures, grouped by the months they are computed in."""
+    groups: dict[Months, list[str]] = {}
+    for measure in measures:
+        measure_months = months.of(measure)
+        if measure_months.months != ():
+            groups.setdefault(measure_months, []).append(measure.name)
+    return list(groups.items())
 
 
 # Memory for each sort and hash of a statement (PostgreSQL's default is 4 MB): grouping a
@@ -725,8 +780,20 @@ def run_steps(step_list: Sequence[Step], *, on_step=None) -> int:
 
 
 def delete_figures(months: Months) -> int:
-    figures = Figure.objects.all()
-    if months.months is not None:
-        figures = figures.in_months(months.months)
-    deleted, _ = figures.delete()
+    """Deletes the figures that steps() writes again."""
+    if months.months is None:
+        deleted, _ = Figure.objects.all().delete()
+        return deleted
+    deleted = 0
+    for measure_months, measures in _by_months(MEASURES, months):
+        figures = Figure.objects.filter(measure__in=measures).in_months(measure_months.months)
+        deleted += figures.delete()[0]
     return deleted
+
+
+def kept_measures(month: date, months: Months) -> list[str]:
+    """The measures whose figures of this month a computation of `months` leaves as they
+    are (none when it computes the month whole)."""
+    if months.months is None:
+        return []
+    return [m.name for m in MEASURES if month not in months.of(m).months]

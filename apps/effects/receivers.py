@@ -55,7 +55,10 @@ def contact_loaded(sender, instance, **kwargs):
 @receiver(post_save, sender=ContactMoment)
 @receiver(post_delete, sender=ContactMoment)
 def contact_changed(sender, instance, **kwargs):
-    note_months([month_of(_before(instance).get("occurred_at")), month_of(instance.occurred_at)])
+    note_months(
+        [month_of(_before(instance).get("occurred_at")), month_of(instance.occurred_at)],
+        contacts_only=True,
+    )
     _remember(instance, ("occurred_at",))
 
 

@@ -56,9 +56,8 @@ def _months_to_compute(run: StatisticsRun, watermark: int) -> rebuild.Months:
     if run.kind == StatisticsRun.Kind.FULL:
         return rebuild.Months(None)
     last = _last_success()
-    months = journal.journal_months(watermark)
-    months |= journal.swept_months(last.started_at)
-    return rebuild.Months(tuple(sorted(months)))
+    stale = journal.journal_months(watermark) | journal.swept_months(last.started_at)
+    return rebuild.Months(tuple(sorted(stale.everything)), tuple(sorted(stale.contacts_only)))
 
 
 def statistics_compute(run: StatisticsRun) -> StatisticsRun:
@@ -73,11 +72,11 @@ def statistics_compute(run: StatisticsRun) -> StatisticsRun:
             run.save(update_fields=["kind", "status", "started_at"])
             watermark = journal.journal_watermark()
             months = _months_to_compute(run, watermark)
-            written = _compute(run, months, watermark) if months.months != () else 0
+            written = _compute(run, months, watermark) if months.written() != () else 0
             run.status = StatisticsRun.Status.SUCCEEDED
             run.journal_watermark = watermark
             run.months_computed = (
-                len(months.months) if months.months is not None else _months_in_figures()
+                len(months.written()) if months.months is not None else _months_in_figures()
             )
             run.figures_written = written
             run.finished_at = timezone.now()
@@ -107,12 +106,20 @@ def _compute(run: StatisticsRun, months: rebuild.Months, watermark: int) -> int:
 
     partitioned = partitions.is_partitioned()
     if partitioned:
-        month_list = journal.raw_months() if months.months is None else months.months
+        # A month without a partition of its own is computed whole: its figures so far
+        # lie in the default partition, which ensure() empties of them.
+        present = partitions.existing()
+        months = months.whole(
+            m for m in months.contacts_only if partitions.name_of(m) not in present
+        )
+        month_list = journal.raw_months() if months.months is None else months.written()
         partitions.ensure(month_list)
     with transaction.atomic():
         if partitioned:
             step_list = rebuild.steps(months, target=partitions.create_staging(month_list))
             _progress_write(run.pk, 0, len(step_list), "")
+            for month in months.contacts_only:
+                partitions.carry_over(month, rebuild.kept_measures(month, months))
             written = rebuild.run_steps(step_list, on_step=on_step)
             partitions.swap_in(month_list, everything=months.months is None)
         else:

@@ -290,6 +290,66 @@ def test_an_update_of_the_changed_months_equals_a_full_computation(seed):
     assert updated == rebuilt, f"after {made}:\n{_differences(updated, rebuilt)}"
 
 
+CONTACT_CHANGES = (
+    World.contact_log,
+    World.contact_move,
+    World.contact_delete,
+    World.contacts_bulk_create,
+)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_an_update_after_changes_to_contacts_alone_equals_a_full_computation(seed):
+    """Only the contact figures of those months are computed again; the month's other
+    figures stay the rows they were."""
+    world = World(random.Random(seed))
+    compute(full=True)
+    others = set(
+        Figure.objects.exclude(measure__in=("contacts", "clients_reached")).values_list(
+            "pk", flat=True
+        )
+    )
+    made = []
+    for _ in range(6):
+        change = world.rng.choice(CONTACT_CHANGES)
+        change(world)
+        made.append(change.__name__)
+    assert StaleMonth.objects.exists()
+    assert not StaleMonth.objects.filter(contacts_only=False).exists()
+
+    run = compute(full=False)
+    assert run.months_computed >= 1
+    updated = snapshot()
+    kept = set(
+        Figure.objects.exclude(measure__in=("contacts", "clients_reached")).values_list(
+            "pk", flat=True
+        )
+    )
+    compute(full=True)
+
+    assert kept == others
+    assert updated == snapshot(), f"after {made}"
+
+
+def test_a_month_with_a_contact_and_a_dossier_change_is_computed_whole(closed_dossier):
+    june = date(2025, 6, 1)
+    compute(full=True)
+    contact(closed_dossier, local(2025, 6, 20), ContactMoment.Mode.VIDEO, 20)
+    dossier = Dossier.objects.get(pk=closed_dossier.pk)
+    dossier.closing_reason = "moved"
+    dossier.save()
+    assert set(StaleMonth.objects.filter(month=june).values_list("contacts_only", flat=True)) == {
+        True,
+        False,
+    }
+
+    compute(full=False)
+
+    assert org("contacts", june, key="video") == (1, 20, 400)
+    assert org("dossiers_closed", june, key="goals_reached") is None
+    assert org("dossiers_closed", june, key="moved")[0] == 1
+
+
 # 7. The journal
 
 
@@ -321,6 +381,7 @@ def test_a_moved_contact_makes_its_months_before_and_after_stale(closed_dossier)
     moment.occurred_at = local(2025, 4, 2)
     moment.save()
     assert stale_months() == {MARCH, APRIL}
+    assert set(StaleMonth.objects.values_list("contacts_only", flat=True)) == {True}
 
     watermark = journal_top()
     run = compute(full=False)
