@@ -131,9 +131,10 @@ def figures_per_unit(
     unit: str,
     key_prefix: str = "",
     by: tuple[str, ...] = ("key",),
+    part_keys: tuple[str, ...] = (),
 ):
     """Sums per team, district or neighbourhood over the selected period (and per `by`),
-    for comparisons and maps."""
+    for comparisons and maps; with `part_keys` also `part`: the n of those keys alone."""
     level = UNIT_LEVELS[unit]
     if unit in AREA_UNITS and (scope.restricted_to_teams or selection.team is not None):
         # Area rows add up every team; a reader of some teams needs their cells.
@@ -160,7 +161,9 @@ def figures_per_unit(
         rows = rows.filter(team=selection.team)
     if key_prefix:
         rows = rows.filter(key__startswith=key_prefix)
-    return list(rows.values(column, *by).annotate(**SUMS).order_by(column, *by))
+    # `part` first: once `n` names the sum, Sum("n") would refer to that, not the column.
+    sums = {"part": Sum("n", filter=Q(key__in=part_keys)), **SUMS} if part_keys else SUMS
+    return list(rows.values(column, *by).annotate(**sums).order_by(column, *by))
 
 
 def months_with_figures() -> tuple[date | None, date | None]:

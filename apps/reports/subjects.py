@@ -280,7 +280,7 @@ def _map_areas(context: Context, unit: str, counts: dict):
 
 def _area_map(context: Context, unit: str) -> charts.Chart:
     counts = defaultdict(int)
-    for row in figures_per_unit(context.scope, context.selection, "dossiers_new", unit=unit):
+    for row in figures_per_unit(context.scope, context.selection, "dossiers_new", unit=unit, by=()):
         counts[row[f"{unit}_id"]] += row["n"]
     tiles = [
         charts.MapTile(
@@ -785,10 +785,11 @@ def _unit_values(context: Context, unit: str):
     column = f"{unit}_id"
     units = defaultdict(lambda: [0.0, 0.0, 0.0])
     if chosen == "online":
-        for row in figures_per_unit(context.scope, context.selection, "contacts", unit=unit):
+        for row in figures_per_unit(
+            context.scope, context.selection, "contacts", unit=unit, by=(), part_keys=ONLINE_MODES
+        ):
             units[row[column]][0] += row["n"]
-            if row["key"] in ONLINE_MODES:
-                units[row[column]][1] += row["n"]
+            units[row[column]][1] += row["part"] or 0
         return (
             {
                 key: (size, part / size if size else None)
@@ -798,7 +799,9 @@ def _unit_values(context: Context, unit: str):
             None,
         )
     if chosen == "scan-before-intake":
-        for row in figures_per_unit(context.scope, context.selection, "dossiers_new", unit=unit):
+        for row in figures_per_unit(
+            context.scope, context.selection, "dossiers_new", unit=unit, by=()
+        ):
             units[row[column]][0] += row["n"]
             units[row[column]][1] += row["total"]
         return (

@@ -133,9 +133,7 @@ def test_an_update_replaces_only_its_own_months(dossier):
 def test_an_update_after_a_contact_carries_the_months_other_figures_over(dossier):
     statistics_update(full=True)
     march = date(2025, 3, 1)
-    others = Figure.objects.filter(month=march).exclude(
-        measure__in=("contacts", "clients_reached")
-    )
+    others = Figure.objects.filter(month=march).exclude(measure__in=("contacts", "clients_reached"))
     kept = set(others.values_list("pk", "measure", "level", "key", "n", "total"))
     assert {row[1] for row in kept} >= {"dossiers_new"}
 

@@ -276,6 +276,9 @@ def test_a_manager_sees_every_unit_with_its_exact_size(client, organisation):
     page = client.get("/rapportage/vergelijken/").context["page"]
     teams = {row[0]: row[1] for row in page.charts[0].table.rows}
     assert teams == {organisation["team_a"].name: "3", organisation["team_b"].name: "12"}
+    # Online: team A's two video calls of three contacts, none of team B's phone calls.
+    shares = {row[0]: row[2] for row in page.charts[0].table.rows}
+    assert shares == {organisation["team_a"].name: "66,7%", organisation["team_b"].name: "0,0%"}
 
 
 def test_a_team_leader_compares_the_neighbourhoods_of_their_own_team(client, organisation):
