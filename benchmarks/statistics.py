@@ -5,16 +5,16 @@ process of its own and reads the JSON it prints, so each figure belongs to one p
 the peak memory of the rebuild is that of a process that did nothing else.
 
 - floor: every statement of a full rebuild (`rebuild.steps(Months(None))`) without its
-  `INSERT INTO … (…)`: the same SELECT … GROUP BY with the same parameters, run in
+  INSERT: the same SELECT … GROUP BY (`Step.select`) with the same parameters, run in
   PostgreSQL under EXPLAIN ANALYZE, which executes the whole query and throws the rows
   away. The floor is derived from the statements rather than written out again by hand,
   so it always computes exactly the figures the rebuild computes (a hand-written copy
   drifts when a measure changes, and a cheaper query that computes something else is no
   floor). Both run with the computation's own settings (rebuild.tune). What the rebuild
-  adds over it is the writing: inserting the figures into the staging table, building
-  its index, swapping the months in (apps/effects/partitions.py), one transaction and the
-  Python around it. A plain `SELECT count(*) FROM (…)` is no floor: PostgreSQL drops the
-  unused aggregates of a subquery.
+  adds over it is the writing: numbering the figures and inserting them into the staging
+  table, building its index, swapping the months in (apps/effects/partitions.py), one
+  transaction and the Python around it. A plain `SELECT count(*) FROM (…)` is no floor:
+  PostgreSQL drops the unused aggregates of a subquery.
 - rebuild: `statistics_update(full=True)`, with the time of each step and the peak
   resident memory of the process (ru_maxrss). PostgreSQL's own memory is not in it.
 - incremental: one day's worth of contact moments (the data set's contacts over the days
@@ -27,14 +27,11 @@ import contextlib
 import itertools
 import json
 import random
-import re
 import resource
 import sys
 import time
 from datetime import timedelta
 
-# The INSERT that a step's SELECT writes into: `INSERT INTO <table> (<columns>) `.
-INSERT_PREFIX = re.compile(r"^INSERT INTO \S+ \([^)]*\)\s*")
 # Deterministic choice of the dossiers that get the day's contacts.
 SEED = 2026
 
@@ -52,14 +49,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def select_of(statement: str) -> str:
-    """A step's statement without its INSERT: the SELECT (with its WITH) that feeds it."""
-    select, replaced = INSERT_PREFIX.subn("", statement, count=1)
-    if not replaced:
-        raise ValueError(f"not an INSERT … SELECT: {statement[:60]}")
-    return select
-
-
 def floor() -> dict:
     from django.db import connection, transaction
 
@@ -73,7 +62,7 @@ def floor() -> dict:
         for step in rebuild.steps(rebuild.Months(None)):
             step_started = time.perf_counter()
             cursor.execute(
-                f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {select_of(step.statement)}",
+                f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {step.select}",
                 step.params,
             )
             plan = cursor.fetchone()[0]

@@ -66,9 +66,28 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
-def _choice(label, queryset, empty_label) -> django_filters.ModelChoiceFilter:
+class NameChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The options as (pk, name) rows, for models whose str() is their name: a hundred
+    teams without building a model instance for each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", "name")
+
+
+class NameChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = NameChoiceIterator
+
+
+class NameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NameChoiceField
+
+
+def _choice(label, queryset, empty_label, *, by_name=False) -> django_filters.ModelChoiceFilter:
     """A choice from a list that the selectors read, not a filter of the queryset."""
-    return django_filters.ModelChoiceFilter(
+    kind = NameChoiceFilter if by_name else django_filters.ModelChoiceFilter
+    return kind(
         label=label, queryset=queryset, empty_label=empty_label, method="keep", widget=LongSelect
     )
 
@@ -84,9 +103,11 @@ class ReportFilter(django_filters.FilterSet):
         method="keep",
     )
     # The querysets of the places are set per user in __init__.
-    municipality = _choice(_("Municipality"), Municipality.objects.none(), _("All municipalities"))
+    municipality = _choice(
+        _("Municipality"), Municipality.objects.none(), _("All municipalities"), by_name=True
+    )
     area = _choice(_("District or neighbourhood"), Neighbourhood.objects.none(), _("All areas"))
-    team = _choice(_("Team"), Team.objects.none(), _("All teams"))
+    team = _choice(_("Team"), Team.objects.none(), _("All teams"), by_name=True)
     theme = _choice(_("Theme"), Theme.objects.all(), _("All themes"))
 
     class Meta:
