@@ -23,11 +23,15 @@ reads and writes only the partitions of its months.
   costs nothing, deleting its rows one by one seconds. Readers see the old months until
   the transaction commits; the swap holds the table for a moment at its very end.
 
+An update of a month in which only contact moments changed replaces just the contact
+figures of that month, in place (apps/effects/services.py): a third of the month, cheaper
+than copying the rest into the staging table and indexing the whole month again.
+
 On SQLite (development, tests) there are no partitions: a computation deletes its months
 and writes them again, and the functions here do nothing.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
@@ -123,22 +127,6 @@ def create_staging(months: Iterable[date]) -> str:
                 [month, next_month(month)],
             )
     return STAGING
-
-
-def carry_over(month: date, measures: Sequence[str]) -> int:
-    """Copies the figures of these measures of a month into its staging partition: an
-    update that computes only some measures of a month (contact moments alone changed)
-    still swaps in the month whole."""
-    if not measures:
-        return 0
-    columns = ", ".join(field.column for field in Figure._meta.concrete_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {staging_name_of(month)} ({columns}) SELECT {columns}"  # noqa: S608
-            f" FROM {name_of(month)} WHERE measure IN ({', '.join(['%s'] * len(measures))})",
-            list(measures),
-        )
-        return cursor.rowcount
 
 
 def swap_in(months: Iterable[date], *, everything: bool = False) -> None:

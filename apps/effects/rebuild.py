@@ -111,6 +111,10 @@ class Months:
             return Months(self.months)
         return Months(tuple(sorted({*self.months, *self.contacts_only})))
 
+    def split(self) -> tuple["Months", "Months"]:
+        """The months computed whole, and those in which only the contact figures are."""
+        return Months(self.months), Months((), self.contacts_only)
+
     def whole(self, months) -> "Months":
         """These months computed whole, not only their contact figures."""
         if self.months is None:
@@ -822,11 +826,3 @@ def delete_figures(months: Months) -> int:
         figures = Figure.objects.filter(measure__in=measures).in_months(measure_months.months)
         deleted += figures.delete()[0]
     return deleted
-
-
-def kept_measures(month: date, months: Months) -> list[str]:
-    """The measures whose figures of this month a computation of `months` leaves as they
-    are (none when it computes the month whole)."""
-    if months.months is None:
-        return []
-    return [m.name for m in MEASURES if month not in months.of(m).months]

@@ -99,7 +99,7 @@ def _compute(run: StatisticsRun, months: rebuild.Months, watermark: int) -> int:
     """Writes the figures of the months, and takes them off the journal, in one
     transaction; returns how many figures. On PostgreSQL into a staging table whose
     months then replace the old ones (apps/effects/partitions.py), elsewhere by deleting
-    the months and writing them again."""
+    the figures and writing them again."""
 
     def on_step(done, total, label):
         _progress_write(run.pk, done, total, label)
@@ -112,16 +112,25 @@ def _compute(run: StatisticsRun, months: rebuild.Months, watermark: int) -> int:
         months = months.whole(
             m for m in months.contacts_only if partitions.name_of(m) not in present
         )
-        month_list = journal.raw_months() if months.months is None else months.written()
-        partitions.ensure(month_list)
+        whole, contacts_only = months.split()
+        whole_months = journal.raw_months() if whole.months is None else set(whole.months)
+        partitions.ensure(whole_months)
     with transaction.atomic():
         if partitioned:
-            step_list = rebuild.steps(months, target=partitions.create_staging(month_list))
+            # Months computed whole are written into the staging table and swapped in.
+            # Where only contact moments changed, their figures (a third of the month) are
+            # replaced in place: copying the rest of the month and indexing all of it
+            # again cost more.
+            step_list = []
+            if whole.months is None or whole_months:
+                staging = partitions.create_staging(whole_months)
+                step_list += rebuild.steps(whole, target=staging)
+            step_list += rebuild.steps(contacts_only)
             _progress_write(run.pk, 0, len(step_list), "")
-            for month in months.contacts_only:
-                partitions.carry_over(month, rebuild.kept_measures(month, months))
+            rebuild.delete_figures(contacts_only)
             written = rebuild.run_steps(step_list, on_step=on_step)
-            partitions.swap_in(month_list, everything=months.months is None)
+            if whole.months is None or whole_months:
+                partitions.swap_in(whole_months, everything=whole.months is None)
         else:
             step_list = rebuild.steps(months)
             _progress_write(run.pk, 0, len(step_list), "")

@@ -130,7 +130,7 @@ def test_an_update_replaces_only_its_own_months(dossier):
 
 
 @on_postgresql_only
-def test_an_update_after_a_contact_carries_the_months_other_figures_over(dossier):
+def test_an_update_after_a_contact_leaves_the_months_other_figures_as_they_were(dossier):
     statistics_update(full=True)
     march = date(2025, 3, 1)
     others = Figure.objects.filter(month=march).exclude(measure__in=("contacts", "clients_reached"))
