@@ -71,13 +71,13 @@ class Figure(models.Model):
     n = models.BigIntegerField(_("count"))
     total = models.FloatField(_("sum"), default=0)
     total_sq = models.FloatField(_("sum of squares"), default=0)
-    # Scores and pairs only. Pairs: the sums of the score before (the baseline), and how
-    # many improved (above) or worsened (below) by at least the instrument's margin.
-    # Scores: how many were high (above) or low (below) on their scale.
-    base_total = models.FloatField(_("sum of the baseline"), default=0)
-    base_total_sq = models.FloatField(_("sum of squares of the baseline"), default=0)
-    above = models.BigIntegerField(_("count above the margin"), default=0)
-    below = models.BigIntegerField(_("count below the margin"), default=0)
+    # Scores and pairs only, empty for other figures. Pairs: the sums of the score before
+    # (the baseline), and how many improved (above) or worsened (below) by at least the
+    # instrument's margin. Scores: how many were high (above) or low (below) on their scale.
+    base_total = models.FloatField(_("sum of the baseline"), null=True, blank=True)
+    base_total_sq = models.FloatField(_("sum of squares of the baseline"), null=True, blank=True)
+    above = models.BigIntegerField(_("count above the margin"), null=True, blank=True)
+    below = models.BigIntegerField(_("count below the margin"), null=True, blank=True)
 
     objects = FigureQuerySet.as_manager()
 
@@ -87,12 +87,11 @@ class Figure(models.Model):
         indexes = [
             # Every page reads one level and one measure over a range of months, nearly
             # always for all themes together (theme empty) or for one theme, and a team
-            # leader's pages for their own teams. On PostgreSQL each month is a partition
-            # of its own (apps/effects/partitions.py): an update finds its months without
-            # an index on them.
-            models.Index(
-                fields=["level", "measure", "theme", "team", "month"], name="figure_read_idx"
-            ),
+            # leader's pages for their own teams. The month is not in it: on PostgreSQL
+            # each month is a partition of its own (apps/effects/partitions.py), where the
+            # month would be the same in every entry, and an index without it is a quarter
+            # quicker to build after a computation.
+            models.Index(fields=["level", "measure", "theme", "team"], name="figure_read_idx"),
         ]
 
     def __str__(self):

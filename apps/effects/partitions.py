@@ -44,7 +44,7 @@ DEFAULT_PARTITION = f"{TABLE}_default"
 STAGING = f"{TABLE}_next"
 # The one index of every partition: figure_read_idx of the model, which PostgreSQL matches
 # to a partition's index of the same columns when the partition is attached.
-INDEX_COLUMNS = "level, measure, theme_id, team_id, month"
+INDEX_COLUMNS = "level, measure, theme_id, team_id"
 # Creating a partition waits for the report pages that read the table; rather fail the
 # computation (the nightly one is retried) than keep every page waiting behind it.
 LOCK_TIMEOUT = "10s"

@@ -80,6 +80,8 @@ GEOGRAPHY = ("team_id", "municipality_id", "district_id", "neighbourhood_id")
 # The place columns a level adds up, typed: in the subquery that numbers the figures a bare
 # NULL would be text to PostgreSQL, which does not turn text into a number on insert.
 NO_PLACE = "CAST(NULL AS bigint)"
+NO_COUNT = NO_PLACE
+NO_SUM = "CAST(NULL AS double precision)"
 FIGURE_COLUMNS = (
     "level, month, team_id, municipality_id, district_id, neighbourhood_id, theme_id, "
     "measure, key, n, total, total_sq, base_total, base_total_sq, above, below"
@@ -195,11 +197,19 @@ class Measure:
     from_contacts: bool = False
 
 
-def _select(*expressions: str, base: str | None = None, above: str = "0", below: str = "0") -> str:
+def _select(
+    *expressions: str, base: str | None = None, above: str | None = None, below: str | None = None
+) -> str:
     """SELECT of fact columns, named, in FACT_COLUMNS order. Only scores and pairs have a
-    base (the score before) and count facts above or below their margins."""
+    base (the score before) and count facts above or below their margins; other figures
+    leave those empty (NULL: a fifth less to write than zeros)."""
     # A bare NULL would be text to PostgreSQL, which cannot add it up.
-    expressions = (*expressions, base or sql.as_float("NULL"), above, below)
+    expressions = (
+        *expressions,
+        base or NO_SUM,
+        above or NO_COUNT,
+        below or NO_COUNT,
+    )
     if len(expressions) != len(FACT_COLUMNS):
         raise ValueError("A fact has exactly the columns of FACT_COLUMNS.")
     named = ", ".join(f"{e} AS {c}" for e, c in zip(expressions, FACT_COLUMNS, strict=True))
@@ -610,11 +620,12 @@ def _themed(themes: str) -> str:
 # n: the distinct clients; total: those of them with value 1.
 DISTINCT_AGGREGATES = (
     "COUNT(DISTINCT client_id), COUNT(DISTINCT CASE WHEN value = 1 THEN client_id END), 0,"
-    " 0, 0, 0, 0"
+    f" {NO_SUM}, {NO_SUM}, {NO_COUNT}, {NO_COUNT}"
 )
+# The baseline and the margins stay empty where the facts have none.
 ADDITIVE_AGGREGATES = (
     "COUNT(*), COALESCE(SUM(value), 0), COALESCE(SUM(value * value), 0),"
-    " COALESCE(SUM(base), 0), COALESCE(SUM(base * base), 0), SUM(above), SUM(below)"
+    " SUM(base), SUM(base * base), SUM(above), SUM(below)"
 )
 
 

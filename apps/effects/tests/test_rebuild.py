@@ -94,6 +94,8 @@ def test_contacts_count_per_mode_with_their_minutes(two_clients_in_march, team_a
     # n 2, sum 30 + 15 = 45, squares 900 + 225 = 1125.
     assert org("contacts", MARCH, key=PHONE) == (2, 45, 1125)
     assert org("contacts", MARCH, key=HOME_VISIT) == (1, 60, 3600)
+    # A contact has no baseline and no margins: those columns stay empty.
+    assert org_margins("contacts", MARCH, key=PHONE) == (None, None, None, None)
     # 23:30 UTC on 28 February is 00:30 on 1 March in Amsterdam: a March contact.
     assert org("contacts", MARCH, key=VIDEO) == (1, 45, 45 * 45)
     assert org("contacts", FEBRUARY, key=VIDEO) is None
@@ -412,8 +414,8 @@ def test_scores_with_how_many_were_low_and_high_on_their_scale(team_a):
     assert (n, total) == (4, pytest.approx(23.98))
     assert total_sq == pytest.approx(4.99**2 + 5**2 + 6.99**2 + 7**2)
     # above: high, below: low; the baseline is a pair's only.
-    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|body") == (0, 0, 1, 1)
-    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|") == (0, 0, 2, 1)
+    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|body") == (None, None, 1, 1)
+    assert org_margins("score", MARCH, key=f"{CONVERSATION_TOOL}|") == (None, None, 2, 1)
     assert figure("score", Level.TEAM, MARCH, key=f"{CONVERSATION_TOOL}|", team=team_a)[0] == 4
 
 
