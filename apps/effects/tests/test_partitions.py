@@ -164,3 +164,22 @@ def test_a_contact_in_a_month_without_a_partition_computes_the_month_whole(dossi
     # Written by hand, computed away: nothing started in June.
     assert not Figure.objects.filter(month=june, measure="dossiers_new").exists()
     assert Figure.objects.filter(month=june, measure="contacts").exists()
+
+
+@on_postgresql_only
+def test_the_months_swapped_in_are_logged_like_the_rest_of_the_figures(dossier):
+    """Written unlogged, kept logged: they survive a crash of the database server."""
+    statistics_update(full=True)
+    contact(dossier, local(2025, 5, 20), ContactMoment.Mode.VIDEO, 15)
+    dossier.team = TeamFactory()
+    dossier.save()
+    statistics_update(full=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relpersistence FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)",
+            [partitions.TABLE],
+        )
+        persistence = dict(cursor.fetchall())
+    assert partitions.name_of(date(2025, 5, 1)) in persistence
+    assert set(persistence.values()) == {"p"}
