@@ -765,3 +765,36 @@ def test_figure_without_a_csv_url_has_no_link_and_empty_chart_no_table():
     assert "<table" not in html
     assert "download" not in html
     assert "No data to show." in html
+
+
+def test_table_rows_are_written_as_the_template_engine_writes_them():
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from apps.reports import charts
+
+    table = charts.Table(
+        caption="Wijken",
+        header=("Wijk", "Aantal", "Oordeel"),
+        rows=(
+            ("'t Hof & <Zn>", "1.234", gettext_lazy("Phone")),
+            ('De "Bongerd"', "< 10", mark_safe("<abbr>nvt</abbr>")),
+        ),
+        numeric=(False, True, False),
+    )
+    template = Template(
+        '{% for row in rows %}<tr class="utrecht-table__row"><th scope="row" '
+        'class="utrecht-table__header-cell">{{ row.0 }}</th>{% for cls, text in row.1 %}'
+        '<td class="{{ cls }}">{{ text }}</td>{% endfor %}</tr>{% endfor %}'
+    )
+    classes = [charts.NUMBER_CELL_CLASS, charts.TEXT_CELL_CLASS]
+    expected = template.render(
+        Context(
+            {"rows": [(row[0], list(zip(classes, row[1:], strict=True))) for row in table.rows]}
+        )
+    )
+
+    assert table.body_html == expected
+    assert "&#x27;t Hof &amp; &lt;Zn&gt;" in table.body_html
+    assert "<abbr>nvt</abbr>" in table.body_html
