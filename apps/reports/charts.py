@@ -1191,18 +1191,20 @@ def funnel_plot(
 
     format_value = format_value or default_value
     format_size = format_size or default_size
-    table = Table(
-        caption=title,
-        header=(unit_label or gettext("Unit"), size_label, value_label, gettext("Verdict")),
-        rows=tuple(
-            (p.label, format_size(p.size), format_value(p.value), funnel_verdict(p.status))
-            for p in points
-        ),
-        numeric=(False, True, True, False),
-    )
     for point in points:
         if point.status not in FUNNEL_SHAPES:
             raise ValueError(f"Unknown funnel status {point.status!r}.")
+    verdicts = {status: funnel_verdict(status) for status in FUNNEL_SHAPES}
+    # Each point's texts, once: its table row and its tooltip say the same.
+    texts = {
+        id(p): (format_size(p.size), format_value(p.value), verdicts[p.status]) for p in points
+    }
+    table = Table(
+        caption=title,
+        header=(unit_label or gettext("Unit"), size_label, value_label, gettext("Verdict")),
+        rows=tuple((p.label, *texts[id(p)]) for p in points),
+        numeric=(False, True, True, False),
+    )
     if not points:
         return _empty(slug=slug, title=title, description=description, table=table)
 
@@ -1218,7 +1220,7 @@ def funnel_plot(
     legend_kinds = ["centre", "limit95", "limit998"]
     for status in ("above", "below", "within", "too_small"):
         if status in statuses:
-            legend_labels.append(funnel_verdict(status))
+            legend_labels.append(verdicts[status])
             legend_kinds.append(status)
     legend, top = _legend(
         legend_labels,
@@ -1261,18 +1263,15 @@ def funnel_plot(
         x, y = x_of(point.size), y_of(point.value)
         outlier = point.status in ("above", "below")
         size = 6.5 if outlier else 5
-        label_width = _text_width(point.label, SMALL_FONT_SIZE)
-        on_left = x + 10 + label_width > WIDTH - MARGIN
+        on_left = outlier and x + 10 + _text_width(point.label, SMALL_FONT_SIZE) > WIDTH - MARGIN
+        size_text, value_text, verdict = texts[id(point)]
         marks.append(
             FunnelMark(
                 status=point.status,
                 path=marker_path(FUNNEL_SHAPES[point.status], x, y, size),
                 colour=FUNNEL_COLOURS[point.status],
                 hollow=point.status == "too_small",
-                title=(
-                    f"{point.label}: {format_value(point.value)} "
-                    f"({size_label} {format_size(point.size)}; {funnel_verdict(point.status)})"
-                ),
+                title=f"{point.label}: {value_text} ({size_label} {size_text}; {verdict})",
                 label=point.label if outlier else None,
                 label_x=_round(x - 10 if on_left else x + 10),
                 label_y=_round(y + SMALL_FONT_SIZE * 0.35),
