@@ -707,6 +707,51 @@ class LineSeries:
         return mark_safe(written)  # noqa: S308 (every value escaped by _tag and _text)
 
 
+def _line_axes_svg(
+    y_ticks: Sequence[TickMark],
+    x_ticks: Sequence[TickMark],
+    *,
+    plot_left: float,
+    plot_right: float,
+    plot_bottom: float,
+    tick_x: float,
+    tick_end: float,
+    x_tick_y: float,
+) -> SafeString:
+    """A line chart's grid and tick labels: a dozen months are forty elements."""
+    grid = "".join(
+        _tag("line", {"x1": plot_left, "y1": t.position, "x2": plot_right, "y2": t.position})
+        for t in y_ticks
+    )
+    labels = "".join(
+        _tag("text", {"x": tick_x, "y": t.baseline, "text-anchor": "end"}, _text(t.text))
+        for t in y_ticks
+    )
+    marks = "".join(
+        _tag(
+            "line",
+            {
+                "x1": t.position,
+                "y1": plot_bottom,
+                "x2": t.position,
+                "y2": tick_end,
+                "stroke": "#4d4d4d",
+                "stroke-width": "1",
+            },
+        )
+        + _tag("text", {"x": t.position, "y": x_tick_y, "text-anchor": "middle"}, _text(t.text))
+        for t in x_ticks
+    )
+    written = _tag(
+        "g", {"class": "bk-chart__grid", "stroke": "#d5dbe1", "stroke-width": "1"}, grid
+    ) + _tag(
+        "g",
+        {"class": "bk-chart__ticks", "font-size": "13", "fill": "#4d4d4d"},
+        labels + marks,
+    )
+    return mark_safe(written)  # noqa: S308 (every value escaped by _tag and _text)
+
+
 def _y_ticks(numbers: Sequence[float], include_zero: bool, count: int = 5) -> Ticks:
     low, high = min(numbers), max(numbers)
     if include_zero:
@@ -805,19 +850,24 @@ def line_chart(
         height=height,
         legend=list(zip(legend, (_style(i) for i in range(len(series))), strict=False)),
         lines=_line_series(series, x_positions, y_of, x_labels),
-        y_ticks=[TickMark(y_of(t), ticks.text(t)) for t in ticks.values],
-        x_ticks=x_ticks,
+        axes_svg=_line_axes_svg(
+            [TickMark(y_of(t), ticks.text(t)) for t in ticks.values],
+            x_ticks,
+            plot_left=_round(plot_left),
+            plot_right=_round(plot_right),
+            plot_bottom=_round(plot_bottom),
+            tick_x=_round(plot_left - 6),
+            tick_end=_round(plot_bottom + 4),
+            x_tick_y=_round(plot_bottom + 8 + TICK_FONT_SIZE),
+        ),
         plot_left=_round(plot_left),
         plot_right=_round(plot_right),
         plot_top=_round(plot_top),
         plot_bottom=_round(plot_bottom),
         zero=y_of(0) if ticks.low <= 0 <= ticks.high else None,
-        tick_x=_round(plot_left - 6),
-        tick_end=_round(plot_bottom + 4),
         axis_title=value_label,
         axis_title_x=MARGIN,
         axis_title_y=_round(axis_title_y),
-        x_tick_y=_round(plot_bottom + 8 + TICK_FONT_SIZE),
         x_title=x_label,
         x_title_x=_round((plot_left + plot_right) / 2),
         x_title_y=_round(plot_bottom + 8 + TICK_FONT_SIZE + FONT_SIZE + 8),
@@ -865,6 +915,100 @@ class Panel:
     @property
     def right(self) -> float:
         return _round(self.x + self.width)
+
+
+def _panel_svg(panel: Panel, colour: str, no_data: str) -> str:
+    """One small chart: its name, grid, axis, line or bars, and first and last x label."""
+    x, right = panel.x, panel.right
+    parts = [
+        _tag(
+            "text",
+            {
+                "class": "bk-chart__panel-label",
+                "x": x,
+                "y": panel.label_y,
+                "font-size": "13",
+                "font-weight": "bold",
+            },
+            _tag("title", {}, _text(panel.label)) + _text(panel.short_label),
+        ),
+        _tag(
+            "g",
+            {"stroke": "#d5dbe1", "stroke-width": "1"},
+            "".join(_tag("line", {"x1": x, "y1": y, "x2": right, "y2": y}) for y in panel.grid),
+        ),
+        _tag(
+            "line",
+            {
+                "x1": x,
+                "y1": panel.plot_bottom,
+                "x2": right,
+                "y2": panel.plot_bottom,
+                "stroke": "#1a1a1a",
+                "stroke-width": "1",
+            },
+        ),
+    ]
+    if panel.zero is not None and panel.zero != panel.plot_bottom:
+        parts.append(
+            _tag(
+                "line",
+                {
+                    "class": "bk-chart__zero",
+                    "x1": x,
+                    "y1": panel.zero,
+                    "x2": right,
+                    "y2": panel.zero,
+                    "stroke": "#1a1a1a",
+                    "stroke-width": "1",
+                },
+            )
+        )
+    if panel.line:
+        for d in panel.line.segments:
+            parts.append(
+                _tag(
+                    "path",
+                    {
+                        "class": "bk-chart__line",
+                        "d": d,
+                        "fill": "none",
+                        "stroke": colour,
+                        "stroke-width": "2",
+                        "stroke-linejoin": "round",
+                    },
+                )
+            )
+        for point in panel.line.points:
+            paint = {"fill": colour, "stroke": "#ffffff", "stroke-width": "0.75"}
+            tooltip = _tag("title", {}, _text(f"{panel.label}, {point.title}"))
+            parts.append(
+                _tag("path", {"class": "bk-chart__point", "d": point.path, **paint}, tooltip)
+            )
+    for bar in panel.bars:
+        tooltip = _tag("title", {}, _text(f"{panel.label}, {bar.title}"))
+        if bar.missing:
+            look = {"font-size": "12", "font-style": "italic", "fill": "#4d4d4d"}
+            place = {"x": bar.x, "y": bar.y, **look, "text-anchor": "middle"}
+            parts.append(
+                _tag("text", {"class": "bk-chart__no-data", **place}, tooltip + _text(no_data))
+            )
+        else:
+            box = {"x": bar.x, "y": bar.y, "width": bar.width, "height": bar.height}
+            parts.append(_tag("rect", {"class": "bk-chart__bar", **box, "fill": colour}, tooltip))
+    first, last = panel.first_x_label, panel.last_x_label
+    if last:
+        foot = _tag("text", {"x": x, "y": panel.foot_y}, _text(first.text)) + _tag(
+            "text", {"x": right, "y": panel.foot_y, "text-anchor": "end"}, _text(last.text)
+        )
+    else:
+        foot = _tag(
+            "text",
+            {"x": first.position, "y": panel.foot_y, "text-anchor": "middle"},
+            _text(first.text),
+        )
+    parts.append(_tag("g", {"font-size": "12", "fill": "#4d4d4d"}, foot))
+    return _tag("g", {"class": "bk-chart__panel"}, "".join(parts))
 
 
 @dataclass(frozen=True)
@@ -1006,11 +1150,11 @@ def small_multiples(
         width=WIDTH,
         height=height,
         kind_of_panel=kind,
-        panels=drawn,
+        panels_svg=mark_safe(  # noqa: S308 (every value escaped by _tag and _text)
+            "".join(_panel_svg(panel, _style(0).colour, gettext("n/a")) for panel in drawn)
+        ),
         row_scales=row_scales,
         tick_x=_round(first_left - 6),
-        style=_style(0),
-        no_data=gettext("n/a"),
         axis_title=value_label,
         axis_title_y=_round(axis_title_y),
     )
