@@ -84,7 +84,13 @@ class Neighbourhood(models.Model):
         ordering = ["municipality__name", "name"]
 
     def __str__(self):
-        return f"{self.name} ({self.municipality})" if self.municipality_id else self.name
+        return self.label_of(self.name, self.municipality.name if self.municipality_id else None)
+
+    @staticmethod
+    def label_of(name: str, municipality_name: str | None) -> str:
+        """How an area is named in lists: with its municipality, since two towns can have
+        a "Centrum"."""
+        return f"{name} ({municipality_name})" if municipality_name else name
 
     def clean(self):
         errors = {}
@@ -226,7 +232,12 @@ class Theme(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+        return self.name_of(self.name_nl, self.name_en)
+
+    @staticmethod
+    def name_of(name_nl: str, name_en: str) -> str:
+        """The name in the active language."""
+        return name_en if (get_language() or "nl").startswith("en") else name_nl
 
     @property
     def colour_slot(self) -> int:
