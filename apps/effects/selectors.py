@@ -5,9 +5,11 @@ A reader says which figures (a measure, split by month, key or unit); the select
 so a page reads a few dozen small rows, whatever the size of the organisation.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import caches
 from django.db import connection
 
 from apps.accounts import policy
@@ -25,6 +27,8 @@ SUM_COLUMNS = {
     "above": "CAST(SUM(above) AS bigint)",
     "below": "CAST(SUM(below) AS bigint)",
 }
+# Sums read under a computation, per process (config/settings/base.py).
+FIGURE_CACHE = "figures"
 # What a reader may split the sums by, and the column that holds it.
 SPLIT_COLUMNS = {
     "month": "month",
@@ -50,24 +54,32 @@ class Selection:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the user may see at all: every team, their own teams, or one municipality."""
+    """What the user may see at all: every team, their own teams, or one municipality;
+    and of which computation. `run_id` is the last successful computation when the reader
+    was built: its figures change with nothing else, so the sums read under it are kept
+    in the process (the "figures" cache). Without it every read goes to the database."""
 
     team_ids: frozenset[int] | None = None
     municipality_ids: frozenset[int] | None = None
     protected: bool = False
+    run_id: int | None = None
 
     @property
     def restricted_to_teams(self) -> bool:
         return self.team_ids is not None
 
 
-def scope_of(user) -> Scope:
+def scope_of(user, run: StatisticsRun | None = None) -> Scope:
+    """The user's scope over the figures of `run`, the last successful computation."""
     protected = not policy.can(user, "effects.view_unprotected_figures")
+    run_id = run.pk if run is not None else None
     if policy.can(user, "effects.view_organisation_figures"):
-        return Scope(protected=protected)
+        return Scope(protected=protected, run_id=run_id)
     if policy.is_team_leader(user):
-        return Scope(team_ids=policy.team_ids_of(user), protected=protected)
-    return Scope(municipality_ids=policy.municipality_ids_of(user), protected=protected)
+        return Scope(team_ids=policy.team_ids_of(user), protected=protected, run_id=run_id)
+    return Scope(
+        municipality_ids=policy.municipality_ids_of(user), protected=protected, run_id=run_id
+    )
 
 
 @dataclass
@@ -129,10 +141,16 @@ def _level_and_where(scope: Scope, selection: Selection) -> tuple[int, Where]:
     return level, where
 
 
-def _sums(where: Where, by: tuple[str, ...], extra: dict[str, tuple[str, list]] | None = None):
+def _sums(
+    scope: Scope,
+    where: Where,
+    by: tuple[str, ...],
+    extra: dict[str, tuple[str, list]] | None = None,
+):
     """The sums of the figures that meet the conditions, per `by`, in its order: a list of
     dicts like the ORM's values().annotate(). Written as SQL: a page asks a dozen of these,
-    and building each through the ORM cost ten times running it."""
+    and building each through the ORM cost ten times running it. Kept per computation
+    under the statement itself, so a key cannot serve another scope or selection."""
     extra = extra or {}
     splits = [f"{SPLIT_COLUMNS[name]} AS {name}" for name in by]
     sums = [f"{expression} AS {name}" for name, expression in SUM_COLUMNS.items()]
@@ -145,8 +163,21 @@ def _sums(where: Where, by: tuple[str, ...], extra: dict[str, tuple[str, list]] 
     if by:
         columns = ", ".join(SPLIT_COLUMNS[name] for name in by)
         query += f" GROUP BY {columns} ORDER BY {columns}"
+    params = [*params, *where.params]
+    if scope.run_id is None:
+        return _read(query, params, by)
+    statement = repr((query, params)).encode()
+    key = f"sums:{scope.run_id}:{hashlib.sha256(statement).hexdigest()}"
+    kept = caches[FIGURE_CACHE].get(key)
+    if kept is None:
+        kept = _read(query, params, by)
+        caches[FIGURE_CACHE].set(key, kept)
+    return kept
+
+
+def _read(query: str, params: list, by: tuple[str, ...]) -> list[dict]:
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, *where.params])
+        cursor.execute(query, params)
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     if "month" in by:
@@ -192,7 +223,7 @@ def figures(
         where.add_key_prefix(key_prefix)
     if key is not None:
         where.add("key = %s", key)
-    return _sums(where, by)
+    return _sums(scope, where, by)
 
 
 UNIT_LEVELS = {"team": Level.TEAM, "district": Level.DISTRICT, "neighbourhood": Level.NEIGHBOURHOOD}
@@ -248,7 +279,7 @@ def figures_per_unit(
             f"CAST(SUM(CASE WHEN key IN ({placeholders}) THEN n END) AS bigint)",
             list(part_keys),
         )
-    return _sums(where, (column, *by), extra)
+    return _sums(scope, where, (column, *by), extra)
 
 
 def months_with_figures() -> tuple[date | None, date | None]:

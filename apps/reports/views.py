@@ -23,9 +23,10 @@ OVERVIEW_CHARTS = {
 }
 
 
-def _context(request):
-    """The filter and, when valid, the context every subject reads; 403 for a
-    municipality, area or team the user may not see."""
+def _context(request, last_success):
+    """The filter and, when valid, the context every subject reads, over the figures of
+    the last successful computation; 403 for a municipality, area or team the user may
+    not see."""
     report_filter = ReportFilter(request.GET, user=request.user)
     report_filter.refuse_unserved()
     selection = report_filter.selection()
@@ -33,12 +34,14 @@ def _context(request):
         return report_filter, None
     options = {name: request.GET.get(name, "") for name in ("pairs", "indicator")}
     return report_filter, Context(
-        scope=figure_selectors.scope_of(request.user), selection=selection, options=options
+        scope=figure_selectors.scope_of(request.user, last_success),
+        selection=selection,
+        options=options,
     )
 
 
-def _statistics_status(request) -> dict:
-    latest, last_success = figure_selectors.last_runs()
+def _statistics_status(request, runs) -> dict:
+    latest, last_success = runs
     running = active_run()
     return {
         "latest_run": latest,
@@ -49,13 +52,13 @@ def _statistics_status(request) -> dict:
     }
 
 
-def _render(request, template, context, report_filter, status=200):
+def _render(request, template, context, report_filter, runs, status=200):
     context |= {
         "report_filter": report_filter,
         "subjects": [(slug, title) for slug, (title, _builder) in SUBJECTS.items()],
         "minimum_pairs": configured_min_group_size(),
         "query": request.GET.urlencode(),
-        "statistics": _statistics_status(request),
+        "statistics": _statistics_status(request, runs),
     }
     return render(request, template, context, status=status)
 
@@ -63,9 +66,10 @@ def _render(request, template, context, report_filter, status=200):
 @area_required("core.access_reports")
 @require_GET
 def home(request):
-    report_filter, context = _context(request)
+    runs = figure_selectors.last_runs()
+    report_filter, context = _context(request, runs[1])
     if context is None:
-        return _render(request, "reports/home.html", {}, report_filter, status=400)
+        return _render(request, "reports/home.html", {}, report_filter, runs, status=400)
     pages = [
         (slug, SUBJECTS[slug][0], SUBJECTS[slug][1](context.only(chart)))
         for slug, chart in OVERVIEW_CHARTS.items()
@@ -79,6 +83,7 @@ def home(request):
             "selection": context.selection,
         },
         report_filter,
+        runs,
     )
 
 
@@ -88,10 +93,16 @@ def subject(request, slug):
     if slug not in SUBJECTS:
         raise Http404
     title, builder = SUBJECTS[slug]
-    report_filter, context = _context(request)
+    runs = figure_selectors.last_runs()
+    report_filter, context = _context(request, runs[1])
     if context is None:
         return _render(
-            request, "reports/subject.html", {"slug": slug, "title": title}, report_filter, 400
+            request,
+            "reports/subject.html",
+            {"slug": slug, "title": title},
+            report_filter,
+            runs,
+            status=400,
         )
     return _render(
         request,
@@ -106,6 +117,7 @@ def subject(request, slug):
             "options": context.options,
         },
         report_filter,
+        runs,
     )
 
 
@@ -115,7 +127,7 @@ def chart_csv(request, slug, chart):
     """Exactly the table beside the chart, as CSV."""
     if slug not in SUBJECTS:
         raise Http404
-    _filter, context = _context(request)
+    _filter, context = _context(request, figure_selectors.last_runs()[1])
     if context is None:
         return HttpResponse(
             _("The period or filter is not valid."), status=400, content_type="text/plain"
@@ -137,7 +149,7 @@ def statistics_status(request):
     return render(
         request,
         "reports/includes/statistics_status.html",
-        {"statistics": _statistics_status(request)},
+        {"statistics": _statistics_status(request, figure_selectors.last_runs())},
     )
 
 

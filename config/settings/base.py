@@ -139,6 +139,15 @@ CACHES["fragments"] = {
     "TIMEOUT": env.int("FRAGMENT_CACHE_SECONDS", default=300),
     "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
 }
+# Sums read from the statistics tables (apps/effects/selectors.py), per process, under the
+# computation that wrote them: a new computation gives new keys. Aggregates only, no
+# person; the timeout bounds a copy of figures changed outside a computation.
+CACHES["figures"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "figures",
+    "TIMEOUT": env.int("FIGURE_CACHE_SECONDS", default=3600),
+    "OPTIONS": {"MAX_ENTRIES": env.int("FIGURE_CACHE_ENTRIES", default=5000)},
+}
 
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker every task runs eagerly in the request that enqueued it. Services

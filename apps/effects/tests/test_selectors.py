@@ -102,3 +102,51 @@ def test_a_municipality_viewer_compares_only_the_teams_of_their_municipality():
             "below": None,
         }
     ]
+
+
+def test_sums_read_under_a_computation_are_kept_until_the_next_one(django_assert_num_queries):
+    figure = write("contacts", JANUARY, 3, key="phone")
+    computed = Scope(run_id=7)
+    with django_assert_num_queries(1):
+        assert [row["n"] for row in figures(computed, FIRST_QUARTER, "contacts")] == [3]
+    # Figures change only through a computation, which gives the next run id; a change
+    # by hand shows from the next computation on.
+    Figure.objects.filter(pk=figure.pk).update(n=30)
+
+    with django_assert_num_queries(0):
+        assert [row["n"] for row in figures(computed, FIRST_QUARTER, "contacts")] == [3]
+    with django_assert_num_queries(1):
+        assert [row["n"] for row in figures(Scope(run_id=8), FIRST_QUARTER, "contacts")] == [30]
+
+
+def test_without_a_computation_every_read_goes_to_the_database(django_assert_num_queries):
+    figure = write("contacts", JANUARY, 3, key="phone")
+    with django_assert_num_queries(1):
+        figures(Scope(), FIRST_QUARTER, "contacts")
+    Figure.objects.filter(pk=figure.pk).update(n=30)
+
+    with django_assert_num_queries(1):
+        assert [row["n"] for row in figures(Scope(), FIRST_QUARTER, "contacts")] == [30]
+
+
+def test_a_kept_read_never_answers_another_scope_or_selection():
+    own, other = TeamFactory(), TeamFactory()
+    write("contacts", FEBRUARY, 6, level=Level.TEAM, team=own)
+    write("contacts", FEBRUARY, 100, level=Level.TEAM, team=other)
+    write("contacts", FEBRUARY, 106)
+    write("contacts", date(2025, 12, 1), 50)
+
+    organisation = figures(Scope(run_id=7), FIRST_QUARTER, "contacts")
+    team = figures(Scope(team_ids=frozenset({own.pk}), run_id=7), FIRST_QUARTER, "contacts")
+    longer = figures(Scope(run_id=7), Selection(start=date(2025, 12, 1), end=MARCH), "contacts")
+
+    assert [row["n"] for row in organisation] == [106]
+    assert [row["n"] for row in team] == [6]
+    assert [row["n"] for row in longer] == [50, 106]
+
+
+def test_a_kept_read_is_a_copy_that_callers_may_change():
+    write("contacts", JANUARY, 3, key="phone")
+    figures(Scope(run_id=7), FIRST_QUARTER, "contacts")[0]["n"] = 999
+
+    assert [row["n"] for row in figures(Scope(run_id=7), FIRST_QUARTER, "contacts")] == [3]

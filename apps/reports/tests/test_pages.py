@@ -6,6 +6,7 @@ import io
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from apps.audit.models import AccessLogEntry
 from apps.dossiers.models import ContactMoment
 from apps.dossiers.tests.factories import ContactMomentFactory, DossierFactory
 from apps.effects.models import Figure, StatisticsRun
+from apps.effects.selectors import FIGURE_CACHE
 from apps.effects.services import statistics_update
 from apps.organisation.tests.factories import (
     MunicipalityFactory,
@@ -224,7 +226,31 @@ def test_only_managers_may_start_a_rebuild(client, organisation, who):
     assert StatisticsRun.objects.count() == runs
 
 
+def _reads_figures(client, path) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return any(Figure._meta.db_table in query["sql"] for query in queries.captured_queries)
+
+
+def test_figures_are_read_once_per_computation(client, organisation):
+    client.force_login(organisation["manager"])
+    assert _reads_figures(client, HOME)
+    ContactMomentFactory(
+        dossier=DossierFactory(team=organisation["team_b"]),
+        mode=ContactMoment.Mode.PHONE,
+        occurred_at=_this_month_at(1),
+    )
+
+    assert not _reads_figures(client, HOME)
+    assert _key_figure(client.get(HOME), "Contacts") == "15"
+    statistics_update(full=True)
+    assert _reads_figures(client, HOME)
+    assert _key_figure(client.get(HOME), "Contacts") == "16"
+
+
 def _queries(client, path):
+    """The queries of the page read afresh: none of its figures kept from before."""
+    caches[FIGURE_CACHE].clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)
