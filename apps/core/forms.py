@@ -1,7 +1,9 @@
+import html
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -21,17 +23,19 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(one) for one in self.format_value(value)}
-        options = "".join(
-            '<option value="{}"{}>{}</option>'.format(
-                escape(str(choice)),
-                " selected" if str(choice) in chosen else "",
-                escape(str(label)),
+        # The standard library's escape, which Django's wraps: without the wrapper's check
+        # for lazy arguments, which cost more than the escaping for a hundred options.
+        options = []
+        for choice, label in self.choices:
+            value_text = str(choice)
+            selected = " selected" if value_text in chosen else ""
+            options.append(
+                f'<option value="{html.escape(value_text)}"{selected}>'
+                f"{html.escape(str(label))}</option>"
             )
-            for choice, label in self.choices
-        )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # noqa: S308 (every value and label escaped above)
+            mark_safe("".join(options)),  # noqa: S308 (every value and label escaped above)
         )

@@ -7,18 +7,16 @@ from a process that died and is taken over.
 """
 
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from apps.effects.models import StatisticsLock
+from apps.effects.models import LOCK_STALE_AFTER, StatisticsLock
 from apps.effects.sql import is_postgresql
 
 # "BKST" as a number: the key of the advisory lock, the same in every process.
 ADVISORY_LOCK_KEY = 0x424B5354
 LOCK_NAME = "statistics"
-LOCK_STALE_AFTER = timedelta(hours=6)
 
 
 class AlreadyRunning(Exception):

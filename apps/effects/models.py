@@ -8,6 +8,8 @@ clients do not add up across teams or areas, so every level holds its own rows, 
 computed from the raw tables (apps/effects/rebuild.py).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -119,6 +121,28 @@ class StaleMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
+# A computation holds its lock at most this long; a run that has waited or run for longer
+# was lost with its worker (apps/effects/locking.py).
+LOCK_STALE_AFTER = timedelta(hours=6)
+
+
+class StatisticsRunQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-requested_at", "-pk")
+
+    def succeeded(self):
+        """Successful runs, the last to finish first."""
+        return self.filter(status=StatisticsRun.Status.SUCCEEDED).order_by("-finished_at", "-pk")
+
+    def active(self):
+        """Runs that wait or run, the newest first; one that has waited or run for longer
+        than a lock may be held no longer counts."""
+        return self.filter(
+            status__in=[StatisticsRun.Status.QUEUED, StatisticsRun.Status.RUNNING],
+            requested_at__gte=timezone.now() - LOCK_STALE_AFTER,
+        ).newest_first()
+
+
 class StatisticsRun(models.Model):
     """One computation of the statistics, full or incremental, and how it ended."""
 
@@ -151,6 +175,8 @@ class StatisticsRun(models.Model):
     months_computed = models.PositiveIntegerField(_("months computed"), default=0)
     figures_written = models.PositiveIntegerField(_("figures written"), default=0)
     error = models.TextField(_("what went wrong"), blank=True)
+
+    objects = StatisticsRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("statistics run")

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.cache import caches
 from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from apps.accounts import policy
 from apps.effects.models import Figure, Level, StatisticsRun
@@ -288,12 +289,34 @@ def months_with_figures() -> tuple[date | None, date | None]:
     return (first.month if first else None, last.month if last else None)
 
 
-def last_runs() -> tuple[StatisticsRun | None, StatisticsRun | None]:
-    """The newest run of any kind and the newest successful one."""
-    runs = list(StatisticsRun.objects.order_by("-requested_at", "-pk")[:1])
-    success = (
-        StatisticsRun.objects.filter(status=StatisticsRun.Status.SUCCEEDED)
-        .order_by("-finished_at")
-        .first()
+@dataclass(frozen=True)
+class RunStatus:
+    """The newest computation of any kind, the newest successful one (whose figures the
+    pages show) and the one that waits or runs."""
+
+    latest: StatisticsRun | None
+    last_success: StatisticsRun | None
+    active: StatisticsRun | None
+
+
+def run_status() -> RunStatus:
+    """The three runs of RunStatus in one query: every report page asks for them."""
+    runs = StatisticsRun.objects
+    roles = {
+        "newest": Q(pk__in=runs.newest_first().values("pk")[:1]),
+        "newest_success": Q(pk__in=runs.succeeded().values("pk")[:1]),
+        "waiting_or_running": Q(pk__in=runs.active().values("pk")[:1]),
+    }
+    found = list(
+        runs.filter(Q(*roles.values(), _connector=Q.OR)).annotate(
+            **{
+                role: ExpressionWrapper(condition, output_field=BooleanField())
+                for role, condition in roles.items()
+            }
+        )
     )
-    return (runs[0] if runs else None, success)
+    return RunStatus(
+        latest=next((run for run in found if run.newest), None),
+        last_success=next((run for run in found if run.newest_success), None),
+        active=next((run for run in found if run.waiting_or_running), None),
+    )

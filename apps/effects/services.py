@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.outbox import enqueue_on_commit
 from apps.effects import journal, partitions, rebuild
-from apps.effects.locking import LOCK_STALE_AFTER, AlreadyRunning, statistics_lock
+from apps.effects.locking import AlreadyRunning, statistics_lock
 from apps.effects.models import Figure, Level, StatisticsRun
 
 logger = logging.getLogger(__name__)
@@ -153,26 +153,13 @@ def statistics_update(*, full: bool, requested_by=None) -> StatisticsRun:
     return statistics_compute(run)
 
 
-def active_run() -> StatisticsRun | None:
-    """The computation that waits or runs; one that has waited or run for longer than a
-    lock may be held was lost with its worker and no longer counts."""
-    return (
-        StatisticsRun.objects.filter(
-            status__in=[StatisticsRun.Status.QUEUED, StatisticsRun.Status.RUNNING],
-            requested_at__gte=timezone.now() - LOCK_STALE_AFTER,
-        )
-        .order_by("-requested_at")
-        .first()
-    )
-
-
 def statistics_rebuild_request(*, requested_by) -> tuple[StatisticsRun, bool]:
     """A manager asks for a full rebuild: queued for a worker, unless one is already
     waiting or running, which they get instead. Returns the run and whether it is new."""
     # The task module imports this one.
     from apps.effects.tasks import compute_statistics
 
-    active = active_run()
+    active = StatisticsRun.objects.active().first()
     if active is not None:
         return active, False
     run = StatisticsRun.objects.create(kind=StatisticsRun.Kind.FULL, requested_by=requested_by)

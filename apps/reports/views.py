@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.policy import area_required, require
 from apps.effects import selectors as figure_selectors
 from apps.effects.inference import configured_min_group_size
-from apps.effects.services import active_run, progress_read, statistics_rebuild_request
+from apps.effects.services import progress_read, statistics_rebuild_request
 from apps.reports.filters import ReportFilter
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
@@ -40,12 +40,11 @@ def _context(request, last_success):
     )
 
 
-def _statistics_status(request, runs) -> dict:
-    latest, last_success = runs
-    running = active_run()
+def _statistics_status(request, runs: figure_selectors.RunStatus) -> dict:
+    running = runs.active
     return {
-        "latest_run": latest,
-        "last_success": last_success,
+        "latest_run": runs.latest,
+        "last_success": runs.last_success,
         "running": running,
         "progress": progress_read(running.pk) if running else None,
         "may_rebuild": request.user.has_perm("effects.add_statisticsrun"),
@@ -66,8 +65,8 @@ def _render(request, template, context, report_filter, runs, status=200):
 @area_required("core.access_reports")
 @require_GET
 def home(request):
-    runs = figure_selectors.last_runs()
-    report_filter, context = _context(request, runs[1])
+    runs = figure_selectors.run_status()
+    report_filter, context = _context(request, runs.last_success)
     if context is None:
         return _render(request, "reports/home.html", {}, report_filter, runs, status=400)
     pages = [
@@ -93,8 +92,8 @@ def subject(request, slug):
     if slug not in SUBJECTS:
         raise Http404
     title, builder = SUBJECTS[slug]
-    runs = figure_selectors.last_runs()
-    report_filter, context = _context(request, runs[1])
+    runs = figure_selectors.run_status()
+    report_filter, context = _context(request, runs.last_success)
     if context is None:
         return _render(
             request,
@@ -127,7 +126,7 @@ def chart_csv(request, slug, chart):
     """Exactly the table beside the chart, as CSV."""
     if slug not in SUBJECTS:
         raise Http404
-    _filter, context = _context(request, figure_selectors.last_runs()[1])
+    _filter, context = _context(request, figure_selectors.run_status().last_success)
     if context is None:
         return HttpResponse(
             _("The period or filter is not valid."), status=400, content_type="text/plain"
@@ -149,7 +148,7 @@ def statistics_status(request):
     return render(
         request,
         "reports/includes/statistics_status.html",
-        {"statistics": _statistics_status(request, figure_selectors.last_runs())},
+        {"statistics": _statistics_status(request, figure_selectors.run_status())},
     )
 
 

@@ -1,12 +1,20 @@
 """Reading the figures: the sums a page gets for a selection and a reader's scope, from
 figures written by hand."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from apps.effects.models import Figure, Level
-from apps.effects.selectors import Scope, Selection, figures, figures_per_unit
+from apps.effects.models import Figure, Level, StatisticsRun
+from apps.effects.selectors import (
+    RunStatus,
+    Scope,
+    Selection,
+    figures,
+    figures_per_unit,
+    run_status,
+)
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import MunicipalityFactory, TeamFactory
 
@@ -150,3 +158,41 @@ def test_a_kept_read_is_a_copy_that_callers_may_change():
     figures(Scope(run_id=7), FIRST_QUARTER, "contacts")[0]["n"] = 999
 
     assert [row["n"] for row in figures(Scope(run_id=7), FIRST_QUARTER, "contacts")] == [3]
+
+
+def _run(status, minutes_ago, finished_minutes_ago=None):
+    now = timezone.now()
+    return StatisticsRun.objects.create(
+        kind=StatisticsRun.Kind.FULL,
+        status=status,
+        requested_at=now - timedelta(minutes=minutes_ago),
+        finished_at=(
+            None if finished_minutes_ago is None else now - timedelta(minutes=finished_minutes_ago)
+        ),
+    )
+
+
+def test_the_status_of_the_computations_is_one_query(django_assert_num_queries):
+    Status = StatisticsRun.Status
+    older_success = _run(Status.SUCCEEDED, 300, finished_minutes_ago=290)
+    success = _run(Status.SUCCEEDED, 200, finished_minutes_ago=100)
+    _run(Status.FAILED, 150, finished_minutes_ago=140)
+    lost = _run(Status.RUNNING, 60 * 24)  # waited longer than a lock may be held
+    running = _run(Status.RUNNING, 30)
+    refused = _run(Status.REFUSED, 10, finished_minutes_ago=10)
+
+    with django_assert_num_queries(1):
+        status = run_status()
+
+    assert (status.latest, status.last_success, status.active) == (refused, success, running)
+    assert lost not in (status.latest, status.active) and older_success != status.last_success
+
+
+def test_without_computations_the_status_is_empty():
+    assert run_status() == RunStatus(latest=None, last_success=None, active=None)
+
+
+def test_one_run_can_be_the_newest_the_last_success_and_nothing_active():
+    only = _run(StatisticsRun.Status.SUCCEEDED, 20, finished_minutes_ago=5)
+
+    assert run_status() == RunStatus(latest=only, last_success=only, active=None)
