@@ -216,7 +216,11 @@ def test_the_shipped_target_file_has_the_issue_targets():
     assert targets["map"].path == "/werk/kaart/"
     assert targets["dossier_api"].path == "/api/v1/dossiers/"
 
-    reports = [target for target in targets.values() if target.path.startswith("/rapportage/")]
+    reports = [
+        target
+        for target in targets.values()
+        if target.path.startswith("/rapportage/") and target.name != "report_without_figures"
+    ]
     # Every report page as the manager, and the overview as the other readers of reports.
     from apps.reports.subjects import SUBJECTS
 
@@ -226,6 +230,10 @@ def test_the_shipped_target_file_has_the_issue_targets():
     assert others == {"teamleider@demo.buurtkompas.nl", "gemeente@demo.buurtkompas.nl"}
     for target in reports:
         assert (target.max_p95_ms, target.max_floor_ratio) == (150, 3)
+    # A page without figures is measured for comparison only.
+    without_figures = targets["report_without_figures"]
+    assert (without_figures.max_p95_ms, without_figures.max_floor_ratio) == (None, None)
+    assert "start=2001-01" in without_figures.path
 
     statistics = load_statistics_target(text)
     assert (
