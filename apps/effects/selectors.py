@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from apps.accounts import policy
 from apps.effects.models import Figure, Level, StatisticsRun
@@ -300,23 +299,9 @@ class RunStatus:
 
 
 def run_status() -> RunStatus:
-    """The three runs of RunStatus in one query: every report page asks for them."""
     runs = StatisticsRun.objects
-    roles = {
-        "newest": Q(pk__in=runs.newest_first().values("pk")[:1]),
-        "newest_success": Q(pk__in=runs.succeeded().values("pk")[:1]),
-        "waiting_or_running": Q(pk__in=runs.active().values("pk")[:1]),
-    }
-    found = list(
-        runs.filter(Q(*roles.values(), _connector=Q.OR)).annotate(
-            **{
-                role: ExpressionWrapper(condition, output_field=BooleanField())
-                for role, condition in roles.items()
-            }
-        )
-    )
     return RunStatus(
-        latest=next((run for run in found if run.newest), None),
-        last_success=next((run for run in found if run.newest_success), None),
-        active=next((run for run in found if run.waiting_or_running), None),
+        latest=runs.newest_first().first(),
+        last_success=runs.succeeded().first(),
+        active=runs.active().first(),
     )
