@@ -141,12 +141,13 @@ CACHES["fragments"] = {
 }
 # Sums read from the statistics tables (apps/effects/selectors.py), per process, under the
 # computation that wrote them: a new computation gives new keys. Aggregates only, no
-# person; the timeout bounds a copy of figures changed outside a computation.
+# person; the timeout bounds a copy of figures changed outside a computation. An entry is
+# at most about 50 kB (the districts of a comparison), most are under 5 kB.
 CACHES["figures"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "figures",
     "TIMEOUT": env.int("FIGURE_CACHE_SECONDS", default=3600),
-    "OPTIONS": {"MAX_ENTRIES": env.int("FIGURE_CACHE_ENTRIES", default=5000)},
+    "OPTIONS": {"MAX_ENTRIES": env.int("FIGURE_CACHE_ENTRIES", default=500)},
 }
 
 # --- Celery -----------------------------------------------------------------------------
