@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 from django.db.models import F
 from django.utils.formats import date_format
@@ -24,7 +25,7 @@ from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
 from apps.questionnaires.models import Dimension, Instrument
 from apps.reports import charts
 from apps.reports.charts import Chart, Series, Value
-from apps.reports.disclosure import NO_FIGURE, SMALL_COUNT, Presenter
+from apps.reports.disclosure import NO_FIGURE, Presenter
 from apps.reports.filters import months_back
 
 MEASUREMENT_INSTRUMENTS = ("zrm", "positive-health-short", "participation-ladder")
@@ -81,7 +82,7 @@ class Context:
     def only(self, *slugs: str) -> "Context":
         return replace(self, charts=frozenset(slugs))
 
-    @property
+    @cached_property
     def present(self) -> Presenter:
         return Presenter(protected=self.scope.protected)
 
@@ -833,12 +834,6 @@ def _unit_values(context: Context, unit: str):
     )
 
 
-def _may_show_unit(context: Context, size: float) -> bool:
-    """A protected reader sees no unit smaller than the small-count limit: its value would
-    be a share or a mean of a handful of people."""
-    return not context.scope.protected or size >= SMALL_COUNT
-
-
 def _shown_size(context: Context, size: float) -> float:
     # Rounded like every count a protected reader sees, in the plot as in the table.
     shown = context.present.count(size).number
@@ -902,7 +897,7 @@ def comparison(context: Context, unit: str) -> charts.Chart:
                 status=status,
             )
             for unit_, status in verdicts
-            if unit_.value is not None and _may_show_unit(context, unit_.size)
+            if unit_.value is not None and context.present.may_show_group(unit_.size)
         ],
         centre=target * scale,
         limits=[

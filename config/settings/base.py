@@ -215,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Statistics and effects ---------------------------------------------------------------
 # Below this many pairs of measurements a report shows the count and no mean or interval.
 EFFECTS_MIN_GROUP_SIZE = env.int("EFFECTS_MIN_GROUP_SIZE", default=20)
+# Disclosure control of figures that leave the organisation (apps/reports/disclosure.py):
+# counts under the threshold are hidden (a system check refuses one below 5), others are
+# rounded to the base.
+DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
+DISCLOSURE_ROUNDING_BASE = env.int("DISCLOSURE_ROUNDING_BASE", default=5)
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
