@@ -436,3 +436,40 @@ def test_past_the_most_teams_adoption_adds_teams_up_per_municipality(
         organisation["other"].name: "0,0%",
     }
     assert len(grouped.notes) == 1
+
+
+def _count_like(text: str) -> int | None:
+    """The count a table cell shows, when it shows a whole number (1.234 in Dutch)."""
+    digits = text.replace(".", "")
+    return int(digits) if digits.isdigit() and "," not in text else None
+
+
+def test_no_output_for_a_municipality_viewer_shows_a_count_under_the_threshold(
+    client, organisation
+):
+    # Team A of the viewer's municipality has 3 contacts with 2 clients: every page and
+    # every CSV must show them as "< 10" or leave them out, and round every other count.
+    client.force_login(organisation["viewer"])
+    tables = []
+    for slug in SUBJECTS:
+        response = client.get(f"/rapportage/{slug}/")
+        assert response.status_code == 200
+        for chart in response.context["page"].charts:
+            download = client.get(f"/rapportage/{slug}/{chart.slug}.csv")
+            assert download.status_code == 200
+            rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+            tables.append((f"{slug}/{chart.slug}", rows[1:]))
+        key_figures = [
+            (str(text), value.text) for text, value, _n in response.context["page"].key_figures
+        ]
+        tables.append((f"{slug} key figures", [[label, text] for label, text in key_figures]))
+
+    shown = [
+        (name, row[0], cell)
+        for name, rows in tables
+        for row in rows
+        for cell in row[1:]
+        if (count := _count_like(cell)) is not None and (0 < count < 10 or count % 5)
+    ]
+    assert shown == []
+    assert any("< 10" in cell for _name, rows in tables for row in rows for cell in row)
