@@ -987,7 +987,13 @@ def _panel_svg(panel: Panel, colour: str, no_data: str) -> str:
             )
     for bar in panel.bars:
         tooltip = _tag("title", {}, _text(f"{panel.label}, {bar.title}"))
-        if bar.missing:
+        if bar.missing and _text_width(no_data, SMALL_FONT_SIZE) > bar.width:
+            # A year of months in one panel leaves no room for the text: a small open
+            # circle on the axis instead; its tooltip and the table say why.
+            ring = {"cx": bar.x, "cy": bar.y + 1, "r": "2.5", "fill": "none"}
+            paint = {"stroke": "#4d4d4d", "stroke-width": "1"}
+            parts.append(_tag("circle", {"class": "bk-chart__no-data", **ring, **paint}, tooltip))
+        elif bar.missing:
             look = {"font-size": "12", "font-style": "italic", "fill": "#4d4d4d"}
             place = {"x": bar.x, "y": bar.y, **look, "text-anchor": "middle"}
             parts.append(
@@ -1091,11 +1097,12 @@ def small_multiples(
             for x_label, x, value in zip(x_labels, positions, panel.values, strict=True):
                 width = _round(band * 0.7)
                 if value.number is None:
+                    # Its width is the slot's: whether the "no figure" text fits there.
                     bars.append(
                         PanelBar(
                             _round(x),
                             _round(base - 4),
-                            0,
+                            _round(band),
                             0,
                             f"{x_label}: {value.text}",
                             missing=True,

@@ -467,6 +467,32 @@ def test_small_multiple_bars_leave_missing_values_undrawn():
     ]
 
 
+def test_a_year_of_hidden_months_in_a_panel_is_marked_by_circles_not_crowded_text():
+    months = [f"m{i}" for i in range(1, 13)]
+    chart = small_multiples(
+        slug="per-kind",
+        title="Contacts per kind",
+        description="",
+        x_labels=months,
+        panels=[
+            Series("Telefoon", tuple(v(None, "< 10") for _ in months)),
+            Series("Huisbezoek", (*(v(0) for _ in months[:-1]), v(10))),
+            Series("Bericht", (*(v(0) for _ in months[:-1]), v(15))),
+        ],
+        value_label="Contacts",
+        kind="bar",
+        columns=3,
+    )
+    marks = by_class(parse(chart), "bk-chart__no-data")
+
+    assert [mark.tag for mark in marks] == [f"{SVG}circle"] * 12
+    assert marks[0].find(f"{SVG}title").text == "Telefoon, m1: < 10"
+    # Three months leave room for the text, as above.
+    assert {m.tag for m in by_class(parse(district_panels("bar")), "bk-chart__no-data")} == {
+        f"{SVG}text"
+    }
+
+
 # --- funnel plot -------------------------------------------------------------------------------
 
 
