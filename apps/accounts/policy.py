@@ -234,6 +234,14 @@ for _model in ("municipality", "neighbourhood", "theme", "team", "teammembership
     _manage(f"organisation.{_model}", is_functional_admin)
 _manage("organisation.municipalitymembership", is_functional_admin)
 
+# --- The what-if calculator's cost items: kept by the functional administrator, read by
+# those who record or report prevented costs.
+policy.add_rule(
+    "reports.view_costitem",
+    is_functional_admin | is_manager | is_social_worker | is_team_leader,
+)
+_manage("reports.costitem", is_functional_admin)
+
 # --- Dossiers (personal records) --------------------------------------------------------
 does_casework = is_social_worker | is_team_leader
 policy.add_rule("dossiers.view_caseload", does_casework)

@@ -87,6 +87,15 @@ MATRIX = [
     ("organisation.add_neighbourhood", None, ADMIN),
     ("organisation.view_theme", "theme", ORGANISATION | {R.MUNICIPALITY_VIEWER}),
     ("organisation.change_theme", "theme", ADMIN),
+    # The what-if calculator's cost items: the functional administrator keeps them
+    (
+        "reports.view_costitem",
+        None,
+        {R.FUNCTIONAL_ADMIN, R.MANAGER, R.SOCIAL_WORKER, R.TEAM_LEADER},
+    ),
+    ("reports.add_costitem", None, ADMIN),
+    ("reports.change_costitem", None, ADMIN),
+    ("reports.delete_costitem", None, ADMIN),
     ("organisation.view_team", "own_team", TEAM_MEMBERS | {R.MANAGER, R.FUNCTIONAL_ADMIN}),
     ("organisation.view_team", "other_team", {R.MANAGER, R.FUNCTIONAL_ADMIN}),
     ("organisation.change_team", "own_team", ADMIN),
