@@ -1,6 +1,7 @@
 """The what-if calculator's cost items: the amount that holds on a day, amounts that can
 never be negative, and who keeps the list."""
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from django.db import IntegrityError, transaction
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
+from apps.core.demo import DemoRun
+from apps.reports.demo import DEMO_COST_ITEMS, DEMO_SOURCE, seed_cost_items
 from apps.reports.models import CostItem
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,14 @@ def test_nobody_else_changes_the_list(client, role):
 
     assert response.status_code == 403
     assert not CostItem.objects.exists()
+
+
+def test_the_demo_list_says_its_amounts_are_not_real_and_can_be_seeded_twice():
+    run = DemoRun(size="small", rng=random.Random(1), faker=None)
+    seed_cost_items(run)
+    seed_cost_items(run)
+
+    items = list(CostItem.objects.valid_on(date(2026, 1, 1)))
+    assert len(items) == len(DEMO_COST_ITEMS) == CostItem.objects.count()
+    assert {item.source for item in items} == {DEMO_SOURCE}
+    assert "geen echte bron" in DEMO_SOURCE
