@@ -193,13 +193,17 @@ def test_make_worker_runs_the_tasks_web_queues_in_redis(migrated_checkout, redis
 
 
 def test_make_beat_starts_against_redis(migrated_checkout, redis_url, tmp_path):
+    # Beat prints its broker in a banner on standard output, which Python buffers when it
+    # is not a terminal: unbuffered, the banner is in the log before beat is stopped.
     beat = Process(
         ["make", "-o", "setup", "beat"],
         migrated_checkout,
-        shell_environment(tmp_path, REDIS_URL=redis_url),
+        shell_environment(tmp_path, REDIS_URL=redis_url, PYTHONUNBUFFERED="1"),
     )
+    broker = redis_url.split("://")[1].split("/")[0]
     try:
         beat.wait_for("beat: Starting...", timeout=120)
+        beat.wait_for(broker, timeout=30)
     finally:
         beat.stop()
-    assert redis_url.split("://")[1].split("/")[0] in beat.output()
+    assert broker in beat.output()
