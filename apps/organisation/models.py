@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.languages import in_active_language
 
 # The Netherlands, with a margin: catches swapped latitude/longitude.
 LATITUDE_VALIDATORS = [MinValueValidator(50.6), MaxValueValidator(53.7)]
@@ -234,10 +235,8 @@ class Theme(models.Model):
     def name(self) -> str:
         return self.name_of(self.name_nl, self.name_en)
 
-    @staticmethod
-    def name_of(name_nl: str, name_en: str) -> str:
-        """The name in the active language."""
-        return name_en if (get_language() or "nl").startswith("en") else name_nl
+    # The name in the active language, from the two columns (the report filter's options).
+    name_of = staticmethod(in_active_language)
 
     @property
     def colour_slot(self) -> int:

@@ -9,8 +9,9 @@ from datetime import date
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.languages import in_active_language
 
 
 class CostItemQuerySet(models.QuerySet):
@@ -63,4 +64,4 @@ class CostItem(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_nl if (get_language() or "nl").startswith("nl") else self.name_en
+        return in_active_language(self.name_nl, self.name_en)
