@@ -11,8 +11,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from apps.core.pdf import local_url_fetcher
 from apps.questionnaires.models import InstrumentVersion
-from apps.questionnaires.pdf import local_url_fetcher, result_pdf
+from apps.questionnaires.pdf import result_pdf
 from apps.questionnaires.results import DimensionRow, ScanResultView, result_view_from_scores
 from apps.questionnaires.scoring import DimensionResult, ScoreResult
 from apps.questionnaires.services.instruments import instruments_load
@@ -70,8 +71,8 @@ def recording_fetcher():
     """A fetcher that records every URL WeasyPrint asks for and refuses anything remote.
 
     Built on first use: importing WeasyPrint while the tests are collected would change
-    Pillow's settings for every other test (see apps/questionnaires/pdf.py)."""
-    from apps.questionnaires.pdf import _weasyprint
+    Pillow's settings for every other test (see apps/core/pdf.py)."""
+    from apps.core.pdf import _weasyprint
 
     class RecordingFetcher(_weasyprint().urls.URLFetcher):
         def __init__(self):
