@@ -121,8 +121,9 @@ def views_municipality(user, municipality) -> bool:
 
 
 @rules.predicate
-def views_municipality_of(user, neighbourhood) -> bool:
-    return neighbourhood is not None and neighbourhood.municipality_id in municipality_ids_of(user)
+def views_municipality_of(user, obj) -> bool:
+    """For records of one municipality (neighbourhoods, municipality reports)."""
+    return obj is not None and obj.municipality_id in municipality_ids_of(user)
 
 
 @rules.predicate
@@ -169,6 +170,16 @@ def in_dossier_opened_by_break_glass(user, record) -> bool:
 @rules.predicate
 def is_client_of(user, dossier) -> bool:
     return dossier is not None and user.is_authenticated and dossier.client.account_id == user.pk
+
+
+@rules.predicate
+def report_is_draft(user, report) -> bool:
+    return report is not None and report.is_draft
+
+
+@rules.predicate
+def report_is_published(user, report) -> bool:
+    return report is not None and not report.is_draft
 
 
 def _manage(app_model: str, predicate) -> None:
@@ -233,6 +244,19 @@ policy.add_rule("organisation.view_municipalitymembership", is_functional_admin)
 for _model in ("municipality", "neighbourhood", "theme", "team", "teammembership"):
     _manage(f"organisation.{_model}", is_functional_admin)
 _manage("organisation.municipalitymembership", is_functional_admin)
+
+# --- The municipality's accountability reports: managers write, approve and publish them;
+# the municipality's viewers download the published ones of their own municipality. A
+# published report never changes: a correction is a new version.
+policy.add_rule("core.access_municipality_reports", is_manager | is_municipality_viewer)
+policy.add_rule(
+    "reports.view_municipalityreport",
+    is_manager | (is_municipality_viewer & views_municipality_of & report_is_published),
+)
+policy.add_rule("reports.add_municipalityreport", is_manager)
+policy.add_rule("reports.change_municipalityreport", is_manager & report_is_draft)
+policy.add_rule("reports.publish_municipalityreport", is_manager & report_is_draft)
+policy.add_rule("reports.correct_municipalityreport", is_manager & report_is_published)
 
 # --- The what-if calculator's cost items: kept by the functional administrator, read by
 # those who record or report prevented costs.

@@ -6,6 +6,7 @@ system. The URL fetcher accepts local files and data: URLs only: a PDF never mak
 network request, whatever ends up in the HTML.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -47,12 +48,20 @@ def static_base_url(stylesheet: str) -> str:
     return root.as_uri() + "/"
 
 
-def html_to_pdf(html: str, *, stylesheet: str, url_fetcher=None) -> bytes:
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    page_count: int
+
+
+def html_to_pdf(html: str, *, stylesheet: str, url_fetcher=None) -> RenderedPdf:
     """The HTML as an accessible PDF. `stylesheet` is the static path the HTML links to;
     `url_fetcher` is for tests, the default is `local_url_fetcher()`."""
     document = _weasyprint().HTML(
         string=html,
         base_url=static_base_url(stylesheet),
         url_fetcher=url_fetcher or local_url_fetcher(),
+    ).render()
+    return RenderedPdf(
+        data=document.write_pdf(pdf_variant=ACCESSIBLE_VARIANT), page_count=len(document.pages)
     )
-    return document.write_pdf(pdf_variant=ACCESSIBLE_VARIANT)

@@ -240,8 +240,8 @@ def figures_per_unit(
     by: tuple[str, ...] = ("key",),
     part_keys: tuple[str, ...] = (),
 ):
-    """Sums per team, district or neighbourhood over the selected period (and per `by`),
-    for comparisons and maps; with `part_keys` also `part`: the n of those keys alone."""
+    """Sums per team, district or neighbourhood over the selected period (and per `by`,
+    such as the key or the theme), for comparisons, maps and cross tables; with `part_keys` also `part`: the n of those keys alone."""
     level = UNIT_LEVELS[unit]
     if unit in AREA_UNITS and (scope.restricted_to_teams or selection.team is not None):
         # Area rows add up every team; a reader of some teams needs their cells.
@@ -249,10 +249,12 @@ def figures_per_unit(
     column = f"{unit}_id"
     where = Where()
     _within_selection(where, level, measure, selection)
-    if selection.theme is None:
-        where.add("theme_id IS NULL")
-    else:
+    if selection.theme is not None:
         where.add("theme_id = %s", selection.theme.pk)
+    elif "theme" in by:
+        where.add("theme_id IS NOT NULL")
+    else:
+        where.add("theme_id IS NULL")
     where.add(f"{column} IS NOT NULL")
     if scope.restricted_to_teams:
         where.add_in("team_id", scope.team_ids)

@@ -33,4 +33,4 @@ def result_pdf(*, result: ScanResultView, url_fetcher=None) -> bytes:
         "made_at": timezone.now(),
     }
     html = render_to_string(TEMPLATE, context)
-    return html_to_pdf(html, stylesheet=STYLESHEET, url_fetcher=url_fetcher)
+    return html_to_pdf(html, stylesheet=STYLESHEET, url_fetcher=url_fetcher).data

@@ -45,21 +45,27 @@ class MonthInput(forms.DateInput):
         super().__init__(attrs, format=MONTH_FORMAT)
 
 
+def check_period(form: forms.Form, cleaned: dict) -> None:
+    """Adds the form's errors on its months `start` and `end`: in order, not in the
+    future, at most LONGEST_PERIOD_MONTHS long."""
+    start, end = cleaned.get("start"), cleaned.get("end")
+    this_month = first_of_month(timezone.localdate())
+    if start and start < EARLIEST_MONTH:
+        form.add_error("start", _("Choose a month from January 2000 on."))
+    if start and start > this_month:
+        form.add_error("start", _("The period cannot start after this month."))
+    if end and end > this_month:
+        form.add_error("end", _("The period cannot end after this month."))
+    if start and end and start > end:
+        form.add_error("end", _("The end of the period lies before its start."))
+    elif start and end and month_count(start, end) > LONGEST_PERIOD_MONTHS:
+        form.add_error("end", _("Choose a period of at most %(years)s years.") % {"years": 10})
+
+
 class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        this_month = first_of_month(timezone.localdate())
-        if start and start < EARLIEST_MONTH:
-            self.add_error("start", _("Choose a month from January 2000 on."))
-        if start and start > this_month:
-            self.add_error("start", _("The period cannot start after this month."))
-        if end and end > this_month:
-            self.add_error("end", _("The period cannot end after this month."))
-        if start and end and start > end:
-            self.add_error("end", _("The end of the period lies before its start."))
-        elif start and end and month_count(start, end) > LONGEST_PERIOD_MONTHS:
-            self.add_error("end", _("Choose a period of at most %(years)s years.") % {"years": 10})
+        check_period(self, cleaned)
         area, municipality = cleaned.get("area"), cleaned.get("municipality")
         if area and municipality and area.municipality_id != municipality.pk:
             self.add_error("area", _("This area lies in another municipality."))

@@ -1,17 +1,26 @@
-"""The list of costly events that support may prevent, for the what-if effect calculator.
+"""What leaves the organisation: the municipality's accountability reports, and the
+cost items of the what-if effect calculator.
 
-A functional administrator keeps the list (Django admin, every change in the access log).
-An amount holds from a date on: a new amount for the same event is a new row from a later
-date, so a sum over a past period keeps the amounts that held then.
+A functional administrator keeps the list of cost items (Django admin, every change in
+the access log). An amount holds from a date on: a new amount for the same event is a
+new row from a later date, so a sum over a past period keeps the amounts that held then.
 """
 
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.languages import in_active_language
+
+# A generation that has waited or run this long has died with its worker: another may
+# start.
+GENERATION_STALE_AFTER = timedelta(minutes=15)
 
 
 class CostItemQuerySet(models.QuerySet):
@@ -65,3 +74,175 @@ class CostItem(models.Model):
     @property
     def name(self) -> str:
         return in_active_language(self.name_nl, self.name_en)
+
+
+def report_storage():
+    return storages["reports"]
+
+
+def report_path(instance, filename: str) -> str:
+    # A random name: the file is served only through the permission-checked download.
+    return f"municipality-{instance.municipality_id}/{secrets.token_hex(16)}.pdf"
+
+
+class MunicipalityReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=MunicipalityReport.Status.PUBLISHED)
+
+    def of_period(self, municipality_id: int, start: date, end: date):
+        return self.filter(municipality_id=municipality_id, period_start=start, period_end=end)
+
+    def generating(self):
+        """Reports with a generation that waits or runs, and is not stale."""
+        return self.filter(
+            generation__in=[
+                MunicipalityReport.Generation.QUEUED,
+                MunicipalityReport.Generation.RUNNING,
+            ],
+            generation_requested_at__gte=timezone.now() - GENERATION_STALE_AFTER,
+        )
+
+
+class MunicipalityReport(models.Model):
+    """The accountability report for one municipality over a period, as a PDF.
+
+    A draft holds the manager's texts and, once asked for, a preview. Publishing writes
+    the final PDF and freezes the row: a published report never changes. A correction is
+    a new version of the same municipality and period that says what changed.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Generation(models.TextChoices):
+        IDLE = "idle", _("Not being made")
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        FAILED = "failed", _("Failed")
+
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="accountability_reports",
+    )
+    period_start = models.DateField(_("first month"))
+    period_end = models.DateField(_("last month"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+
+    introduction = models.TextField(_("introduction"), blank=True)
+    findings = models.TextField(_("what the figures tell us"), blank=True)
+    outlook = models.TextField(_("looking ahead"), blank=True)
+    changes = models.TextField(_("what changed since the previous version"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved and published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # The PDF: the final one once published, else the latest preview.
+    file = models.FileField(
+        _("PDF"), upload_to=report_path, storage=report_storage, max_length=200, blank=True
+    )
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
+    file_size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("PDF made"), null=True, blank=True)
+    statistics_run = models.ForeignKey(
+        "effects.StatisticsRun",
+        verbose_name=_("computation of the figures"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # The generation that waits or runs, and its progress, written by the task.
+    generation = models.CharField(
+        _("generation"), max_length=10, choices=Generation, default=Generation.IDLE
+    )
+    generation_publishes = models.BooleanField(_("publishes when done"), default=False)
+    generation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    generation_requested_at = models.DateTimeField(_("asked for"), null=True, blank=True)
+    generation_done = models.PositiveSmallIntegerField(default=0)
+    generation_total = models.PositiveSmallIntegerField(default=0)
+    generation_step = models.CharField(max_length=200, blank=True)
+    generation_error = models.CharField(max_length=500, blank=True)
+
+    objects = MunicipalityReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality report")
+        verbose_name_plural = _("municipality reports")
+        ordering = ["-period_end", "-period_start", "municipality__name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period_start", "period_end", "version"],
+                name="municipality_report_version_once",
+            ),
+            # One draft at a time per municipality and period: a correction waits for it.
+            models.UniqueConstraint(
+                fields=["municipality", "period_start", "period_end"],
+                condition=models.Q(status="draft"),
+                name="municipality_report_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="municipality_report_period_in_order",
+            ),
+            # A published report has its file and checksum.
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | (
+                    ~models.Q(file="")
+                    & ~models.Q(checksum="")
+                    & models.Q(published_at__isnull=False)
+                ),
+                name="municipality_report_published_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        period = f"{self.period_start:%Y-%m} to {self.period_end:%Y-%m}"
+        return f"{self.municipality} {period} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_generating(self) -> bool:
+        return (
+            self.generation in (self.Generation.QUEUED, self.Generation.RUNNING)
+            and self.generation_requested_at is not None
+            and self.generation_requested_at >= timezone.now() - GENERATION_STALE_AFTER
+        )
+
+    @property
+    def progress_percentage(self) -> int:
+        if not self.generation_total:
+            return 0
+        return round(100 * self.generation_done / self.generation_total)

@@ -8,6 +8,33 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("statistieken/status/", views.statistics_status, name="statistics_status"),
     path("statistieken/opnieuw/", views.statistics_rebuild, name="statistics_rebuild"),
+    path("gemeenten/", views.municipality_reports, name="municipality_reports"),
+    path("gemeenten/<int:pk>/", views.municipality_report, name="municipality_report"),
+    path(
+        "gemeenten/<int:pk>/teksten/",
+        views.municipality_report_texts,
+        name="municipality_report_texts",
+    ),
+    path(
+        "gemeenten/<int:pk>/maken/",
+        views.municipality_report_generate,
+        name="municipality_report_generate",
+    ),
+    path(
+        "gemeenten/<int:pk>/correctie/",
+        views.municipality_report_correct,
+        name="municipality_report_correct",
+    ),
+    path(
+        "gemeenten/<int:pk>/voortgang/",
+        views.municipality_report_generation,
+        name="municipality_report_generation",
+    ),
+    path(
+        "gemeenten/<int:pk>/pdf/",
+        views.municipality_report_download,
+        name="municipality_report_download",
+    ),
     path("<slug:slug>/", views.subject, name="subject"),
     path("<slug:slug>/<slug:chart>.csv", views.chart_csv, name="chart_csv"),
 ]

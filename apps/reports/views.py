@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -9,7 +10,10 @@ from apps.accounts.policy import area_required, require
 from apps.effects import selectors as figure_selectors
 from apps.effects.inference import configured_min_group_size
 from apps.effects.services import progress_read, statistics_rebuild_request
+from apps.reports import services as report_services
 from apps.reports.filters import ReportFilter
+from apps.reports.forms import ReportPublishForm, ReportStartForm, ReportTextsForm
+from apps.reports.selectors import municipality_reports_for
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
 # The overview shows the key figures of these subjects and one chart of each.
@@ -164,3 +168,164 @@ def statistics_rebuild(request):
             request, _("A computation was already waiting or running; you see its progress.")
         )
     return redirect(reverse("reports:home"))
+
+
+# --- The municipality's accountability reports ---------------------------------------------
+
+
+def _report_or_404(request, pk, permission="reports.view_municipalityreport"):
+    """The report, if the user may see it at all (404 otherwise, so ids cannot be probed),
+    then checked for `permission` (403)."""
+    report = get_object_or_404(municipality_reports_for(request.user), pk=pk)
+    require(request.user, permission, report)
+    return report
+
+
+@area_required("core.access_municipality_reports")
+def municipality_reports(request):
+    may_start = request.user.has_perm("reports.add_municipalityreport")
+    form = ReportStartForm(request.POST or None) if may_start else None
+    if request.method == "POST":
+        require(request.user, "reports.add_municipalityreport")
+        if form.is_valid():
+            try:
+                report = report_services.report_draft_create(
+                    municipality=form.cleaned_data["municipality"],
+                    start=form.cleaned_data["start"],
+                    end=form.cleaned_data["end"],
+                    actor=request.user,
+                )
+            except report_services.ReportRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("The draft is made. Write the texts, then publish."))
+                return redirect("reports:municipality_report", pk=report.pk)
+    reports = municipality_reports_for(request.user)
+    return render(
+        request,
+        "reports/municipality_reports.html",
+        {"reports": reports, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def _report_page(request, report, *, texts_form=None, publish_form=None, status=200):
+    editable = request.user.has_perm("reports.change_municipalityreport", report)
+    versions = (
+        municipality_reports_for(request.user)
+        .of_period(report.municipality_id, report.period_start, report.period_end)
+        .order_by("-version")
+    )
+    return render(
+        request,
+        "reports/municipality_report.html",
+        {
+            "report": report,
+            "versions": versions,
+            "texts_form": texts_form or (ReportTextsForm(instance=report) if editable else None),
+            "publish_form": publish_form or (ReportPublishForm() if editable else None),
+            "may_correct": request.user.has_perm("reports.correct_municipalityreport", report)
+            and not versions.filter(version__gt=report.version).exists(),
+        },
+        status=status,
+    )
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_GET
+def municipality_report(request, pk):
+    return _report_page(request, _report_or_404(request, pk))
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_POST
+def municipality_report_texts(request, pk):
+    report = _report_or_404(request, pk, "reports.change_municipalityreport")
+    form = ReportTextsForm(request.POST, instance=report)
+    if form.is_valid():
+        texts = {name: form.cleaned_data.get(name, "") for name in report_services.TEXT_FIELDS}
+        try:
+            report_services.report_texts_update(report=report, texts=texts, actor=request.user)
+        except report_services.ReportRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The texts are saved."))
+        return redirect("reports:municipality_report", pk=report.pk)
+    return _report_page(request, report, texts_form=form, status=400)
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_POST
+def municipality_report_generate(request, pk):
+    """A preview, or (with `publish` and the approval ticked) the published report."""
+    publish = request.POST.get("publish") == "1"
+    permission = (
+        "reports.publish_municipalityreport" if publish else "reports.change_municipalityreport"
+    )
+    report = _report_or_404(request, pk, permission)
+    if publish:
+        form = ReportPublishForm(request.POST)
+        if not form.is_valid():
+            return _report_page(request, report, publish_form=form, status=400)
+    try:
+        report_services.report_generation_request(
+            report=report, publish=publish, actor=request.user
+        )
+    except report_services.ReportRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("The report is being made and published.")
+            if publish
+            else _("The preview is being made."),
+        )
+    return redirect("reports:municipality_report", pk=report.pk)
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_POST
+def municipality_report_correct(request, pk):
+    report = _report_or_404(request, pk, "reports.correct_municipalityreport")
+    try:
+        correction = report_services.report_draft_create(
+            municipality=report.municipality,
+            start=report.period_start,
+            end=report.period_end,
+            actor=request.user,
+        )
+    except report_services.ReportRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("reports:municipality_report", pk=report.pk)
+    messages.success(request, _("A new version is made. Say what changed, then publish it."))
+    return redirect("reports:municipality_report", pk=correction.pk)
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_GET
+def municipality_report_generation(request, pk):
+    """The progress block alone, for htmx to poll while the PDF is being made."""
+    return render(
+        request,
+        "reports/includes/report_generation.html",
+        {"report": _report_or_404(request, pk)},
+    )
+
+
+@area_required("core.access_municipality_reports", record="reports.municipalityreport")
+@require_GET
+def municipality_report_download(request, pk):
+    report = _report_or_404(request, pk)
+    if not report.file:
+        raise Http404
+    report_services.report_download_record(report=report, actor=request.user)
+    period = f"{report.period_start:%Y-%m}_{report.period_end:%Y-%m}"
+    kind = "" if not report.is_draft else "-concept"
+    response = FileResponse(
+        report.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"rapportage-{slugify(report.municipality.name)}-{period}-v{report.version}{kind}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -220,6 +220,8 @@ EFFECTS_MIN_GROUP_SIZE = env.int("EFFECTS_MIN_GROUP_SIZE", default=20)
 # rounded to the base.
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
 DISCLOSURE_ROUNDING_BASE = env.int("DISCLOSURE_ROUNDING_BASE", default=5)
+# The organisation's name on the reports that leave it (the municipality's PDF).
+ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Buurtkompas Welzijn")
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -395,7 +397,7 @@ WHITENOISE_USE_FINDERS = env.bool("DJANGO_STATIC_FROM_FINDERS", default=DEBUG)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
-# Dossier attachments: never under STATIC_ROOT or MEDIA_ROOT, served only through a
+# Dossier attachments and reports: never under STATIC_ROOT or MEDIA_ROOT, served only through a
 # permission-checked view.
 PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 ATTACHMENT_MAX_MEGABYTES = env.int("ATTACHMENT_MAX_MEGABYTES", default=10)
@@ -404,6 +406,12 @@ STORAGES = {
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
+    # Municipality reports and benchmark exports: also only through a permission-checked,
+    # logged download.
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT("reports"), "base_url": None},
     },
     "staticfiles": {
         "BACKEND": (

@@ -4,6 +4,8 @@ Each row names a permission, an object from the scenario and the roles that may;
 other role must be refused. Later issues add rows here.
 """
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -29,6 +31,7 @@ from apps.organisation.tests.factories import (
 )
 from apps.questionnaires.models import Response
 from apps.questionnaires.tests.factories import ResponseFactory
+from apps.reports.models import MunicipalityReport
 
 ALL_ROLES = frozenset(Role)
 R = Role
@@ -87,6 +90,24 @@ MATRIX = [
     ("organisation.add_neighbourhood", None, ADMIN),
     ("organisation.view_theme", "theme", ORGANISATION | {R.MUNICIPALITY_VIEWER}),
     ("organisation.change_theme", "theme", ADMIN),
+    # Municipality reports: managers write and publish; a municipality's viewers download
+    # the published ones of their own municipality; a published report never changes.
+    ("core.access_municipality_reports", None, {R.MANAGER, R.MUNICIPALITY_VIEWER}),
+    (
+        "reports.view_municipalityreport",
+        "own_municipality_published_report",
+        {R.MANAGER, R.MUNICIPALITY_VIEWER},
+    ),
+    ("reports.view_municipalityreport", "own_municipality_draft_report", {R.MANAGER}),
+    ("reports.view_municipalityreport", "other_municipality_published_report", {R.MANAGER}),
+    ("reports.add_municipalityreport", None, {R.MANAGER}),
+    ("reports.change_municipalityreport", "own_municipality_draft_report", {R.MANAGER}),
+    ("reports.change_municipalityreport", "own_municipality_published_report", NOBODY),
+    ("reports.publish_municipalityreport", "own_municipality_draft_report", {R.MANAGER}),
+    ("reports.publish_municipalityreport", "own_municipality_published_report", NOBODY),
+    ("reports.correct_municipalityreport", "own_municipality_published_report", {R.MANAGER}),
+    ("reports.correct_municipalityreport", "own_municipality_draft_report", NOBODY),
+    ("reports.delete_municipalityreport", "own_municipality_published_report", NOBODY),
     # The what-if calculator's cost items: the functional administrator keeps them
     (
         "reports.view_costitem",
@@ -220,6 +241,19 @@ def scenario(db):
         "other_team_intake": IntakeRequestFactory(team=other_team),
     }
     PartnerSystemFactory(account=actors[R.PARTNER_SYSTEM], teams=[own_team])
+    for side in ("own", "other"):
+        objects[f"{side}_municipality_published_report"] = MunicipalityReport.objects.create(
+            municipality=objects[f"{side}_municipality"],
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 6, 1),
+            status=MunicipalityReport.Status.PUBLISHED,
+            file="municipality/report.pdf",
+            checksum="0" * 64,
+            published_at=timezone.now(),
+        )
+    objects["own_municipality_draft_report"] = MunicipalityReport.objects.create(
+        municipality=own_municipality, period_start=date(2026, 7, 1), period_end=date(2026, 9, 1)
+    )
     objects["own_team_client"] = objects["own_team_dossier"].client
     objects["other_team_client"] = objects["other_team_dossier"].client
     for side in ("own", "other"):

@@ -1,6 +1,4 @@
 import re
-import shutil
-import subprocess
 import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -12,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from apps.core.pdf import local_url_fetcher
+from apps.core.tests.pdfs import page_count, pdf_text
 from apps.questionnaires.models import InstrumentVersion
 from apps.questionnaires.pdf import result_pdf
 from apps.questionnaires.results import DimensionRow, ScanResultView, result_view_from_scores
@@ -33,38 +32,6 @@ POSITIVE_HEALTH = {
     "participation": "Meedoen",
     "daily-life": "Dagelijks functioneren",
 }
-
-
-# --- Reading a PDF ----------------------------------------------------------------------
-
-
-def page_count(pdf: bytes) -> int:
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        pass
-    else:
-        import io
-
-        return len(PdfReader(io.BytesIO(pdf)).pages)
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
-        return int(re.search(rb"^Pages:\s+(\d+)", info.stdout, re.MULTILINE).group(1))
-    # Uncompressed page objects only; WeasyPrint writes them that way.
-    return len(re.findall(rb"/Type\s*/Page\b", pdf))
-
-
-def pdf_text(pdf: bytes, page: int | None = None) -> str:
-    """The text of the PDF (or of one page) with white space collapsed. In layout mode a
-    table row stays one line. `make test` installs poppler-utils first, so a missing
-    pdftotext is a broken setup: it fails the test rather than letting it pass unread."""
-    if not shutil.which("pdftotext"):
-        pytest.fail("pdftotext is missing: install poppler-utils (bin/install-system-packages)")
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(
-        ["pdftotext", "-layout", *pages, "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().split())
 
 
 def recording_fetcher():

@@ -1,0 +1,163 @@
+"""The municipality's accountability report: what it holds and how it becomes a PDF.
+
+The report reads what the report pages read (the subjects' charts, over the statistics
+tables), for one municipality and period, always protected by the disclosure rules: the
+PDF leaves the organisation whoever asks for it. It is written in Dutch, the language of
+the municipality, whatever the language of the manager who asks for it.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.core.pdf import RenderedPdf, html_to_pdf
+from apps.effects.inference import configured_min_group_size
+from apps.effects.models import StatisticsRun
+from apps.effects.selectors import Scope, Selection, figures_per_unit
+from apps.organisation.models import Neighbourhood, Theme
+from apps.reports.disclosure import TOTAL, ProtectedTable, Rules, configured_rules, protect_table
+from apps.reports.models import MunicipalityReport
+from apps.reports.subjects import SUBJECTS, Context, Page
+
+TEMPLATE = "reports/pdf/municipality_report.html"
+STYLESHEET = "css/print-report.css"
+REPORT_LANGUAGE = "nl"
+# The subjects of the report pages, in the report's order. The comparison of teams and
+# neighbourhoods is a tool for managers, not an account to the municipality.
+SECTIONS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten", "adoptie")
+# Steps the progress bar counts: each section, the table of questions, the PDF itself.
+STEPS = len(SECTIONS) + 2
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    page: Page
+
+
+@dataclass
+class CrossTable:
+    """Questions per neighbourhood (rows) and theme (columns), with totals, protected."""
+
+    rows: list[tuple[str, list]]  # (neighbourhood name, values with the row total last)
+    columns: list[str]  # theme names, "Total" last
+    totals: list
+    table: ProtectedTable
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.rows)
+
+
+@dataclass
+class ReportContent:
+    report: MunicipalityReport
+    sections: list[Section]
+    questions: CrossTable
+    rules: Rules
+    run: StatisticsRun | None
+
+    @property
+    def has_data(self) -> bool:
+        return any(section.page.has_data for section in self.sections)
+
+
+def _context(report: MunicipalityReport, run: StatisticsRun | None) -> Context:
+    return Context(
+        scope=Scope(
+            municipality_ids=frozenset({report.municipality_id}),
+            protected=True,
+            run_id=run.pk if run else None,
+        ),
+        selection=Selection(
+            start=report.period_start, end=report.period_end, municipality=report.municipality
+        ),
+        options={},
+    )
+
+
+def questions_per_neighbourhood(context: Context, rules: Rules) -> CrossTable:
+    """Questions registered per neighbourhood and theme, every neighbourhood of the
+    municipality a row: the table with totals that secondary suppression protects."""
+    counts = defaultdict(int)
+    for row in figures_per_unit(
+        context.scope, context.selection, "questions", unit="neighbourhood", by=("theme",)
+    ):
+        counts[(row["neighbourhood_id"], row["theme"])] += row["n"]
+    neighbourhoods = list(
+        Neighbourhood.objects.filter(
+            municipality=context.selection.municipality, kind=Neighbourhood.Kind.NEIGHBOURHOOD
+        )
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    themes = list(Theme.objects.all())
+    table = protect_table(
+        counts,
+        rows=[pk for pk, _name in neighbourhoods],
+        columns=[theme.pk for theme in themes],
+        rules=rules,
+    )
+    columns = [*[theme.pk for theme in themes], TOTAL]
+    return CrossTable(
+        rows=[
+            (name, [table.value(pk, column) for column in columns])
+            for pk, name in neighbourhoods
+            if any(counts[(pk, theme.pk)] for theme in themes)
+        ],
+        columns=[*[theme.name for theme in themes], _("Total")],
+        totals=[table.value(TOTAL, column) for column in columns],
+        table=table,
+    )
+
+
+def report_content(
+    report: MunicipalityReport,
+    run: StatisticsRun | None,
+    progress: Callable[[int, str], None] = lambda done, step: None,
+) -> ReportContent:
+    context = _context(report, run)
+    rules = configured_rules()
+    sections = []
+    for done, slug in enumerate(SECTIONS):
+        title, builder = SUBJECTS[slug]
+        progress(done, str(title))
+        sections.append(Section(slug=slug, title=str(title), page=builder(context)))
+    progress(len(SECTIONS), _("Questions per neighbourhood"))
+    questions = questions_per_neighbourhood(context, rules)
+    return ReportContent(
+        report=report, sections=sections, questions=questions, rules=rules, run=run
+    )
+
+
+def report_html(content: ReportContent) -> str:
+    report = content.report
+    return render_to_string(
+        TEMPLATE,
+        {
+            "report": report,
+            "content": content,
+            "draft": report.is_draft,
+            "organisation_name": settings.ORGANISATION_NAME,
+            "minimum_pairs": configured_min_group_size(),
+            "made_at": timezone.now(),
+        },
+    )
+
+
+def report_pdf(
+    report: MunicipalityReport,
+    run: StatisticsRun | None,
+    progress: Callable[[int, str], None] = lambda done, step: None,
+) -> RenderedPdf:
+    """The report as a tagged PDF, in Dutch: a preview while it is a draft."""
+    with translation.override(REPORT_LANGUAGE):
+        content = report_content(report, run, progress)
+        progress(STEPS - 1, _("Making the PDF"))
+        return html_to_pdf(report_html(content), stylesheet=STYLESHEET)

@@ -1,0 +1,66 @@
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisation.models import Municipality
+from apps.reports.filters import MONTH_FORMAT, MonthInput, check_period, first_of_month
+from apps.reports.models import MunicipalityReport
+
+MAX_TEXT_LENGTH = 10_000
+
+
+class ReportStartForm(forms.Form):
+    """A new municipality report: one of the municipalities the organisation works in,
+    and a period of whole months."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.filter(teams__isnull=False).distinct().order_by("name"),
+        empty_label=_("Choose a municipality"),
+        error_messages={"invalid_choice": _("We do not work in this municipality.")},
+    )
+    start = forms.DateField(
+        label=_("From (month)"), widget=MonthInput, input_formats=[MONTH_FORMAT]
+    )
+    end = forms.DateField(
+        label=_("Up to and including (month)"), widget=MonthInput, input_formats=[MONTH_FORMAT]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("start", "end"):
+            if cleaned.get(name):
+                cleaned[name] = first_of_month(cleaned[name])
+        check_period(self, cleaned)
+        return cleaned
+
+
+class ReportTextsForm(forms.ModelForm):
+    class Meta:
+        model = MunicipalityReport
+        fields = ["introduction", "findings", "outlook", "changes"]
+        help_texts = {
+            "introduction": _("Required to publish. Who we are and what this report covers."),
+            "findings": _("What stands out in the figures, and what lies behind it."),
+            "outlook": _("What we will do next, and what we ask of the municipality."),
+            "changes": _("Required for a correction: what is different from the previous version."),
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators.append(MaxLengthValidator(MAX_TEXT_LENGTH))
+            field.widget.attrs["maxlength"] = MAX_TEXT_LENGTH
+        if self.instance.version == 1:
+            del self.fields["changes"]
+
+
+class ReportPublishForm(forms.Form):
+    approve = forms.BooleanField(
+        label=_(
+            "I have read the preview and approve the texts and figures. Once published, "
+            "the report cannot change."
+        ),
+        error_messages={"required": _("Tick the box to approve the report before publishing.")},
+    )

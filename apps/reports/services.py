@@ -1,0 +1,201 @@
+"""Writing the municipality's accountability reports: drafts, their texts, generating and
+publishing their PDF, corrections.
+
+A published report never changes. Every write below names the state it expects in its
+WHERE clause (a draft, no generation running), so a request that lost a race changes
+nothing instead of overwriting a published report.
+"""
+
+import hashlib
+import logging
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+from apps.core.outbox import enqueue_on_commit
+from apps.effects.models import StatisticsRun
+from apps.reports import accountability
+from apps.reports.models import GENERATION_STALE_AFTER, MunicipalityReport
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("introduction", "findings", "outlook", "changes")
+Generation = MunicipalityReport.Generation
+
+
+class ReportRefused(Exception):
+    """The report is not in a state that allows this; the message says why, for the user."""
+
+
+def _not_generating() -> Q:
+    return ~Q(generation__in=[Generation.QUEUED, Generation.RUNNING]) | Q(
+        generation_requested_at__lt=timezone.now() - GENERATION_STALE_AFTER
+    )
+
+
+def report_draft_create(*, municipality, start: date, end: date, actor) -> MunicipalityReport:
+    """A new draft for the municipality and period: version 1, or the next version after
+    the published ones (a correction). Refused while a draft of that period exists."""
+    reports = MunicipalityReport.objects.of_period(municipality.pk, start, end)
+    existing = reports.filter(status=MunicipalityReport.Status.DRAFT).first()
+    if existing is not None:
+        raise ReportRefused(
+            _("There is already a draft for this municipality and period: continue with it.")
+        )
+    latest = reports.published().order_by("-version").first()
+    try:
+        with transaction.atomic():
+            report = MunicipalityReport.objects.create(
+                municipality=municipality,
+                period_start=start,
+                period_end=end,
+                version=(reports.aggregate(Max("version"))["version__max"] or 0) + 1,
+                created_by=actor,
+                # A correction starts from the texts of the version it corrects.
+                **{name: getattr(latest, name) for name in TEXT_FIELDS[:3]} if latest else {},
+            )
+    except IntegrityError as error:
+        # Another manager made the draft in the same moment.
+        raise ReportRefused(
+            _("There is already a draft for this municipality and period: continue with it.")
+        ) from error
+    access_log_record(action=AccessLogEntry.Action.CREATE, actor=actor, obj=report)
+    return report
+
+
+def report_texts_update(*, report: MunicipalityReport, texts: dict, actor) -> None:
+    changed = (
+        MunicipalityReport.objects.filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
+        .filter(_not_generating())
+        .update(**{name: texts[name] for name in TEXT_FIELDS}, updated_at=timezone.now())
+    )
+    if not changed:
+        raise ReportRefused(_refusal(report))
+    access_log_record(action=AccessLogEntry.Action.UPDATE, actor=actor, obj=report)
+
+
+def _refusal(report: MunicipalityReport) -> str:
+    report.refresh_from_db()
+    if not report.is_draft:
+        return _("This report is published and cannot change. Make a correction instead.")
+    return _("The PDF is being made. Wait until it is ready, then try again.")
+
+
+def report_generation_request(*, report: MunicipalityReport, publish: bool, actor) -> None:
+    """Queues the making of the PDF: a preview, or the final one that publishes the report.
+    Refused while one is being made or when the report is published."""
+    from apps.reports.tasks import generate_municipality_report
+
+    if publish and report.version > 1 and not report.changes.strip():
+        raise ReportRefused(_("Say what changed since the previous version before publishing."))
+    if publish and not report.introduction.strip():
+        raise ReportRefused(_("Write the introduction before publishing."))
+    with transaction.atomic():
+        queued = (
+            MunicipalityReport.objects.filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
+            .filter(_not_generating())
+            .update(
+                generation=Generation.QUEUED,
+                generation_publishes=publish,
+                generation_requested_by=actor,
+                generation_requested_at=timezone.now(),
+                generation_done=0,
+                generation_total=accountability.STEPS,
+                generation_step="",
+                generation_error="",
+            )
+        )
+        if not queued:
+            raise ReportRefused(_refusal(report))
+        enqueue_on_commit(generate_municipality_report, report.pk)
+
+
+def _progress(report_pk: int):
+    def write(done: int, step: str) -> None:
+        MunicipalityReport.objects.filter(pk=report_pk, generation=Generation.RUNNING).update(
+            generation_done=done, generation_step=step[:200]
+        )
+
+    return write
+
+
+def report_generate(report_pk: int) -> str:
+    """Makes the PDF a manager asked for and stores it with its checksum; publishes the
+    report when that was asked. The file is written first and the row switched to it in
+    one UPDATE: a failure leaves the report as it was."""
+    started = MunicipalityReport.objects.filter(pk=report_pk, generation=Generation.QUEUED).update(
+        generation=Generation.RUNNING
+    )
+    if not started:
+        return "gone"
+    report = MunicipalityReport.objects.select_related("municipality").get(pk=report_pk)
+    run = StatisticsRun.objects.succeeded().first()
+    now = timezone.now()
+    if report.generation_publishes:
+        # The PDF shows the report as it will be once this succeeds: published, today.
+        report.status = MunicipalityReport.Status.PUBLISHED
+        report.published_at = now
+        report.published_by_id = report.generation_requested_by_id
+    try:
+        rendered = accountability.report_pdf(report, run, _progress(report_pk))
+    except Exception:
+        logger.exception("Municipality report %s could not be made", report_pk)
+        MunicipalityReport.objects.filter(pk=report_pk, generation=Generation.RUNNING).update(
+            generation=Generation.FAILED,
+            generation_error=_(
+                "The PDF could not be made. Try again; if it fails again, tell the "
+                "functional administrator."
+            ),
+        )
+        return "failed"
+
+    previous_file = report.file.name
+    stored = report.file.storage.save(
+        report.file.field.generate_filename(report, "report.pdf"), ContentFile(rendered.data)
+    )
+    switch = {
+        "file": stored,
+        "checksum": hashlib.sha256(rendered.data).hexdigest(),
+        "file_size": len(rendered.data),
+        "page_count": rendered.page_count,
+        "generated_at": now,
+        "statistics_run": run,
+        "generation": Generation.IDLE,
+        "generation_done": accountability.STEPS,
+        "generation_step": "",
+    }
+    if report.generation_publishes:
+        switch |= {
+            "status": MunicipalityReport.Status.PUBLISHED,
+            "published_at": now,
+            "published_by_id": report.generation_requested_by_id,
+        }
+    switched = MunicipalityReport.objects.filter(
+        pk=report_pk,
+        status=MunicipalityReport.Status.DRAFT,
+        generation=Generation.RUNNING,
+        updated_at=report.updated_at,
+    ).update(**switch)
+    if not switched:
+        report.file.storage.delete(stored)
+        return "gone"
+    if previous_file:
+        report.file.storage.delete(previous_file)
+    if report.generation_publishes:
+        access_log_record(
+            action=AccessLogEntry.Action.UPDATE,
+            actor=report.generation_requested_by,
+            obj=report,
+            reason="published",
+        )
+    return "published" if report.generation_publishes else "preview"
+
+
+def report_download_record(*, report: MunicipalityReport, actor) -> None:
+    access_log_record(action=AccessLogEntry.Action.EXPORT, actor=actor, obj=report)
