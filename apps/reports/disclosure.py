@@ -164,34 +164,66 @@ def _complement(line: list[Cell], hidden: set[Cell], counts: Mapping[Cell, int])
 # their column. A cell's count follows from the totals exactly when its edge lies on no
 # cycle, i.e. it is a bridge: then the cells on one side of it add up to a known number.
 # Every line with 0 or 2+ hidden cells removes the lone edges, but two cycles joined by
-# one cell still give that cell away. Tables here have tens of cells, so each edge is
-# tested by a walk without it.
+# one cell still give that cell away. Bridges are found in one depth-first walk (Tarjan):
+# a table of a hundred neighbourhoods by ten themes is protected in milliseconds.
+
+Node = tuple[str, Hashable]
 
 
-def _side_of(start: tuple[str, Hashable], edges: set[Cell]) -> set[tuple[str, Hashable]]:
+def _adjacency(edges: set[Cell]) -> dict[Node, list[tuple[Node, Cell]]]:
+    adjacent = {}
+    for row, column in edges:
+        adjacent.setdefault(("row", row), []).append((("column", column), (row, column)))
+        adjacent.setdefault(("column", column), []).append((("row", row), (row, column)))
+    return adjacent
+
+
+def _side_of(start: Node, edges: set[Cell]) -> set[Node]:
     """The rows and columns reached from `start` over the hidden cells `edges`."""
+    adjacent = _adjacency(edges)
     seen, todo = {start}, [start]
     while todo:
-        kind, key = todo.pop()
-        for row, column in edges:
-            if kind == "row" and row == key:
-                reached = ("column", column)
-            elif kind == "column" and column == key:
-                reached = ("row", row)
-            else:
-                continue
+        for reached, _cell in adjacent.get(todo.pop(), ()):
             if reached not in seen:
                 seen.add(reached)
                 todo.append(reached)
     return seen
 
 
+def _bridges(edges: set[Cell]) -> set[Cell]:
+    """The hidden cells that lie on no cycle of hidden cells."""
+    adjacent = _adjacency(edges)
+    order, low, bridges = {}, {}, set()
+    for root in sorted(adjacent, key=str):
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        # (node, the cell it was reached by, its remaining neighbours)
+        stack = [(root, None, iter(adjacent[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for reached, cell in neighbours:
+                if cell == via:
+                    continue
+                if reached in order:
+                    low[node] = min(low[node], order[reached])
+                else:
+                    order[reached] = low[reached] = len(order)
+                    stack.append((reached, cell, iter(adjacent[reached])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
+
+
 def _first_bridge(hidden: set[Cell]) -> Cell | None:
-    for cell in sorted(hidden, key=str):
-        rest = hidden - {cell}
-        if ("column", cell[1]) not in _side_of(("row", cell[0]), rest):
-            return cell
-    return None
+    bridges = _bridges(hidden)
+    return min(bridges, key=str) if bridges else None
 
 
 def _closing_cell(bridge: Cell, hidden: set[Cell], counts: Mapping[Cell, int]) -> Cell:

@@ -15,6 +15,8 @@ from apps.reports.disclosure import (
     TOTAL,
     Presenter,
     Rules,
+    _bridges,
+    _side_of,
     protect_table,
 )
 
@@ -318,3 +320,32 @@ def test_two_filters_do_not_give_away_the_third_theme():
                 }
                 assert third in left
                 assert len(left & set(range(1, RULES.threshold))) > 1, (first, second, third)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_bridges_are_exactly_the_hidden_cells_on_no_cycle(seed):
+    # The one-walk search against the definition: a cell is a bridge when, without it, its
+    # row no longer reaches its column over the other hidden cells.
+    generator = random.Random(seed)
+    cells = [(f"r{r}", f"c{c}") for r in range(8) for c in range(6)]
+    hidden = set(generator.sample(cells, generator.randint(0, 30)))
+    by_definition = {
+        cell
+        for cell in hidden
+        if ("column", cell[1]) not in _side_of(("row", cell[0]), hidden - {cell})
+    }
+    assert _bridges(hidden) == by_definition
+
+
+def test_a_table_of_a_hundred_areas_by_ten_themes_is_protected_with_the_same_rules():
+    # The municipality report's table of questions: mostly small counts; every line with a
+    # hidden cell has at least two and no hidden cell is a bridge.
+    generator = random.Random(7)
+    rows, columns = tuple(range(100)), tuple(range(10))
+    counts = {(r, c): generator.choice([0, 1, 2, 4, 7, 12, 30]) for r in rows for c in columns}
+    table = protect_table(counts, rows=rows, columns=columns, rules=RULES)
+    for line in [[(r, c) for c in (*columns, TOTAL)] for r in (*rows, TOTAL)] + [
+        [(r, c) for r in (*rows, TOTAL)] for c in (*columns, TOTAL)
+    ]:
+        assert sum(cell in table.hidden for cell in line) != 1
+    assert not _bridges(set(table.hidden))
