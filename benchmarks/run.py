@@ -35,12 +35,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks.stats import (
+    OutputsTarget,
     PurgeTarget,
     StatisticsTarget,
     Target,
     compare,
     csrf_token,
     format_table,
+    load_outputs_target,
     load_purge_target,
     load_statistics_target,
     load_targets,
@@ -107,6 +109,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="only the statistics computation: no server, no load, no purge",
     )
+    outputs = parser.add_mutually_exclusive_group()
+    outputs.add_argument(
+        "--no-outputs",
+        action="store_true",
+        help="do not time what leaves the organisation (the municipality's PDF)",
+    )
+    outputs.add_argument(
+        "--outputs-only",
+        action="store_true",
+        help="only what leaves the organisation: no server, no load, no statistics",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     args.port = args.port or free_port()
@@ -118,8 +131,11 @@ def run(args: argparse.Namespace) -> int:
     targets = load_targets(targets_text)
     purge_target = None if args.no_purge else load_purge_target(targets_text)
     statistics_target = None if args.no_statistics else load_statistics_target(targets_text)
+    outputs_target = None if args.no_outputs else load_outputs_target(targets_text)
     if args.statistics_only:
         return run_statistics_only(args, statistics_target)
+    if args.outputs_only:
+        return run_outputs_only(args, outputs_target)
     if not (BIN / "locust").is_file():
         raise SetupError("locust is not installed: `make benchmark` installs the benchmark extra.")
     if args.users > args.workers * args.threads:
@@ -165,6 +181,10 @@ def run(args: argparse.Namespace) -> int:
     purge = measure_purge() if purge_target else None
     if purge and purge_target.misses(purge["seconds"]):
         misses["purge"] = tuple(purge_target.misses(purge["seconds"]))
+    # Before the statistics: the PDF reads the figures the rebuild replaces.
+    outputs = measure_outputs() if outputs_target else None
+    if outputs and outputs_target.misses(outputs):
+        misses["outputs"] = tuple(outputs_target.misses(outputs))
     statistics = measure_statistics() if statistics_target else None
     if statistics and statistics_target.misses(statistics):
         misses["statistics"] = tuple(statistics_target.misses(statistics))
@@ -204,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Skipped {name}: {reason}")
     if purge:
         print_purge(purge)
+    if outputs:
+        print_outputs(outputs)
     if statistics:
         print_statistics(statistics)
     report_checks(
@@ -211,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
         misses,
         purge_target if purge else None,
         statistics_target if statistics else None,
+        outputs_target if outputs else None,
     )
 
     result_file = args.results / f"{stamp}.json"
@@ -223,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
                 "fixture": fixture,
                 "targets": [row.as_dict() for row in rows],
                 "purge": purge,
+                "outputs": outputs,
                 "statistics": statistics,
                 "skipped": skipped,
                 "misses": {name: list(reasons) for name, reasons in misses.items()},
@@ -465,11 +489,63 @@ def run_statistics_only(args: argparse.Namespace, target: StatisticsTarget | Non
     return EXIT_MISSED if misses else 0
 
 
+# --- What leaves the organisation ---------------------------------------------------------
+
+
+def run_outputs_only(args: argparse.Namespace, target: OutputsTarget | None) -> int:
+    """`--outputs-only`: the PDF (and later exports) alone, with its result file."""
+    if target is None:
+        raise SetupError(f"{args.targets} has no [outputs] table")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    prepare_database(args.email)
+    outputs = measure_outputs()
+    misses = {"outputs": tuple(target.misses(outputs))} if target.misses(outputs) else {}
+    print_outputs(outputs)
+    report_checks([], misses, outputs=target)
+    args.results.mkdir(parents=True, exist_ok=True)
+    result_file = args.results / f"{stamp}-outputs.json"
+    result_file.write_text(
+        json.dumps(
+            {"started": stamp, "git_commit": git("rev-parse", "HEAD"), "outputs": outputs},
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"Results: {result_file}")
+    return EXIT_MISSED if misses else 0
+
+
+def measure_outputs() -> dict:
+    print("Outputs: the municipality's PDF ...")
+    return {"pdf": child_part("benchmarks.outputs", "pdf")}
+
+
+def print_outputs(outputs: dict) -> None:
+    pdf = outputs["pdf"]
+    print()
+    if pdf.get("error"):
+        print(f"Municipality PDF: not made: {pdf['error']}")
+        return
+    print(
+        f"Municipality PDF: {pdf['municipality']}, {pdf['period']}: {pdf['pages']} pages, "
+        f"{pdf['bytes'] / 1024:.0f} KB.\n"
+        f"  made in {pdf['seconds']:.2f} s (median of {len(pdf['all_seconds']) - 1}; the "
+        f"process's first took {pdf['first_seconds']:.2f} s, loading WeasyPrint), peak RSS "
+        f"{pdf['peak_rss_mb']:.0f} MB ({pdf['rss_before_mb']:.0f} MB before)."
+    )
+
+
 def statistics_part(part: str) -> dict:
     """One part of benchmarks/statistics.py in a process of its own; its JSON answer."""
+    return child_part("benchmarks.statistics", part)
+
+
+def child_part(module: str, part: str) -> dict:
+    """`python -m <module> <part>` in a process of its own; its JSON answer."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE}
     finished = subprocess.run(  # noqa: S603 (our own argument list)
-        [sys.executable, "-m", "benchmarks.statistics", part],
+        [sys.executable, "-m", module, part],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -477,7 +553,7 @@ def statistics_part(part: str) -> dict:
         check=False,
     )
     if finished.returncode != 0:
-        raise SetupError(f"the statistics part {part!r} failed:\n{finished.stderr.strip()}")
+        raise SetupError(f"{module} {part!r} failed:\n{finished.stderr.strip()}")
     return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
@@ -772,7 +848,10 @@ def report_checks(
     misses: dict[str, tuple[str, ...]],
     purge: PurgeTarget | None = None,
     statistics: StatisticsTarget | None = None,
+    outputs: OutputsTarget | None = None,
 ) -> None:
+    if outputs is not None and "outputs" not in misses:
+        print(f"Met outputs: the municipality's PDF under {outputs.max_pdf_seconds:g} s.")
     if purge is not None and "purge" not in misses:
         print(f"Met purge: under {purge.max_seconds:g} s.")
     if statistics is not None and "statistics" not in misses:

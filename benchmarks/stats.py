@@ -122,6 +122,31 @@ class StatisticsTarget:
         return misses
 
 
+@dataclass(frozen=True)
+class OutputsTarget:
+    """What leaves the organisation, measured once per run (the `[outputs]` table)."""
+
+    # The municipality's report as a PDF, in a warm process.
+    max_pdf_seconds: float
+    note: str = ""
+
+    def misses(self, measured: dict) -> list[str]:
+        pdf = measured["pdf"]
+        if pdf.get("error"):
+            return [f"the PDF was not made: {pdf['error']}"]
+        if pdf["seconds"] < self.max_pdf_seconds:
+            return []
+        return [
+            f"the municipality's PDF took {pdf['seconds']:.2f} s, "
+            f"not under {self.max_pdf_seconds:g} s"
+        ]
+
+
+def load_outputs_target(text: str) -> OutputsTarget | None:
+    table = tomllib.loads(text).get("outputs")
+    return OutputsTarget(**table) if table else None
+
+
 def load_statistics_target(text: str) -> StatisticsTarget | None:
     table = tomllib.loads(text).get("statistics")
     return StatisticsTarget(**table) if table else None

@@ -9,6 +9,7 @@ from benchmarks.stats import (
     compare,
     csrf_token,
     format_table,
+    load_outputs_target,
     load_purge_target,
     load_statistics_target,
     load_targets,
@@ -241,6 +242,7 @@ def test_the_shipped_target_file_has_the_issue_targets():
         statistics.max_rss_mb,
         statistics.max_incremental_seconds,
     ) == (2, 300, 5)
+    assert load_outputs_target(text).max_pdf_seconds == 3
 
 
 STATISTICS_TOML = (
@@ -273,6 +275,18 @@ def test_the_statistics_targets_are_checked_on_all_three_figures():
         "the update after one day failed: ProgrammingError: 7 placeholders, 6 parameters"
     ]
     assert load_statistics_target(TARGETS_TOML) is None
+
+
+def test_the_pdf_must_be_made_strictly_under_its_limit_and_a_failure_is_a_miss():
+    target = load_outputs_target("[outputs]\nmax_pdf_seconds = 3\n")
+    assert target.misses({"pdf": {"seconds": 2.99}}) == []
+    assert target.misses({"pdf": {"seconds": 3.0}}) == [
+        "the municipality's PDF took 3.00 s, not under 3 s"
+    ]
+    assert target.misses({"pdf": {"error": "no statistics computed"}}) == [
+        "the PDF was not made: no statistics computed"
+    ]
+    assert load_outputs_target(TARGETS_TOML) is None
 
 
 def test_the_statistics_floor_is_each_rebuild_step_without_its_insert():

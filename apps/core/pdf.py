@@ -57,11 +57,15 @@ class RenderedPdf:
 def html_to_pdf(html: str, *, stylesheet: str, url_fetcher=None) -> RenderedPdf:
     """The HTML as an accessible PDF. `stylesheet` is the static path the HTML links to;
     `url_fetcher` is for tests, the default is `local_url_fetcher()`."""
-    document = _weasyprint().HTML(
-        string=html,
-        base_url=static_base_url(stylesheet),
-        url_fetcher=url_fetcher or local_url_fetcher(),
-    ).render()
+    document = (
+        _weasyprint()
+        .HTML(
+            string=html,
+            base_url=static_base_url(stylesheet),
+            url_fetcher=url_fetcher or local_url_fetcher(),
+        )
+        .render()
+    )
     return RenderedPdf(
         data=document.write_pdf(pdf_variant=ACCESSIBLE_VARIANT), page_count=len(document.pages)
     )

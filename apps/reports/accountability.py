@@ -30,6 +30,11 @@ REPORT_LANGUAGE = "nl"
 # The subjects of the report pages, in the report's order. The comparison of teams and
 # neighbourhoods is a tool for managers, not an account to the municipality.
 SECTIONS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten", "adoptie")
+# The charts of a section, where the report shows fewer than its page. The map of new
+# dossiers per neighbourhood is left out: the table of questions per neighbourhood and
+# theme shows the neighbourhoods, and a map of a hundred areas with its table would add
+# three pages and a third of the time the PDF takes.
+SECTION_CHARTS = {"bereik": ("reach", "questions", "closed", "length")}
 # Steps the progress bar counts: each section, the table of questions, the PDF itself.
 STEPS = len(SECTIONS) + 2
 
@@ -128,7 +133,9 @@ def report_content(
     for done, slug in enumerate(SECTIONS):
         title, builder = SUBJECTS[slug]
         progress(done, str(title))
-        sections.append(Section(slug=slug, title=str(title), page=builder(context)))
+        charts = SECTION_CHARTS.get(slug)
+        page = builder(context.only(*charts) if charts else context)
+        sections.append(Section(slug=slug, title=str(title), page=page))
     progress(len(SECTIONS), _("Questions per neighbourhood"))
     questions = questions_per_neighbourhood(context, rules)
     return ReportContent(

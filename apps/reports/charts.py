@@ -25,6 +25,7 @@ there. The view box lets the page shrink the chart to a phone's width.
 import csv
 import functools
 import io
+import base64
 import math
 import re
 import textwrap
@@ -161,6 +162,12 @@ class Chart:
     table: Table
     # Names the chart in its page's address of the CSV download.
     slug: str = ""
+
+    @property
+    def image_url(self) -> str:
+        """The SVG as a data: URL, for a PDF: there an image with a text alternative is
+        tagged as a figure, and its drawing stays out of the document's own styling."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
 # --- Numbers on axes -----------------------------------------------------------------------

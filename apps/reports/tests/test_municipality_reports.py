@@ -508,7 +508,7 @@ def test_every_chart_has_its_numbers_as_a_table_right_after_it(organisation, pub
     elements = structure_elements(published_pdf)
     kinds = [kind for kind, _attributes in elements]
     for index, (kind, attributes) in enumerate(elements):
-        if kind == "Figure" and attributes["/Alt"] not in without_numbers:
+        if kind == "Figure" and attributes["/Alt"].split(". ")[0] not in without_numbers:
             following = kinds[index + 1 :]
             assert (
                 "Table" in following[: following.index("Figure") if "Figure" in following else None]

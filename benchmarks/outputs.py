@@ -1,0 +1,91 @@
+"""What leaves the organisation, timed on the benchmark database, one part per process.
+
+`make benchmark` runs `python -m benchmarks.outputs <part>` in a child process of its own
+and reads the JSON it prints, so the peak memory is that of a process that did nothing
+else.
+
+- pdf: the municipality's accountability report (apps/reports/accountability.py) for the
+  demo municipality with the most figures over the last twelve months with figures: the
+  figures read, the HTML rendered and the tagged PDF written, as the Celery task does.
+  The first PDF of a process also loads WeasyPrint, Pango and the fonts; a worker does
+  that once, so the target is the median of the next ones (the first is reported too).
+"""
+
+import json
+import resource
+import statistics
+import sys
+import time
+
+PDF_RUNS = 3
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    parts = {"pdf": municipality_pdf}
+    part = argv[0] if argv else ""
+    if part not in parts:
+        print(f"usage: python -m benchmarks.outputs {{{','.join(parts)}}}", file=sys.stderr)
+        return 2
+    print(json.dumps(parts[part]()))
+    return 0
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def municipality_pdf() -> dict:
+    from django.db.models import Sum
+
+    from apps.effects.models import Figure, Level, StatisticsRun
+    from apps.effects.selectors import months_with_figures
+    from apps.organisation.models import Municipality
+    from apps.reports import accountability
+    from apps.reports.filters import months_back
+    from apps.reports.models import MunicipalityReport
+
+    run = StatisticsRun.objects.succeeded().first()
+    _first, last = months_with_figures()
+    if run is None or last is None:
+        return {"error": "no statistics computed in the benchmark database"}
+    start = months_back(last, 11)
+    busiest = (
+        Figure.objects.filter(level=Level.MUNICIPALITY, measure="contacts", month__gte=start)
+        .values("municipality_id")
+        .annotate(contacts=Sum("n"))
+        .order_by("-contacts")
+        .first()
+    )
+    municipality = Municipality.objects.get(pk=busiest["municipality_id"])
+    report = MunicipalityReport(
+        municipality=municipality,
+        period_start=start,
+        period_end=last,
+        introduction="Een inleiding van een paar zinnen.\n\nEn een tweede alinea.",
+        findings="Wat opvalt in de cijfers.",
+        outlook="Wat we hierna doen.",
+    )
+    rss_before = _peak_rss_mb()
+    seconds = []
+    for _ in range(1 + PDF_RUNS):
+        started = time.perf_counter()
+        rendered = accountability.report_pdf(report, run)
+        seconds.append(round(time.perf_counter() - started, 3))
+    return {
+        "municipality": municipality.name,
+        "period": f"{start:%Y-%m} to {last:%Y-%m}",
+        "pages": rendered.page_count,
+        "bytes": len(rendered.data),
+        "first_seconds": seconds[0],
+        "seconds": statistics.median(seconds[1:]),
+        "all_seconds": seconds,
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
