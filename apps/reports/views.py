@@ -55,10 +55,14 @@ def _statistics_status(request, runs: figure_selectors.RunStatus) -> dict:
     }
 
 
+def _subject_links() -> list[tuple[str, str]]:
+    return [(slug, title) for slug, (title, _builder) in SUBJECTS.items()]
+
+
 def _render(request, template, context, report_filter, runs, status=200):
     context |= {
         "report_filter": report_filter,
-        "subjects": [(slug, title) for slug, (title, _builder) in SUBJECTS.items()],
+        "subjects": _subject_links(),
         "minimum_pairs": configured_min_group_size(),
         "query": request.GET.urlencode(),
         "statistics": _statistics_status(request, runs),
@@ -204,7 +208,7 @@ def municipality_reports(request):
     return render(
         request,
         "reports/municipality_reports.html",
-        {"reports": reports, "form": form},
+        {"reports": reports, "form": form, "subjects": _subject_links()},
         status=400 if form is not None and form.errors else 200,
     )
 
