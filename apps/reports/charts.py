@@ -22,10 +22,10 @@ Units are CSS pixels at the natural size (the SVG's width and height); text is 1
 there. The view box lets the page shrink the chart to a phone's width.
 """
 
+import base64
 import csv
 import functools
 import io
-import base64
 import math
 import re
 import textwrap
