@@ -170,7 +170,7 @@ def test_the_next_request_after_the_connections_were_ended_succeeds(web, worker,
     )
     pages = ("/werk/", f"/werk/dossiers/{dossier.pk}/", "/")
 
-    assert [web.get(page, cookies) for page in pages] == [200, 200, 200]
+    assert [web.get(page, cookies) for page in pages] == [200, 200, 200], web.log()
     before = app_connections()
     assert before, "the app keeps its connection between requests (CONN_MAX_AGE)"
 
