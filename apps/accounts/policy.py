@@ -258,6 +258,13 @@ policy.add_rule("reports.change_municipalityreport", is_manager & report_is_draf
 policy.add_rule("reports.publish_municipalityreport", is_manager & report_is_draft)
 policy.add_rule("reports.correct_municipalityreport", is_manager & report_is_published)
 
+# --- The sector benchmark: managers export the organisation's anonymised figures and
+# compare them with other organisations' exports.
+for _model in ("benchmarkexport", "benchmarkpeer"):
+    policy.add_rule(f"reports.view_{_model}", is_manager)
+    policy.add_rule(f"reports.add_{_model}", is_manager)
+policy.add_rule("reports.delete_benchmarkpeer", is_manager)
+
 # --- The what-if calculator's cost items: kept by the functional administrator, read by
 # those who record or report prevented costs.
 policy.add_rule(

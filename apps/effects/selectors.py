@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, models
 
 from apps.accounts import policy
 from apps.effects.models import Figure, Level, StatisticsRun
@@ -241,7 +241,8 @@ def figures_per_unit(
     part_keys: tuple[str, ...] = (),
 ):
     """Sums per team, district or neighbourhood over the selected period (and per `by`,
-    such as the key or the theme), for comparisons, maps and cross tables; with `part_keys` also `part`: the n of those keys alone."""
+    such as the key or the theme), for comparisons, maps and cross tables; with
+    `part_keys` also `part`: the n of those keys alone."""
     level = UNIT_LEVELS[unit]
     if unit in AREA_UNITS and (scope.restricted_to_teams or selection.team is not None):
         # Area rows add up every team; a reader of some teams needs their cells.
@@ -282,6 +283,23 @@ def figures_per_unit(
             list(part_keys),
         )
     return _sums(scope, where, (column, *by), extra)
+
+
+def figures_per_municipality(start: date, end: date, measures: tuple[str, ...]) -> list[dict]:
+    """The organisation's sums per municipality, month, theme and key of these measures:
+    the rows an export adds up by its own groups (size classes, quarters). Only for
+    readers who may see the whole organisation."""
+    return list(
+        Figure.objects.filter(
+            level=Level.MUNICIPALITY,
+            measure__in=measures,
+            month__gte=start,
+            month__lte=end,
+        )
+        .values("measure", "municipality_id", "month", "theme_id", "key")
+        .annotate(**{name: models.Sum(name) for name in SUM_COLUMNS})
+        .order_by("measure", "municipality_id", "month", "theme_id", "key")
+    )
 
 
 def months_with_figures() -> tuple[date | None, date | None]:

@@ -13,7 +13,7 @@ from apps.organisation.models import (
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ("name", "cbs_code")
+    list_display = ("name", "cbs_code", "inhabitants")
     search_fields = ("name", "cbs_code")
 
 

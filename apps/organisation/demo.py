@@ -70,6 +70,24 @@ LARGE_EXTRA_MUNICIPALITIES = [
     ("Apeldoorn", "GM0200", (52.2112, 5.9699)),
     ("Zwolle", "GM0193", (52.5168, 6.0830)),
 ]
+# Inhabitants, rounded (CBS, 1 January 2024): the size classes of the sector benchmark.
+INHABITANTS = {
+    "GM0307": 161_000,
+    "GM0355": 66_000,
+    "GM0356": 65_000,
+    "GM0344": 374_000,
+    "GM0363": 932_000,
+    "GM0599": 671_000,
+    "GM0518": 566_000,
+    "GM0772": 246_000,
+    "GM0014": 243_000,
+    "GM0855": 229_000,
+    "GM0034": 226_000,
+    "GM0758": 186_000,
+    "GM0268": 185_000,
+    "GM0200": 166_000,
+    "GM0193": 134_000,
+}
 LARGE_DISTRICTS_PER_MUNICIPALITY = 20
 DISTRICT_WORDS = [
     "Centrum",
@@ -120,7 +138,10 @@ def seed_organisation(*, size: str, rng) -> DemoOrganisation:
             plan.append((name, code, centre, districts))
 
     Municipality.objects.bulk_create(
-        [Municipality(name=name, cbs_code=code) for name, code, _c, _d in plan],
+        [
+            Municipality(name=name, cbs_code=code, inhabitants=INHABITANTS.get(code))
+            for name, code, _c, _d in plan
+        ],
         ignore_conflicts=True,
     )
     municipalities = {

@@ -22,6 +22,15 @@ class Municipality(models.Model):
         unique=True,
         validators=[RegexValidator(r"^GM\d{4}$", _("A CBS municipality code looks like GM0307."))],
     )
+    inhabitants = models.PositiveIntegerField(
+        _("inhabitants"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The number of inhabitants (CBS). It sets the municipality's size class in the "
+            "anonymised sector benchmark."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")

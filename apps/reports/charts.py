@@ -675,6 +675,116 @@ def bar_chart(
     )
 
 
+# --- Range chart (an organisation against the sector) ---------------------------------------
+
+RANGE_ROW_HEIGHT = 34
+RANGE_BOX_HEIGHT = 14
+RANGE_COLOUR = "#a9b8c4"
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    label_lines: tuple[tuple[float, str], ...]
+    # The box from the first to the third quartile; no width when there is no box.
+    box_x: float
+    box_y: float
+    box_width: float | None
+    median_x: float | None
+    median_top: float
+    median_bottom: float
+    own_path: str
+    title: str
+
+
+def range_chart(
+    *,
+    slug: str,
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    own: Series,
+    median: Series,
+    lower: Series,
+    upper: Series,
+    counts: Series,
+    value_label: str,
+    category_label: str = "",
+) -> Chart:
+    """Per category the sector's middle half (a box from the first to the third quartile),
+    its median (a line) and one organisation's own value (a diamond), on one scale. The
+    table beside it has the five numbers of each row."""
+    series = [own, median, lower, upper, counts]
+    _check_series(series, len(categories))
+    table = _table(title, category_label or gettext("Category"), categories, series)
+    numbers = _numbers([own, median, lower, upper])
+    if not categories or not numbers:
+        return _empty(slug=slug, title=title, description=description, table=table)
+    labels = [gettext("Sector: middle half"), gettext("Sector median"), own.label]
+    legend, top = _legend(labels, top=MARGIN, shapes=(None, None, "diamond"))
+    top += 6
+    wrapped = [_wrap(label, BAR_LABEL_WRAP, 2) for label in categories]
+    label_right = MARGIN + max(_text_width(line) for lines in wrapped for line in lines)
+    plot_left, plot_right = label_right + 16, WIDTH - MARGIN - 16
+    ticks = nice_ticks(min(0, *numbers), max(numbers))
+    span = ticks.high - ticks.low or 1
+
+    def x_of(number: float) -> float:
+        return _round(plot_left + (number - ticks.low) / span * (plot_right - plot_left))
+
+    line_height = FONT_SIZE * LINE_HEIGHT
+    rows, y = [], top
+    for index, category in enumerate(categories):
+        lines = wrapped[index]
+        row_height = max(RANGE_ROW_HEIGHT, len(lines) * line_height + 12)
+        middle = y + row_height / 2
+        first = middle - (len(lines) - 1) * line_height / 2 + FONT_SIZE * 0.35
+        q1, q2, q3, mine = (one.values[index].number for one in (lower, median, upper, own))
+        has_box = q1 is not None and q3 is not None
+        rows.append(
+            RangeRow(
+                label_lines=tuple(
+                    (_round(first + n * line_height), line) for n, line in enumerate(lines)
+                ),
+                box_x=x_of(q1) if has_box else 0,
+                box_y=_round(middle - RANGE_BOX_HEIGHT / 2),
+                box_width=_round(max(x_of(q3) - x_of(q1), 2)) if has_box else None,
+                median_x=x_of(q2) if q2 is not None else None,
+                median_top=_round(middle - RANGE_BOX_HEIGHT / 2 - 4),
+                median_bottom=_round(middle + RANGE_BOX_HEIGHT / 2 + 4),
+                own_path=marker_path("diamond", x_of(mine), middle, 6) if mine is not None else "",
+                title=(
+                    f"{category}: {own.label} {own.values[index].text}, "
+                    f"{median.label} {median.values[index].text}"
+                ),
+            )
+        )
+        y += row_height
+    plot_bottom = y
+    height = plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE + MARGIN + 4
+    return _chart(
+        "range",
+        slug=slug,
+        title=title,
+        description=description,
+        table=table,
+        width=WIDTH,
+        height=height,
+        legend=legend,
+        rows=rows,
+        label_right=_round(label_right),
+        box_height=RANGE_BOX_HEIGHT,
+        range_colour=RANGE_COLOUR,
+        own_colour=SERIES_COLOURS[0],
+        ticks=[TickMark(x_of(t), ticks.text(t)) for t in ticks.values],
+        plot_top=_round(top),
+        plot_bottom=_round(plot_bottom),
+        tick_y=_round(plot_bottom + 6 + TICK_FONT_SIZE),
+        axis_title=value_label,
+        axis_title_x=_round((plot_left + plot_right) / 2),
+        axis_title_y=_round(plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE),
+    )
+
+
 # --- Line chart -----------------------------------------------------------------------------
 
 LINE_PLOT_HEIGHT = 240

@@ -1,5 +1,6 @@
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.models import Municipality
@@ -7,6 +8,8 @@ from apps.reports.filters import MONTH_FORMAT, MonthInput, check_period, first_o
 from apps.reports.models import MunicipalityReport
 
 MAX_TEXT_LENGTH = 10_000
+# The same as the schema of the export: nothing a spreadsheet reads as a formula.
+PSEUDONYM_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 .-]*$"
 
 
 class ReportStartForm(forms.Form):
@@ -64,3 +67,58 @@ class ReportPublishForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to approve the report before publishing.")},
     )
+
+
+class BenchmarkExportForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=_("Pseudonym of our organisation"),
+        min_length=2,
+        max_length=40,
+        help_text=_(
+            "How other organisations will see us: a name that does not give us away, such "
+            "as \u201cWelzijn Oost\u201d. Letters, digits, spaces, dots and hyphens."
+        ),
+        validators=[
+            RegexValidator(
+                PSEUDONYM_PATTERN,
+                _("Use letters, digits, spaces, dots and hyphens; start with a letter or digit."),
+            )
+        ],
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+    def clean_pseudonym(self):
+        pseudonym = " ".join(self.cleaned_data["pseudonym"].split())
+        name = settings.ORGANISATION_NAME.casefold()
+        if name and (name in pseudonym.casefold() or pseudonym.casefold() in name):
+            raise forms.ValidationError(
+                _("This gives our organisation away: choose a name that does not.")
+            )
+        return pseudonym
+
+
+class BenchmarkPeerForm(forms.Form):
+    file = forms.FileField(
+        label=_("Another organisation's export (JSON)"),
+        help_text=_("The JSON file of a sector benchmark export, at most %(megabytes)s MB.")
+        % {"megabytes": settings.BENCHMARK_UPLOAD_MAX_MEGABYTES},
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.BENCHMARK_UPLOAD_MAX_MEGABYTES
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB: an export is never that large.")
+                % {"megabytes": limit}
+            )
+        if upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(
+                _("This is a CSV file: upload the JSON file of the export instead.")
+            )
+        return upload

@@ -246,3 +246,96 @@ class MunicipalityReport(models.Model):
         if not self.generation_total:
             return 0
         return round(100 * self.generation_done / self.generation_total)
+
+
+def export_path(instance, filename: str) -> str:
+    return f"benchmark/{secrets.token_hex(16)}-{filename}"
+
+
+class BenchmarkExport(models.Model):
+    """One anonymised sector benchmark export of a calendar year: the JSON and the CSV,
+    each with its SHA-256 checksum. Made by a Celery task; the row says how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    schema_version = models.CharField(_("schema version"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    finished_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    json_file = models.FileField(
+        upload_to=export_path, storage=report_storage, max_length=200, blank=True
+    )
+    csv_file = models.FileField(
+        upload_to=export_path, storage=report_storage, max_length=200, blank=True
+    )
+    json_sha256 = models.CharField(_("SHA-256 of the JSON"), max_length=64, blank=True)
+    csv_sha256 = models.CharField(_("SHA-256 of the CSV"), max_length=64, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sector benchmark export")
+        verbose_name_plural = _("sector benchmark exports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (~models.Q(json_sha256="") & ~models.Q(csv_sha256="")),
+                name="benchmark_export_done_has_files",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pseudonym} {self.year} ({self.schema_version})"
+
+    @property
+    def is_active(self) -> bool:
+        return (
+            self.status in (self.Status.QUEUED, self.Status.RUNNING)
+            and self.requested_at >= timezone.now() - GENERATION_STALE_AFTER
+        )
+
+
+class BenchmarkPeer(models.Model):
+    """Another organisation's export, uploaded by a manager to compare with. Only a file
+    that passed every check is kept; peers are known by their pseudonym alone."""
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    schema_version = models.CharField(_("schema version"), max_length=10)
+    rows = models.JSONField(_("rows"))
+    rows_sha256 = models.CharField(_("SHA-256 of the rows"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("benchmark peer")
+        verbose_name_plural = _("benchmark peers")
+        ordering = ["year", "pseudonym"]
+        constraints = [
+            # The same export uploaded twice replaces nothing and counts once.
+            models.UniqueConstraint(fields=["rows_sha256"], name="benchmark_peer_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.pseudonym} {self.year}"

@@ -1,5 +1,6 @@
-"""Writing the municipality's accountability reports: drafts, their texts, generating and
-publishing their PDF, corrections.
+"""Writing what leaves the organisation: the municipality's accountability reports (drafts,
+their texts, generating and publishing their PDF, corrections) and the sector benchmark
+(exports, and the other organisations' exports uploaded to compare with).
 
 A published report never changes. Every write below names the state it expects in its
 WHERE clause (a draft, no generation running), so a request that lost a race changes
@@ -20,8 +21,13 @@ from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.core.outbox import enqueue_on_commit
 from apps.effects.models import StatisticsRun
-from apps.reports import accountability
-from apps.reports.models import GENERATION_STALE_AFTER, MunicipalityReport
+from apps.reports import accountability, sector_benchmark
+from apps.reports.models import (
+    GENERATION_STALE_AFTER,
+    BenchmarkExport,
+    BenchmarkPeer,
+    MunicipalityReport,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -197,5 +203,120 @@ def report_generate(report_pk: int) -> str:
     return "published" if report.generation_publishes else "preview"
 
 
-def report_download_record(*, report: MunicipalityReport, actor) -> None:
-    access_log_record(action=AccessLogEntry.Action.EXPORT, actor=actor, obj=report)
+def download_record(*, obj, actor) -> None:
+    """A report or export that leaves the organisation, in the access log."""
+    access_log_record(action=AccessLogEntry.Action.EXPORT, actor=actor, obj=obj)
+
+
+# --- The sector benchmark ---------------------------------------------------------------------
+
+
+def benchmark_export_request(*, pseudonym: str, year: int, actor) -> BenchmarkExport:
+    """Queues an export of the year under the pseudonym; refused while another is made."""
+    from apps.reports.tasks import make_benchmark_export
+
+    with transaction.atomic():
+        # One at a time: an export reads the whole year of figures.
+        list(BenchmarkExport.objects.select_for_update().filter(pk__in=_active_exports()))
+        if BenchmarkExport.objects.filter(pk__in=_active_exports()).exists():
+            raise ReportRefused(
+                _("An export is already being made. Wait until it is ready, then try again.")
+            )
+        export = BenchmarkExport.objects.create(
+            pseudonym=pseudonym,
+            year=year,
+            schema_version=sector_benchmark.SCHEMA_VERSION,
+            requested_by=actor,
+        )
+        enqueue_on_commit(make_benchmark_export, export.pk)
+    return export
+
+
+def _active_exports():
+    return BenchmarkExport.objects.filter(
+        status__in=[BenchmarkExport.Status.QUEUED, BenchmarkExport.Status.RUNNING],
+        requested_at__gte=timezone.now() - GENERATION_STALE_AFTER,
+    ).values("pk")
+
+
+def benchmark_export_make(export_pk: int) -> str:
+    """Writes the export's JSON and CSV with their checksums; the row says how it went."""
+    started = BenchmarkExport.objects.filter(
+        pk=export_pk, status=BenchmarkExport.Status.QUEUED
+    ).update(status=BenchmarkExport.Status.RUNNING)
+    if not started:
+        return "gone"
+    export = BenchmarkExport.objects.get(pk=export_pk)
+
+    def progress(step: str) -> None:
+        BenchmarkExport.objects.filter(pk=export_pk).update(step=str(step)[:200])
+
+    try:
+        document = sector_benchmark.export_document(
+            pseudonym=export.pseudonym, year=export.year, progress=progress
+        )
+        contents = {
+            "json": sector_benchmark.export_json(document),
+            "csv": sector_benchmark.export_csv(document),
+        }
+        storage = export.json_file.storage
+        names = {
+            kind: storage.save(
+                export.json_file.field.generate_filename(export, f"benchmark.{kind}"),
+                ContentFile(data),
+            )
+            for kind, data in contents.items()
+        }
+    except Exception:
+        logger.exception("Benchmark export %s could not be made", export_pk)
+        BenchmarkExport.objects.filter(pk=export_pk).update(
+            status=BenchmarkExport.Status.FAILED,
+            error=_(
+                "The export could not be made. Try again; if it fails again, tell the "
+                "functional administrator."
+            ),
+            finished_at=timezone.now(),
+        )
+        return "failed"
+    BenchmarkExport.objects.filter(pk=export_pk).update(
+        status=BenchmarkExport.Status.DONE,
+        json_file=names["json"],
+        csv_file=names["csv"],
+        json_sha256=hashlib.sha256(contents["json"]).hexdigest(),
+        csv_sha256=hashlib.sha256(contents["csv"]).hexdigest(),
+        row_count=len(document["rows"]),
+        step="",
+        finished_at=timezone.now(),
+    )
+    return "done"
+
+
+class PeerRefused(Exception):
+    """An uploaded export that is not used; `problems` says every reason."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def benchmark_peer_add(*, data: bytes, actor) -> BenchmarkPeer:
+    """Another organisation's export, checked in full: with any problem nothing is kept."""
+    document, problems = sector_benchmark.problems_of(data)
+    if problems:
+        raise PeerRefused(problems)
+    if BenchmarkPeer.objects.filter(rows_sha256=document["rows_sha256"]).exists():
+        raise PeerRefused([_("This export was uploaded before; it counts once.")])
+    try:
+        with transaction.atomic():
+            peer = BenchmarkPeer.objects.create(
+                pseudonym=document["organisation"],
+                year=int(document["period"]["start"][:4]),
+                schema_version=document["schema_version"],
+                rows=document["rows"],
+                rows_sha256=document["rows_sha256"],
+                uploaded_by=actor,
+            )
+    except IntegrityError as error:
+        raise PeerRefused([_("This export was uploaded before; it counts once.")]) from error
+    access_log_record(action=AccessLogEntry.Action.CREATE, actor=actor, obj=peer)
+    return peer

@@ -35,6 +35,21 @@ urlpatterns = [
         views.municipality_report_download,
         name="municipality_report_download",
     ),
+    path("sector/", views.sector, name="sector"),
+    path("sector/export/", views.sector_export, name="sector_export"),
+    path("sector/exports/", views.sector_exports, name="sector_exports"),
+    path(
+        "sector/export/<int:pk>.<str:kind>",
+        views.sector_export_download,
+        name="sector_export_download",
+    ),
+    path("sector/organisaties/", views.sector_peer_upload, name="sector_peer_upload"),
+    path(
+        "sector/organisaties/<int:pk>/verwijderen/",
+        views.sector_peer_remove,
+        name="sector_peer_remove",
+    ),
+    path("sector/vergelijken/", views.sector_comparison_page, name="sector_comparison"),
     path("<slug:slug>/", views.subject, name="subject"),
     path("<slug:slug>/<slug:chart>.csv", views.chart_csv, name="chart_csv"),
 ]

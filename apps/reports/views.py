@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,9 +11,18 @@ from apps.accounts.policy import area_required, require
 from apps.effects import selectors as figure_selectors
 from apps.effects.inference import configured_min_group_size
 from apps.effects.services import progress_read, statistics_rebuild_request
+from apps.questionnaires.models import Instrument
+from apps.reports import sector_benchmark, sector_comparison
 from apps.reports import services as report_services
 from apps.reports.filters import ReportFilter
-from apps.reports.forms import ReportPublishForm, ReportStartForm, ReportTextsForm
+from apps.reports.forms import (
+    BenchmarkExportForm,
+    BenchmarkPeerForm,
+    ReportPublishForm,
+    ReportStartForm,
+    ReportTextsForm,
+)
+from apps.reports.models import BenchmarkExport, BenchmarkPeer
 from apps.reports.selectors import municipality_reports_for
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
@@ -322,7 +332,7 @@ def municipality_report_download(request, pk):
     report = _report_or_404(request, pk)
     if not report.file:
         raise Http404
-    report_services.report_download_record(report=report, actor=request.user)
+    report_services.download_record(obj=report, actor=request.user)
     period = f"{report.period_start:%Y-%m}_{report.period_end:%Y-%m}"
     kind = "" if not report.is_draft else "-concept"
     response = FileResponse(
@@ -333,3 +343,173 @@ def municipality_report_download(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- The sector benchmark ----------------------------------------------------------------
+
+
+def _export_years() -> list[int]:
+    first, last = figure_selectors.months_with_figures()
+    this_year = timezone.localdate().year
+    if first is None:
+        return [this_year]
+    return list(range(min(last.year, this_year), first.year - 1, -1))
+
+
+def _sector_page(request, *, export_form=None, peer_form=None, problems=(), status=200):
+    exports = BenchmarkExport.objects.select_related("requested_by")[:20]
+    last = exports[0] if exports else None
+    return render(
+        request,
+        "reports/sector.html",
+        {
+            "subjects": _subject_links(),
+            "exports": exports,
+            "export_form": export_form
+            or BenchmarkExportForm(
+                years=_export_years(),
+                initial={"pseudonym": last.pseudonym if last else ""},
+            ),
+            "peer_form": peer_form or BenchmarkPeerForm(),
+            "peers": BenchmarkPeer.objects.order_by("-year", "pseudonym"),
+            "problems": problems,
+            "schema_version": sector_benchmark.SCHEMA_VERSION,
+        },
+        status=status,
+    )
+
+
+@area_required("reports.view_benchmarkexport")
+@require_GET
+def sector(request):
+    return _sector_page(request)
+
+
+@area_required("reports.add_benchmarkexport")
+@require_POST
+def sector_export(request):
+    form = BenchmarkExportForm(request.POST, years=_export_years())
+    if not form.is_valid():
+        return _sector_page(request, export_form=form, status=400)
+    try:
+        report_services.benchmark_export_request(
+            pseudonym=form.cleaned_data["pseudonym"],
+            year=form.cleaned_data["year"],
+            actor=request.user,
+        )
+    except report_services.ReportRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("The export is being made."))
+    return redirect("reports:sector")
+
+
+@area_required("reports.view_benchmarkexport")
+@require_GET
+def sector_exports(request):
+    """The list of exports alone, for htmx to poll while one is being made."""
+    return render(
+        request,
+        "reports/includes/benchmark_exports.html",
+        {"exports": BenchmarkExport.objects.select_related("requested_by")[:20]},
+    )
+
+
+@area_required("reports.view_benchmarkexport", record="reports.benchmarkexport")
+@require_GET
+def sector_export_download(request, pk, kind):
+    if kind not in ("json", "csv"):
+        raise Http404
+    export = get_object_or_404(BenchmarkExport, pk=pk, status=BenchmarkExport.Status.DONE)
+    file = export.json_file if kind == "json" else export.csv_file
+    report_services.download_record(obj=export, actor=request.user)
+    response = FileResponse(
+        file.open("rb"),
+        content_type="application/json" if kind == "json" else "text/csv; charset=utf-8",
+        as_attachment=True,
+        filename=f"sectorbenchmark-{slugify(export.pseudonym)}-{export.year}"
+        f"-v{export.schema_version}.{kind}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@area_required("reports.add_benchmarkpeer")
+@require_POST
+def sector_peer_upload(request):
+    form = BenchmarkPeerForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _sector_page(request, peer_form=form, status=400)
+    try:
+        peer = report_services.benchmark_peer_add(
+            data=form.cleaned_data["file"].read(), actor=request.user
+        )
+    except report_services.PeerRefused as refusal:
+        return _sector_page(request, peer_form=form, problems=refusal.problems, status=400)
+    messages.success(
+        request,
+        _("The export of %(pseudonym)s (%(year)s) is added to the comparison.")
+        % {"pseudonym": peer.pseudonym, "year": peer.year},
+    )
+    return redirect("reports:sector")
+
+
+@area_required("reports.delete_benchmarkpeer")
+@require_POST
+def sector_peer_remove(request, pk):
+    peer = get_object_or_404(BenchmarkPeer, pk=pk)
+    peer.delete()
+    messages.success(request, _("The export is removed from the comparison."))
+    return redirect("reports:sector")
+
+
+@area_required("reports.view_benchmarkpeer")
+@require_GET
+def sector_comparison_page(request):
+    years = sorted(
+        set(
+            BenchmarkExport.objects.filter(status=BenchmarkExport.Status.DONE).values_list(
+                "year", flat=True
+            )
+        ),
+        reverse=True,
+    )
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        year = 0
+    size = request.GET.get("size_class") or None
+    if year not in years or (size is not None and size not in sector_benchmark.SIZE_CLASS_LABELS):
+        status = 400 if request.GET.get("year") or size else 200
+        return render(
+            request,
+            "reports/sector_comparison.html",
+            {"subjects": _subject_links(), "years": years, "year": None, "groups": []},
+            status=status if years else 200,
+        )
+    own = BenchmarkExport.objects.filter(status=BenchmarkExport.Status.DONE, year=year).first()
+    own_rows = sector_benchmark.read_rows(own)
+    peers = list(BenchmarkPeer.objects.filter(year=year))
+    instruments = {instrument.code: instrument.name for instrument in Instrument.objects.all()}
+    groups = [
+        (sector_comparison.comparison_chart(unit, compared, instruments), compared)
+        for unit, compared in sector_comparison.compare(
+            own_rows, [peer.rows for peer in peers], size
+        )
+        if compared
+    ]
+    return render(
+        request,
+        "reports/sector_comparison.html",
+        {
+            "subjects": _subject_links(),
+            "years": years,
+            "year": year,
+            "size_class": size,
+            "size_classes": sector_benchmark.SIZE_CLASS_LABELS.items(),
+            "own": own,
+            "peer_count": len(peers),
+            "minimum_peers": sector_comparison.MINIMUM_PEERS,
+            "groups": groups,
+        },
+    )

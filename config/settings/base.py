@@ -220,6 +220,8 @@ EFFECTS_MIN_GROUP_SIZE = env.int("EFFECTS_MIN_GROUP_SIZE", default=20)
 # rounded to the base.
 DISCLOSURE_THRESHOLD = env.int("DISCLOSURE_THRESHOLD", default=10)
 DISCLOSURE_ROUNDING_BASE = env.int("DISCLOSURE_ROUNDING_BASE", default=5)
+# The largest file a manager may upload as another organisation's benchmark export.
+BENCHMARK_UPLOAD_MAX_MEGABYTES = env.int("BENCHMARK_UPLOAD_MAX_MEGABYTES", default=20)
 # The organisation's name on the reports that leave it (the municipality's PDF).
 ORGANISATION_NAME = env.str("ORGANISATION_NAME", default="Buurtkompas Welzijn")
 

@@ -108,6 +108,13 @@ MATRIX = [
     ("reports.correct_municipalityreport", "own_municipality_published_report", {R.MANAGER}),
     ("reports.correct_municipalityreport", "own_municipality_draft_report", NOBODY),
     ("reports.delete_municipalityreport", "own_municipality_published_report", NOBODY),
+    # The sector benchmark: managers only
+    ("reports.view_benchmarkexport", None, {R.MANAGER}),
+    ("reports.add_benchmarkexport", None, {R.MANAGER}),
+    ("reports.view_benchmarkpeer", None, {R.MANAGER}),
+    ("reports.add_benchmarkpeer", None, {R.MANAGER}),
+    ("reports.delete_benchmarkpeer", None, {R.MANAGER}),
+    ("reports.change_benchmarkexport", None, NOBODY),
     # The what-if calculator's cost items: the functional administrator keeps them
     (
         "reports.view_costitem",
