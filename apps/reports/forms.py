@@ -76,7 +76,7 @@ class BenchmarkExportForm(forms.Form):
         max_length=40,
         help_text=_(
             "How other organisations will see us: a name that does not give us away, such "
-            "as \u201cWelzijn Oost\u201d. Letters, digits, spaces, dots and hyphens."
+            'as "Welzijn Oost". Letters, digits, spaces, dots and hyphens.'
         ),
         validators=[
             RegexValidator(
