@@ -9,6 +9,10 @@ else.
   figures read, the HTML rendered and the tagged PDF written, as the Celery task does.
   The first PDF of a process also loads WeasyPrint, Pango and the fonts; a worker does
   that once, so the target is the median of the next ones (the first is reported too).
+- export: the anonymised sector benchmark of the last year with figures
+  (apps/reports/sector_benchmark.py): the figures read per municipality and month, added
+  up per quarter and size class, protected, and written as JSON and CSV with their
+  checksums, as the Celery task does.
 """
 
 import json
@@ -24,7 +28,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    parts = {"pdf": municipality_pdf}
+    parts = {"pdf": municipality_pdf, "export": benchmark_export}
     part = argv[0] if argv else ""
     if part not in parts:
         print(f"usage: python -m benchmarks.outputs {{{','.join(parts)}}}", file=sys.stderr)
@@ -82,6 +86,33 @@ def municipality_pdf() -> dict:
         "first_seconds": seconds[0],
         "seconds": statistics.median(seconds[1:]),
         "all_seconds": seconds,
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def benchmark_export() -> dict:
+    import hashlib
+
+    from apps.effects.selectors import months_with_figures
+    from apps.reports import sector_benchmark
+
+    _first, last = months_with_figures()
+    if last is None:
+        return {"error": "no statistics computed in the benchmark database"}
+    rss_before = _peak_rss_mb()
+    started = time.perf_counter()
+    document = sector_benchmark.export_document(pseudonym="Welzijn Benchmark", year=last.year)
+    files = [sector_benchmark.export_json(document), sector_benchmark.export_csv(document)]
+    checksums = [hashlib.sha256(data).hexdigest() for data in files]
+    seconds = round(time.perf_counter() - started, 3)
+    return {
+        "year": last.year,
+        "rows": len(document["rows"]),
+        "json_bytes": len(files[0]),
+        "csv_bytes": len(files[1]),
+        "checksums": checksums,
+        "seconds": seconds,
         "rss_before_mb": rss_before,
         "peak_rss_mb": _peak_rss_mb(),
     }

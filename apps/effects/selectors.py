@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import caches
-from django.db import connection, models
+from django.db import connection
 
 from apps.accounts import policy
 from apps.effects.models import Figure, Level, StatisticsRun
@@ -285,20 +285,20 @@ def figures_per_unit(
     return _sums(scope, where, (column, *by), extra)
 
 
-def figures_per_municipality(start: date, end: date, measures: tuple[str, ...]) -> list[dict]:
+def figures_per_municipality(start: date, end: date, measures: tuple[str, ...]):
     """The organisation's sums per municipality, month, theme and key of these measures:
     the rows an export adds up by its own groups (size classes, quarters). Only for
-    readers who may see the whole organisation."""
-    return list(
+    readers who may see the whole organisation. Read in chunks, not held in memory."""
+    return (
         Figure.objects.filter(
             level=Level.MUNICIPALITY,
             measure__in=measures,
             month__gte=start,
             month__lte=end,
         )
-        .values("measure", "municipality_id", "month", "theme_id", "key")
-        .annotate(**{name: models.Sum(name) for name in SUM_COLUMNS})
+        .values("measure", "municipality_id", "month", "theme_id", "key", *SUM_COLUMNS)
         .order_by("measure", "municipality_id", "month", "theme_id", "key")
+        .iterator(chunk_size=5000)
     )
 
 
