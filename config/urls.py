@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", ApiIndex.as_view(), name=errors.INDEX_URL_NAME),
     path("api/v1/", include("apps.dossiers.api.urls")),
     path("api/v1/", include("apps.questionnaires.api.urls")),
+    path("api/v1/", include("apps.reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar; its start script is a separate request, so
     # the page needs no inline script under the CSP.

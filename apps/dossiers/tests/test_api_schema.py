@@ -27,6 +27,11 @@ OPERATIONS = {
     ("/api/v1/dossiers/{dossier_pk}/questions/", "get"),
     ("/api/v1/dossiers/{dossier_pk}/questions/", "post"),
     ("/api/v1/referrals/", "post"),
+    ("/api/v1/municipality-reports/", "get"),
+    ("/api/v1/municipality-reports/{id}/", "get"),
+    ("/api/v1/benchmark-exports/", "get"),
+    ("/api/v1/benchmark-exports/{id}/", "get"),
+    ("/api/v1/benchmark-exports/{id}/document/", "get"),
 }
 
 
