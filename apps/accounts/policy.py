@@ -424,6 +424,17 @@ def dossier_is_open(user, dossier) -> bool:
     return dossier is not None and dossier.status != dossier.Status.CLOSED
 
 
+@rules.predicate
+def dossier_is_closed(user, dossier) -> bool:
+    return dossier is not None and dossier.status == dossier.Status.CLOSED
+
+
+# What support likely prevented (the what-if calculator): recorded by the dossier's own team
+# once the dossier is closed.
+policy.add_rule(
+    "reports.add_preventedevent", does_casework & belongs_to_own_team & dossier_is_closed
+)
+
 # Instrument definitions hold no personal data; anyone may fill a self-scan, without an
 # account too (the portal pages ask nothing for that).
 policy.add_rule("questionnaires.view_instrument", _has_role(*Role))

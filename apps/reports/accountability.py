@@ -22,6 +22,7 @@ from apps.effects.selectors import Scope, Selection, figures_per_unit
 from apps.organisation.models import Neighbourhood, Theme
 from apps.reports.disclosure import TOTAL, ProtectedTable, Rules, configured_rules, protect_table
 from apps.reports.models import MunicipalityReport
+from apps.reports.prevented_costs import PreventedSums, prevented_sums
 from apps.reports.subjects import SUBJECTS, Context, Page
 
 TEMPLATE = "reports/pdf/municipality_report.html"
@@ -65,6 +66,7 @@ class ReportContent:
     report: MunicipalityReport
     sections: list[Section]
     questions: CrossTable
+    prevented: PreventedSums
     rules: Rules
     run: StatisticsRun | None
 
@@ -138,8 +140,16 @@ def report_content(
         sections.append(Section(slug=slug, title=str(title), page=page))
     progress(len(SECTIONS), _("Questions per neighbourhood"))
     questions = questions_per_neighbourhood(context, rules)
+    prevented = prevented_sums(
+        report.municipality_id, report.period_start, report.period_end, rules
+    )
     return ReportContent(
-        report=report, sections=sections, questions=questions, rules=rules, run=run
+        report=report,
+        sections=sections,
+        questions=questions,
+        prevented=prevented,
+        rules=rules,
+        run=run,
     )
 
 

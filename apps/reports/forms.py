@@ -4,8 +4,9 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.models import Municipality
+from apps.reports.charts import format_number
 from apps.reports.filters import MONTH_FORMAT, MonthInput, check_period, first_of_month
-from apps.reports.models import MunicipalityReport
+from apps.reports.models import MunicipalityReport, PreventedEvent
 
 MAX_TEXT_LENGTH = 10_000
 # The same as the schema of the export: nothing a spreadsheet reads as a formula.
@@ -122,3 +123,32 @@ class BenchmarkPeerForm(forms.Form):
                 _("This is a CSV file: upload the JSON file of the export instead.")
             )
         return upload
+
+
+class PreventedEventsForm(forms.Form):
+    """Per cost item: not prevented, or how likely support prevented it."""
+
+    with_client = forms.BooleanField(
+        label=_("We judged this together with the client"), required=False
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        choices = [("", _("Not prevented, or we do not know")), *PreventedEvent.Likelihood.choices]
+        for item in self.items:
+            self.fields[f"item-{item.code}"] = forms.ChoiceField(
+                label=item.name,
+                choices=choices,
+                required=False,
+                help_text=_("%(amount)s per event. Source: %(source)s")
+                % {"amount": f"\u20ac {format_number(float(item.amount))}", "source": item.source},
+            )
+        self.order_fields([*(f"item-{item.code}" for item in self.items), "with_client"])
+
+    def likelihoods(self) -> dict[str, str]:
+        return {
+            item.code: self.cleaned_data[f"item-{item.code}"]
+            for item in self.items
+            if self.cleaned_data.get(f"item-{item.code}")
+        }

@@ -339,3 +339,68 @@ class BenchmarkPeer(models.Model):
 
     def __str__(self):
         return f"{self.pseudonym} {self.year}"
+
+
+class PreventedEvent(models.Model):
+    """For a closed dossier: a costly event that support likely prevented, as the worker and
+    client judge it, with the amount of the cost item that held on the day it closed. The
+    what-if calculator adds these up per municipality and period, as a range.
+
+    The municipality and the closing date are kept on the row: the sums of past periods
+    stay the same when a dossier is removed after its retention period.
+    """
+
+    class Likelihood(models.TextChoices):
+        POSSIBLE = "possible", _("Possible: 10 to 40 in 100")
+        LIKELY = "likely", _("Likely: 40 to 70 in 100")
+        VERY_LIKELY = "very_likely", _("Very likely: 70 to 90 in 100")
+
+    # The chance each choice stands for: the sums are ranges from the low to the high end.
+    CHANCES = {
+        Likelihood.POSSIBLE: (0.1, 0.4),
+        Likelihood.LIKELY: (0.4, 0.7),
+        Likelihood.VERY_LIKELY: (0.7, 0.9),
+    }
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "organisation.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    closed_on = models.DateField(_("dossier closed on"))
+    cost_item = models.ForeignKey(
+        CostItem, verbose_name=_("cost item"), on_delete=models.PROTECT, related_name="+"
+    )
+    likelihood = models.CharField(_("how likely"), max_length=12, choices=Likelihood)
+    with_client = models.BooleanField(_("judged together with the client"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("prevented event")
+        verbose_name_plural = _("prevented events")
+        ordering = ["closed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "cost_item"], name="prevented_event_once_per_dossier"
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "closed_on"], name="prevented_place_idx")]
+
+    def __str__(self):
+        return f"{self.cost_item.code} ({self.likelihood})"

@@ -1,6 +1,7 @@
 """Writing what leaves the organisation: the municipality's accountability reports (drafts,
 their texts, generating and publishing their PDF, corrections) and the sector benchmark
-(exports, and the other organisations' exports uploaded to compare with).
+(exports, and the other organisations' exports uploaded to compare with), and what
+support likely prevented (the what-if calculator).
 
 A published report never changes. Every write below names the state it expects in its
 WHERE clause (a draft, no generation running), so a request that lost a race changes
@@ -26,7 +27,9 @@ from apps.reports.models import (
     GENERATION_STALE_AFTER,
     BenchmarkExport,
     BenchmarkPeer,
+    CostItem,
     MunicipalityReport,
+    PreventedEvent,
 )
 
 logger = logging.getLogger(__name__)
@@ -320,3 +323,47 @@ def benchmark_peer_add(*, data: bytes, actor) -> BenchmarkPeer:
         raise PeerRefused([_("This export was uploaded before; it counts once.")]) from error
     access_log_record(action=AccessLogEntry.Action.CREATE, actor=actor, obj=peer)
     return peer
+
+
+# --- The what-if calculator ------------------------------------------------------------------
+
+
+def prevented_events_record(*, dossier, likelihoods: dict[str, str], with_client: bool, actor):
+    """Replaces what the dossier's support likely prevented: per cost item code how likely
+    (a PreventedEvent.Likelihood), each with the amount that held when the dossier closed.
+    Only for a closed dossier."""
+    if dossier.status != dossier.Status.CLOSED or dossier.ended_on is None:
+        raise ReportRefused(_("Prevented costs are recorded when the dossier is closed."))
+    items = {item.code: item for item in CostItem.objects.valid_on(dossier.ended_on)}
+    unknown = sorted(set(likelihoods) - set(items))
+    if unknown:
+        raise ReportRefused(
+            _("These events are not on the list of cost items: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    if set(likelihoods.values()) - set(PreventedEvent.Likelihood.values):
+        raise ReportRefused(_("Choose how likely each event was from the list."))
+    neighbourhood = dossier.client.neighbourhood
+    municipality_id = (
+        neighbourhood.municipality_id if neighbourhood else dossier.team.municipality_id
+    )
+    with transaction.atomic():
+        PreventedEvent.objects.filter(dossier=dossier).delete()
+        PreventedEvent.objects.bulk_create(
+            PreventedEvent(
+                dossier=dossier,
+                municipality_id=municipality_id,
+                closed_on=dossier.ended_on,
+                cost_item=items[code],
+                likelihood=likelihood,
+                with_client=with_client,
+                recorded_by=actor,
+            )
+            for code, likelihood in sorted(likelihoods.items())
+        )
+    access_log_record(
+        action=AccessLogEntry.Action.UPDATE,
+        actor=actor,
+        obj=dossier,
+        reason="What support likely prevented",
+    )

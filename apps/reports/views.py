@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.policy import area_required, require
+from apps.dossiers.selectors import dossier_for_actor
 from apps.effects import selectors as figure_selectors
 from apps.effects.inference import configured_min_group_size
 from apps.effects.services import progress_read, statistics_rebuild_request
@@ -18,11 +19,12 @@ from apps.reports.filters import ReportFilter
 from apps.reports.forms import (
     BenchmarkExportForm,
     BenchmarkPeerForm,
+    PreventedEventsForm,
     ReportPublishForm,
     ReportStartForm,
     ReportTextsForm,
 )
-from apps.reports.models import BenchmarkExport, BenchmarkPeer
+from apps.reports.models import BenchmarkExport, BenchmarkPeer, CostItem, PreventedEvent
 from apps.reports.selectors import municipality_reports_for
 from apps.reports.subjects import INDICATORS, PAIR_KINDS, SUBJECTS, Context
 
@@ -513,3 +515,43 @@ def sector_comparison_page(request):
             "groups": groups,
         },
     )
+
+
+# --- The what-if calculator: what support likely prevented, on a closed dossier -----------
+
+
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
+@require_http_methods(["GET", "POST"])
+def prevented_events(request, pk):
+    dossier = dossier_for_actor(actor=request.user, pk=pk)
+    if dossier.status != dossier.Status.CLOSED:
+        return render(
+            request, "reports/prevented_events.html", {"dossier": dossier, "form": None}, status=409
+        )
+    require(request.user, "reports.add_preventedevent", dossier)
+    items = CostItem.objects.valid_on(dossier.ended_on).order_by("name_nl")
+    recorded = PreventedEvent.objects.filter(dossier=dossier).select_related("cost_item")
+    initial = {f"item-{event.cost_item.code}": event.likelihood for event in recorded}
+    initial["with_client"] = any(event.with_client for event in recorded)
+    form = PreventedEventsForm(request.POST or None, items=items, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report_services.prevented_events_record(
+                    dossier=dossier,
+                    likelihoods=form.likelihoods(),
+                    with_client=form.cleaned_data["with_client"],
+                    actor=request.user,
+                )
+            except report_services.ReportRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("What support likely prevented is saved."))
+                return redirect("dossiers:detail", pk=dossier.pk)
+        return render(
+            request,
+            "reports/prevented_events.html",
+            {"dossier": dossier, "form": form},
+            status=400,
+        )
+    return render(request, "reports/prevented_events.html", {"dossier": dossier, "form": form})

@@ -3,6 +3,8 @@
 import re
 import struct
 import zlib
+from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -10,6 +12,7 @@ from playwright.sync_api import Page, expect
 from apps.accounts.models import Role
 from apps.dossiers.models import Attachment, Dossier, IntakeRequest, NetworkMember
 from apps.organisation.tests.factories import TeamMembershipFactory
+from apps.reports.models import CostItem, PreventedEvent
 from tests.browser.helpers import PHONE
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import main_button, translated
@@ -177,6 +180,31 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.CLOSED
     expect(page.get_by_role("button", name=translated("Add to the network"))).to_have_count(0)
+
+    # Looking back with Henk: support likely kept him in his home.
+    CostItem.objects.create(
+        code="eviction",
+        name_nl="Huisuitzetting",
+        name_en="Eviction",
+        amount=Decimal("8000"),
+        source="Voorbeeldbron",
+        valid_from=date(2024, 1, 1),
+    )
+    page.get_by_role("link", name=translated("What did support likely prevent?")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        translated("What did support likely prevent?")
+    )
+    axe_check(page, label="what support likely prevented")
+    page.get_by_label("Huisuitzetting").select_option("likely")
+    page.get_by_label(translated("We judged this together with the client")).check()
+    main_button(page, translated("Save")).click()
+    expect(page.get_by_text(translated("What support likely prevented is saved."))).to_be_visible()
+    event = PreventedEvent.objects.get(dossier=dossier)
+    assert (event.cost_item.code, event.likelihood, event.with_client) == (
+        "eviction",
+        "likely",
+        True,
+    )
 
 
 def test_team_leader_keeps_a_dossier_for_a_court_case(page: Page, axe_check, screenshot):

@@ -14,7 +14,7 @@ from apps.accounts import policy
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import PartnerSystemFactory, UserFactory
 from apps.audit.models import AccessLogEntry
-from apps.dossiers.models import Attachment
+from apps.dossiers.models import Attachment, Dossier
 from apps.dossiers.tests.factories import (
     DossierFactory,
     IntakeRequestFactory,
@@ -115,6 +115,10 @@ MATRIX = [
     ("reports.add_benchmarkpeer", None, {R.MANAGER}),
     ("reports.delete_benchmarkpeer", None, {R.MANAGER}),
     ("reports.change_benchmarkexport", None, NOBODY),
+    # What support likely prevented: the dossier's own team, once it is closed
+    ("reports.add_preventedevent", "own_team_closed_dossier", CASEWORK),
+    ("reports.add_preventedevent", "own_team_dossier", NOBODY),
+    ("reports.add_preventedevent", "other_team_closed_dossier", NOBODY),
     # The what-if calculator's cost items: the functional administrator keeps them
     (
         "reports.view_costitem",
@@ -248,6 +252,13 @@ def scenario(db):
         "other_team_intake": IntakeRequestFactory(team=other_team),
     }
     PartnerSystemFactory(account=actors[R.PARTNER_SYSTEM], teams=[own_team])
+    for side, team in (("own", own_team), ("other", other_team)):
+        objects[f"{side}_team_closed_dossier"] = DossierFactory(
+            team=team,
+            status=Dossier.Status.CLOSED,
+            ended_on=timezone.localdate(),
+            closing_reason=Dossier.ClosingReason.GOALS_REACHED,
+        )
     for side in ("own", "other"):
         objects[f"{side}_municipality_published_report"] = MunicipalityReport.objects.create(
             municipality=objects[f"{side}_municipality"],
