@@ -649,9 +649,9 @@ def bar_chart(
             )
         y += row_height
 
-    plot_bottom = y
-    tick_marks = [TickMark(x_of(t), ticks.text(t)) for t in ticks.values]
-    height = plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE + MARGIN + 4
+    axis = _horizontal_value_axis(
+        ticks, x_of, top=top, bottom=y, left=plot_left, right=plot_right, title=value_label
+    )
     return _chart(
         "bar",
         slug=slug,
@@ -659,20 +659,28 @@ def bar_chart(
         description=description,
         table=table,
         width=WIDTH,
-        height=height,
         legend=list(zip(legend, styles, fills, strict=False)),
         patterns=patterns,
         bars_svg=_bars_svg(bars),
         labels_svg=_category_labels_svg(labels),
-        ticks=tick_marks,
         zero=zero,
-        plot_top=_round(top),
-        plot_bottom=_round(plot_bottom),
-        tick_y=_round(plot_bottom + 6 + TICK_FONT_SIZE),
-        axis_title=value_label,
-        axis_title_x=_round((plot_left + plot_right) / 2),
-        axis_title_y=_round(plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE),
+        **axis,
     )
+
+
+def _horizontal_value_axis(ticks: Ticks, x_of, *, top, bottom, left, right, title) -> dict:
+    """The value axis under rows of horizontal marks (bars, ranges): its ticks, its title
+    and the chart's height that makes room for them."""
+    return {
+        "ticks": [TickMark(x_of(t), ticks.text(t)) for t in ticks.values],
+        "plot_top": _round(top),
+        "plot_bottom": _round(bottom),
+        "tick_y": _round(bottom + 6 + TICK_FONT_SIZE),
+        "axis_title": title,
+        "axis_title_x": _round((left + right) / 2),
+        "axis_title_y": _round(bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE),
+        "height": bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE + MARGIN + 4,
+    }
 
 
 # --- Range chart (an organisation against the sector) ---------------------------------------
@@ -759,8 +767,9 @@ def range_chart(
             )
         )
         y += row_height
-    plot_bottom = y
-    height = plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE + MARGIN + 4
+    axis = _horizontal_value_axis(
+        ticks, x_of, top=top, bottom=y, left=plot_left, right=plot_right, title=value_label
+    )
     return _chart(
         "range",
         slug=slug,
@@ -768,20 +777,13 @@ def range_chart(
         description=description,
         table=table,
         width=WIDTH,
-        height=height,
         legend=legend,
         rows=rows,
         label_right=_round(label_right),
         box_height=RANGE_BOX_HEIGHT,
         range_colour=RANGE_COLOUR,
         own_colour=SERIES_COLOURS[0],
-        ticks=[TickMark(x_of(t), ticks.text(t)) for t in ticks.values],
-        plot_top=_round(top),
-        plot_bottom=_round(plot_bottom),
-        tick_y=_round(plot_bottom + 6 + TICK_FONT_SIZE),
-        axis_title=value_label,
-        axis_title_x=_round((plot_left + plot_right) / 2),
-        axis_title_y=_round(plot_bottom + 6 + TICK_FONT_SIZE + 8 + FONT_SIZE),
+        **axis,
     )
 
 

@@ -25,6 +25,7 @@ from apps.reports.charts import (
     line_chart,
     map_classes,
     nice_ticks,
+    range_chart,
     small_multiples,
     tile_map,
 )
@@ -824,3 +825,36 @@ def test_table_rows_are_written_as_the_template_engine_writes_them():
     assert table.body_html == expected
     assert "&#x27;t Hof &amp; &lt;Zn&gt;" in table.body_html
     assert "<abbr>nvt</abbr>" in table.body_html
+
+
+# --- range chart --------------------------------------------------------------------------------
+
+
+def test_range_chart_draws_the_middle_half_the_median_and_our_own_value():
+    chart = range_chart(
+        slug="sector-share",
+        title="Shares beside the sector",
+        description="Box, line, diamond.",
+        categories=["Contacts online", f"Self-scan {AWKWARD}"],
+        own=Series("Ours", (v(40), v(None))),
+        median=Series("Median", (v(25), v(None))),
+        lower=Series("Q1", (v(17.5), v(None))),
+        upper=Series("Q3", (v(37.5), v(None))),
+        counts=Series("Organisations", (v(4), v(2))),
+        value_label="Share (%)",
+    )
+    root = parse(chart)
+    assert_accessible(root, "sector-share", "Shares beside the sector")
+    # The second row has too few organisations for a median, and no own figure.
+    boxes = by_class(root, "bk-chart__range-box")
+    medians = by_class(root, "bk-chart__range-median")
+    owns = by_class(root, "bk-chart__range-own")
+    assert (len(boxes), len(medians), len(owns)) == (1, 1, 1)
+    left, width = float(boxes[0].get("x")), float(boxes[0].get("width"))
+    assert left < float(medians[0].get("x1")) < left + width
+    assert AWKWARD not in str(chart.svg)
+    assert csv_rows(chart.table) == [
+        ["Category", "Ours", "Median", "Q1", "Q3", "Organisations"],
+        ["Contacts online", "40", "25", "17.5", "37.5", "4"],
+        [f"Self-scan {AWKWARD}", DASH, DASH, DASH, DASH, "2"],
+    ]
