@@ -33,6 +33,7 @@ ROUND_TO = 1000
 @dataclass
 class EventSum:
     name: str
+    # The dossiers it was recorded for (once per dossier at most).
     dossiers: int
     low: float
     high: float
@@ -64,7 +65,7 @@ def rounded_euros(amount: float, up: bool = False) -> int:
 
 def prevented_sums(municipality_id: int, start: date, end: date, rules: Rules) -> PreventedSums:
     """The events recorded for dossiers of the municipality closed from the first day of
-    `start` to the last day of `end`, protected by the rules: two queries."""
+    `start` to the last day of `end`, protected by the rules: three queries at most."""
     events = PreventedEvent.objects.filter(
         municipality_id=municipality_id,
         closed_on__gte=start,
@@ -93,15 +94,21 @@ def prevented_sums(municipality_id: int, start: date, end: date, rules: Rules) -
         0.0,
         0.0,
     )
-    for item in sorted(per_item.values(), key=lambda item: (-item.high, item.name)):
+    rare = []
+    for code, item in sorted(per_item.items(), key=lambda pair: (-pair[1].high, pair[1].name)):
         if item.dossiers >= rules.threshold:
             result.events.append(item)
         else:
-            other.dossiers += item.dossiers
+            rare.append(code)
             other.low += item.low
             other.high += item.high
-    if other.dossiers >= rules.threshold:
-        result.events.append(other)
+    if rare:
+        # One dossier may have several rare events: the group counts its dossiers.
+        other.dossiers = (
+            events.filter(cost_item__code__in=rare).values("dossier_id").distinct().count()
+        )
+        if other.dossiers >= rules.threshold:
+            result.events.append(other)
     for event in result.events:
         event.dossiers = rules.rounded(event.dossiers)
     return result

@@ -580,6 +580,7 @@ def test_no_count_under_the_threshold_leaves_in_the_report(organisation):
     for _name, values in content.questions.rows:
         shown += [("questions", "cross", value.text) for value in values]
     shown += [("questions", "total", value.text) for value in content.questions.totals]
+    shown += [("prevented", event.name, str(event.dossiers)) for event in content.prevented.events]
     leaks = [
         item
         for item in shown

@@ -206,3 +206,22 @@ def test_the_municipality_report_states_the_method_and_the_range(setting):
     report.period_start = date(2025, 7, 1)
     html = accountability.report_html(accountability.report_content(report, None))
     assert "38.000" not in html
+
+
+def test_rare_events_together_count_their_dossiers_not_their_records(setting):
+    # Six dossiers each with two rare events: twelve records, but six dossiers, too few.
+    for _ in range(6):
+        dossier = _closed(setting["team"])
+        for item in (setting["eviction"], setting["hospital"]):
+            PreventedEvent.objects.create(
+                dossier=dossier,
+                municipality=setting["municipality"],
+                closed_on=CLOSED_ON,
+                cost_item=item,
+                likelihood="possible",
+            )
+    _events(setting, setting["hospital"], "likely", 5)  # eleven dossiers in all
+    sums = prevented_sums(setting["municipality"].pk, date(2025, 1, 1), date(2025, 12, 1), RULES)
+    assert sums.shown
+    # Hospital admissions: 11 dossiers, shown; evictions: 6, alone too few to show.
+    assert [(event.name, event.dossiers) for event in sums.events] == [("Ziekenhuisopname", 10)]
