@@ -653,3 +653,23 @@ def test_the_threshold_in_the_reading_guide_follows_the_settings(organisation, s
     content = accountability.report_content(report, None)
     assert content.rules == Rules(threshold=15, rounding_base=5)
     assert "&lt; 15" in accountability.report_html(content)
+
+
+def test_the_list_of_reports_reads_a_fixed_number_of_queries(client, organisation):
+    client.force_login(organisation["manager"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST).status_code == 200
+        return len(captured)
+
+    _draft(organisation)
+    client.get(LIST)  # the first request of a session reads more (the session itself)
+    few = queries()
+    for month in range(1, 8):
+        MunicipalityReport.objects.create(
+            municipality=organisation["lekstede"],
+            period_start=date(2024, month, 1),
+            period_end=date(2024, month, 1),
+        )
+    assert queries() == few

@@ -10,7 +10,9 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -451,3 +453,23 @@ def test_only_managers_see_export_and_compare(client, organisation, role):
     assert _upload(client, b"{}").status_code == 403
     assert BenchmarkExport.objects.count() == 1
     assert not AccessLogEntry.objects.filter(action=AccessLogEntry.Action.EXPORT).exists()
+
+
+def test_the_sector_pages_read_a_fixed_number_of_queries(client, organisation, exported):
+    client.force_login(organisation["manager"])
+    _committed(client.post, f"{PAGE}export/", {"pseudonym": "Welzijn Oost", "year": YEAR})
+    _upload(client, _peer(exported, "Welzijn Noord", 0.5))
+
+    def queries(address, **query) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address, query).status_code == 200
+        return len(captured)
+
+    client.get(PAGE)  # shows and so clears the messages of the uploads
+    few = (queries(PAGE), queries(f"{PAGE}vergelijken/", year=YEAR))
+    for n in range(6):
+        _upload(client, _peer(exported, f"Organisatie {n}", 0.6 + n / 10))
+        _committed(client.post, f"{PAGE}export/", {"pseudonym": "Welzijn Oost", "year": YEAR})
+    assert BenchmarkPeer.objects.count() == 7
+    client.get(PAGE)
+    assert (queries(PAGE), queries(f"{PAGE}vergelijken/", year=YEAR)) == few
