@@ -31,11 +31,19 @@ REPORT_LANGUAGE = "nl"
 # The subjects of the report pages, in the report's order. The comparison of teams and
 # neighbourhoods is a tool for managers, not an account to the municipality.
 SECTIONS = ("bereik", "contact", "zelfscans", "tevredenheid", "effecten", "adoptie")
-# The charts of a section, where the report shows fewer than its page. The map of new
-# dossiers per neighbourhood is left out: the table of questions per neighbourhood and
-# theme shows the neighbourhoods, and a map of a hundred areas with its table would add
-# three pages and a third of the time the PDF takes.
-SECTION_CHARTS = {"bereik": ("reach", "questions", "closed", "length")}
+# The charts of a section, where the report shows fewer than its page: the account to the
+# municipality, not every view a manager steers with. Left out: the map of new dossiers
+# per neighbourhood (the table of questions per neighbourhood and theme shows the
+# neighbourhoods), how long support lasted, minutes per contact, and the share online per
+# team and month (the share per team over the period stays). Each would add a page and
+# time to a PDF that must be made in seconds.
+SECTION_CHARTS = {
+    "bereik": ("reach", "questions", "closed"),
+    "contact": ("modes", "online-share", "minutes"),
+    "adoptie": ("online-per-team", "clients-with-scan", "staff-survey"),
+}
+# Above this many neighbourhoods the table of questions has a row per district.
+MAX_TABLE_NEIGHBOURHOODS = 40
 # Steps the progress bar counts: each section, the table of questions, the PDF itself.
 STEPS = len(SECTIONS) + 2
 
@@ -49,9 +57,10 @@ class Section:
 
 @dataclass
 class CrossTable:
-    """Questions per neighbourhood (rows) and theme (columns), with totals, protected."""
+    """Questions per area (rows) and theme (columns), with totals, protected."""
 
-    rows: list[tuple[str, list]]  # (neighbourhood name, values with the row total last)
+    unit: str  # "neighbourhood" or "district"
+    rows: list[tuple[str, list]]  # (area name, values with the row total last)
     columns: list[str]  # theme names, "Total" last
     totals: list
     table: ProtectedTable
@@ -89,33 +98,36 @@ def _context(report: MunicipalityReport, run: StatisticsRun | None) -> Context:
     )
 
 
-def questions_per_neighbourhood(context: Context, rules: Rules) -> CrossTable:
-    """Questions registered per neighbourhood and theme, every neighbourhood of the
-    municipality a row: the table with totals that secondary suppression protects."""
+def questions_per_area(context: Context, rules: Rules) -> CrossTable:
+    """Questions registered per area and theme, every area of the municipality a row: the
+    table with totals that secondary suppression protects. Its neighbourhoods, or its
+    districts when it has more than MAX_TABLE_NEIGHBOURHOODS: a city's hundred
+    neighbourhoods would be pages of mostly hidden counts."""
+    municipality = context.selection.municipality
+    areas = Neighbourhood.objects.filter(municipality=municipality)
+    unit = "neighbourhood"
+    if areas.filter(kind=Neighbourhood.Kind.NEIGHBOURHOOD).count() > MAX_TABLE_NEIGHBOURHOODS:
+        unit = "district"
+    kind = Neighbourhood.Kind.DISTRICT if unit == "district" else Neighbourhood.Kind.NEIGHBOURHOOD
     counts = defaultdict(int)
     for row in figures_per_unit(
-        context.scope, context.selection, "questions", unit="neighbourhood", by=("theme",)
+        context.scope, context.selection, "questions", unit=unit, by=("theme",)
     ):
-        counts[(row["neighbourhood_id"], row["theme"])] += row["n"]
-    neighbourhoods = list(
-        Neighbourhood.objects.filter(
-            municipality=context.selection.municipality, kind=Neighbourhood.Kind.NEIGHBOURHOOD
-        )
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+        counts[(row[f"{unit}_id"], row["theme"])] += row["n"]
+    rows = list(areas.filter(kind=kind).order_by("name").values_list("pk", "name"))
     themes = list(Theme.objects.all())
     table = protect_table(
         counts,
-        rows=[pk for pk, _name in neighbourhoods],
+        rows=[pk for pk, _name in rows],
         columns=[theme.pk for theme in themes],
         rules=rules,
     )
     columns = [*[theme.pk for theme in themes], TOTAL]
     return CrossTable(
+        unit=unit,
         rows=[
             (name, [table.value(pk, column) for column in columns])
-            for pk, name in neighbourhoods
+            for pk, name in rows
             if any(counts[(pk, theme.pk)] for theme in themes)
         ],
         columns=[*[theme.name for theme in themes], _("Total")],
@@ -139,7 +151,7 @@ def report_content(
         page = builder(context.only(*charts) if charts else context)
         sections.append(Section(slug=slug, title=str(title), page=page))
     progress(len(SECTIONS), _("Questions per neighbourhood"))
-    questions = questions_per_neighbourhood(context, rules)
+    questions = questions_per_area(context, rules)
     prevented = prevented_sums(
         report.municipality_id, report.period_start, report.period_end, rules
     )

@@ -673,3 +673,24 @@ def test_the_list_of_reports_reads_a_fixed_number_of_queries(client, organisatio
             period_end=date(2024, month, 1),
         )
     assert queries() == few
+
+
+def test_a_municipality_with_many_neighbourhoods_gets_its_table_per_district(
+    organisation, monkeypatch
+):
+    district = NeighbourhoodFactory(
+        municipality=organisation["eemdal"], kind=Neighbourhood.Kind.DISTRICT, name="Eemdal-Oost"
+    )
+    Neighbourhood.objects.filter(pk__in=[organisation["oost"].pk, organisation["west"].pk]).update(
+        district=district
+    )
+    statistics_update(full=True)
+    monkeypatch.setattr(accountability, "MAX_TABLE_NEIGHBOURHOODS", 1)
+    content = accountability.report_content(_draft(organisation), None)
+    table = content.questions
+    assert table.unit == "district"
+    # 14 questions in the district: 12, 1 and 1 per theme... shown as 10 in all.
+    [(name, values)] = table.rows
+    assert name == "Eemdal-Oost"
+    assert values[-1].text == "10"
+    assert "Vragen per wijk en thema" in accountability.report_html(content)
