@@ -4,7 +4,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.audit import partitions
 from apps.audit.models import AccessLogEntry, RefusalTally
@@ -46,6 +46,11 @@ def access_log_record(
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
+    # The log is read in the site's language, whoever or whatever wrote the row: a record's
+    # description ("… (Lopend)") and a reason the system gives are written in it.
+    with translation.override(settings.LANGUAGE_CODE):
+        object_repr = str(obj) if obj is not None else ""
+        reason = str(reason)
     authenticated = actor is not None and actor.is_authenticated
     return AccessLogEntry.objects.create(
         actor_user_id=actor.pk if authenticated else None,
@@ -54,7 +59,7 @@ def access_log_record(
         action=action,
         object_type=_clean(object_type, 100),
         object_id=_clean(object_id, 64),
-        object_repr=_clean(str(obj), 200) if obj is not None else "",
+        object_repr=_clean(object_repr, 200),
         reason=_clean(reason, 5000),
         path=_clean(origin.path, 500),
         ip_address=origin.ip_address,

@@ -11,6 +11,7 @@ import logging
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
@@ -66,7 +67,7 @@ def client_geocode(*, client_id: int) -> bool:
                 actor=None,
                 action=AccessLogEntry.Action.UPDATE,
                 obj=client,
-                reason="coordinates from the address (geocoder)",
+                reason=gettext_lazy("coordinates from the address (geocoder)"),
             )
     return bool(updated)
 

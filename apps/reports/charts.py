@@ -1484,8 +1484,9 @@ def funnel_plot(
         statuses.add("within")
     legend_labels = [
         centre_label or gettext("Overall average"),
-        gettext("95% limits"),
-        gettext("99.8% limits"),
+        # Not "95% limits": gettext would read "% l" as a placeholder.
+        gettext("Limits at 95%"),
+        gettext("Limits at 99.8%"),
     ]
     legend_kinds = ["centre", "limit95", "limit998"]
     for status in ("above", "below", "within", "too_small"):

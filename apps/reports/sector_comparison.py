@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.reports import charts
 from apps.reports.charts import Chart, Series, Value, format_number
@@ -24,7 +24,7 @@ SHORT_LABELS = {
     "new_clients_with_self_scan_share": gettext_lazy("Self-scan before intake"),
     "effect_improved_share": gettext_lazy("Improved"),
     "satisfaction_mean": gettext_lazy("Satisfaction mark"),
-    "effect_mean_change": gettext_lazy("Change"),
+    "effect_mean_change": pgettext_lazy("difference between two measurements", "Change"),
 }
 # Below this many organisations with a figure, the sector has no median to show.
 MINIMUM_PEERS = 3

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import RequestFactory, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -12,6 +13,8 @@ from apps.audit.models import AccessLogEntry, AppendOnlyError
 from apps.audit.services import access_log_purge_expired, access_log_record
 from apps.audit.tasks import purge_expired_access_log
 from apps.core import request_context
+from apps.dossiers.models import Dossier
+from apps.dossiers.tests.factories import DossierFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.names]
 
@@ -304,3 +307,18 @@ class TestAdminAccessLogging:
         html = client.get("/beheer/accounts/user/add/").content.decode()
         assert "is_superuser" not in html
         assert "user_permissions" not in html
+
+
+def test_a_row_is_written_in_the_sites_language_whatever_language_is_active():
+    """A task or an English page writes the row; Dutch readers read it: the description of
+    the record and a reason the system gives are in Dutch."""
+    dossier = DossierFactory(status=Dossier.Status.ACTIVE)
+    with translation.override("en"):
+        entry = access_log_record(
+            action=AccessLogEntry.Action.UPDATE,
+            actor=None,
+            obj=dossier,
+            reason=gettext_lazy("coordinates from the address (geocoder)"),
+        )
+    assert entry.object_repr.endswith("(Lopend)")
+    assert entry.reason == "coördinaten uit het adres (geocoder)"
