@@ -26,7 +26,9 @@ ENGLISH = re.compile(
     r"\b(Select an option|Change|Delete|Save|Search|Cancel|Submit|Active|Closed|Choose|"
     r"Previous|Next|Show|Hide|Remove|Edit|Back|Page|Sign in|Sign out|Log out|Yes|"
     r"January|February|March|April|June|July|August|September|October|November|December|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    # A day with an English month: Dutch writes "21 nov 2026".
+    r"\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? \d{4})\b"
 )
 # Pages that are files or act when fetched, and the admin's own history of changes.
 SKIPPED = re.compile(r"(\.csv|\.pdf|\.json|/pdf/|/export|/logout|/afmelden|/history/|/delete/)")
@@ -91,7 +93,8 @@ def _crawl(client: Client, starts: list[str]) -> dict[str, list[str]]:
             continue
         reader = _Reader()
         reader.feed(response.content.decode())
-        words = sorted(set(ENGLISH.findall(" ".join(reader.text))))
+        # One text per line: a number beside a month in the next cell is no date.
+        words = sorted(set(ENGLISH.findall("\n".join(reader.text))))
         if words:
             found[page] = words
         todo.extend(reader.links)

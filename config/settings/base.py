@@ -364,6 +364,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Short dates per language (config/formats): "21 nov 2026" in Dutch, "21 Nov 2026" in English.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 # Phone numbers (django-phonenumber-field): one without a country code is Dutch; stored as
