@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import (
@@ -38,18 +39,32 @@ class ClientForm(forms.ModelForm):
 
 
 class ContactMomentForm(forms.ModelForm):
-    def __init__(self, *args, **kwargs):
+    """A contact moment, ready to save in two taps: the time is now and the kind is the
+    worker's last one (`worker`), both still to change."""
+
+    def __init__(self, *args, worker=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = [
             ("", _("Choose the kind of contact")),
             *ContactMoment.Mode.choices,
         ]
+        if not self.is_bound:
+            self.initial.setdefault(
+                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+            if worker is not None:
+                last_mode = ContactMoment.objects.last_mode_of(worker)
+                if last_mode:
+                    self.initial.setdefault("mode", last_mode)
 
     class Meta:
         model = ContactMoment
         fields = ["occurred_at", "mode", "duration_minutes", "notes", "client_summary"]
         widgets = {
-            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            # The format a datetime-local input reads, to the minute.
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "client_summary": forms.Textarea(attrs={"rows": 2}),
         }

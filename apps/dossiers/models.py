@@ -353,6 +353,13 @@ class RegisteredQuestion(models.Model):
         return f"{self.theme}: {self.subcategory}" if self.subcategory else str(self.theme)
 
 
+class ContactMomentQuerySet(models.QuerySet):
+    def last_mode_of(self, worker) -> str | None:
+        """The kind of the worker's latest logged contact: what they will likely log next."""
+        latest = self.filter(worker=worker).order_by("-created_at")
+        return latest.values_list("mode", flat=True).first()
+
+
 class ContactMoment(models.Model):
     class Mode(models.TextChoices):
         FACE_TO_FACE = "face_to_face", _("Face to face")
@@ -384,6 +391,8 @@ class ContactMoment(models.Model):
         help_text=_("The client can read this in the portal. Write it for them."),
     )
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
+
+    objects = ContactMomentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact moment")

@@ -499,7 +499,10 @@ def attachment_add(*, dossier: Dossier, actor, upload, title: str) -> Attachment
         size=upload.size,
         uploaded_by=actor,
     )
-    _validate(attachment, exclude=["dossier", "file"], errors=errors)
+    # A refused file has no kind: only the reason it was refused is shown, not also that
+    # the kind is missing.
+    refused = ["content_type", "size"] if errors else []
+    _validate(attachment, exclude=["dossier", "file", *refused], errors=errors)
     attachment.file.save("upload", upload, save=False)
     try:
         with transaction.atomic():

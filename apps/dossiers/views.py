@@ -166,6 +166,7 @@ def contact_moment_add(request, pk):
         anchor="contacts",
         texts=(_("Log a contact moment"), _("Save contact moment")),
         success=_("The contact moment is saved."),
+        form_kwargs={"worker": request.user},
     )
 
 
@@ -509,7 +510,17 @@ def _render_detail(request, dossier, *, status=200, **forms):
 
 
 def _add_to_dossier(
-    request, pk, form_class, service, *, permission, form_name, anchor, texts, success=None
+    request,
+    pk,
+    form_class,
+    service,
+    *,
+    permission,
+    form_name,
+    anchor,
+    texts,
+    success=None,
+    form_kwargs=None,
 ):
     """A form that adds something to a dossier. GET gives the empty form: as a fragment
     for the folded-away form on the dossier page (htmx), or as a page of its own. POST
@@ -518,9 +529,10 @@ def _add_to_dossier(
     `texts` is (what the form is for, the label of its button)."""
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, permission, dossier)
+    form_kwargs = form_kwargs or {}
     if request.method == "GET":
-        return _empty_form(request, dossier, form_class(), texts)
-    form = form_class(request.POST, request.FILES)
+        return _empty_form(request, dossier, form_class(**form_kwargs), texts)
+    form = form_class(request.POST, request.FILES, **form_kwargs)
     if _submit(form, service, dossier=dossier, actor=request.user):
         if success:
             messages.success(request, success)

@@ -107,7 +107,10 @@ def test_anything_else_is_refused_with_a_message(client, worker, dossier, conten
     client.force_login(worker)
     response = upload(client, dossier, content, name=name, title=title)
     assert response.status_code == 400
-    assert response.context["attachment_form"].errors
+    form = response.context["attachment_form"]
+    assert form.errors
+    # Only the reason: not also that the refused file has no kind.
+    assert form.non_field_errors() == []
     assert not Attachment.objects.exists()
 
 

@@ -175,6 +175,31 @@ class TestChanging:
         moment = ContactMoment.objects.get()
         assert (moment.mode, moment.duration_minutes, moment.worker) == ("home_visit", 45, worker)
 
+    def test_the_contact_form_starts_at_now_with_the_workers_last_kind_of_contact(
+        self, client, worker, dossier
+    ):
+        client.force_login(worker)
+        form = client.get(url(dossier, "contact/")).context["form"]
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        assert abs(form.initial["occurred_at"] - now) <= timezone.timedelta(minutes=1)
+        assert "mode" not in form.initial
+        # The time as the phone's time field reads it, to the minute.
+        assert f'value="{form.initial["occurred_at"]:%Y-%m-%dT%H:%M}"' in str(form["occurred_at"])
+        ContactMomentFactory(dossier=dossier, worker=worker, mode="video")
+        form = client.get(url(dossier, "contact/")).context["form"]
+        assert form.initial["mode"] == "video"
+        # Saved as it comes: kind, time and a duration are all the form needs.
+        response = client.post(
+            url(dossier, "contact/"),
+            {
+                "occurred_at": f"{form.initial['occurred_at']:%Y-%m-%dT%H:%M}",
+                "mode": form.initial["mode"],
+                "duration_minutes": "15",
+            },
+        )
+        assert response.status_code == 302
+        assert ContactMoment.objects.filter(dossier=dossier).count() == 2
+
     @pytest.mark.parametrize(
         "data",
         [
