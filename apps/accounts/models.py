@@ -79,6 +79,12 @@ class User(AbstractUser):
         return self.role == Role.PARTNER_SYSTEM
 
     @property
+    def carries_caseload(self) -> bool:
+        """Social workers support clients as their daily work, against a capacity; a team
+        leader or volunteer may have a client now and then, without one."""
+        return self.role == Role.SOCIAL_WORKER
+
+    @property
     def requires_mfa(self) -> bool:
         # A partner system authenticates with an API token only; it cannot sign in to pages.
         return self.is_active and self.is_staff_role and not self.is_partner_system

@@ -51,7 +51,10 @@ def test_the_team_leader_sees_counts_per_colour_against_capacity(client, team_se
     [entry] = response.context["teams"]
     member = next(m for m in entry["members"] if m["membership"].user == sanne)
     assert (member["short"], member["medium"], member["long"], member["total"]) == (1, 1, 3, 5)
-    assert "5 / 2" in response.content.decode()
+    html = response.content.decode()
+    assert "5 / 2" in html
+    # Capacity only for those who carry a caseload: not "0 / 30" for the team leader.
+    assert "0 / 30" not in html
     # Long trajectories, oldest first, with their explanation or its absence.
     assert next(d.pk for d in entry["long_running"]) == explained.pk
     assert len(entry["long_running"]) == 3
