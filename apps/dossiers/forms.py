@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -42,6 +44,8 @@ class ContactMomentForm(forms.ModelForm):
     """A contact moment, ready to save in two taps: the time is now and the kind is the
     worker's last one (`worker`), both still to change."""
 
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, worker=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].choices = [
@@ -49,6 +53,7 @@ class ContactMomentForm(forms.ModelForm):
             *ContactMoment.Mode.choices,
         ]
         if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
             self.initial.setdefault(
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
             )

@@ -391,6 +391,8 @@ class ContactMoment(models.Model):
         help_text=_("The client can read this in the portal. Write it for them."),
     )
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
+    # The form's own number: a second tap on "save" sends it again and adds nothing.
+    submission = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ContactMomentQuerySet.as_manager()
 
@@ -398,6 +400,13 @@ class ContactMoment(models.Model):
         verbose_name = _("contact moment")
         verbose_name_plural = _("contact moments")
         ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "submission"],
+                condition=models.Q(submission__isnull=False),
+                name="contact_once_per_submission",
+            ),
+        ]
         indexes = [
             models.Index(fields=["dossier", "occurred_at"], name="contact_dossier_time_idx"),
             # The statistics read a month of contacts, and the nightly update those logged

@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -108,9 +108,10 @@ TEAM_OVERVIEW_LONG_RUNNING = 10
 
 
 def team_overview(*, leader):
-    """For a team leader: per team, each member's caseload by colour and capacity, the
-    longest trajectories with their explanations (how many there are in all, and how many
-    wait for an explanation), and recent break-the-glass openings.
+    """For a team leader: per team, each member's caseload by colour and capacity with the
+    team's totals, the intake queue (how many wait, since when), the longest trajectories
+    with their explanations (how many there are in all, and how many wait for an
+    explanation), and recent break-the-glass openings.
 
     The same queries and rows whatever the size of the teams: one more query per team the
     leader leads (for its longest trajectories).
@@ -156,6 +157,24 @@ def team_overview(*, leader):
     for membership in memberships:
         row = counts.get((membership.team_id, membership.user_id), empty)
         overview[membership.team_id]["members"].append({"membership": membership, **row})
+    for entry in overview.values():
+        entry["totals"] = {
+            band: sum(member[band] for member in entry["members"])
+            for band in ("short", "medium", "long", "total")
+        }
+        entry["intake"] = {"waiting": 0, "oldest": None}
+    for row in (
+        IntakeRequest.objects.waiting()
+        .filter(team_id__in=team_ids)
+        .values("team_id")
+        .annotate(waiting=Count("pk"), oldest=Min("received_at"))
+        .order_by()
+    ):
+        overview[row["team_id"]]["intake"] = {
+            "waiting": row["waiting"],
+            "oldest": row["oldest"],
+            "waiting_days": (timezone.now() - row["oldest"]).days,
+        }
     for opening in openings:
         overview[opening.dossier.team_id]["openings"].append(opening)
     return list(overview.values())

@@ -1,10 +1,11 @@
 import logging
+import uuid
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,8 +115,15 @@ def contact_moment_log(
     duration_minutes: int,
     notes: str = "",
     client_summary: str = "",
+    submission: uuid.UUID | None = None,
 ) -> ContactMoment:
+    """A contact moment. The same `submission` (the form's own number) twice gives the
+    moment of the first: a double tap on "save" adds one."""
     policy.require(actor, "dossiers.change_dossier", dossier)
+    if submission is not None:
+        earlier = ContactMoment.objects.filter(dossier=dossier, submission=submission).first()
+        if earlier is not None:
+            return earlier
     errors = {}
     if timezone.is_naive(occurred_at):
         errors["occurred_at"] = _("Give the time with its time zone.")
@@ -133,14 +141,20 @@ def contact_moment_log(
         duration_minutes=duration_minutes,
         notes=notes,
         client_summary=client_summary,
+        submission=submission,
     )
     try:
-        moment.full_clean(exclude=["dossier", "worker"])
+        moment.full_clean(exclude=["dossier", "worker"], validate_constraints=False)
     except ValidationError as invalid:
         errors.update(invalid.message_dict)
     if errors:
         raise ValidationError(errors)
-    moment.save()
+    try:
+        with transaction.atomic():
+            moment.save()
+    except IntegrityError:
+        # The other tap saved it in the same moment.
+        return ContactMoment.objects.get(dossier=dossier, submission=submission)
     Dossier.objects.filter(pk=dossier.pk).mark_changed()
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment)
     return moment

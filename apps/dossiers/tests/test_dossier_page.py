@@ -200,6 +200,26 @@ class TestChanging:
         assert response.status_code == 302
         assert ContactMoment.objects.filter(dossier=dossier).count() == 2
 
+    def test_a_double_tap_on_save_logs_one_contact_moment(self, client, worker, dossier):
+        client.force_login(worker)
+        form = client.get(url(dossier, "contact/")).context["form"]
+        data = {
+            "submission": str(form.initial["submission"]),
+            "occurred_at": f"{form.initial['occurred_at']:%Y-%m-%dT%H:%M}",
+            "mode": "phone",
+            "duration_minutes": "10",
+        }
+        first = client.post(url(dossier, "contact/"), data)
+        second = client.post(url(dossier, "contact/"), data)
+        assert (first.status_code, second.status_code) == (302, 302)
+        assert ContactMoment.objects.filter(dossier=dossier).count() == 1
+        # A new form is a new contact moment.
+        data["submission"] = str(
+            client.get(url(dossier, "contact/")).context["form"].initial["submission"]
+        )
+        assert client.post(url(dossier, "contact/"), data).status_code == 302
+        assert ContactMoment.objects.filter(dossier=dossier).count() == 2
+
     @pytest.mark.parametrize(
         "data",
         [

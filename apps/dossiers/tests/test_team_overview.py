@@ -6,7 +6,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AccessLogEntry
 from apps.dossiers import services
-from apps.dossiers.tests.factories import DossierFactory
+from apps.dossiers.tests.factories import DossierFactory, IntakeRequestFactory
 from apps.organisation.tests.factories import TeamMembershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.names]
@@ -61,6 +61,21 @@ def test_the_team_leader_sees_counts_per_colour_against_capacity(client, team_se
     assert "Wacht op schuldsanering." in response.content.decode()
 
 
+def test_the_team_leader_sees_the_totals_and_how_long_the_intake_queue_waits(client, team_setup):
+    leader, team, _sanne, _explained = team_setup
+    IntakeRequestFactory(team=team, received_at=timezone.now() - timezone.timedelta(days=4))
+    IntakeRequestFactory(team=team)
+    IntakeRequestFactory(team=team, status="withdrawn")
+    IntakeRequestFactory(received_at=timezone.now() - timezone.timedelta(days=40))  # elsewhere
+    client.force_login(leader)
+    response = client.get(URL)
+    [entry] = response.context["teams"]
+    assert entry["totals"] == {"short": 1, "medium": 1, "long": 3, "total": 5}
+    assert (entry["intake"]["waiting"], entry["intake"]["waiting_days"]) == (2, 4)
+    html = response.content.decode()
+    assert "2 aanvragen wachten in de intake-wachtrij" in html
+
+
 def test_break_the_glass_openings_show_up_for_the_team_leader(client, team_setup):
     leader, _team, _sanne, explained = team_setup
     outsider = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
@@ -110,8 +125,10 @@ def test_query_count_does_not_grow_with_the_team(client, django_assert_num_queri
     # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 memberships with
     # their teams and users, 6 counts per worker and colour (long ones and their
     # explanations too), 7 the longest trajectories of the team (at most
-    # TEAM_OVERVIEW_LONG_RUNNING), 8 break-the-glass openings
-    with django_assert_num_queries(8):
+    # TEAM_OVERVIEW_LONG_RUNNING), 8 the intake queue per team, 9 break-the-glass openings
+    for _ in range(rows // 3):
+        IntakeRequestFactory(team=team)
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200
 
 
