@@ -92,9 +92,10 @@ class MunicipalityReportQuerySet(models.QuerySet):
     def of_period(self, municipality_id: int, start: date, end: date):
         return self.filter(municipality_id=municipality_id, period_start=start, period_end=end)
 
-    def generating(self):
-        """Reports with a generation that waits or runs, and is not stale."""
-        return self.filter(
+    def not_generating(self):
+        """Reports without a generation that waits or runs: none, finished, failed, or
+        one so old that its worker died."""
+        return self.exclude(
             generation__in=[
                 MunicipalityReport.Generation.QUEUED,
                 MunicipalityReport.Generation.RUNNING,
@@ -252,9 +253,22 @@ def export_path(instance, filename: str) -> str:
     return f"benchmark/{secrets.token_hex(16)}-{filename}"
 
 
+class BenchmarkExportQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(
+            status__in=[BenchmarkExport.Status.QUEUED, BenchmarkExport.Status.RUNNING]
+        )
+
+    def stale(self):
+        """Active exports whose worker died: they no longer hold the next one back."""
+        return self.active().filter(requested_at__lt=timezone.now() - GENERATION_STALE_AFTER)
+
+
 class BenchmarkExport(models.Model):
     """One anonymised sector benchmark export of a calendar year: the JSON and the CSV,
-    each with its SHA-256 checksum. Made by a Celery task; the row says how it went."""
+    each with its SHA-256 checksum. Made by a Celery task; the row says how it went.
+    One is made at a time (a constraint): an export reads a whole year of figures.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -287,11 +301,19 @@ class BenchmarkExport(models.Model):
     csv_sha256 = models.CharField(_("SHA-256 of the CSV"), max_length=64, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
 
+    objects = BenchmarkExportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("sector benchmark export")
         verbose_name_plural = _("sector benchmark exports")
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            # Every export has the same schema version: at most one waits or runs.
+            models.UniqueConstraint(
+                fields=["schema_version"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="benchmark_export_one_at_a_time",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="done")
                 | (~models.Q(json_sha256="") & ~models.Q(csv_sha256="")),

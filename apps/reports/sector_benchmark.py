@@ -46,21 +46,6 @@ SIZE_CLASS_LABELS = {
     "ge250k": gettext_lazy("250,000 inhabitants or more"),
     "unknown": gettext_lazy("size not recorded"),
 }
-INDICATOR_LABELS = {
-    "clients_reached_per_month": gettext_lazy("Clients reached per month"),
-    "dossiers_new": gettext_lazy("New dossiers"),
-    "dossiers_closed": gettext_lazy("Closed dossiers"),
-    "questions": gettext_lazy("Questions"),
-    "contacts": gettext_lazy("Contacts"),
-    "contacts_online_share": gettext_lazy("Share of contacts online (%)"),
-    "new_clients_with_self_scan_share": gettext_lazy(
-        "Share of new clients with a self-scan before intake (%)"
-    ),
-    "self_scans": gettext_lazy("Self-scans filled in"),
-    "satisfaction_mean": gettext_lazy("Mean satisfaction mark"),
-    "effect_mean_change": gettext_lazy("Mean change between two measurements"),
-    "effect_improved_share": gettext_lazy("Share of pairs improved (%)"),
-}
 CSV_COLUMNS = (
     "schema_version",
     "organisation",

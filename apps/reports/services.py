@@ -14,7 +14,7 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,6 @@ from apps.core.outbox import enqueue_on_commit
 from apps.effects.models import StatisticsRun
 from apps.reports import accountability, sector_benchmark
 from apps.reports.models import (
-    GENERATION_STALE_AFTER,
     BenchmarkExport,
     BenchmarkPeer,
     CostItem,
@@ -40,12 +39,6 @@ Generation = MunicipalityReport.Generation
 
 class ReportRefused(Exception):
     """The report is not in a state that allows this; the message says why, for the user."""
-
-
-def _not_generating() -> Q:
-    return ~Q(generation__in=[Generation.QUEUED, Generation.RUNNING]) | Q(
-        generation_requested_at__lt=timezone.now() - GENERATION_STALE_AFTER
-    )
 
 
 def report_draft_create(*, municipality, start: date, end: date, actor) -> MunicipalityReport:
@@ -80,8 +73,8 @@ def report_draft_create(*, municipality, start: date, end: date, actor) -> Munic
 
 def report_texts_update(*, report: MunicipalityReport, texts: dict, actor) -> None:
     changed = (
-        MunicipalityReport.objects.filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
-        .filter(_not_generating())
+        MunicipalityReport.objects.not_generating()
+        .filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
         .update(**{name: texts[name] for name in TEXT_FIELDS}, updated_at=timezone.now())
     )
     if not changed:
@@ -107,8 +100,8 @@ def report_generation_request(*, report: MunicipalityReport, publish: bool, acto
         raise ReportRefused(_("Write the introduction before publishing."))
     with transaction.atomic():
         queued = (
-            MunicipalityReport.objects.filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
-            .filter(_not_generating())
+            MunicipalityReport.objects.not_generating()
+            .filter(pk=report.pk, status=MunicipalityReport.Status.DRAFT)
             .update(
                 generation=Generation.QUEUED,
                 generation_publishes=publish,
@@ -218,28 +211,26 @@ def benchmark_export_request(*, pseudonym: str, year: int, actor) -> BenchmarkEx
     """Queues an export of the year under the pseudonym; refused while another is made."""
     from apps.reports.tasks import make_benchmark_export
 
-    with transaction.atomic():
-        # One at a time: an export reads the whole year of figures.
-        list(BenchmarkExport.objects.select_for_update().filter(pk__in=_active_exports()))
-        if BenchmarkExport.objects.filter(pk__in=_active_exports()).exists():
-            raise ReportRefused(
-                _("An export is already being made. Wait until it is ready, then try again.")
+    BenchmarkExport.objects.stale().update(
+        status=BenchmarkExport.Status.FAILED,
+        error=_("Stopped: ask for a new export."),
+        finished_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            export = BenchmarkExport.objects.create(
+                pseudonym=pseudonym,
+                year=year,
+                schema_version=sector_benchmark.SCHEMA_VERSION,
+                requested_by=actor,
             )
-        export = BenchmarkExport.objects.create(
-            pseudonym=pseudonym,
-            year=year,
-            schema_version=sector_benchmark.SCHEMA_VERSION,
-            requested_by=actor,
-        )
-        enqueue_on_commit(make_benchmark_export, export.pk)
+            enqueue_on_commit(make_benchmark_export, export.pk)
+    except IntegrityError as error:
+        # The constraint: one export at a time.
+        raise ReportRefused(
+            _("An export is already being made. Wait until it is ready, then try again.")
+        ) from error
     return export
-
-
-def _active_exports():
-    return BenchmarkExport.objects.filter(
-        status__in=[BenchmarkExport.Status.QUEUED, BenchmarkExport.Status.RUNNING],
-        requested_at__gte=timezone.now() - GENERATION_STALE_AFTER,
-    ).values("pk")
 
 
 def benchmark_export_make(export_pk: int) -> str:

@@ -244,6 +244,23 @@ def test_two_exports_at_once_are_refused(organisation, django_capture_on_commit_
     assert BenchmarkExport.objects.count() == 1
 
 
+def test_an_export_whose_worker_died_does_not_hold_back_the_next(organisation):
+    died = BenchmarkExport.objects.create(pseudonym="Welzijn Oost", year=YEAR)
+    BenchmarkExport.objects.filter(pk=died.pk).update(
+        status=BenchmarkExport.Status.RUNNING,
+        requested_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    _committed(
+        services.benchmark_export_request,
+        pseudonym="Welzijn Oost",
+        year=YEAR,
+        actor=organisation["manager"],
+    )
+    died.refresh_from_db()
+    assert died.status == BenchmarkExport.Status.FAILED
+    assert BenchmarkExport.objects.exclude(pk=died.pk).get().status == BenchmarkExport.Status.DONE
+
+
 def test_a_failing_export_says_so_and_keeps_no_file(organisation, monkeypatch):
     def broken(**kwargs):
         raise OSError("disk full")
