@@ -237,6 +237,9 @@ class Dossier(models.Model):
         blank=True,
         related_name="responsible_dossiers",
     )
+    # When the dossier came to its present worker (intake or a reassignment): the worker's
+    # "today" view shows dossiers that are new to them.
+    worker_assigned_at = models.DateTimeField(_("with this worker since"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.REGISTRATION
     )
@@ -247,6 +250,19 @@ class Dossier(models.Model):
         _("closing reason"), max_length=20, choices=ClosingReason, blank=True
     )
     long_running_explanation = models.TextField(_("why support takes longer"), blank=True)
+    # A team leader's request to the worker to write that explanation; cleared when it is
+    # written.
+    explanation_requested_at = models.DateTimeField(
+        _("explanation asked for on"), null=True, blank=True
+    )
+    explanation_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("explanation asked for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     legal_hold = models.BooleanField(
         _("legal hold"), default=False, help_text=_("Kept past the retention period.")
     )
@@ -705,6 +721,24 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("added"), default=timezone.now)
+    # A photo of a paper plan or of notes belongs with the goal or the contact moment it
+    # records, so nobody retypes what the client wrote.
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    contact_moment = models.ForeignKey(
+        ContactMoment,
+        verbose_name=_("contact moment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
 
     class Meta:
         verbose_name = _("attachment")
