@@ -47,7 +47,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits, used TOTP codes and rendered fragments live in caches; no test may see
+    """Rate limits, used TOTP codes and statistics sums live in caches; no test may see
     another's."""
     from django.conf import settings
     from django.core.cache import caches

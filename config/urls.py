@@ -10,10 +10,11 @@ from apps.dossiers import urls as dossier_urls
 from apps.dossiers import views as dossier_views
 from apps.questionnaires import measurement_views
 
-# The dossiers namespace: the caseload at /werk/, the dossier pages under /werk/dossiers/,
-# the client map next to them at /werk/kaart/.
+# The dossiers namespace: the caseload at /werk/, the worker's day at /werk/vandaag/, the
+# dossier pages under /werk/dossiers/, the client map next to them at /werk/kaart/.
 dossier_patterns = [
     path("", dossier_views.caseload, name="caseload"),
+    path("vandaag/", dossier_views.today, name="today"),
     path("dossiers/", include(dossier_urls.urlpatterns)),
     path("kaart/", map_views.client_map, name="map"),
 ]

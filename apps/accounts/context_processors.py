@@ -10,6 +10,7 @@ def navigation(request):
         "nav": {
             "workspace": policy.can(user, "core.access_workspace"),
             "client_map": policy.can(user, "dossiers.view_caseload"),
+            "today": policy.can(user, "dossiers.view_today"),
             "reports": policy.can(user, "core.access_reports"),
             "admin": policy.can(user, "core.access_admin"),
             "access_log": policy.can(user, "audit.view_accesslogentry"),

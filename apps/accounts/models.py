@@ -21,6 +21,11 @@ class Role(models.TextChoices):
     PARTNER_SYSTEM = "partner_system", _("Partner system (API)")
 
 
+# Those who support clients as their daily work, against a capacity; a team leader or a
+# volunteer may have a client now and then, without one.
+CASELOAD_ROLES = (Role.SOCIAL_WORKER,)
+
+
 class UserManager(DjangoUserManager):
     """E-mail is the login; there is no username."""
 
@@ -80,9 +85,7 @@ class User(AbstractUser):
 
     @property
     def carries_caseload(self) -> bool:
-        """Social workers support clients as their daily work, against a capacity; a team
-        leader or volunteer may have a client now and then, without one."""
-        return self.role == Role.SOCIAL_WORKER
+        return self.role in CASELOAD_ROLES
 
     @property
     def requires_mfa(self) -> bool:

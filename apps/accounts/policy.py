@@ -276,6 +276,8 @@ _manage("reports.costitem", is_functional_admin)
 # --- Dossiers (personal records) --------------------------------------------------------
 does_casework = is_social_worker | is_team_leader
 policy.add_rule("dossiers.view_caseload", does_casework)
+# The worker's day: their own plan actions and contacts, new dossiers, their teams' intake.
+policy.add_rule("dossiers.view_today", does_casework)
 policy.add_rule("dossiers.view_team_overview", is_team_leader)
 # The object is a team: its leader sees all of its trajectories in the team overview.
 policy.add_rule("dossiers.lead_team", is_team_leader & is_member_of_team)
@@ -289,6 +291,10 @@ policy.add_rule("dossiers.change_dossier", does_casework & belongs_to_own_team)
 policy.add_rule("dossiers.break_glass_dossier", does_casework & dossier_of_another_team)
 # A legal hold keeps a closed dossier past its retention period; the team leader decides.
 policy.add_rule("dossiers.hold_dossier", is_team_leader & belongs_to_own_team)
+# The team leader divides the work: gives a client to a colleague of the dossier's team, and
+# asks a worker why a trajectory runs long. Social workers do neither for each other.
+policy.add_rule("dossiers.reassign_dossier", is_team_leader & belongs_to_own_team)
+policy.add_rule("dossiers.request_explanation_dossier", is_team_leader & belongs_to_own_team)
 # Records inside a dossier (network, life events, attachments) follow their dossier. For
 # "add", the object asked about is the dossier itself.
 for _model in ("networkmember", "lifeevent", "attachment"):

@@ -3,8 +3,7 @@
 Everything Buurtkompas keeps in the default cache is a guard, not a speed-up: allauth's
 login, sign-up and password-reset rate limits, used TOTP codes, the one-time tokens and
 the hourly limit of the forms that ask for help, the API's idempotency keys and rate
-limits. Rendered pages are cached per process (the "fragments" cache) and never touch
-Redis.
+limits. No rendered page is cached: every page is rendered afresh for its reader.
 
 Django's RedisCache does not hide an outage: every call raises one of CACHE_ERRORS after
 at most the socket timeouts of settings.CACHES. A guard that cannot be checked refuses

@@ -192,7 +192,9 @@ def _seed_plans_and_networks(*, dossiers, rng, faker) -> None:
                 goal=goal,
                 description=first_step,
                 owner=rng.choice(Action.Owner.values),
-                target_date=today + timedelta(days=rng.randint(7, 60)),
+                # Some first steps are late or due this week, as in any caseload (the
+                # worker's "today" view); the same draw as before, shifted two weeks back.
+                target_date=today + timedelta(days=rng.randint(7, 60) - 14),
             )
         )
     NetworkMember.objects.bulk_create(members)

@@ -52,6 +52,22 @@ class CaseloadFilter(django_filters.FilterSet):
         if district_queryset is not None:
             self.filters["neighbourhood"].queryset = district_queryset
 
+    @property
+    def asked(self) -> bool:
+        """Anything to search, filter or sort by was sent."""
+        return any(self.data.get(name) for name in self.filters)
+
+    @property
+    def in_use(self) -> bool:
+        """A search, filter or order is set, or one of them is not right."""
+        return self.asked and bool(self.form.changed_data or self.errors)
+
+    @property
+    def qs(self):
+        # Nothing asked, as on most visits: the caseload as it is, without building the
+        # form that would check every field.
+        return super().qs if self.asked else self.queryset.all()
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         if not value:

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import (
@@ -41,8 +42,8 @@ class ClientForm(forms.ModelForm):
 
 
 class ContactMomentForm(forms.ModelForm):
-    """A contact moment, ready to save in two taps: the time is now and the kind is the
-    worker's last one (`worker`), both still to change."""
+    """A contact moment, ready to save in two taps: the time is now, the kind and length
+    are those of the worker's last one (`worker`), all still to change."""
 
     submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
@@ -57,10 +58,9 @@ class ContactMomentForm(forms.ModelForm):
             self.initial.setdefault(
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
             )
-            if worker is not None:
-                last_mode = ContactMoment.objects.last_mode_of(worker)
-                if last_mode:
-                    self.initial.setdefault("mode", last_mode)
+            habit = ContactMoment.objects.last_habit_of(worker) if worker is not None else None
+            for name, value in (habit or {}).items():
+                self.initial.setdefault(name, value)
 
     class Meta:
         model = ContactMoment
@@ -236,6 +236,12 @@ class LifeEventForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
+    """A photo or file for the dossier, optionally with the goal or contact moment it
+    records. With `photo`, a phone opens its camera at once instead of asking for a file."""
+
+    # Contact moments offered to link a photo to: the latest, where notes on paper belong.
+    LINKABLE_CONTACTS = 8
+
     title = forms.CharField(
         label=_("What is it?"),
         help_text=_("For example: network map drawn at the kitchen table."),
@@ -245,13 +251,61 @@ class AttachmentForm(forms.Form):
         label=_("Photo or scan"),
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+    belongs_to = forms.ChoiceField(label=_("Belongs with"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier, photo=False, **kwargs):
         kwargs.setdefault("prefix", "attachment")
         super().__init__(*args, **kwargs)
+        self.dossier = dossier
         self.fields["upload"].help_text = _(
             "A photo (JPEG or PNG) or a PDF, at most %(limit)s MB."
         ) % {"limit": settings.ATTACHMENT_MAX_MEGABYTES}
+        if photo:
+            # The photo first: the title already says what it is, so two taps save it.
+            self.order_fields(["upload", "title", "belongs_to"])
+            self.fields["upload"].label = _("Photo")
+            self.fields["upload"].widget.attrs.update(
+                {"accept": "image/jpeg,image/png", "capture": "environment"}
+            )
+            self.fields["upload"].help_text = _(
+                "Your phone opens its camera. At most %(limit)s MB."
+            ) % {"limit": settings.ATTACHMENT_MAX_MEGABYTES}
+            self.initial.setdefault(
+                "title",
+                _("Photo of %(date)s") % {"date": date_format(timezone.localdate(), "j F Y")},
+            )
+        self.goals = {str(goal.pk): goal for goal in dossier.goals.only("pk", "question")}
+        self.contact_moments = {
+            str(moment.pk): moment
+            for moment in dossier.contact_moments.only("pk", "occurred_at", "mode").order_by(
+                "-occurred_at", "-pk"
+            )[: self.LINKABLE_CONTACTS]
+        }
+        self.fields["belongs_to"].choices = [
+            ("", _("Nothing in particular")),
+            (
+                _("Plan"),
+                [(f"goal:{pk}", goal.question) for pk, goal in self.goals.items()],
+            ),
+            (
+                _("Contact moments"),
+                [
+                    (
+                        f"contact:{pk}",
+                        f"{date_format(timezone.localtime(moment.occurred_at), 'j F Y, H:i')}"
+                        f" · {moment.get_mode_display()}",
+                    )
+                    for pk, moment in self.contact_moments.items()
+                ],
+            ),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, _separator, pk = (cleaned.pop("belongs_to", "") or "").partition(":")
+        cleaned["goal"] = self.goals.get(pk) if kind == "goal" else None
+        cleaned["contact_moment"] = self.contact_moments.get(pk) if kind == "contact" else None
+        return cleaned
 
 
 class IntakeRequestForm(forms.ModelForm):
@@ -279,3 +333,41 @@ class IntakeRequestForm(forms.ModelForm):
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["source"].initial = Dossier.Source.SELF
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    """A colleague with how many clients they support now against their capacity: the
+    team leader sees who has room (see selectors.reassign_candidates)."""
+
+    def label_from_instance(self, obj):
+        label = _("%(name)s: %(open)s of %(capacity)s clients") % {
+            "name": obj,
+            "open": obj.open_dossiers,
+            "capacity": obj.capacity,
+        }
+        if obj.open_dossiers >= obj.capacity:
+            label = _("%(label)s (full)") % {"label": label}
+        return label
+
+
+class ReassignForm(forms.Form):
+    new_worker = WorkerChoiceField(
+        label=_("Who takes over this client?"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose who takes over this client."),
+            "invalid_choice": _("Choose one of the social workers in the list."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why?"),
+        help_text=_("For example: a colleague has too many clients. It is kept in the access log."),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_worker"].queryset = candidates

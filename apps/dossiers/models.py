@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,17 +117,6 @@ class DossierQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Dossier.Status.CLOSED)
 
-    def mark_changed(self) -> int:
-        """Something these dossiers show changed (a record, the client's details): their
-        pages and caseload rows are rendered again instead of coming from the cache."""
-        return self.update(updated_at=timezone.now())
-
-    def version(self) -> tuple:
-        """How many dossiers, and when the last of them changed: any change to what a
-        caseload row shows changes this pair."""
-        summary = self.aggregate(count=models.Count("pk"), changed=models.Max("updated_at"))
-        return (summary["count"], summary["changed"])
-
     def for_teams(self, team_ids):
         return self.filter(team_id__in=team_ids)
 
@@ -144,30 +133,11 @@ class DossierQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(started_on__lte=today - timedelta(days=band_threshold_days()[1]))
 
-    def band_counts_per_worker(self, today: date | None = None):
-        """Open dossiers per team and responsible worker, counted per colour band (one query).
-        It counts start dates (never empty) rather than ids: on PostgreSQL the index
-        dossier_team_bands_idx then answers it alone."""
-        today = today or timezone.localdate()
-        medium_days, long_days = band_threshold_days()
-        medium_from = today - timedelta(days=medium_days)
-        long_from = today - timedelta(days=long_days)
-        return (
-            self.open()
-            .values("team_id", "responsible_worker_id")
-            .annotate(
-                short=Count("started_on", filter=Q(started_on__gt=medium_from)),
-                medium=Count(
-                    "started_on", filter=Q(started_on__lte=medium_from, started_on__gt=long_from)
-                ),
-                long=Count("started_on", filter=Q(started_on__lte=long_from)),
-                # Of the long ones, those whose worker has not explained why yet.
-                unexplained=Count(
-                    "started_on", filter=Q(started_on__lte=long_from, long_running_explanation="")
-                ),
-                total=Count("started_on"),
-            )
-            .order_by()
+    def new_or_asked_to_explain(self, since):
+        """Dossiers that came to their present worker since `since` (intake or a
+        reassignment), or whose team leader asked for the explanation of a long trajectory."""
+        return self.filter(
+            Q(worker_assigned_at__gte=since) | Q(explanation_requested_at__isnull=False)
         )
 
     def with_last_contact(self):
@@ -323,13 +293,18 @@ class Dossier(models.Model):
         return ((self.ended_on or today or timezone.localdate()) - self.started_on).days
 
     def duration_band(self, today: date | None = None) -> str:
-        medium_days, long_days = band_threshold_days()
-        days = self.duration_days(today)
+        return self.band_of(self.duration_days(today), band_threshold_days())
+
+    @classmethod
+    def band_of(cls, days: int, thresholds: tuple[int, int]) -> str:
+        """The colour of a trajectory of `days`, by `band_threshold_days()` (asked once for
+        a list of many)."""
+        medium_days, long_days = thresholds
         if days < medium_days:
-            return self.DurationBand.SHORT
+            return cls.DurationBand.SHORT
         if days < long_days:
-            return self.DurationBand.MEDIUM
-        return self.DurationBand.LONG
+            return cls.DurationBand.MEDIUM
+        return cls.DurationBand.LONG
 
     @property
     def last_contact_mode_label(self) -> str:
@@ -370,10 +345,15 @@ class RegisteredQuestion(models.Model):
 
 
 class ContactMomentQuerySet(models.QuerySet):
-    def last_mode_of(self, worker) -> str | None:
-        """The kind of the worker's latest logged contact: what they will likely log next."""
+    def logged_by(self, worker, *, since):
+        """The contacts a worker had from `since` on, latest first."""
+        return self.filter(worker=worker, occurred_at__gte=since).order_by("-occurred_at", "-pk")
+
+    def last_habit_of(self, worker) -> dict | None:
+        """The kind and length of the worker's latest logged contact: what they will likely
+        log next."""
         latest = self.filter(worker=worker).order_by("-created_at")
-        return latest.values_list("mode", flat=True).first()
+        return latest.values("mode", "duration_minutes").first()
 
 
 class ContactMoment(models.Model):
@@ -567,6 +547,27 @@ class Goal(models.Model):
         return self.question
 
 
+class ActionQuerySet(models.QuerySet):
+    def pending(self):
+        """Still to do or being done, under a goal that is not achieved yet."""
+        return self.filter(
+            status__in=(Action.Status.OPEN, Action.Status.DOING), goal__achieved_on__isnull=True
+        )
+
+    def due_by(self, day: date):
+        """With a target date on or before `day`: overdue ones too. Soonest first."""
+        return self.filter(target_date__lte=day).order_by("target_date", "pk")
+
+    def in_open_dossiers_of(self, worker, *, team_ids):
+        """Of the open dossiers the worker is responsible for, in the given teams."""
+        open_statuses = [status for status in Dossier.Status if status != Dossier.Status.CLOSED]
+        return self.filter(
+            goal__dossier__responsible_worker=worker,
+            goal__dossier__team_id__in=team_ids,
+            goal__dossier__status__in=open_statuses,
+        )
+
+
 class Action(models.Model):
     class Owner(models.TextChoices):
         CLIENT = "client", _("The client")
@@ -588,6 +589,8 @@ class Action(models.Model):
     target_date = models.DateField(_("done by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
@@ -595,6 +598,14 @@ class Action(models.Model):
 
     def __str__(self):
         return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.target_date is not None
+            and self.target_date < timezone.localdate()
+            and self.status in (self.Status.OPEN, self.Status.DOING)
+        )
 
 
 class NetworkMember(models.Model):

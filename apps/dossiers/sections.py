@@ -22,6 +22,8 @@ class Section:
     # section without an anchor gets no link.
     anchor: str = ""
     title: str = ""
+    # Its address on a page that shows one section at a time (the dossier page).
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ def section_register(page: str, section: Section) -> None:
     """Idempotent: ready() may run more than once in tests."""
     if section not in _registry[page]:
         _registry[page].append(section)
+
+
+def registered(page: str) -> list[Section]:
+    return list(_registry[page])
 
 
 def page_sections(page: str, **arguments) -> list[ShownSection]:

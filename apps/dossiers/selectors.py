@@ -1,15 +1,34 @@
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts import policy
+from apps.accounts.models import CASELOAD_ROLES, Role, User
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_denied_record, access_log_record
+from apps.dossiers import team_figures
 from apps.dossiers.filters import CaseloadFilter
 from apps.dossiers.models import (
     Action,
-    BreakGlassAccess,
+    Attachment,
     Client,
+    ContactMoment,
     Dossier,
     IntakeRequest,
     RegisteredQuestion,
@@ -18,16 +37,13 @@ from apps.organisation.models import Neighbourhood, Team, TeamMembership
 
 
 def caseload_filter(*, worker, data) -> CaseloadFilter:
-    """The worker's open dossiers, with last contact and questions, filtered and sorted."""
+    """The worker's open dossiers with their last contact, filtered and sorted. The rows of
+    a page of them are read by `caseload_values`."""
     policy.require(worker, "dossiers.view_caseload")
     dossiers = (
         Dossier.objects.open()
         .filter(responsible_worker=worker)
-        .select_related("client", "client__neighbourhood")
         .with_last_contact()
-        .prefetch_related(
-            Prefetch("questions", queryset=RegisteredQuestion.objects.select_related("theme"))
-        )
         .order_by("started_on", "pk")
     )
     districts = (
@@ -39,10 +55,212 @@ def caseload_filter(*, worker, data) -> CaseloadFilter:
     return CaseloadFilter(data=data, queryset=dossiers, district_queryset=districts)
 
 
-def caseload_version(*, worker) -> tuple:
-    """Changes whenever a row of the worker's caseload would show something else: every
-    change to a dossier's records or its client marks the dossier as changed."""
-    return Dossier.objects.open().filter(responsible_worker=worker).version()
+def caseload_values(*, dossiers) -> list[dict]:
+    """One page of dossiers from `caseload_filter`, as plain values in its order, each with
+    `themes`: its questions' (Dutch name, English name, subcategory), in the order they were
+    registered. Two queries and no model instances: it is the page a worker opens most."""
+    values = list(dossiers.values(*CASELOAD_FIELDS))
+    themes = {}
+    for dossier_id, *theme in (
+        RegisteredQuestion.objects.filter(dossier_id__in=[value["pk"] for value in values])
+        .order_by("registered_at", "pk")
+        .values_list("dossier_id", "theme__name_nl", "theme__name_en", "subcategory")
+    ):
+        themes.setdefault(dossier_id, []).append(theme)
+    for value in values:
+        value["themes"] = themes.get(value["pk"], [])
+    return values
+
+
+CASELOAD_FIELDS = (
+    "pk",
+    "status",
+    "started_on",
+    "long_running_explanation",
+    "client__first_name",
+    "client__last_name",
+    "client__postcode",
+    "client__neighbourhood__name",
+    "last_contact_at",
+    "last_contact_mode",
+)
+
+
+# The worker's day: how far back "new with you" reaches, how many rows a list of the day
+# shows at most, and how many waiting requests are named.
+NEW_WITH_WORKER_DAYS = 7
+TODAY_LIST_LIMIT = 20
+TODAY_INTAKE_NAMED = 3
+
+
+@dataclass(frozen=True)
+class WorkerDay:
+    """What a worker's day holds, as plain values. `actions` and `contacts` hold at most
+    TODAY_LIST_LIMIT rows; `more_actions` and `more_contacts` say whether there were more."""
+
+    today: date
+    new_since: datetime
+    actions: list[dict]
+    more_actions: bool
+    contacts: list[dict]
+    more_contacts: bool
+    dossiers: list[dict]
+    intake_waiting: int
+    intake_oldest: datetime | None
+    intake_first: list[dict]
+    may_open_intake: bool
+
+    @cached_property
+    def actions_late(self) -> list[dict]:
+        return [action for action in self.actions if action["target_date"] < self.today]
+
+    @cached_property
+    def actions_today(self) -> list[dict]:
+        return [action for action in self.actions if action["target_date"] == self.today]
+
+    @cached_property
+    def actions_this_week(self) -> list[dict]:
+        return [action for action in self.actions if action["target_date"] > self.today]
+
+    @cached_property
+    def contacts_today(self) -> list[dict]:
+        return [c for c in self.contacts if timezone.localdate(c["occurred_at"]) == self.today]
+
+    @cached_property
+    def contacts_earlier(self) -> list[dict]:
+        return [c for c in self.contacts if timezone.localdate(c["occurred_at"]) < self.today]
+
+    @cached_property
+    def new_dossiers(self) -> list[dict]:
+        """Newest with the worker first."""
+        new = [
+            dossier
+            for dossier in self.dossiers
+            if dossier["worker_assigned_at"] and dossier["worker_assigned_at"] >= self.new_since
+        ]
+        return sorted(new, key=lambda dossier: dossier["worker_assigned_at"], reverse=True)
+
+    @cached_property
+    def explanations_asked(self) -> list[dict]:
+        """Longest trajectory first."""
+        return [dossier for dossier in self.dossiers if dossier["explanation_requested_at"]]
+
+    @property
+    def intake_waiting_days(self) -> int:
+        return (self.today - timezone.localdate(self.intake_oldest)).days
+
+
+def worker_today(*, worker, now: datetime | None = None) -> WorkerDay:
+    """The worker's day, from their own open dossiers in their own teams: plan actions due
+    by Sunday (late ones too), the contacts they logged since Monday, dossiers that came to
+    them in the last NEW_WITH_WORKER_DAYS days or whose team leader asked for an
+    explanation, and how many requests wait in their teams' intake queue (the oldest named
+    only when the worker may open the queue). The same four queries whatever the caseload,
+    read as plain values; showing it is logged as one read of the worker's dossiers."""
+    policy.require(worker, "dossiers.view_today")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    new_since = now - timedelta(days=NEW_WITH_WORKER_DAYS)
+    team_ids = policy.team_ids_of(worker)
+    actions, more_actions = _first(
+        Action.objects.pending()
+        .due_by(monday + timedelta(days=6))
+        .in_open_dossiers_of(worker, team_ids=team_ids)
+        .values(*TODAY_ACTION_FIELDS)
+    )
+    contacts, more_contacts = _first(
+        ContactMoment.objects.logged_by(worker, since=_start_of(monday))
+        .filter(dossier__team_id__in=team_ids)
+        .values(*TODAY_CONTACT_FIELDS)
+    )
+    dossiers = list(
+        Dossier.objects.open()
+        .filter(responsible_worker=worker, team_id__in=team_ids)
+        .new_or_asked_to_explain(new_since)
+        .order_by("started_on", "pk")
+        .values(*TODAY_DOSSIER_FIELDS)
+    )
+    may_open_intake = policy.can(worker, "dossiers.view_intake_queue")
+    waiting, oldest, intake_first = _intake_waiting(team_ids, named=may_open_intake)
+    access_log_record(
+        actor=worker, action=AccessLogEntry.Action.READ, object_type=Dossier._meta.label_lower
+    )
+    return WorkerDay(
+        today=today,
+        new_since=new_since,
+        actions=actions,
+        more_actions=more_actions,
+        contacts=contacts,
+        more_contacts=more_contacts,
+        dossiers=dossiers,
+        intake_waiting=waiting,
+        intake_oldest=oldest,
+        intake_first=intake_first,
+        may_open_intake=may_open_intake,
+    )
+
+
+def _intake_waiting(team_ids, *, named: bool) -> tuple[int, datetime | None, list[dict]]:
+    """How many requests wait for the teams, since when, and (when `named`) the first
+    TODAY_INTAKE_NAMED of them: one query either way."""
+    waiting = IntakeRequest.objects.waiting().filter(team_id__in=team_ids)
+    if not named:
+        summary = waiting.aggregate(count=Count("pk"), oldest=Min("received_at"))
+        return summary["count"], summary["oldest"], []
+    # The count over all waiting requests comes along with the first few (a window counts
+    # before the limit), and the first is the oldest.
+    first = list(
+        waiting.annotate(waiting=Window(Count("pk")))
+        .order_by("received_at", "pk")
+        .values(*TODAY_INTAKE_FIELDS, "waiting")[:TODAY_INTAKE_NAMED]
+    )
+    if not first:
+        return 0, None, []
+    return first[0]["waiting"], first[0]["received_at"], first
+
+
+def _first(queryset, limit: int = TODAY_LIST_LIMIT) -> tuple[list, bool]:
+    """The first `limit` rows, and whether there are more (one row more tells: no count)."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# What the lists of the worker's day show: the client's name, and of an action or contact
+# only what says what it is and when.
+TODAY_ACTION_FIELDS = (
+    "description",
+    "owner",
+    "target_date",
+    "goal__dossier_id",
+    "goal__dossier__client__first_name",
+    "goal__dossier__client__last_name",
+)
+TODAY_CONTACT_FIELDS = (
+    "occurred_at",
+    "mode",
+    "duration_minutes",
+    "dossier_id",
+    "dossier__client__first_name",
+    "dossier__client__last_name",
+)
+TODAY_DOSSIER_FIELDS = (
+    "pk",
+    "status",
+    "started_on",
+    "worker_assigned_at",
+    "explanation_requested_at",
+    "client__first_name",
+    "client__last_name",
+    "explanation_requested_by__first_name",
+    "explanation_requested_by__last_name",
+    "explanation_requested_by__email",
+)
+TODAY_INTAKE_FIELDS = ("pk", "first_name", "last_name", "source", "received_at")
 
 
 class BreakGlassRequired(Exception):
@@ -99,97 +317,150 @@ def dossier_for_break_glass(*, actor, pk) -> Dossier:
     return dossier
 
 
-def dossier_timeline(*, dossier, limit=50):
-    return dossier.contact_moments.select_related("worker").order_by("-occurred_at")[:limit]
+# Contact moments per page of the dossier's timeline, newest first.
+TIMELINE_PAGE_SIZE = 10
+TIMELINE_FIELDS = (
+    "pk",
+    "dossier_id",
+    "occurred_at",
+    "mode",
+    "duration_minutes",
+    "notes",
+    "client_summary",
+    "worker__first_name",
+    "worker__last_name",
+)
+
+
+def dossier_timeline_page(*, dossier, number: int) -> tuple[list, bool]:
+    """One page of contact moments (1 is the newest) and whether older ones follow; no
+    count of them all: one row more tells. The photos and files linked to them are read
+    only when a moment on the page has some."""
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    moments = list(
+        dossier.contact_moments.select_related("worker")
+        .only(*TIMELINE_FIELDS)
+        .annotate(has_attachments=Exists(Attachment.objects.filter(contact_moment=OuterRef("pk"))))
+        .order_by("-occurred_at", "-pk")[start : start + TIMELINE_PAGE_SIZE + 1]
+    )
+    shown = moments[:TIMELINE_PAGE_SIZE]
+    if linked := [moment for moment in shown if moment.has_attachments]:
+        prefetch_related_objects(
+            linked,
+            Prefetch("attachments", queryset=Attachment.objects.only(*ATTACHMENT_LIST_FIELDS)),
+        )
+    return shown, len(moments) > TIMELINE_PAGE_SIZE
+
+
+ATTACHMENT_LIST_FIELDS = (
+    "pk",
+    "dossier_id",
+    "title",
+    "content_type",
+    "size",
+    "uploaded_at",
+    "goal_id",
+    "contact_moment_id",
+)
+
+
+def dossier_attachments(*, dossier):
+    return dossier.attachments.select_related("goal", "contact_moment").only(
+        *ATTACHMENT_LIST_FIELDS, "goal__question", "contact_moment__occurred_at"
+    )
+
+
+def dossier_next_action(*, dossier) -> Action | None:
+    """The plan's first action still to do: the earliest date first, actions without a
+    date after those with one."""
+    return (
+        Action.objects.filter(goal__dossier=dossier, goal__achieved_on__isnull=True)
+        .exclude(status__in=[Action.Status.DONE, Action.Status.STOPPED])
+        .order_by(F("target_date").asc(nulls_last=True), "pk")
+        .first()
+    )
 
 
 # Long trajectories shown per team on the team overview; the rest are a page away.
 TEAM_OVERVIEW_LONG_RUNNING = 10
+BANDS = ("short", "medium", "long")
 
 
-def team_overview(*, leader):
-    """For a team leader: per team, each member's caseload by colour and capacity with the
+def team_overview(*, leader) -> list[dict]:
+    """For a team leader, per team: each member's open dossiers by colour against their
+    capacity (for those who carry a caseload), the dossiers of nobody in the team, the
     team's totals, the intake queue (how many wait, since when), the longest trajectories
-    with their explanations (how many there are in all, and how many wait for an
-    explanation), and recent break-the-glass openings.
+    with their explanations or the request for one (how many there are in all, and how many
+    wait for an explanation), and recent break-the-glass openings.
 
-    The same queries and rows whatever the size of the teams: one more query per team the
-    leader leads (for its longest trajectories).
+    Five queries whatever the number and size of the teams (apps/dossiers/team_figures.py).
     """
     policy.require(leader, "dossiers.view_team_overview")
-    team_ids = policy.team_ids_of(leader)
-    # The teams come with their members: the leader is one of them.
-    memberships = list(
-        TeamMembership.objects.filter(team_id__in=team_ids)
-        .select_related("user", "team")
-        .only(*MEMBERSHIP_FIELDS)
-        .order_by("user__last_name", "user__first_name")
-    )
-    teams = {
-        membership.team_id: membership.team
-        for membership in sorted(memberships, key=lambda membership: membership.team.name)
-    }
-    counts = {
-        (row["team_id"], row["responsible_worker_id"]): row
-        for row in Dossier.objects.filter(team_id__in=team_ids).band_counts_per_worker()
-    }
-    since = timezone.now() - timezone.timedelta(days=30)
-    openings = (
-        BreakGlassAccess.objects.filter(dossier__team_id__in=team_ids, granted_at__gte=since)
-        .select_related("actor", "dossier__client")
-        .order_by("-granted_at")
-    )
-    empty = {"short": 0, "medium": 0, "long": 0, "unexplained": 0, "total": 0}
-    overview = {
-        pk: {
-            "team": team,
-            "members": [],
-            "long_running": list(team_long_running(team=team)[:TEAM_OVERVIEW_LONG_RUNNING]),
-            "long_running_counts": {"total": 0, "unexplained": 0},
-            "openings": [],
+    team_ids = sorted(policy.team_ids_of(leader))
+    if not team_ids:
+        return []
+    today = timezone.localdate()
+    role_labels = dict(Role.choices)
+    longest = team_figures.longest(team_ids, today, TEAM_OVERVIEW_LONG_RUNNING)
+    intake = team_figures.intake_waiting(team_ids)
+    overview = {}
+    for member in team_figures.members(team_ids):
+        entry = overview.get(member["team_id"])
+        if entry is None:
+            entry = overview[member["team_id"]] = _team_entry(
+                member["team_id"], member["team_name"], longest, intake
+            )
+        carries_caseload = member["role"] in CASELOAD_ROLES
+        entry["members"][member["user_id"]] = {
+            "user_id": member["user_id"],
+            "name": team_figures.person_name(
+                member["first_name"], member["last_name"], member["email"]
+            ),
+            # A role is named only where it explains why there is no capacity.
+            "role": "" if carries_caseload else role_labels.get(member["role"], ""),
+            "capacity": member["caseload_capacity"] if carries_caseload else None,
+            **dict.fromkeys((*BANDS, "total"), 0),
         }
-        for pk, team in teams.items()
-    }
-    for (team_id, _worker_id), row in counts.items():
-        long_running = overview[team_id]["long_running_counts"]
+    for row in team_figures.band_counts(team_ids, today):
+        entry = overview[row["team_id"]]
+        counts = {band: row[band] for band in BANDS}
+        long_running = entry["long_running_counts"]
         long_running["total"] += row["long"]
         long_running["unexplained"] += row["unexplained"]
-    for membership in memberships:
-        row = counts.get((membership.team_id, membership.user_id), empty)
-        overview[membership.team_id]["members"].append({"membership": membership, **row})
+        member = entry["members"].get(row["worker_id"], entry["without_member"])
+        for band, count in counts.items():
+            member[band] += count
+            member["total"] += count
+            entry["totals"][band] += count
+            entry["totals"]["total"] += count
+    since = timezone.now() - timezone.timedelta(days=30)
+    for opening in team_figures.openings(team_ids, since):
+        overview[opening["team_id"]]["openings"].append(opening)
     for entry in overview.values():
-        entry["totals"] = {
-            band: sum(member[band] for member in entry["members"])
-            for band in ("short", "medium", "long", "total")
-        }
-        entry["intake"] = {"waiting": 0, "oldest": None}
-    for row in (
-        IntakeRequest.objects.waiting()
-        .filter(team_id__in=team_ids)
-        .values("team_id")
-        .annotate(waiting=Count("pk"), oldest=Min("received_at"))
-        .order_by()
-    ):
-        overview[row["team_id"]]["intake"] = {
-            "waiting": row["waiting"],
-            "oldest": row["oldest"],
-            "waiting_days": (timezone.now() - row["oldest"]).days,
-        }
-    for opening in openings:
-        overview[opening.dossier.team_id]["openings"].append(opening)
+        entry["members"] = list(entry["members"].values())
+        for member in entry["members"]:
+            capacity = member["capacity"]
+            member["over_capacity"] = capacity is not None and member["total"] > capacity
     return list(overview.values())
 
 
-MEMBERSHIP_FIELDS = (
-    "team",
-    "team__name",
-    "user",
-    "caseload_capacity",
-    "user__first_name",
-    "user__last_name",
-    "user__email",
-    "user__role",
-)
+def _team_entry(team_id, name, longest, intake) -> dict:
+    waiting = intake.get(team_id)
+    if waiting:
+        waiting["waiting_days"] = (timezone.now() - waiting["oldest"]).days
+    return {
+        "team": {"pk": team_id, "name": name},
+        "members": {},
+        # Open dossiers whose worker is nobody, or nobody of this team any more.
+        "without_member": dict.fromkeys((*BANDS, "total"), 0),
+        "totals": dict.fromkeys((*BANDS, "total"), 0),
+        "intake": waiting or {"waiting": 0, "oldest": None},
+        "long_running": longest[team_id],
+        "long_running_counts": {"total": 0, "unexplained": 0},
+        "openings": [],
+    }
+
+
 # What a list of long trajectories shows: the client's and the worker's names, how long.
 LONG_RUNNING_FIELDS = (
     "team_id",
@@ -199,6 +470,7 @@ LONG_RUNNING_FIELDS = (
     "started_on",
     "ended_on",
     "long_running_explanation",
+    "explanation_requested_at",
     "client__first_name",
     "client__last_name",
     "responsible_worker__first_name",
@@ -215,6 +487,41 @@ def team_of_leader(*, leader, pk) -> Team:
     """One of the leader's own teams; 404 for any other (logged)."""
     return read_or_404(
         actor=leader, queryset=Team.objects.all(), pk=pk, permission="dossiers.lead_team"
+    )
+
+
+def dossier_for_leader(*, leader, pk) -> Dossier:
+    """An open or closed dossier of one of the leader's own teams, to divide the work; a
+    logged 404 for any other. The read is logged: the page shows who the client is."""
+    return read_or_404(
+        actor=leader,
+        queryset=Dossier.objects.select_related("client", "team", "responsible_worker"),
+        pk=pk,
+        permission="dossiers.reassign_dossier",
+    )
+
+
+def reassign_candidates(*, dossier):
+    """The colleagues a team leader may give the dossier to: active social workers of its
+    team (those who carry a caseload) other than its worker now, each with how many open
+    dossiers they have in the team (`open_dossiers`) and their capacity there."""
+    membership = TeamMembership.objects.filter(team_id=dossier.team_id, user=OuterRef("pk"))
+    open_dossiers = (
+        Dossier.objects.open()
+        .filter(team_id=dossier.team_id, responsible_worker=OuterRef("pk"))
+        .order_by()
+        .values("responsible_worker")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        User.objects.filter(Exists(membership), is_active=True, role__in=CASELOAD_ROLES)
+        .exclude(pk=dossier.responsible_worker_id)
+        .annotate(
+            capacity=Subquery(membership.values("caseload_capacity")[:1]),
+            open_dossiers=Coalesce(Subquery(open_dossiers), 0),
+        )
+        .order_by("last_name", "first_name", "pk")
     )
 
 
@@ -256,7 +563,11 @@ def intake_for_actor(*, actor, pk) -> IntakeRequest:
 
 
 def dossier_plan(*, dossier):
-    return dossier.goals.prefetch_related("actions")
+    """The goals with their actions and the photos linked to them (of a paper plan)."""
+    return dossier.goals.prefetch_related(
+        "actions",
+        Prefetch("attachments", queryset=Attachment.objects.only(*ATTACHMENT_LIST_FIELDS)),
+    )
 
 
 def plan_goal_for_actor(*, actor, dossier_pk, goal_pk):

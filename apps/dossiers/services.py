@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
+from apps.accounts.models import User
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.geocoding import client_geocode_on_commit
@@ -26,9 +27,13 @@ from apps.dossiers.models import (
     NetworkMember,
     RegisteredQuestion,
 )
+from apps.dossiers.notifications import (
+    worker_notify_explanation_requested_on_commit,
+    worker_notify_reassigned_on_commit,
+)
 from apps.dossiers.signals import dossier_closed, intake_converted
 from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
-from apps.organisation.models import Team
+from apps.organisation.models import Team, TeamMembership
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,11 @@ def dossier_register(
     if team.pk not in policy.team_ids_of(actor) or not policy.can(actor, "dossiers.add_dossier"):
         raise ValidationError({"team": _("You can only register dossiers for your own team.")})
     dossier = Dossier.objects.create(
-        client=client, team=team, source=source, responsible_worker=responsible_worker or actor
+        client=client,
+        team=team,
+        source=source,
+        responsible_worker=responsible_worker or actor,
+        worker_assigned_at=timezone.now(),
     )
     RegisteredQuestion.objects.bulk_create(
         [
@@ -99,8 +108,6 @@ def dossier_advance(
         reason=f"status → {to_status}",
     )
     if to_status == Dossier.Status.CLOSED:
-        # The client's other dossier pages show what this team may still read of them.
-        Dossier.objects.filter(client_id=dossier.client_id).mark_changed()
         dossier_closed.send(sender=Dossier, dossier=dossier, actor=actor)
     return dossier
 
@@ -155,7 +162,6 @@ def contact_moment_log(
     except IntegrityError:
         # The other tap saved it in the same moment.
         return ContactMoment.objects.get(dossier=dossier, submission=submission)
-    Dossier.objects.filter(pk=dossier.pk).mark_changed()
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=moment)
     return moment
 
@@ -194,7 +200,16 @@ def dossier_explain_long_running(*, dossier: Dossier, actor, explanation: str) -
             {"explanation": _("Explain in a few words why support takes longer.")}
         )
     dossier.long_running_explanation = explanation
-    dossier.save(update_fields=["long_running_explanation", "updated_at"])
+    # A team leader's request for it is answered.
+    dossier.explanation_requested_at = dossier.explanation_requested_by = None
+    dossier.save(
+        update_fields=[
+            "long_running_explanation",
+            "explanation_requested_at",
+            "explanation_requested_by",
+            "updated_at",
+        ]
+    )
     access_log_record(
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
@@ -202,6 +217,92 @@ def dossier_explain_long_running(*, dossier: Dossier, actor, explanation: str) -
         reason="long-running explanation",
     )
     return dossier
+
+
+REASSIGN_REASON_MAX_LENGTH = 300
+
+
+@transaction.atomic
+def dossier_reassign(*, dossier: Dossier, actor, new_worker: User, reason: str = "") -> Dossier:
+    """The team leader gives a client to another social worker of the dossier's team. The
+    new worker hears of it by e-mail (without anything about the client)."""
+    policy.require(actor, "dossiers.reassign_dossier", dossier)
+    # Locked: two leaders giving the same client away at once end with one worker, logged.
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    previous = locked.responsible_worker
+    reason = reason.strip()
+    errors = {}
+    if locked.status == Dossier.Status.CLOSED:
+        errors["dossier"] = _("This dossier is closed.")
+    if (
+        new_worker is None
+        or not TeamMembership.objects.filter(team_id=locked.team_id, user_id=new_worker.pk).exists()
+    ):
+        errors["new_worker"] = _("Choose a social worker of this dossier's team.")
+    elif new_worker.pk == locked.responsible_worker_id:
+        errors["new_worker"] = _("%(name)s already supports this client.") % {"name": new_worker}
+    elif not new_worker.is_active:
+        errors["new_worker"] = _("%(name)s can no longer log in. Choose someone else.") % {
+            "name": new_worker
+        }
+    elif not new_worker.carries_caseload:
+        errors["new_worker"] = _("%(name)s has no caseload. Choose a social worker.") % {
+            "name": new_worker
+        }
+    if len(reason) > REASSIGN_REASON_MAX_LENGTH:
+        errors["reason"] = _("Keep the reason short: at most %(limit)s characters.") % {
+            "limit": REASSIGN_REASON_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors)
+    dossier.responsible_worker = new_worker
+    dossier.worker_assigned_at = timezone.now()
+    dossier.save(update_fields=["responsible_worker", "worker_assigned_at", "updated_at"])
+    what = f"social worker {previous.email if previous else '-'} → {new_worker.email}"
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=dossier,
+        reason=f"{what}: {reason}" if reason else what,
+    )
+    worker_notify_reassigned_on_commit(dossier=dossier)
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_explanation(*, dossier: Dossier, actor) -> tuple[Dossier, bool]:
+    """The team leader asks the worker why a long trajectory runs long; the worker gets an
+    e-mail (without anything about the client) and sees the request with the dossier until
+    they write the explanation. Asking again keeps the first request: False then."""
+    policy.require(actor, "dossiers.request_explanation_dossier", dossier)
+    # Locked: a double tap, or two leaders at once, make one request and send one e-mail.
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.explanation_requested_at is not None:
+        return dossier, False
+    worker = dossier.responsible_worker
+    if dossier.status == Dossier.Status.CLOSED:
+        raise ValidationError(_("This dossier is closed."))
+    if dossier.duration_band() != Dossier.DurationBand.LONG:
+        raise ValidationError(_("Support for this client has not lasted 6 months yet."))
+    if dossier.long_running_explanation:
+        raise ValidationError(_("The explanation is already written."))
+    if worker is None or not worker.is_active:
+        raise ValidationError(
+            _("Nobody can answer: give the client to a social worker of the team first.")
+        )
+    dossier.explanation_requested_at = timezone.now()
+    dossier.explanation_requested_by = actor
+    dossier.save(
+        update_fields=["explanation_requested_at", "explanation_requested_by", "updated_at"]
+    )
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.UPDATE,
+        obj=dossier,
+        reason=f"long-running explanation asked of {worker.email}",
+    )
+    worker_notify_explanation_requested_on_commit(dossier=dossier)
+    return dossier, True
 
 
 ADDRESS_FIELDS = ("postcode", "house_number", "street", "city")
@@ -224,7 +325,6 @@ def client_update(*, client: Client, actor, **fields) -> Client:
     _validate(stored, exclude=["account"], errors=errors)
     if changed:
         stored.save(update_fields=changed)
-        Dossier.objects.filter(client=stored).mark_changed()
         access_log_record(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
@@ -313,7 +413,6 @@ def intake_convert(
         client.phone = client.phone or intake.phone
         client.email = client.email or intake.email
         client.save(update_fields=["phone", "email"])
-        Dossier.objects.filter(client=client).mark_changed()
     else:
         client = Client.objects.create(
             first_name=intake.first_name,
@@ -329,6 +428,7 @@ def intake_convert(
         team=intake.team,
         source=intake.source,
         responsible_worker=actor,
+        worker_assigned_at=timezone.now(),
         status=Dossier.Status.INTAKE,
     )
     RegisteredQuestion.objects.bulk_create(
@@ -348,12 +448,10 @@ def intake_convert(
 
 
 def _change_open_dossier(dossier: Dossier, actor, permission="dossiers.change_dossier") -> None:
-    """The actor may change this open dossier; it is marked as changed, which the caller's
-    transaction undoes when the change is refused after all."""
+    """The actor may change this open dossier."""
     policy.require(actor, permission, dossier)
     if dossier.status == Dossier.Status.CLOSED:
         raise ValidationError({"dossier": _("This dossier is closed.")})
-    Dossier.objects.filter(pk=dossier.pk).mark_changed()
 
 
 def _validate(record, *, exclude=("dossier",), errors=None) -> None:
@@ -483,12 +581,21 @@ def life_event_remove(*, event: LifeEvent, actor) -> None:
     _delete(event, actor=actor, permission="dossiers.delete_lifeevent")
 
 
-def attachment_add(*, dossier: Dossier, actor, upload, title: str) -> Attachment:
-    """Store a photo or scan with the dossier. Only JPEG, PNG and PDF, recognised by their
-    content rather than their name, and no larger than ATTACHMENT_MAX_MEGABYTES. Photos are
-    stored drawn again, without the metadata (such as a GPS position) they came with."""
+def attachment_add(
+    *, dossier: Dossier, actor, upload, title: str, goal=None, contact_moment=None
+) -> Attachment:
+    """Store a photo or scan with the dossier, optionally with the goal or contact moment
+    of that dossier it records. Only JPEG, PNG and PDF, recognised by their content rather
+    than their name, and no larger than ATTACHMENT_MAX_MEGABYTES. Photos are stored drawn
+    again, without the metadata (such as a GPS position) they came with."""
     _change_open_dossier(dossier, actor, "dossiers.add_attachment")
     errors = {}
+    if goal is not None and contact_moment is not None:
+        errors["belongs_to"] = [_("Link the file to a goal or a contact moment, not both.")]
+    elif any(
+        record is not None and record.dossier_id != dossier.pk for record in (goal, contact_moment)
+    ):
+        errors["belongs_to"] = [_("Choose a goal or contact moment of this dossier.")]
     limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
     content_type = None
     if upload.size > limit_mb * 1024 * 1024:
@@ -512,6 +619,8 @@ def attachment_add(*, dossier: Dossier, actor, upload, title: str) -> Attachment
         content_type=content_type or "",
         size=upload.size,
         uploaded_by=actor,
+        goal=goal,
+        contact_moment=contact_moment,
     )
     # A refused file has no kind: only the reason it was refused is shown, not also that
     # the kind is missing.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.dossiers import views
+from apps.dossiers import team_views, views
 
 app_name = "dossiers"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("intake/nieuw/", views.intake_new, name="intake_new"),
     path("intake/<int:pk>/", views.intake_detail, name="intake_detail"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("<int:pk>/deel/<slug:section>/", views.dossier_section, name="section"),
     path("<int:pk>/contact/", views.contact_moment_add, name="contact_add"),
     path("<int:pk>/status/", views.dossier_advance, name="advance"),
     path("<int:pk>/uitleg/", views.explain_long_running, name="explain"),
@@ -54,4 +55,10 @@ urlpatterns = [
     path("<int:pk>/client/", views.client_edit, name="client_edit"),
     path("<int:pk>/bewaren/", views.legal_hold, name="legal_hold"),
     path("<int:pk>/noodtoegang/", views.break_glass, name="break_glass"),
+    path("<int:pk>/overdragen/", team_views.dossier_reassign, name="reassign"),
+    path(
+        "<int:pk>/uitleg-vragen/",
+        team_views.dossier_request_explanation,
+        name="request_explanation",
+    ),
 ]

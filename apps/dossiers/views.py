@@ -1,19 +1,18 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
-from apps.core.fragments import fragment_render
-from apps.dossiers import sections, selectors, services
+from apps.dossiers import dossier_page, sections, selectors, services, worklists
+from apps.dossiers.dossier_page import section_url
 from apps.dossiers.forms import (
     ActionForm,
     AttachmentForm,
@@ -30,11 +29,15 @@ from apps.dossiers.forms import (
     NetworkMemberForm,
     QuestionForm,
 )
-from apps.dossiers.models import Action, Dossier
+from apps.dossiers.models import Dossier
+from apps.dossiers.team_figures import LongTrajectory
 from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Neighbourhood, Team
 
 CASELOAD_PAGE_SIZE = 25
+# Asks for the caseload's search fields: the page with its drawer open, or under htmx (the
+# drawer being opened) the fields alone.
+SEARCH_PARAM = "zoeken"
 
 
 @area_required("core.access_workspace")
@@ -44,34 +47,34 @@ def caseload(request):
         teams = organisation_selectors.teams_of_user(user=request.user)
         return render(request, "workspace/home.html", {"teams": teams})
     caseload = selectors.caseload_filter(worker=request.user, data=request.GET)
-    rows = _caseload_rows(request, caseload)
-    if request.htmx:
-        return HttpResponse(rows)
-    teams = organisation_selectors.team_names_of_user(user=request.user)
-    return render(
-        request, "dossiers/caseload.html", {"filter": caseload, "rows": rows, "teams": teams}
-    )
+    if request.htmx and SEARCH_PARAM in request.GET:
+        response = render(request, "dossiers/includes/caseload_search.html", {"filter": caseload})
+    elif request.htmx:
+        context = _caseload_page(request, caseload)
+        response = render(request, "dossiers/_caseload_rows.html", context)
+    else:
+        context = {
+            **_caseload_page(request, caseload),
+            "teams": organisation_selectors.team_names_of_user(user=request.user),
+            "show_search": caseload.in_use or SEARCH_PARAM in request.GET,
+            "search_param": SEARCH_PARAM,
+        }
+        response = render(request, "dossiers/caseload.html", context)
+    # Under htmx the same address gives a part of the page: a browser must not mix them.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
-def _caseload_rows(request, caseload):
-    """The table of the worker's clients, from the fragment cache while none of their open
-    dossiers changed. A name search is rendered afresh: it is rarely asked twice."""
+def _caseload_page(request, caseload) -> dict:
+    page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = worklists.caseload_rows(selectors.caseload_values(dossiers=page.object_list))
+    return {"filter": caseload, "page": page, "rows": rows}
 
-    def context():
-        page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"filter": caseload, "page": page}
 
-    template_name = "dossiers/_caseload_rows.html"
-    if request.GET.get("q"):
-        return render_to_string(template_name, context(), request=request)
-    version = selectors.caseload_version(worker=request.user)
-    query = sorted(request.GET.lists())
-    return fragment_render(
-        request,
-        template_name,
-        key_parts=("caseload", request.user.pk, query, version),
-        context=context,
-    )
+@area_required("dossiers.view_today")
+def today(request):
+    day = selectors.worker_today(worker=request.user)
+    return render(request, "dossiers/today.html", {"day": day, **worklists.day_items(day)})
 
 
 INTAKE_PAGE_SIZE = 25
@@ -141,7 +144,9 @@ def team_long_running(request, pk):
     team = selectors.team_of_leader(leader=request.user, pk=pk)
     dossiers = selectors.team_long_running(team=team)
     page = Paginator(dossiers, LONG_RUNNING_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dossiers/team_long_running.html", {"team": team, "page": page})
+    trajectories = [LongTrajectory.of(dossier) for dossier in page]
+    context = {"team": team, "page": page, "trajectories": trajectories}
+    return render(request, "dossiers/team_long_running.html", context)
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
@@ -154,6 +159,15 @@ def dossier_detail(request, pk):
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
+def dossier_section(request, pk, section):
+    """One section of the dossier page: a page of its own, or under htmx only the
+    section. Another team's dossier is not offered for break-the-glass here: its page is."""
+    dossier_page.section_named(section)
+    dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
+    return _render_detail(request, dossier, section=section)
+
+
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def contact_moment_add(request, pk):
     return _add_to_dossier(
@@ -163,10 +177,10 @@ def contact_moment_add(request, pk):
         services.contact_moment_log,
         permission="dossiers.change_dossier",
         form_name="contact_form",
-        anchor="contacts",
+        section="contact",
         texts=(_("Log a contact moment"), _("Save contact moment")),
         success=_("The contact moment is saved."),
-        form_kwargs={"worker": request.user},
+        form_kwargs=lambda dossier: {"worker": request.user},
     )
 
 
@@ -180,7 +194,7 @@ def question_add(request, pk):
         services.question_register,
         permission="dossiers.change_dossier",
         form_name="question_form",
-        anchor="questions",
+        section="vragen",
         texts=(_("Register a question"), _("Add question")),
     )
 
@@ -195,7 +209,7 @@ def plan_goal_add(request, pk):
         services.plan_goal_add,
         permission="dossiers.change_dossier",
         form_name="goal_form",
-        anchor="plan",
+        section="plan",
         texts=(_("Add goal"), _("Add goal")),
     )
 
@@ -210,7 +224,7 @@ def plan_action_add(request, pk, goal_pk):
         return _empty_form(request, goal.dossier, ActionForm(goal=goal), texts)
     form = ActionForm(request.POST, goal=goal)
     if _submit(form, services.plan_action_add, goal=goal, actor=request.user):
-        return redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
+        return redirect(f"{section_url(goal.dossier, 'plan')}#goal-{goal.pk}")
     return _render_detail(request, goal.dossier, action_forms={goal.pk: form}, status=400)
 
 
@@ -221,9 +235,10 @@ def plan_action_status(request, pk, action_pk):
     policy.require(request.user, "dossiers.change_dossier", action.goal.dossier)
     status = request.POST.get("status", "")
     set_status = services.plan_action_set_status
-    if refused := _refused(request, action.goal.dossier, set_status, action=action, status=status):
-        return refused
-    return redirect(f"{dossier_url(action.goal.dossier)}#goal-{action.goal_id}")
+    refused = _refused(
+        request, action.goal.dossier, set_status, section="plan", action=action, status=status
+    )
+    return refused or redirect(f"{section_url(action.goal.dossier, 'plan')}#goal-{action.goal_id}")
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
@@ -232,8 +247,10 @@ def plan_goal_achieved(request, pk, goal_pk):
     goal = selectors.plan_goal_for_actor(actor=request.user, dossier_pk=pk, goal_pk=goal_pk)
     achieved = request.POST.get("achieved") == "yes"
     set_achieved = services.plan_goal_set_achieved
-    refused = _refused(request, goal.dossier, set_achieved, goal=goal, achieved=achieved)
-    return refused or redirect(f"{dossier_url(goal.dossier)}#goal-{goal.pk}")
+    refused = _refused(
+        request, goal.dossier, set_achieved, section="plan", goal=goal, achieved=achieved
+    )
+    return refused or redirect(f"{section_url(goal.dossier, 'plan')}#goal-{goal.pk}")
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
@@ -246,7 +263,7 @@ def network_member_add(request, pk):
         services.network_member_save,
         permission="dossiers.add_networkmember",
         form_name="network_form",
-        anchor="network",
+        section="netwerk",
         texts=(_("Add someone to the network"), _("Add to the network")),
     )
 
@@ -266,7 +283,7 @@ def network_member_edit(request, pk, member_pk):
         member=member,
         actor=request.user,
     ):
-        return redirect(f"{dossier_url(member.dossier)}#network")
+        return redirect(section_url(member.dossier, "netwerk"))
     status = 400 if request.method == "POST" else 200
     context = {"dossier": member.dossier, "member": member, "form": form}
     return render(request, "dossiers/network_member_edit.html", context, status=status)
@@ -278,10 +295,11 @@ def network_member_remove(request, pk, member_pk):
     member = selectors.record_in_dossier(
         actor=request.user, dossier_pk=pk, related_name="network", pk=member_pk
     )
-    if refused := _refused(request, member.dossier, services.network_member_remove, member=member):
+    remove = services.network_member_remove
+    if refused := _refused(request, member.dossier, remove, section="netwerk", member=member):
         return refused
     messages.success(request, _("%(name)s is no longer on the eco-map.") % {"name": member.name})
-    return redirect(f"{dossier_url(member.dossier)}#network")
+    return redirect(section_url(member.dossier, "netwerk"))
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
@@ -294,7 +312,7 @@ def life_event_add(request, pk):
         services.life_event_add,
         permission="dossiers.add_lifeevent",
         form_name="life_event_form",
-        anchor="life-events",
+        section="gebeurtenissen",
         texts=(_("Add a life event"), _("Add life event")),
     )
 
@@ -305,14 +323,17 @@ def life_event_remove(request, pk, event_pk):
     event = selectors.record_in_dossier(
         actor=request.user, dossier_pk=pk, related_name="life_events", pk=event_pk
     )
-    if refused := _refused(request, event.dossier, services.life_event_remove, event=event):
+    remove = services.life_event_remove
+    if refused := _refused(request, event.dossier, remove, section="gebeurtenissen", event=event):
         return refused
-    return redirect(f"{dossier_url(event.dossier)}#life-events")
+    return redirect(section_url(event.dossier, "gebeurtenissen"))
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
 @require_http_methods(["GET", "POST"])
 def attachment_add(request, pk):
+    """A photo or file; `?foto=1` asks for a photo, which opens a phone's camera."""
+    photo = request.GET.get("foto") == "1"
     return _add_to_dossier(
         request,
         pk,
@@ -320,9 +341,12 @@ def attachment_add(request, pk):
         services.attachment_add,
         permission="dossiers.add_attachment",
         form_name="attachment_form",
-        anchor="attachments",
-        texts=(_("Add a photo or scan"), _("Add file")),
+        section="bijlagen",
+        texts=(_("Take a photo"), _("Save photo"))
+        if photo
+        else (_("Add a photo or scan"), _("Add file")),
         success=_("The file is added to the dossier."),
+        form_kwargs=lambda dossier: {"dossier": dossier, "photo": photo},
     )
 
 
@@ -353,10 +377,13 @@ def attachment_remove(request, pk, attachment_pk):
         pk=attachment_pk,
     )
     remove = services.attachment_remove
-    if refused := _refused(request, attachment.dossier, remove, attachment=attachment):
+    refused = _refused(
+        request, attachment.dossier, remove, section="bijlagen", attachment=attachment
+    )
+    if refused:
         return refused
     messages.success(request, _("The file is removed."))
-    return redirect(f"{dossier_url(attachment.dossier)}#attachments")
+    return redirect(section_url(attachment.dossier, "bijlagen"))
 
 
 def dossier_url(dossier) -> str:
@@ -371,7 +398,7 @@ def dossier_advance(request, pk):
     to_status = dossier.next_status
     if to_status is None:
         messages.error(request, _("This dossier is closed."))
-        return _render_detail(request, dossier, status=400)
+        return _render_detail(request, dossier, section="gegevens", status=400)
     close_form = CloseDossierForm(request.POST if to_status == Dossier.Status.CLOSED else None)
     if to_status == Dossier.Status.CLOSED and not close_form.is_valid():
         return _render_detail(request, dossier, close_form=close_form, status=400)
@@ -384,7 +411,7 @@ def dossier_advance(request, pk):
     messages.success(
         request, _("The status is now: %(status)s.") % {"status": dossier.get_status_display()}
     )
-    return redirect("dossiers:detail", pk=dossier.pk)
+    return redirect(section_url(dossier, "gegevens"))
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
@@ -431,7 +458,7 @@ def legal_hold(request, pk):
     hold = services.dossier_set_legal_hold
     if _submit(form, hold, dossier=dossier, actor=request.user):
         messages.success(request, _("The retention setting is saved."))
-        return redirect(f"{dossier_url(dossier)}#legal-hold")
+        return redirect(f"{section_url(dossier, 'gegevens')}#legal-hold")
     return _render_detail(request, dossier, legal_hold_form=form, status=400)
 
 
@@ -447,66 +474,24 @@ def break_glass(request, pk):
     return render(request, "dossiers/break_glass.html", {"dossier": dossier, "form": form})
 
 
-def _render_detail(request, dossier, *, status=200, **forms):
-    """The dossier page. `forms` are forms that came back with errors (for example
-    `contact_form`); the others are empty. Without such forms the page body comes from the
-    fragment cache while the dossier is unchanged: every change to its records or client
-    moves `dossier.updated_at` (see services)."""
+def _render_detail(request, dossier, *, section=None, status=200, **forms):
+    """The dossier page with one section: `section`, else the section of a form that came
+    back with errors (`forms`, e.g. `contact_form`), else the contact moments. Under htmx
+    only the sections' navigation and the section are sent; the browser keeps the rest."""
+    if section is None:
+        given = [name for name, form in forms.items() if form]
+        section = dossier_page.SECTION_OF_FORM[given[0]] if given else dossier_page.FIRST_SECTION
     can_change = policy.can(request.user, "dossiers.change_dossier", dossier)
-    can_hold = policy.can(request.user, "dossiers.hold_dossier", dossier)
-
-    def context():
-        goals = list(selectors.dossier_plan(dossier=dossier))
-        action_forms = forms.get("action_forms") or {}
-        for goal in goals:
-            goal.action_form = action_forms.get(goal.pk)
-        return {
-            **forms,
-            "dossier": dossier,
-            "questions": dossier.questions.select_related("theme"),
-            "timeline": selectors.dossier_timeline(dossier=dossier),
-            "goals": goals,
-            "goal_form": forms.get("goal_form") or GoalForm(),
-            "action_statuses": Action.Status.choices,
-            "can_change": can_change,
-            "close_form": forms.get("close_form") or CloseDossierForm(),
-            "explanation_form": forms.get("explanation_form")
-            or LongRunningExplanationForm(
-                initial={"explanation": dossier.long_running_explanation}
-            ),
-            "network": list(dossier.network.all()),
-            "life_events": dossier.life_events.all(),
-            "attachments": dossier.attachments.all(),
-            "sections": sections.page_sections("dossier", actor=request.user, dossier=dossier),
-            "can_hold": can_hold,
-            "retention_years": settings.DOSSIER_RETENTION_YEARS,
-            "legal_hold_form": forms.get("legal_hold_form")
-            or LegalHoldForm(
-                initial={
-                    "hold": "yes" if dossier.legal_hold else "no",
-                    "reason": dossier.legal_hold_reason,
-                }
-            ),
-        }
-
-    template_name = "dossiers/includes/dossier_body.html"
-    if any(forms.values()):
-        body = render_to_string(template_name, context())
+    page = dossier_page.DossierPage(request, dossier, can_change, forms)
+    context = dossier_page.section_context(page, section)
+    if request.htmx and not request.htmx.history_restore_request and status == 200:
+        response = render(request, "dossiers/includes/dossier_sections.html", context)
     else:
-        # Per reader and their teams: which measurements show, and which a reader may go
-        # on with, depend on who reads.
-        key_parts = (
-            "dossier",
-            dossier.pk,
-            dossier.updated_at,
-            request.user.pk,
-            tuple(sorted(policy.team_ids_of(request.user))),
-            can_change,
-            can_hold,
-        )
-        body = fragment_render(request, template_name, key_parts=key_parts, context=context)
-    context = {"dossier": dossier, "body": body}
-    return render(request, "dossiers/dossier_detail.html", context, status=status)
+        context["next_action"] = selectors.dossier_next_action(dossier=dossier)
+        response = render(request, "dossiers/dossier_detail.html", context, status=status)
+    # The same address answers with a page or a part of one.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _add_to_dossier(
@@ -517,7 +502,7 @@ def _add_to_dossier(
     *,
     permission,
     form_name,
-    anchor,
+    section,
     texts,
     success=None,
     form_kwargs=None,
@@ -526,17 +511,19 @@ def _add_to_dossier(
     for the folded-away form on the dossier page (htmx), or as a page of its own. POST
     calls the service; on bad input the dossier page comes back (400) with the messages.
 
-    `texts` is (what the form is for, the label of its button)."""
+    `texts` is (what the form is for, the label of its button); `form_kwargs(dossier)`
+    gives the form's own arguments."""
     dossier = selectors.dossier_for_actor(actor=request.user, pk=pk)
     policy.require(request.user, permission, dossier)
-    form_kwargs = form_kwargs or {}
+    form_kwargs = form_kwargs(dossier) if form_kwargs else {}
     if request.method == "GET":
         return _empty_form(request, dossier, form_class(**form_kwargs), texts)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if _submit(form, service, dossier=dossier, actor=request.user):
         if success:
             messages.success(request, success)
-        return redirect(f"{dossier_url(dossier)}#{anchor}")
+        anchor = dossier_page.section_named(section).anchor
+        return redirect(f"{section_url(dossier, section)}#{anchor}")
     return _render_detail(request, dossier, status=400, **{form_name: form})
 
 
@@ -569,13 +556,13 @@ def _submit(form, service, **arguments) -> bool:
     return True
 
 
-def _refused(request, dossier, service, **arguments):
+def _refused(request, dossier, service, *, section, **arguments):
     """Call a service that needs no form; when it refuses, show why on the dossier page
-    (a 400 response). None when the change was made."""
+    at `section` (a 400 response). None when the change was made."""
     try:
         service(**arguments, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return _render_detail(request, dossier, status=400)
+        return _render_detail(request, dossier, section=section, status=400)
     return None

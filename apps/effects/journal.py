@@ -162,9 +162,8 @@ def swept_months(since: datetime) -> Stale:
         .distinct()
     }
     changed_dossiers = (
-        # By when they were created, not changed: every record added to a dossier moves
-        # its updated_at (the version of its cached page), and a change to what places
-        # it goes through save() and its signal.
+        # By when they were created and what was added, not by updated_at: a change to
+        # what places a dossier goes through save() and its signal.
         Dossier.objects.filter(created_at__gte=since)
         | Dossier.objects.filter(
             pk__in=RegisteredQuestion.objects.filter(registered_at__gte=since).values("dossier_id")

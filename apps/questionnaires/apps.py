@@ -21,6 +21,7 @@ class QuestionnairesConfig(AppConfig):
                 selectors.dossier_measurements,
                 anchor="measurements",
                 title=_("Measurements"),
+                slug=selectors.MEASUREMENTS_SECTION,
             ),
         )
         section_register(

@@ -26,6 +26,7 @@ from apps.questionnaires.forms import (
 )
 from apps.questionnaires.models import Assignment, InstrumentVersion
 from apps.questionnaires.results import measurement_result, measurements_compared
+from apps.questionnaires.selectors import MEASUREMENTS_SECTION
 from apps.questionnaires.services import measurements, surveys
 
 
@@ -34,7 +35,8 @@ def _dossier(request, pk):
 
 
 def _measurements_url(dossier) -> str:
-    return reverse("dossiers:detail", kwargs={"pk": dossier.pk}) + "#measurements"
+    section = {"pk": dossier.pk, "section": MEASUREMENTS_SECTION}
+    return reverse("dossiers:section", kwargs=section) + "#measurements"
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")

@@ -89,6 +89,10 @@ class DossierMeasurements:
     can_assign: bool
 
 
+# The measurements' section of the dossier page: /werk/dossiers/<pk>/deel/metingen/.
+MEASUREMENTS_SECTION = "metingen"
+
+
 def dossier_measurements(*, actor, dossier) -> DossierMeasurements | None:
     """What the dossier page shows of the client's measurements; None when the reader may
     not see them (a reader from another team after break-the-glass)."""

@@ -130,15 +130,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered parts of casework pages (apps/core/fragments.py). They hold personal data, so
-# they stay in the memory of the process that rendered them and never travel to Redis;
-# keys change with the data, and the timeout bounds how long a copy outlives it.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-    "TIMEOUT": env.int("FRAGMENT_CACHE_SECONDS", default=300),
-    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
-}
 # Sums read from the statistics tables (apps/effects/selectors.py), per process, under the
 # computation that wrote them: a new computation gives new keys. Aggregates only, no
 # person; the timeout bounds a copy of figures changed outside a computation. An entry is

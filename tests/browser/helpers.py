@@ -97,3 +97,8 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def assert_no_sideways_scrolling(page: Page) -> None:
+    """The page fits the window's width: nothing to scroll sideways (WCAG 1.4.10)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

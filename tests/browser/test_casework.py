@@ -11,7 +11,7 @@ from apps.dossiers.models import ContactMoment
 from apps.dossiers.tests.factories import DossierFactory, RegisteredQuestionFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamMembershipFactory
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import PHONE, dutch
 from tests.browser.test_login import (
     AUTHENTICATE_URL,
     WORKSPACE_URL,
@@ -50,7 +50,7 @@ def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, 
     axe_check(page, label="caseload")
     screenshot(page, "caseload")
 
-    page.locator("summary", has_text=translated("Find and sort")).click()
+    page.locator("summary", has_text=translated("Search and filter")).click()
     page.get_by_label(translated("Name or postcode")).fill("bakk")
     main_button(page, translated("Show")).click()
     expect(page.get_by_role("link", name=re.compile("Bram"))).to_have_count(0)
@@ -77,6 +77,9 @@ def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, 
     expect(page.get_by_role("list").filter(has_text=translated("Home visit"))).to_be_visible()
     assert ContactMoment.objects.filter(dossier=anna, mode="home_visit").exists()
 
+    page.get_by_role("navigation", name=translated("Parts of the dossier")).get_by_role(
+        "link", name=dutch("Plan"), exact=True
+    ).click()
     goal_label = re.compile("^" + re.escape(translated("New goal, as the client's own question")))
     page.get_by_label(goal_label).fill("Hoe kan ik mijn rekeningen op tijd betalen?")
     main_button(page, translated("Add goal")).click()

@@ -141,6 +141,7 @@ MATRIX = [
     ("organisation.view_municipalitymembership", None, ADMIN),
     # Dossiers: personal records, for casework in the own team only
     ("dossiers.view_caseload", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("dossiers.view_today", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_team_overview", None, {R.TEAM_LEADER}),
     ("dossiers.view_intake_queue", None, {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.handle_intakerequest", "own_team_intake", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
@@ -158,6 +159,11 @@ MATRIX = [
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
     ("dossiers.hold_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.reassign_dossier", "own_team_dossier", {R.TEAM_LEADER}),
+    ("dossiers.reassign_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.reassign_dossier", None, NOBODY),
+    ("dossiers.request_explanation_dossier", "own_team_dossier", {R.TEAM_LEADER}),
+    ("dossiers.request_explanation_dossier", "other_team_dossier", NOBODY),
     # Records inside a dossier follow their dossier; "add" is asked about the dossier.
     *[
         row

@@ -223,3 +223,111 @@ def test_an_image_bomb_is_refused(client, worker, dossier, monkeypatch):
     response = upload(client, dossier, photo("PNG", size=(40, 30)))
     assert response.status_code == 400
     assert not Attachment.objects.exists()
+
+
+class TestPhotoOfThePaperPlan:
+    def test_the_photo_form_opens_the_camera_and_names_the_photo_already(
+        self, client, worker, dossier
+    ):
+        client.force_login(worker)
+        page = client.get(url(dossier, "bijlage/"), {"foto": "1"}).content.decode()
+        assert 'capture="environment"' in page and 'accept="image/jpeg,image/png"' in page
+        assert page.index('name="attachment-upload"') < page.index('name="attachment-title"')
+        assert "Foto van " in page
+        plain = client.get(url(dossier, "bijlage/")).content.decode()
+        assert "capture=" not in plain and "application/pdf" in plain
+
+    def test_a_photo_linked_to_a_goal_shows_with_the_goal(self, client, worker, dossier):
+        from apps.dossiers.models import Goal
+
+        goal = Goal.objects.create(dossier=dossier, question="Hoe houd ik overzicht?")
+        client.force_login(worker)
+        response = client.post(
+            url(dossier, "bijlage/"),
+            {
+                "attachment-title": "Plan op papier",
+                "attachment-upload": SimpleUploadedFile("IMG_0001.jpg", JPEG),
+                "attachment-belongs_to": f"goal:{goal.pk}",
+            },
+        )
+        assert response.status_code == 302
+        attachment = Attachment.objects.get()
+        assert attachment.goal == goal and attachment.contact_moment is None
+        plan = client.get(url(dossier, "deel/plan/")).content.decode()
+        goal_html = plan.split(f'id="goal-{goal.pk}"')[1].split("</article>")[0]
+        assert f"/bijlage/{attachment.pk}/" in goal_html
+
+    def test_a_photo_linked_to_a_contact_moment_shows_in_the_timeline(
+        self, client, worker, dossier
+    ):
+        from apps.dossiers.tests.factories import ContactMomentFactory
+
+        moment = ContactMomentFactory(dossier=dossier, worker=worker)
+        client.force_login(worker)
+        response = client.post(
+            url(dossier, "bijlage/"),
+            {
+                "attachment-title": "Aantekeningen",
+                "attachment-upload": SimpleUploadedFile("notes.png", PNG),
+                "attachment-belongs_to": f"contact:{moment.pk}",
+            },
+        )
+        assert response.status_code == 302
+        assert Attachment.objects.get().contact_moment == moment
+        timeline = client.get(url(dossier)).content.decode().split('id="contacts"')[1]
+        assert f"/bijlage/{Attachment.objects.get().pk}/" in timeline
+
+    @pytest.mark.parametrize("belongs_to", ["goal:999999", "contact:abc", "elsewhere:1", "x"])
+    def test_a_link_to_something_of_another_dossier_or_nonsense_is_refused(
+        self, client, worker, dossier, belongs_to
+    ):
+        from apps.dossiers.models import Goal
+
+        other = Goal.objects.create(
+            dossier=DossierFactory(team=dossier.team), question="Van een ander"
+        )
+        client.force_login(worker)
+        for value in (belongs_to, f"goal:{other.pk}"):
+            response = client.post(
+                url(dossier, "bijlage/"),
+                {
+                    "attachment-title": "Plan",
+                    "attachment-upload": SimpleUploadedFile("plan.jpg", JPEG),
+                    "attachment-belongs_to": value,
+                },
+            )
+            assert response.status_code == 400
+        assert not Attachment.objects.exists()
+
+    def test_the_service_refuses_a_goal_of_another_dossier(self, worker, dossier):
+        from django.core.exceptions import ValidationError
+
+        from apps.dossiers.models import Goal
+        from apps.dossiers.services import attachment_add
+
+        other = Goal.objects.create(dossier=DossierFactory(team=dossier.team), question="Ander")
+        with pytest.raises(ValidationError) as refused:
+            attachment_add(
+                dossier=dossier,
+                actor=worker,
+                upload=SimpleUploadedFile("plan.jpg", JPEG),
+                title="Plan",
+                goal=other,
+            )
+        assert "belongs_to" in refused.value.message_dict
+        assert not Attachment.objects.exists()
+
+    def test_a_photo_that_is_not_an_image_is_refused_on_the_photo_form(
+        self, client, worker, dossier
+    ):
+        client.force_login(worker)
+        response = client.post(
+            url(dossier, "bijlage/"),
+            {
+                "attachment-title": "Foto",
+                "attachment-upload": SimpleUploadedFile("foto.jpg", b"GIF89a" + b"0" * 50),
+            },
+        )
+        assert response.status_code == 400
+        assert "Dit veld kan niet leeg zijn" not in response.content.decode()
+        assert not Attachment.objects.exists()

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -140,20 +139,107 @@ class TestReading:
         client.force_login(worker)
         client.get(url(dossier))
         # 1 session, 2 user, 3 the user's second factors (MFA check), 4 dossier with client,
-        # team and worker, 5 team ids (policy), 6 insert the access-log row; the unchanged
-        # dossier's body comes from the fragment cache
-        with django_assert_num_queries(6):
-            assert client.get(url(dossier)).status_code == 200
-        caches["fragments"].clear()
-        # Rendering the body: 7 goals, 8 their actions, 9 questions with themes, 10 network,
-        # 11 timeline (at most 50), 12 life events, 13 attachments; measurements: 14 the
-        # policy's check that the client is the team's, 15 completed measurements (their
-        # scores are one more query when there are any), 16 unfinished ones, 17 requests
-        # to the client. The folded-away forms are fetched only when opened.
-        with django_assert_num_queries(17):
+        # team and worker, 5 team ids (policy), 6 insert the access-log row, 7 the next
+        # action; the first section: 8 a page of contact moments (the photos linked to them
+        # are one more query when there are any). Nothing else is rendered: the contact form
+        # is fetched when it is opened.
+        with django_assert_num_queries(8):
             response = client.get(url(dossier))
         timeline = response.content.decode().split('id="contacts"')[1].split("</section>")[0]
-        assert timeline.count('class="bk-timeline__item"') == min(rows, 50)
+        assert timeline.count('class="bk-timeline__item"') == min(rows, 10)
+        assert ("Oudere contactmomenten" in timeline) == (rows > 10)
+        # Each section alone (htmx): 1-6 as above, then what the section shows.
+        for section, queries in {
+            "plan": 3,  # goals, their actions, photos of the plan
+            "vragen": 1,  # questions with themes
+            "netwerk": 1,
+            "bijlagen": 1,
+            "gebeurtenissen": 1,
+            "gegevens": 0,
+            # The policy's check that the client is the team's, completed measurements,
+            # unfinished ones, requests to the client.
+            "metingen": 4,
+        }.items():
+            with django_assert_num_queries(6 + queries):
+                fragment = client.get(url(dossier, f"deel/{section}/"), HTTP_HX_REQUEST="true")
+            assert fragment.status_code == 200
+            assert "<html" not in fragment.content.decode()
+
+    def test_older_contact_moments_come_a_page_at_a_time(self, client, worker, dossier):
+        for n in range(23):
+            ContactMomentFactory(
+                dossier=dossier,
+                worker=worker,
+                notes=f"Gesprek nummer {n}",
+                occurred_at=timezone.now() - timezone.timedelta(hours=n + 1),
+            )
+        client.force_login(worker)
+        pages = [
+            client.get(url(dossier, f"deel/contact/?pagina={number}")).content.decode()
+            for number in (1, 2, 3)
+        ]
+        shown = [[n for n in range(23) if f"Gesprek nummer {n}<" in page] for page in pages]
+        assert shown == [list(range(10)), list(range(10, 20)), list(range(20, 23))]
+        assert "Oudere contactmomenten" not in pages[2]
+        assert "Nieuwere contactmomenten" in pages[1]
+        for nonsense in ("0", "-3", "abc", "99999999999999999999", "<script>"):
+            response = client.get(url(dossier, "deel/contact/"), {"pagina": nonsense})
+            assert response.status_code == 200
+
+    def test_an_unknown_section_is_not_found(self, client, worker, dossier):
+        client.force_login(worker)
+        assert client.get(url(dossier, "deel/geheim/")).status_code == 404
+
+    def test_a_section_of_another_teams_dossier_is_not_found_and_logged(self, client, dossier):
+        stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+        client.force_login(stranger)
+        for section in ("contact", "plan", "gegevens", "metingen"):
+            response = client.get(url(dossier, f"deel/{section}/"), HTTP_HX_REQUEST="true")
+            assert response.status_code == 404
+            assert escape(dossier.client.full_name) not in response.content.decode()
+        assert log_rows("denied", dossier.pk).count() == 4
+        assert not log_rows("read", dossier.pk).exists()
+
+    def test_the_header_card_says_what_comes_next(self, client, worker, dossier):
+        from apps.dossiers.models import Action, Goal
+
+        goal = Goal.objects.create(dossier=dossier, question="Hoe krijg ik overzicht?")
+        Action.objects.create(goal=goal, description="Later", owner="client")
+        Action.objects.create(
+            goal=goal,
+            description="Post sorteren",
+            owner="client",
+            target_date=timezone.localdate() - timezone.timedelta(days=2),
+        )
+        Action.objects.create(
+            goal=goal,
+            description="Klaar",
+            owner="worker",
+            status=Action.Status.DONE,
+            target_date=timezone.localdate() - timezone.timedelta(days=9),
+        )
+        client.force_login(worker)
+        header = client.get(url(dossier)).content.decode().split('id="dossier-sections"')[0]
+        assert "Post sorteren" in header and "Te laat" in header
+        assert "Later" not in header and "Klaar" not in header
+        assert escape(worker.get_full_name()) in header
+
+    def test_sections_answer_htmx_with_the_section_only_and_vary_on_it(
+        self, client, worker, dossier
+    ):
+        client.force_login(worker)
+        page = client.get(url(dossier, "deel/plan/"))
+        fragment = client.get(url(dossier, "deel/plan/"), HTTP_HX_REQUEST="true")
+        restore = client.get(
+            url(dossier, "deel/plan/"),
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+        )
+        assert "<html" in page.content.decode() and "<html" in restore.content.decode()
+        body = fragment.content.decode()
+        assert body.lstrip().startswith('<div id="dossier-sections"')
+        assert 'aria-current="page">Plan<' in body
+        assert "HX-Request" in page["Vary"] and "HX-Request" in fragment["Vary"]
 
 
 class TestChanging:
@@ -313,7 +399,7 @@ class TestLongRunningExplanation:
         )
         assert dossier.needs_long_running_explanation
         client.force_login(worker)
-        html = client.get(url(dossier)).content.decode()
+        html = client.get(url(dossier, "deel/gegevens/")).content.decode()
         assert "bk-panel--attention" in html
 
         response = client.post(url(dossier, "uitleg/"), {"explanation": "kort"})
@@ -364,7 +450,7 @@ class TestPlan:
         )
         action.refresh_from_db()
         assert action.status == "done"
-        html = client.get(url(dossier)).content.decode()
+        html = client.get(url(dossier, "deel/plan/")).content.decode()
         assert "Hoe kan ik mijn rekeningen op tijd betalen?" in html
         assert AccessLogEntry.objects.filter(action="create", object_type="dossiers.goal").exists()
 
@@ -443,7 +529,7 @@ class TestQuestions:
         assert client.post(url(dossier, "vraag/"), data).status_code == 302
         question = RegisteredQuestion.objects.get(dossier=dossier)
         assert (question.theme, question.subcategory) == (theme, "Overlast")
-        assert "Overlast" in client.get(url(dossier)).content.decode()
+        assert "Overlast" in client.get(url(dossier, "deel/vragen/")).content.decode()
 
     @pytest.mark.parametrize("data", [{}, {"question-theme": "999999"}, {"question-theme": "x"}])
     def test_a_question_needs_a_real_theme(self, client, worker, dossier, data):

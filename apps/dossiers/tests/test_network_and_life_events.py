@@ -60,7 +60,7 @@ class TestNetwork:
         assert AccessLogEntry.objects.filter(
             action="create", object_type="dossiers.networkmember", object_id=str(member.pk)
         ).exists()
-        page = client.get(url(dossier)).content.decode()
+        page = client.get(url(dossier, "deel/netwerk/")).content.decode()
         assert 'role="img"' in page and "<svg" in page
         assert page.count("Fatima") >= 2  # on the map and in the table
         assert "buurvrouw" in page
@@ -68,7 +68,7 @@ class TestNetwork:
     def test_eco_map_coordinates_are_never_localised(self, client, worker, dossier, settings):
         NetworkMemberFactory(dossier=dossier, circle="friends", closeness=2)
         client.force_login(worker)
-        page = client.get(url(dossier), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        page = client.get(url(dossier, "deel/netwerk/"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
         svg = page[page.index("<svg") : page.index("</svg>")]
         assert 'cx="360.0"' in svg or 'cx="360"' in svg
         assert "," not in svg.split("<text")[0]  # no "360,0" in the grid
@@ -191,7 +191,9 @@ class TestLifeEvents:
         assert client.post(url(dossier, "gebeurtenis/"), data).status_code == 302
         event = LifeEvent.objects.get()
         assert (event.occurred_on, event.kind) == (day, "loss")
-        assert "Moeder overleden" in client.get(url(dossier)).content.decode()
+        assert (
+            "Moeder overleden" in client.get(url(dossier, "deel/gebeurtenissen/")).content.decode()
+        )
         assert client.post(url(dossier, f"gebeurtenis/{event.pk}/weg/")).status_code == 302
         assert not LifeEvent.objects.exists()
 
@@ -227,7 +229,7 @@ class TestGoalAchieved:
         assert client.post(target, {"achieved": "yes"}).status_code == 302
         goal.refresh_from_db()
         assert goal.achieved_on == timezone.localdate()
-        assert "Bereikt op" in client.get(url(dossier)).content.decode()
+        assert "Bereikt op" in client.get(url(dossier, "deel/plan/")).content.decode()
         client.post(target, {"achieved": "no"})
         goal.refresh_from_db()
         assert goal.achieved_on is None

@@ -49,7 +49,7 @@ def test_the_team_leader_sees_counts_per_colour_against_capacity(client, team_se
     response = client.get(URL)
     assert response.status_code == 200
     [entry] = response.context["teams"]
-    member = next(m for m in entry["members"] if m["membership"].user == sanne)
+    member = next(m for m in entry["members"] if m["user_id"] == sanne.pk)
     assert (member["short"], member["medium"], member["long"], member["total"]) == (1, 1, 3, 5)
     html = response.content.decode()
     assert "5 / 2" in html
@@ -122,10 +122,10 @@ def test_query_count_does_not_grow_with_the_team(client, django_assert_num_queri
         DossierFactory(team=team, responsible_worker=worker, started_on=days_ago(n * 7))
     client.force_login(leader)
     client.get(URL)  # warm up: the first request of a session writes it
-    # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 memberships with
-    # their teams and users, 6 counts per worker and colour (long ones and their
-    # explanations too), 7 the longest trajectories of the team (at most
-    # TEAM_OVERVIEW_LONG_RUNNING), 8 the intake queue per team, 9 break-the-glass openings
+    # 1 session, 2 user, 3 second factors (MFA check), 4 team ids, 5 the longest
+    # trajectories of each team (at most TEAM_OVERVIEW_LONG_RUNNING), 6 the intake queue
+    # per team, 7 memberships with their teams and users, 8 counts per team, worker and
+    # colour (long ones and their explanations too), 9 break-the-glass openings
     for _ in range(rows // 3):
         IntakeRequestFactory(team=team)
     with django_assert_num_queries(9):
@@ -207,3 +207,55 @@ class TestManyLongTrajectories:
         )
         client.logout()
         assert client.get(url).status_code == 302
+
+
+def test_clients_of_nobody_in_the_team_are_counted_apart(client, team_setup):
+    """A dossier without a worker, or whose worker left the team, still counts: the team
+    leader sees them on a row of their own, and in the team's totals."""
+    leader, team, _sanne, _explained = team_setup
+    DossierFactory(team=team, responsible_worker=None, started_on=days_ago(5))
+    gone = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user  # another team's now
+    DossierFactory(team=team, responsible_worker=gone, started_on=days_ago(220))
+    client.force_login(leader)
+    response = client.get(URL)
+    [entry] = response.context["teams"]
+    assert entry["without_member"] == {"short": 1, "medium": 0, "long": 1, "total": 2}
+    assert entry["totals"] == {"short": 2, "medium": 1, "long": 4, "total": 7}
+    assert entry["long_running_counts"] == {"total": 4, "unexplained": 3}
+    html = response.content.decode()
+    assert "Niemand in het team" in html
+    assert escape(str(gone)) not in html.split("Langer dan 6 maanden begeleiding")[0]
+
+
+def test_a_role_is_named_only_where_it_explains_the_missing_capacity(client, team_setup):
+    leader, team, sanne, _explained = team_setup
+    TeamMembershipFactory(team=team, user__role=Role.VOLUNTEER)
+    client.force_login(leader)
+    [entry] = client.get(URL).context["teams"]
+    roles = {member["user_id"]: member["role"] for member in entry["members"]}
+    assert roles[sanne.pk] == ""
+    assert roles[leader.pk] == "Teamleider"
+    assert sorted(roles.values()) == ["", "Teamleider", "Vrijwilliger"]
+
+
+def test_a_leader_of_two_teams_sees_each_team_with_its_own_longest(
+    client, django_assert_num_queries
+):
+    leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER, team__name="B-team").user
+    second = TeamMembershipFactory(user=leader, team__name="A-team").team
+    first = leader.teams.get(name="B-team")
+    for team, days in ((first, (300, 250)), (second, (400, 200, 190))):
+        worker = TeamMembershipFactory(team=team, user__role=Role.SOCIAL_WORKER).user
+        for started in days:
+            DossierFactory(team=team, responsible_worker=worker, started_on=days_ago(started))
+    client.force_login(leader)
+    client.get(URL)
+    # The same nine queries as for one team (see test_query_count_does_not_grow_with_the_team).
+    with django_assert_num_queries(9):
+        response = client.get(URL)
+    entries = response.context["teams"]
+    assert [entry["team"]["name"] for entry in entries] == ["A-team", "B-team"]
+    assert [[t.days for t in entry["long_running"]] for entry in entries] == [
+        [400, 200, 190],
+        [300, 250],
+    ]

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.dossiers.models import Dossier
 from apps.questionnaires import scoring
 from apps.questionnaires.models import (
     OPEN_TEXT_MAX_LENGTH,
@@ -265,11 +264,4 @@ def response_complete(*, response: Response) -> Response:
         locked.completed_at = timezone.now()
         locked.overall_score = result.overall
         locked.save(update_fields=["status", "completed_at", "overall_score"])
-        client_dossiers_changed(locked.client_id)
     return locked
-
-
-def client_dossiers_changed(client_id) -> None:
-    """Dossier pages list the client's measurements and open requests: render them again."""
-    if client_id:
-        Dossier.objects.filter(client_id=client_id).mark_changed()

@@ -21,7 +21,6 @@ from apps.questionnaires.models import (
 )
 from apps.questionnaires.selectors import assignable_instruments
 from apps.questionnaires.services.answering import (
-    client_dossiers_changed,
     response_answer_save,
     response_complete,
     response_start,
@@ -81,7 +80,6 @@ def measurement_start(
         response = response_start(
             instrument=instrument, mode=mode, dossier=dossier, recorded_by=actor, moment=moment
         )
-        Dossier.objects.filter(pk=dossier.pk).mark_changed()
         access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response
 
@@ -147,7 +145,6 @@ def assignment_send(
     assignment = Assignment.objects.create(
         client=client, dossier=dossier, instrument=instrument, assigned_by=actor, moment=moment
     )
-    client_dossiers_changed(client.pk)
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=assignment)
     enqueue_on_commit(notify_assignment, assignment.pk)
     return assignment
@@ -171,7 +168,6 @@ def assignment_cancel(*, assignment: Assignment, actor) -> Assignment:
         )
     assignment.cancelled_at = timezone.now()
     assignment.save(update_fields=["cancelled_at"])
-    client_dossiers_changed(assignment.client_id)
     access_log_record(
         actor=actor,
         action=AccessLogEntry.Action.UPDATE,
@@ -196,6 +192,5 @@ def assignment_start(*, assignment: Assignment, actor) -> Response:
         )
         if first_start:
             # The dossier page shows the request as started from now on.
-            client_dossiers_changed(assignment.client_id)
             access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=response)
     return response

@@ -23,7 +23,6 @@ from apps.questionnaires.models import (
 )
 from apps.questionnaires.services.answering import (
     answers_clean,
-    client_dossiers_changed,
     response_answer_save,
     response_complete,
     response_start,
@@ -65,7 +64,6 @@ def response_share_set(*, response: Response, actor, shared: bool) -> Response:
         response.shared_with_worker = shared
         response.shared_changed_at = timezone.now()
         response.save(update_fields=["shared_with_worker", "shared_changed_at"])
-        client_dossiers_changed(response.client_id)
         access_log_record(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
@@ -112,7 +110,6 @@ def talk_request_send(
         response.shared_with_worker = True
         response.shared_changed_at = timezone.now()
         response.save(update_fields=["intake_request", "shared_with_worker", "shared_changed_at"])
-        client_dossiers_changed(response.client_id)
         access_log_record(
             actor=actor,
             action=AccessLogEntry.Action.UPDATE,
@@ -148,8 +145,6 @@ def intake_scans_attach(*, intake: IntakeRequest, dossier: Dossier, actor) -> in
             reason="attached to the dossier of its request for help",
         )
         attached += 1
-    if attached:
-        client_dossiers_changed(dossier.client_id)
     return attached
 
 

@@ -203,7 +203,9 @@ class TestAtIntake:
         intake.refresh_from_db()
         scan.refresh_from_db()
         assert (scan.client, scan.dossier) == (intake.dossier.client, intake.dossier)
-        dossier_page = client.get(f"/werk/dossiers/{intake.dossier.pk}/").content.decode()
+        dossier_page = client.get(
+            f"/werk/dossiers/{intake.dossier.pk}/deel/metingen/"
+        ).content.decode()
         assert f"/werk/dossiers/{intake.dossier.pk}/metingen/{scan.pk}/" in dossier_page
         detail = client.get(f"/werk/dossiers/{intake.dossier.pk}/metingen/{scan.pk}/")
         assert detail.status_code == 200
