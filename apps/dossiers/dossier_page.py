@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import policy
-from apps.dossiers import sections, selectors
+from apps.dossiers import sections, selectors, worklists
 from apps.dossiers.forms import (
     CloseDossierForm,
     GoalForm,
@@ -57,7 +57,7 @@ def _contacts(page: DossierPage) -> dict:
     number = _page_number(page.request.GET.get("pagina"))
     moments, has_older = selectors.dossier_timeline_page(dossier=page.dossier, number=number)
     return {
-        "timeline": moments,
+        "timeline": worklists.timeline_items(moments),
         "timeline_page": number,
         "older_page": number + 1 if has_older else None,
         "newer_page": number - 1 if number > 1 else None,

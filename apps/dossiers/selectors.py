@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -12,7 +13,6 @@ from django.db.models import (
     Q,
     Subquery,
     Window,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -273,10 +273,10 @@ def dossier_for_actor(*, actor, pk, offer_break_glass=False) -> Dossier:
     "Does not exist" and "not yours" both raise Http404, so ids cannot be probed. With
     `offer_break_glass`, a worker of another team gets BreakGlassRequired instead.
     """
+    # Not the client's neighbourhood: only the "details" section shows it, and every read
+    # of a dossier would pay for the join.
     dossier = (
-        Dossier.objects.select_related(
-            "client", "client__neighbourhood", "team", "responsible_worker"
-        )
+        Dossier.objects.select_related("client", "team", "responsible_worker")
         .filter(pk=pk)
         .first()
     )
@@ -321,7 +321,6 @@ def dossier_for_break_glass(*, actor, pk) -> Dossier:
 TIMELINE_PAGE_SIZE = 10
 TIMELINE_FIELDS = (
     "pk",
-    "dossier_id",
     "occurred_at",
     "mode",
     "duration_minutes",
@@ -332,23 +331,26 @@ TIMELINE_FIELDS = (
 )
 
 
-def dossier_timeline_page(*, dossier, number: int) -> tuple[list, bool]:
-    """One page of contact moments (1 is the newest) and whether older ones follow; no
-    count of them all: one row more tells. The photos and files linked to them are read
-    only when a moment on the page has some."""
+def dossier_timeline_page(*, dossier, number: int) -> tuple[list[dict], bool]:
+    """One page of contact moments as plain values (1 is the newest), each with the photos
+    and files linked to it, and whether older ones follow; no count of them all: one row
+    more tells. The attachments are read only when a moment on the page has some."""
     start = (number - 1) * TIMELINE_PAGE_SIZE
     moments = list(
-        dossier.contact_moments.select_related("worker")
-        .only(*TIMELINE_FIELDS)
-        .annotate(has_attachments=Exists(Attachment.objects.filter(contact_moment=OuterRef("pk"))))
-        .order_by("-occurred_at", "-pk")[start : start + TIMELINE_PAGE_SIZE + 1]
+        dossier.contact_moments.order_by("-occurred_at", "-pk").values(
+            *TIMELINE_FIELDS,
+            has_attachments=Exists(Attachment.objects.filter(contact_moment=OuterRef("pk"))),
+        )[start : start + TIMELINE_PAGE_SIZE + 1]
     )
     shown = moments[:TIMELINE_PAGE_SIZE]
-    if linked := [moment for moment in shown if moment.has_attachments]:
-        prefetch_related_objects(
-            linked,
-            Prefetch("attachments", queryset=Attachment.objects.only(*ATTACHMENT_LIST_FIELDS)),
-        )
+    attachments = defaultdict(list)
+    if linked := [moment["pk"] for moment in shown if moment["has_attachments"]]:
+        for attachment in Attachment.objects.filter(contact_moment_id__in=linked).only(
+            *ATTACHMENT_LIST_FIELDS
+        ):
+            attachments[attachment.contact_moment_id].append(attachment)
+    for moment in shown:
+        moment["attachments"] = attachments[moment["pk"]]
     return shown, len(moments) > TIMELINE_PAGE_SIZE
 
 

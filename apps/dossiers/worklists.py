@@ -1,4 +1,5 @@
-"""The worker's lists in words: the caseload's rows and the day's items.
+"""The worker's lists in words: the caseload's rows, the day's items and a dossier's
+timeline.
 
 These are the pages a worker opens most. Their rows come from the selectors as plain
 values, and the words of each row (how long, what a colour means, when, the link) are made
@@ -138,6 +139,41 @@ def contact_items(contacts: list[dict], *, with_day: bool) -> list[DayItem]:
                 name=_name(contact, "dossier__client__"),
                 what="",
                 when=f"{occurred_at} · {modes[contact['mode']]} · {duration}",
+            )
+        )
+    return items
+
+
+class TimelineItem(TypedDict):
+    occurred_iso: str
+    occurred_on: str
+    # How, how long and by whom: "Home visit · 45 minutes · Sanne Jansen".
+    summary: str
+    notes: str
+    client_summary: str
+    attachments: list
+
+
+def timeline_items(moments: list[dict]) -> list[TimelineItem]:
+    """Contact moments from `selectors.dossier_timeline_page`, newest first."""
+    modes = _labels(ContactMoment.Mode)
+    items = []
+    for moment in moments:
+        occurred_at = timezone.localtime(moment["occurred_at"])
+        minutes = moment["duration_minutes"]
+        parts = [
+            modes[moment["mode"]],
+            ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes},
+            _name(moment, "worker__"),
+        ]
+        items.append(
+            TimelineItem(
+                occurred_iso=occurred_at.isoformat(),
+                occurred_on=formats.date_format(occurred_at, "j F Y, H:i"),
+                summary=" · ".join(part for part in parts if part),
+                notes=moment["notes"],
+                client_summary=moment["client_summary"],
+                attachments=moment["attachments"],
             )
         )
     return items
