@@ -881,6 +881,8 @@ def report_checks(
             limits.append(f"p95 < {target.max_p95_ms:g} ms")
         if target.max_floor_ratio is not None:
             limits.append(f"median <= {target.max_floor_ratio:g}x floor")
+        if target.max_cpu_floor_ratio is not None:
+            limits.append(f"CPU <= {target.max_cpu_floor_ratio:g}x floor")
         print(f"Met {target.name}: {' and '.join(limits)}.")
     for name, reasons in misses.items():
         print(f"MISSED {name}: {'; '.join(reasons)}.")

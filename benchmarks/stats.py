@@ -29,13 +29,17 @@ class Target:
     floor: bool = False
     max_p95_ms: float | None = None
     max_floor_ratio: float | None = None
+    # The server's median CPU time per request at most this many times the floor's: what
+    # the page itself costs, whatever else the machine is doing.
+    max_cpu_floor_ratio: float | None = None
     note: str = ""
     # Log in as this account for this target; empty: the run's own account (--email).
     email: str = ""
 
     @property
     def checked(self) -> bool:
-        return self.max_p95_ms is not None or self.max_floor_ratio is not None
+        limits = (self.max_p95_ms, self.max_floor_ratio, self.max_cpu_floor_ratio)
+        return any(limit is not None for limit in limits)
 
 
 @dataclass(frozen=True)
@@ -261,13 +265,23 @@ def compare(targets: list[Target], results: dict[str, Result]) -> list[Row]:
         )
         median_ratio = _ratio(result.median_ms, floor_median)
         p95_ratio = _ratio(result.p95_ms, floor_median)
+        cpu_ratio = _ratio(result.server_cpu_ms, floor_cpu)
+        misses = _misses(target, result, median_ratio, floor_median)
+        if target.max_cpu_floor_ratio is not None and result.requests:
+            if cpu_ratio is None:
+                misses.append("no CPU time of the floor or the page to compare")
+            elif cpu_ratio > target.max_cpu_floor_ratio:
+                misses.append(
+                    f"CPU {result.server_cpu_ms:.1f} ms is {cpu_ratio:.1f}x the floor's "
+                    f"{floor_cpu:.1f} ms (at most {target.max_cpu_floor_ratio:g}x)"
+                )
         rows.append(
             Row(
                 result=result,
                 median_floor_ratio=median_ratio,
                 p95_floor_ratio=p95_ratio,
-                cpu_floor_ratio=_ratio(result.server_cpu_ms, floor_cpu),
-                misses=tuple(_misses(target, result, median_ratio, floor_median)),
+                cpu_floor_ratio=cpu_ratio,
+                misses=tuple(misses),
             )
         )
     return rows

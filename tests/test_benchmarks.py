@@ -343,3 +343,24 @@ def test_the_benchmark_middleware_reports_the_request_cpu_time(rf):
     cpu = server_cpu_ms(response["Server-Timing"])
     assert cpu is not None
     assert cpu >= 0
+
+
+def test_a_cpu_limit_compares_the_servers_cpu_time_with_the_floors():
+    targets = load_targets(
+        TARGETS_TOML.replace(
+            'name = "caseload"\npath = "/werk/"\n',
+            'name = "caseload"\npath = "/werk/"\nmax_cpu_floor_ratio = 3\n',
+        )
+    )
+    assert next(target for target in targets if target.name == "caseload").max_cpu_floor_ratio == 3
+
+    def caseload_misses(cpu_ms: list[float]) -> tuple:
+        results = with_server_cpu(
+            parse_locust_stats(LOCUST_STATS), {"floor": [2.0, 3.0, 9.0], "caseload": cpu_ms}
+        )
+        return {row.result.name: row for row in compare(targets, results)}["caseload"].misses
+
+    # The floor's median CPU time is 3 ms: 9 ms is three times it, 9.3 ms more.
+    assert caseload_misses([9.0]) == ()
+    assert caseload_misses([9.3]) == ("CPU 9.3 ms is 3.1x the floor's 3.0 ms (at most 3x)",)
+    assert caseload_misses([]) == ("no CPU time of the floor or the page to compare",)
