@@ -276,9 +276,7 @@ def dossier_for_actor(*, actor, pk, offer_break_glass=False) -> Dossier:
     # Not the client's neighbourhood: only the "details" section shows it, and every read
     # of a dossier would pay for the join.
     dossier = (
-        Dossier.objects.select_related("client", "team", "responsible_worker")
-        .filter(pk=pk)
-        .first()
+        Dossier.objects.select_related("client", "team", "responsible_worker").filter(pk=pk).first()
     )
     if dossier is None or not policy.can(actor, "dossiers.view_dossier", dossier):
         if offer_break_glass and policy.can(actor, "dossiers.break_glass_dossier", dossier):
