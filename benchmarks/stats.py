@@ -265,22 +265,13 @@ def compare(targets: list[Target], results: dict[str, Result]) -> list[Row]:
         )
         median_ratio = _ratio(result.median_ms, floor_median)
         p95_ratio = _ratio(result.p95_ms, floor_median)
-        cpu_ratio = _ratio(result.server_cpu_ms, floor_cpu)
-        misses = _misses(target, result, median_ratio, floor_median)
-        if target.max_cpu_floor_ratio is not None and result.requests:
-            if cpu_ratio is None:
-                misses.append("no CPU time of the floor or the page to compare")
-            elif cpu_ratio > target.max_cpu_floor_ratio:
-                misses.append(
-                    f"CPU {result.server_cpu_ms:.1f} ms is {cpu_ratio:.1f}x the floor's "
-                    f"{floor_cpu:.1f} ms (at most {target.max_cpu_floor_ratio:g}x)"
-                )
+        misses = _misses(target, result, floor_median=floor_median, floor_cpu=floor_cpu)
         rows.append(
             Row(
                 result=result,
                 median_floor_ratio=median_ratio,
                 p95_floor_ratio=p95_ratio,
-                cpu_floor_ratio=cpu_ratio,
+                cpu_floor_ratio=_ratio(result.server_cpu_ms, floor_cpu),
                 misses=tuple(misses),
             )
         )
@@ -293,24 +284,48 @@ def _ratio(value: float | None, floor_median: float | None) -> float | None:
     return value / floor_median
 
 
-def _misses(target, result, median_ratio, floor_median) -> list[str]:
-    misses = []
+def _misses(target, result, *, floor_median, floor_cpu) -> list[str]:
     if result.requests == 0:
         return ["no requests were measured"]
+    misses = []
     if result.errors:
         misses.append(f"{result.errors} of {result.requests} requests failed")
     p95 = result.p95_ms
     if target.max_p95_ms is not None and p95 is not None and not p95 < target.max_p95_ms:
         misses.append(f"p95 {result.p95_ms:.0f} ms is not under {target.max_p95_ms:.0f} ms")
-    if target.max_floor_ratio is not None:
-        if median_ratio is None:
-            misses.append("no floor median to compare with")
-        elif median_ratio > target.max_floor_ratio:
-            misses.append(
-                f"median {result.median_ms:.0f} ms is {median_ratio:.1f}x the floor's "
-                f"{floor_median:.0f} ms (at most {target.max_floor_ratio:g}x)"
-            )
+    misses += _over_floor(
+        "median",
+        result.median_ms,
+        floor_median,
+        target.max_floor_ratio,
+        "{:.0f} ms",
+        missing="no floor median to compare with",
+    )
+    misses += _over_floor(
+        "CPU",
+        result.server_cpu_ms,
+        floor_cpu,
+        target.max_cpu_floor_ratio,
+        "{:.1f} ms",
+        missing="no CPU time of the floor or the page to compare",
+    )
     return misses
+
+
+def _over_floor(what: str, value, floor_value, limit, shown: str, *, missing: str) -> list[str]:
+    """The miss when `value` is more than `limit` times the floor's (`shown` formats both);
+    nothing when within it or without a limit."""
+    if limit is None:
+        return []
+    ratio = _ratio(value, floor_value)
+    if ratio is None:
+        return [missing]
+    if ratio <= limit:
+        return []
+    return [
+        f"{what} {shown.format(value)} is {ratio:.1f}x the floor's "
+        f"{shown.format(floor_value)} (at most {limit:g}x)"
+    ]
 
 
 def format_table(rows: list[Row]) -> str:

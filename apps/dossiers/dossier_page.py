@@ -175,7 +175,10 @@ FIRST_SECTION = "contact"
 
 
 def dossier_sections() -> list[DossierSection]:
-    registered = [_registered(section) for section in sections.registered("dossier")]
+    # Only a section with an address can be one of the page's sections.
+    registered = [
+        _registered(section) for section in sections.registered("dossier") if section.slug
+    ]
     return [*SECTIONS_BEFORE, *registered, *SECTIONS_AFTER]
 
 

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -384,10 +383,6 @@ def attachment_remove(request, pk, attachment_pk):
         return refused
     messages.success(request, _("The file is removed."))
     return redirect(section_url(attachment.dossier, "bijlagen"))
-
-
-def dossier_url(dossier) -> str:
-    return reverse("dossiers:detail", kwargs={"pk": dossier.pk})
 
 
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
