@@ -52,10 +52,14 @@ class CaseloadFilter(django_filters.FilterSet):
         if district_queryset is not None:
             self.filters["neighbourhood"].queryset = district_queryset
 
+    @classmethod
+    def asks(cls, data) -> bool:
+        """Anything to search, filter or sort by is in `data`."""
+        return any(data.get(name) for name in cls.base_filters)
+
     @property
     def asked(self) -> bool:
-        """Anything to search, filter or sort by was sent."""
-        return any(self.data.get(name) for name in self.filters)
+        return self.asks(self.data)
 
     @property
     def in_use(self) -> bool:

@@ -133,13 +133,6 @@ class DossierQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.open().filter(started_on__lte=today - timedelta(days=band_threshold_days()[1]))
 
-    def new_or_asked_to_explain(self, since):
-        """Dossiers that came to their present worker since `since` (intake or a
-        reassignment), or whose team leader asked for the explanation of a long trajectory."""
-        return self.filter(
-            Q(worker_assigned_at__gte=since) | Q(explanation_requested_at__isnull=False)
-        )
-
     def with_last_contact(self):
         """Annotate the time and mode of the latest contact moment.
 
@@ -345,10 +338,6 @@ class RegisteredQuestion(models.Model):
 
 
 class ContactMomentQuerySet(models.QuerySet):
-    def logged_by(self, worker, *, since):
-        """The contacts a worker had from `since` on, latest first."""
-        return self.filter(worker=worker, occurred_at__gte=since).order_by("-occurred_at", "-pk")
-
     def last_habit_of(self, worker) -> dict | None:
         """The kind and length of the worker's latest logged contact: what they will likely
         log next."""
@@ -547,27 +536,6 @@ class Goal(models.Model):
         return self.question
 
 
-class ActionQuerySet(models.QuerySet):
-    def pending(self):
-        """Still to do or being done, under a goal that is not achieved yet."""
-        return self.filter(
-            status__in=(Action.Status.OPEN, Action.Status.DOING), goal__achieved_on__isnull=True
-        )
-
-    def due_by(self, day: date):
-        """With a target date on or before `day`: overdue ones too. Soonest first."""
-        return self.filter(target_date__lte=day).order_by("target_date", "pk")
-
-    def in_open_dossiers_of(self, worker, *, team_ids):
-        """Of the open dossiers the worker is responsible for, in the given teams."""
-        open_statuses = [status for status in Dossier.Status if status != Dossier.Status.CLOSED]
-        return self.filter(
-            goal__dossier__responsible_worker=worker,
-            goal__dossier__team_id__in=team_ids,
-            goal__dossier__status__in=open_statuses,
-        )
-
-
 class Action(models.Model):
     class Owner(models.TextChoices):
         CLIENT = "client", _("The client")
@@ -588,8 +556,6 @@ class Action(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     target_date = models.DateField(_("done by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action")

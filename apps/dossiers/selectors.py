@@ -3,16 +3,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -22,13 +21,12 @@ from apps.accounts import policy
 from apps.accounts.models import CASELOAD_ROLES, Role, User
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_denied_record, access_log_record
-from apps.dossiers import team_figures
+from apps.dossiers import team_figures, worker_reads
 from apps.dossiers.filters import CaseloadFilter
 from apps.dossiers.models import (
     Action,
     Attachment,
     Client,
-    ContactMoment,
     Dossier,
     IntakeRequest,
     RegisteredQuestion,
@@ -38,7 +36,7 @@ from apps.organisation.models import Neighbourhood, Team, TeamMembership
 
 def caseload_filter(*, worker, data) -> CaseloadFilter:
     """The worker's open dossiers with their last contact, filtered and sorted. The rows of
-    a page of them are read by `caseload_values`."""
+    a page of them are read by `caseload_page`."""
     policy.require(worker, "dossiers.view_caseload")
     dossiers = (
         Dossier.objects.open()
@@ -55,21 +53,27 @@ def caseload_filter(*, worker, data) -> CaseloadFilter:
     return CaseloadFilter(data=data, queryset=dossiers, district_queryset=districts)
 
 
-def caseload_values(*, dossiers) -> list[dict]:
-    """One page of dossiers from `caseload_filter`, as plain values in its order, each with
-    `themes`: its questions' (Dutch name, English name, subcategory), in the order they were
-    registered. Two queries and no model instances: it is the page a worker opens most."""
-    values = list(dossiers.values(*CASELOAD_FIELDS))
-    themes = {}
-    for dossier_id, *theme in (
-        RegisteredQuestion.objects.filter(dossier_id__in=[value["pk"] for value in values])
-        .order_by("registered_at", "pk")
-        .values_list("dossier_id", "theme__name_nl", "theme__name_en", "subcategory")
-    ):
-        themes.setdefault(dossier_id, []).append(theme)
+CASELOAD_PAGE_SIZE = 25
+
+
+def caseload_page(*, worker, caseload: CaseloadFilter | None, number) -> tuple[Page, list]:
+    """A page of the worker's open dossiers, and its rows as plain values in its order, each
+    with `themes`: its questions' (Dutch name, English name, subcategory), in the order they
+    were registered. No model instances: it is the page a worker opens most.
+
+    `caseload` is the search from `caseload_filter`. Without one (most visits) the dossiers
+    come in the default order, counted and read as plain SQL (worker_reads.OpenCaseload)."""
+    policy.require(worker, "dossiers.view_caseload")
+    if caseload is None:
+        dossiers = worker_reads.OpenCaseload(worker.pk)
+    else:
+        dossiers = caseload.qs.values(*CASELOAD_FIELDS)
+    page = Paginator(dossiers, CASELOAD_PAGE_SIZE).get_page(number)
+    values = list(page.object_list)
+    themes = worker_reads.question_themes([value["pk"] for value in values])
     for value in values:
         value["themes"] = themes.get(value["pk"], [])
-    return values
+    return page, values
 
 
 CASELOAD_FIELDS = (
@@ -164,25 +168,28 @@ def worker_today(*, worker, now: datetime | None = None) -> WorkerDay:
     new_since = now - timedelta(days=NEW_WITH_WORKER_DAYS)
     team_ids = policy.team_ids_of(worker)
     actions, more_actions = _first(
-        Action.objects.pending()
-        .due_by(monday + timedelta(days=6))
-        .in_open_dossiers_of(worker, team_ids=team_ids)
-        .values(*TODAY_ACTION_FIELDS)
+        worker_reads.actions_due(
+            worker_id=worker.pk,
+            team_ids=team_ids,
+            by=monday + timedelta(days=6),
+            limit=TODAY_LIST_LIMIT + 1,
+        )
     )
     contacts, more_contacts = _first(
-        ContactMoment.objects.logged_by(worker, since=_start_of(monday))
-        .filter(dossier__team_id__in=team_ids)
-        .values(*TODAY_CONTACT_FIELDS)
+        worker_reads.contacts_logged(
+            worker_id=worker.pk,
+            team_ids=team_ids,
+            since=_start_of(monday),
+            limit=TODAY_LIST_LIMIT + 1,
+        )
     )
-    dossiers = list(
-        Dossier.objects.open()
-        .filter(responsible_worker=worker, team_id__in=team_ids)
-        .new_or_asked_to_explain(new_since)
-        .order_by("started_on", "pk")
-        .values(*TODAY_DOSSIER_FIELDS)
+    dossiers = worker_reads.new_or_asked_to_explain(
+        worker_id=worker.pk, team_ids=team_ids, since=new_since
     )
     may_open_intake = policy.can(worker, "dossiers.view_intake_queue")
-    waiting, oldest, intake_first = _intake_waiting(team_ids, named=may_open_intake)
+    waiting, oldest, intake_first = worker_reads.intake_waiting(
+        team_ids, first=TODAY_INTAKE_NAMED if may_open_intake else 0
+    )
     access_log_record(
         actor=worker, action=AccessLogEntry.Action.READ, object_type=Dossier._meta.label_lower
     )
@@ -201,66 +208,14 @@ def worker_today(*, worker, now: datetime | None = None) -> WorkerDay:
     )
 
 
-def _intake_waiting(team_ids, *, named: bool) -> tuple[int, datetime | None, list[dict]]:
-    """How many requests wait for the teams, since when, and (when `named`) the first
-    TODAY_INTAKE_NAMED of them: one query either way."""
-    waiting = IntakeRequest.objects.waiting().filter(team_id__in=team_ids)
-    if not named:
-        summary = waiting.aggregate(count=Count("pk"), oldest=Min("received_at"))
-        return summary["count"], summary["oldest"], []
-    # The count over all waiting requests comes along with the first few (a window counts
-    # before the limit), and the first is the oldest.
-    first = list(
-        waiting.annotate(waiting=Window(Count("pk")))
-        .order_by("received_at", "pk")
-        .values(*TODAY_INTAKE_FIELDS, "waiting")[:TODAY_INTAKE_NAMED]
-    )
-    if not first:
-        return 0, None, []
-    return first[0]["waiting"], first[0]["received_at"], first
-
-
-def _first(queryset, limit: int = TODAY_LIST_LIMIT) -> tuple[list, bool]:
-    """The first `limit` rows, and whether there are more (one row more tells: no count)."""
-    rows = list(queryset[: limit + 1])
+def _first(rows: list, limit: int = TODAY_LIST_LIMIT) -> tuple[list, bool]:
+    """The first `limit` rows of those read (one more), and whether there are more: the
+    row more tells, without a count."""
     return rows[:limit], len(rows) > limit
 
 
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-# What the lists of the worker's day show: the client's name, and of an action or contact
-# only what says what it is and when.
-TODAY_ACTION_FIELDS = (
-    "description",
-    "owner",
-    "target_date",
-    "goal__dossier_id",
-    "goal__dossier__client__first_name",
-    "goal__dossier__client__last_name",
-)
-TODAY_CONTACT_FIELDS = (
-    "occurred_at",
-    "mode",
-    "duration_minutes",
-    "dossier_id",
-    "dossier__client__first_name",
-    "dossier__client__last_name",
-)
-TODAY_DOSSIER_FIELDS = (
-    "pk",
-    "status",
-    "started_on",
-    "worker_assigned_at",
-    "explanation_requested_at",
-    "client__first_name",
-    "client__last_name",
-    "explanation_requested_by__first_name",
-    "explanation_requested_by__last_name",
-    "explanation_requested_by__email",
-)
-TODAY_INTAKE_FIELDS = ("pk", "first_name", "last_name", "source", "received_at")
 
 
 class BreakGlassRequired(Exception):
@@ -275,9 +230,7 @@ def dossier_for_actor(*, actor, pk, offer_break_glass=False) -> Dossier:
     """
     # Not the client's neighbourhood: only the "details" section shows it, and every read
     # of a dossier would pay for the join.
-    dossier = (
-        Dossier.objects.select_related("client", "team", "responsible_worker").filter(pk=pk).first()
-    )
+    dossier = worker_reads.dossier(pk)
     if dossier is None or not policy.can(actor, "dossiers.view_dossier", dossier):
         if offer_break_glass and policy.can(actor, "dossiers.break_glass_dossier", dossier):
             access_denied_record(
@@ -317,28 +270,14 @@ def dossier_for_break_glass(*, actor, pk) -> Dossier:
 
 # Contact moments per page of the dossier's timeline, newest first.
 TIMELINE_PAGE_SIZE = 10
-TIMELINE_FIELDS = (
-    "pk",
-    "occurred_at",
-    "mode",
-    "duration_minutes",
-    "notes",
-    "client_summary",
-    "worker__first_name",
-    "worker__last_name",
-)
 
 
 def dossier_timeline_page(*, dossier, number: int) -> tuple[list[dict], bool]:
     """One page of contact moments as plain values (1 is the newest), each with the photos
     and files linked to it, and whether older ones follow; no count of them all: one row
     more tells. The attachments are read only when a moment on the page has some."""
-    start = (number - 1) * TIMELINE_PAGE_SIZE
-    moments = list(
-        dossier.contact_moments.order_by("-occurred_at", "-pk").values(
-            *TIMELINE_FIELDS,
-            has_attachments=Exists(Attachment.objects.filter(contact_moment=OuterRef("pk"))),
-        )[start : start + TIMELINE_PAGE_SIZE + 1]
+    moments = worker_reads.timeline(
+        dossier.pk, offset=(number - 1) * TIMELINE_PAGE_SIZE, limit=TIMELINE_PAGE_SIZE + 1
     )
     shown = moments[:TIMELINE_PAGE_SIZE]
     attachments = defaultdict(list)
@@ -367,17 +306,6 @@ ATTACHMENT_LIST_FIELDS = (
 def dossier_attachments(*, dossier):
     return dossier.attachments.select_related("goal", "contact_moment").only(
         *ATTACHMENT_LIST_FIELDS, "goal__question", "contact_moment__occurred_at"
-    )
-
-
-def dossier_next_action(*, dossier) -> Action | None:
-    """The plan's first action still to do: the earliest date first, actions without a
-    date after those with one."""
-    return (
-        Action.objects.filter(goal__dossier=dossier, goal__achieved_on__isnull=True)
-        .exclude(status__in=[Action.Status.DONE, Action.Status.STOPPED])
-        .order_by(F("target_date").asc(nulls_last=True), "pk")
-        .first()
     )
 
 

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
-from apps.dossiers import dossier_page, sections, selectors, services, worklists
+from apps.dossiers import dossier_page, sections, selectors, services, worker_reads, worklists
 from apps.dossiers.dossier_page import section_url
+from apps.dossiers.filters import CaseloadFilter
 from apps.dossiers.forms import (
     ActionForm,
     AttachmentForm,
@@ -33,7 +34,6 @@ from apps.dossiers.team_figures import LongTrajectory
 from apps.organisation import selectors as organisation_selectors
 from apps.organisation.models import Neighbourhood, Team
 
-CASELOAD_PAGE_SIZE = 25
 # Asks for the caseload's search fields: the page with its drawer open, or under htmx (the
 # drawer being opened) the fields alone.
 SEARCH_PARAM = "zoeken"
@@ -45,8 +45,14 @@ def caseload(request):
     if not policy.can(request.user, "dossiers.view_caseload"):
         teams = organisation_selectors.teams_of_user(user=request.user)
         return render(request, "workspace/home.html", {"teams": teams})
-    caseload = selectors.caseload_filter(worker=request.user, data=request.GET)
-    if request.htmx and SEARCH_PARAM in request.GET:
+    searching = SEARCH_PARAM in request.GET
+    # Most visits search nothing: then no filter is built, and the list is read as it is.
+    caseload = (
+        selectors.caseload_filter(worker=request.user, data=request.GET)
+        if searching or CaseloadFilter.asks(request.GET)
+        else None
+    )
+    if request.htmx and searching:
         response = render(request, "dossiers/includes/caseload_search.html", {"filter": caseload})
     elif request.htmx:
         context = _caseload_page(request, caseload)
@@ -55,7 +61,7 @@ def caseload(request):
         context = {
             **_caseload_page(request, caseload),
             "teams": organisation_selectors.team_names_of_user(user=request.user),
-            "show_search": caseload.in_use or SEARCH_PARAM in request.GET,
+            "show_search": searching or (caseload is not None and caseload.in_use),
             "search_param": SEARCH_PARAM,
         }
         response = render(request, "dossiers/caseload.html", context)
@@ -65,9 +71,10 @@ def caseload(request):
 
 
 def _caseload_page(request, caseload) -> dict:
-    page = Paginator(caseload.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = worklists.caseload_rows(selectors.caseload_values(dossiers=page.object_list))
-    return {"filter": caseload, "page": page, "rows": rows}
+    page, values = selectors.caseload_page(
+        worker=request.user, caseload=caseload, number=request.GET.get("page")
+    )
+    return {"filter": caseload, "page": page, "rows": worklists.caseload_rows(values)}
 
 
 @area_required("dossiers.view_today")
@@ -482,7 +489,7 @@ def _render_detail(request, dossier, *, section=None, status=200, **forms):
     if request.htmx and not request.htmx.history_restore_request and status == 200:
         response = render(request, "dossiers/includes/dossier_sections.html", context)
     else:
-        context["next_action"] = selectors.dossier_next_action(dossier=dossier)
+        context["next_action"] = worker_reads.next_action(dossier.pk)
         response = render(request, "dossiers/dossier_detail.html", context, status=status)
     # The same address answers with a page or a part of one.
     patch_vary_headers(response, ["HX-Request"])

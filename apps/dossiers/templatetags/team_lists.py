@@ -8,11 +8,12 @@ from html import escape
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
+
+from apps.dossiers.worklists import url_maker
 
 register = template.Library()
 
@@ -28,9 +29,9 @@ def long_running_rows(context, trajectories) -> str:
     hidden_back = f'<input type="hidden" name="next" value="{escape(back)}">'
     token = escape(str(context["csrf_token"]))
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-    detail_url = _url_maker("dossiers:detail")
-    ask_url = _url_maker("dossiers:request_explanation")
-    reassign_url = _url_maker("dossiers:reassign")
+    detail_url = url_maker("dossiers:detail")
+    ask_url = url_maker("dossiers:request_explanation")
+    reassign_url = url_maker("dossiers:reassign")
     back_query = escape(f"next={quote(back, safe='/')}")
     no_explanation = escape(gettext("No explanation yet"))
     ask, reassign = escape(gettext("Ask for an explanation")), escape(gettext("Reassign"))
@@ -73,14 +74,6 @@ def long_running_rows(context, trajectories) -> str:
             f'<div class="bk-long-running__actions">{actions}</div></li>'
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
-
-
-def _url_maker(name: str):
-    """reverse() for many rows: once with a stand-in number, then each row's own number in
-    its place (reverse costs 14 µs; thirty links spent 0.4 ms on it)."""
-    stand_in = "2147483647"
-    pattern = reverse(name, args=[int(stand_in)])
-    return lambda pk: pattern.replace(stand_in, str(int(pk)))
 
 
 @register.simple_tag
