@@ -203,6 +203,10 @@ class Dossier(models.Model):
     # When the dossier came to its present worker (intake or a reassignment): the worker's
     # "today" view shows dossiers that are new to them.
     worker_assigned_at = models.DateTimeField(_("with this worker since"), null=True, blank=True)
+    # When that worker was mailed about it (apps/dossiers/notifications.py): once each time.
+    assignment_mailed_at = models.DateTimeField(
+        _("worker mailed about the assignment"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.REGISTRATION
     )
@@ -225,6 +229,9 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    explanation_request_mailed_at = models.DateTimeField(
+        _("worker mailed about the request"), null=True, blank=True
     )
     legal_hold = models.BooleanField(
         _("legal hold"), default=False, help_text=_("Kept past the retention period.")

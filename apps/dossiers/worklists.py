@@ -46,9 +46,9 @@ def caseload_rows(values: list[dict], *, today: date | None = None) -> str:
     status_cell, themes_cell, contact_cell = (
         cell.format(escape(label)) for label in (_("Status"), _("Questions"), _("Last contact"))
     )
+    explanation_needed = escape(_("Explanation needed"))
     explanation_needed = (
-        f' <strong class="bk-attention bk-caseload__attention">'
-        f"{escape(_('Explanation needed'))}</strong>"
+        f' <strong class="bk-attention bk-caseload__attention">{explanation_needed}</strong>'
     )
     no_contact, no_themes = escape(_("No contact yet")), "\N{EN DASH}"
     rows = []

@@ -409,3 +409,60 @@ class TestAskForAnExplanation:
         )
         assert worker_notify_explanation_requested(dossier_id=dossier.pk) is False
         assert mail.outbox == []
+
+
+class TestEachEmailGoesOnce:
+    """A task that runs again (a retry, a worker that died before acknowledging it) finds
+    the mark of the e-mail it sent, and sends nothing."""
+
+    def test_the_new_worker_is_told_once_per_assignment(self, team, on_commit):
+        from apps.dossiers.notifications import worker_notify_reassigned
+
+        dossier, tom, sanne = team["dossier"], team["tom"], team["sanne"]
+        on_commit(
+            lambda: services.dossier_reassign(
+                dossier=dossier, actor=team["leader"], new_worker=tom, reason="Verdeling"
+            )
+        )
+        assert worker_notify_reassigned(dossier_id=dossier.pk, worker_id=tom.pk) is False
+        assert [message.to for message in mail.outbox] == [[tom.email]]
+        marked = Dossier.objects.get(pk=dossier.pk).assignment_mailed_at
+        assert marked is not None
+        # Back to Sanne: a new assignment, a new e-mail, once.
+        on_commit(
+            lambda: services.dossier_reassign(
+                dossier=Dossier.objects.get(pk=dossier.pk),
+                actor=team["leader"],
+                new_worker=sanne,
+                reason="Terug",
+            )
+        )
+        assert worker_notify_reassigned(dossier_id=dossier.pk, worker_id=sanne.pk) is False
+        assert [message.to for message in mail.outbox] == [[tom.email], [sanne.email]]
+        assert Dossier.objects.get(pk=dossier.pk).assignment_mailed_at > marked
+
+    def test_the_worker_is_told_once_per_request_for_an_explanation(self, team, on_commit):
+        from apps.dossiers.notifications import worker_notify_explanation_requested
+
+        dossier, sanne = team["dossier"], team["sanne"]
+        on_commit(
+            lambda: services.dossier_request_explanation(dossier=dossier, actor=team["leader"])
+        )
+        assert worker_notify_explanation_requested(dossier_id=dossier.pk) is False
+        assert len(mail.outbox) == 1
+        changed = Dossier.objects.get(pk=dossier.pk).updated_at
+        # The mark is not a change of the dossier.
+        assert Dossier.objects.get(pk=dossier.pk).explanation_request_mailed_at is not None
+        assert changed == Dossier.objects.get(pk=dossier.pk).updated_at
+        services.dossier_explain_long_running(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            actor=sanne,
+            explanation="Wacht op een plek in de schuldhulp.",
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(long_running_explanation="")
+        on_commit(
+            lambda: services.dossier_request_explanation(
+                dossier=Dossier.objects.get(pk=dossier.pk), actor=team["leader"]
+            )
+        )
+        assert [message.to for message in mail.outbox] == [[sanne.email], [sanne.email]]
