@@ -464,6 +464,32 @@ def team_long_running(*, team):
     )
 
 
+def team_member(*, team, pk) -> User:
+    """A member of the team (of any role); 404 for anyone else."""
+    member = User.objects.filter(pk=pk, team_memberships__team=team).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def team_open_dossiers(*, team, member: User | None):
+    """The team's open dossiers of one member, or (`member` None) of nobody in the team: no
+    social worker, or one who left the team. Longest first, for a paginated list."""
+    dossiers = Dossier.objects.open().filter(team=team)
+    if member is None:
+        members = TeamMembership.objects.filter(team=team).values("user_id")
+        dossiers = dossiers.filter(
+            Q(responsible_worker__isnull=True) | ~Q(responsible_worker__in=members)
+        )
+    else:
+        dossiers = dossiers.filter(responsible_worker=member)
+    return (
+        dossiers.select_related("client", "responsible_worker")
+        .only(*LONG_RUNNING_FIELDS)
+        .order_by(*LONGEST_FIRST)
+    )
+
+
 def intake_queue(*, actor):
     policy.require(actor, "dossiers.view_intake_queue")
     # How many scans the resident sent along (with their consent), to show in the list.

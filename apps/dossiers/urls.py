@@ -7,6 +7,16 @@ app_name = "dossiers"
 urlpatterns = [
     path("team/", views.team_overview, name="team_overview"),
     path("team/<int:pk>/lang/", views.team_long_running, name="team_long_running"),
+    path(
+        "team/<int:pk>/clienten/<int:member_pk>/",
+        views.team_member_dossiers,
+        name="team_member_dossiers",
+    ),
+    path(
+        "team/<int:pk>/clienten/niemand/",
+        views.team_member_dossiers,
+        name="team_unassigned_dossiers",
+    ),
     path("intake/", views.intake_queue, name="intake_queue"),
     path("intake/nieuw/", views.intake_new, name="intake_new"),
     path("intake/<int:pk>/", views.intake_detail, name="intake_detail"),

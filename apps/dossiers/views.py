@@ -155,6 +155,19 @@ def team_long_running(request, pk):
     return render(request, "dossiers/team_long_running.html", context)
 
 
+@area_required("dossiers.view_team_overview", record="organisation.team")
+def team_member_dossiers(request, pk, member_pk=None):
+    """A member's open dossiers in the team, or those of nobody in it (no `member_pk`):
+    the team leader sees who carries what and gives clients to a colleague."""
+    team = selectors.team_of_leader(leader=request.user, pk=pk)
+    member = None if member_pk is None else selectors.team_member(team=team, pk=member_pk)
+    dossiers = selectors.team_open_dossiers(team=team, member=member)
+    page = Paginator(dossiers, LONG_RUNNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    trajectories = [LongTrajectory.of(dossier) for dossier in page]
+    context = {"team": team, "member": member, "page": page, "trajectories": trajectories}
+    return render(request, "dossiers/team_member_dossiers.html", context)
+
+
 @area_required("dossiers.view_caseload", record="dossiers.dossier")
 def dossier_detail(request, pk):
     try:

@@ -92,3 +92,42 @@ def test_the_team_leader_asks_for_an_explanation_and_reassigns_a_client(
     assert_no_sideways_scrolling(page)
     axe_check(page, label=f"team overview after acting ({width})")
     screenshot(page, f"team-leader-acted-{width}")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_team_leader_gives_a_client_away_from_a_members_list(
+    page: Page, axe_check, screenshot, viewport
+):
+    leader, sanne, tom, clients = a_team()
+    young = DossierFactory(
+        team=leader.teams.get(),
+        responsible_worker=sanne,
+        started_on=timezone.localdate() - timezone.timedelta(days=12),
+        client__first_name="Dirk",
+        client__last_name="Visser",
+    )
+    width = "phone" if viewport == PHONE else "desktop"
+    page.set_viewport_size(viewport)
+    log_in_as_staff(page, leader)
+
+    page.goto("/werk/dossiers/team/")
+    page.get_by_role("link", name="Sanne Smit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cliënten van Sanne Smit")
+    expect(page.get_by_role("main")).to_contain_text("4 open dossiers, langste begeleiding eerst.")
+    expect(row_of(page, "Dirk Visser")).to_contain_text("12 dagen")
+    # A short trajectory needs no explanation.
+    expect(row_of(page, "Dirk Visser").get_by_role("button", name="Vraag om uitleg")).to_have_count(
+        0
+    )
+    assert_no_sideways_scrolling(page)
+    axe_check(page, label=f"a member's clients ({width})")
+    screenshot(page, f"team-leader-member-{width}")
+
+    row_of(page, "Dirk Visser").get_by_role("link", name="Overdragen").click()
+    page.get_by_label("Tom Bos: 0 van 30 cliënten").check()
+    page.get_by_role("main").get_by_role("button", name="Overdragen aan deze collega").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cliënten van Sanne Smit")
+    expect(page.get_by_text("Tom Bos begeleidt nu Dirk Visser")).to_be_visible()
+    expect(row_of(page, "Dirk Visser")).to_have_count(0)
+    assert Dossier.objects.get(pk=young.pk).responsible_worker == tom
+    assert clients["Anna"].responsible_worker == sanne

@@ -8,11 +8,13 @@ from html import escape
 from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from apps.dossiers.models import band_threshold_days
 from apps.dossiers.worklists import url_maker
 
 register = template.Library()
@@ -21,9 +23,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def long_running_rows(context, trajectories) -> str:
     """`<li>` per LongTrajectory (apps/dossiers/team_figures.py): the client (a link to the
-    dossier), how long, the worker, the explanation or the request for one, and what the
-    team leader can do: ask for the explanation, give the client to a colleague. Both
-    come back to this page (`next`)."""
+    dossier), how long, the worker, and what the team leader can do: give the client to a
+    colleague. A trajectory of over 6 months also shows its explanation or the request for
+    one, and can be asked to explain. Both actions come back to this page (`next`)."""
     request = context["request"]
     back = request.get_full_path()
     hidden_back = f'<input type="hidden" name="next" value="{escape(back)}">'
@@ -33,6 +35,7 @@ def long_running_rows(context, trajectories) -> str:
     ask_url = url_maker("dossiers:request_explanation")
     reassign_url = url_maker("dossiers:reassign")
     back_query = escape(f"next={quote(back, safe='/')}")
+    long_days = band_threshold_days()[1]
     no_explanation = escape(gettext("No explanation yet"))
     ask, reassign = escape(gettext("Ask for an explanation")), escape(gettext("Reassign"))
     rows = []
@@ -40,7 +43,10 @@ def long_running_rows(context, trajectories) -> str:
         pk = row.pk
         days = ngettext("%(days)s day", "%(days)s days", row.days) % {"days": row.days}
         worker = f" · {escape(row.worker_name)}" if row.worker_name else ""
-        if row.explanation:
+        is_long = row.days >= long_days
+        if not is_long:
+            state = ""
+        elif row.explanation:
             state = f"“{escape(row.explanation)}”"
         elif row.explanation_requested_at:
             asked_on = date_format(
@@ -54,7 +60,7 @@ def long_running_rows(context, trajectories) -> str:
         # times is clear only with whose dossier it is.
         described = f'aria-describedby="trajectory-{pk}"'
         actions = ""
-        if not row.explanation and not row.explanation_requested_at and row.worker_name:
+        if is_long and not row.explanation and not row.explanation_requested_at and row.worker_name:
             actions = (
                 f'<form method="post" action="{ask_url(pk)}" class="bk-inline-form">'
                 f"{csrf}{hidden_back}"
@@ -70,18 +76,24 @@ def long_running_rows(context, trajectories) -> str:
             f'<div class="bk-long-running__what">'
             f'<a class="utrecht-link" id="trajectory-{pk}" href="{detail_url(pk)}">'
             f"{escape(row.client_name)}</a> · {escape(days)}{worker}"
-            f'<br><span class="bk-muted">{state}</span></div>'
+            + (f'<br><span class="bk-muted">{state}</span>' if state else "")
+            + "</div>"
             f'<div class="bk-long-running__actions">{actions}</div></li>'
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
 
 
 @register.simple_tag
-def member_rows(members) -> str:
+def member_rows(members, team_id) -> str:
     """`<tr>` per member of selectors.team_overview: the name (with the role for those
-    without a caseload), the open dossiers per colour band, and the total against the
-    capacity (marked when over it), or the total alone for those without a caseload.
-    Each cell names its column (`data-label`), which a phone shows beside it."""
+    without a caseload; a link to their clients when they have some), the open dossiers
+    per colour band, and the total against the capacity (marked when over it), or the
+    total alone for those without a caseload. Each cell names its column (`data-label`),
+    which a phone shows beside it."""
+    stand_in = "2147483647"
+    clients_url = reverse(
+        "dossiers:team_member_dossiers", args=[int(team_id), int(stand_in)]
+    ).replace(stand_in, "{}")
     cells = [
         f'<td class="utrecht-table__cell utrecht-table__cell--numeric{extra}" role="cell"'
         f' data-label="{escape(gettext(label))}">'
@@ -99,6 +111,11 @@ def member_rows(members) -> str:
             f'<br><span class="bk-muted">{escape(member["role"])}</span>' if member["role"] else ""
         )
         total, capacity = member["total"], member["capacity"]
+        name = escape(member["name"])
+        if total:
+            url = clients_url.format(int(member["user_id"]))
+            name = f'<a class="utrecht-link" href="{url}">{name}</a>'
+
         if capacity is None:
             load = str(total) if total else "\N{EN DASH}"
         elif member["over_capacity"]:
@@ -108,7 +125,7 @@ def member_rows(members) -> str:
         rows.append(
             f'<tr class="utrecht-table__row" role="row">'
             f'<th scope="row" class="utrecht-table__header-cell" role="rowheader">'
-            f"{escape(member['name'])}{role}</th>"
+            f"{name}{role}</th>"
             f"{cells[0]}{member['short']}</td>{cells[1]}{member['medium']}</td>"
             f"{cells[2]}{member['long']}</td>{cells[3]}{load}</td></tr>"
         )

@@ -466,3 +466,115 @@ class TestEachEmailGoesOnce:
             )
         )
         assert [message.to for message in mail.outbox] == [[sanne.email], [sanne.email]]
+
+
+def member_url(team, member=None):
+    if member is None:
+        return f"/werk/dossiers/team/{team.pk}/clienten/niemand/"
+    return f"/werk/dossiers/team/{team.pk}/clienten/{member.pk}/"
+
+
+class TestAMembersClients:
+    """From a member's row of the team overview, the team leader sees that member's open
+    dossiers and gives one to a colleague; the row "Nobody in the team" leads to those
+    without a worker in the team."""
+
+    @pytest.fixture
+    def dossiers(self, team):
+        the_team, sanne = team["team"], team["sanne"]
+        short = DossierFactory(team=the_team, responsible_worker=sanne, started_on=days_ago(20))
+        closed = DossierFactory(
+            team=the_team,
+            responsible_worker=sanne,
+            status=Dossier.Status.CLOSED,
+            ended_on=days_ago(1),
+            closing_reason=Dossier.ClosingReason.GOALS_REACHED,
+        )
+        without = DossierFactory(team=the_team, responsible_worker=None, started_on=days_ago(9))
+        # Worked by someone who left the team.
+        left = DossierFactory(
+            team=the_team, responsible_worker=team["outsider"], started_on=days_ago(5)
+        )
+        elsewhere = DossierFactory(responsible_worker=sanne)
+        return {
+            "long": team["dossier"],
+            "short": short,
+            "closed": closed,
+            "without": without,
+            "left": left,
+            "elsewhere": elsewhere,
+        }
+
+    def shown(self, response):
+        return [trajectory.pk for trajectory in response.context["trajectories"]]
+
+    def test_the_overview_links_each_member_with_clients(self, client, team, dossiers):
+        client.force_login(team["leader"])
+        html = client.get(OVERVIEW).content.decode()
+        assert f'href="{member_url(team["team"], team["sanne"])}"' in html
+        assert f'href="{member_url(team["team"])}"' in html
+        # Tom has no clients: no link to an empty list.
+        assert member_url(team["team"], team["tom"]) not in html
+
+    def test_a_members_open_dossiers_longest_first(self, client, team, dossiers):
+        client.force_login(team["leader"])
+        response = client.get(member_url(team["team"], team["sanne"]))
+        assert response.status_code == 200
+        assert self.shown(response) == [dossiers["long"].pk, dossiers["short"].pk]
+        html = response.content.decode()
+        assert escape(f"Cliënten van {team['sanne']}: {team['team'].name}") in html
+        # Both can be given to a colleague, and that page leads back here.
+        back = f"next={member_url(team['team'], team['sanne'])}"
+        for dossier in (dossiers["long"], dossiers["short"]):
+            assert f"{reassign_url(dossier)}?{back}" in html
+        # Only the long one is asked to explain itself.
+        assert html.count("Vraag om uitleg") == 1
+        assert html.count("Nog geen uitleg") == 1
+
+    def test_nobodys_dossiers_have_no_worker_or_one_who_left(self, client, team, dossiers):
+        client.force_login(team["leader"])
+        response = client.get(member_url(team["team"]))
+        assert response.status_code == 200
+        assert self.shown(response) == [dossiers["without"].pk, dossiers["left"].pk]
+
+    def test_query_count_does_not_grow_with_the_dossiers(
+        self, client, team, django_assert_num_queries
+    ):
+        client.force_login(team["leader"])
+        url = member_url(team["team"], team["sanne"])
+        client.get(url)
+        # 1 session, 2 user, 3 second factors, 4 team ids, 5 the team, 6 its read logged,
+        # 7 the member, 8 count, 9 the page of dossiers
+        with django_assert_num_queries(9):
+            client.get(url)
+        for days in range(30):
+            DossierFactory(
+                team=team["team"], responsible_worker=team["sanne"], started_on=days_ago(days)
+            )
+        with django_assert_num_queries(9):
+            response = client.get(url)
+        assert len(response.context["trajectories"]) == 25
+
+    def test_only_the_teams_leader_sees_it(self, client, team, dossiers):
+        url = member_url(team["team"], team["sanne"])
+        other_leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+        client.force_login(other_leader)
+        assert client.get(url).status_code == 404
+        assert client.get(member_url(team["team"])).status_code == 404
+        assert AccessLogEntry.objects.filter(
+            action="denied", object_type="organisation.team", actor_user_id=other_leader.pk
+        ).exists()
+        for name in ("sanne", "manager", "volunteer"):
+            client.force_login(team[name])
+            assert client.get(url).status_code == 403
+        client.logout()
+        assert client.get(url).status_code == 302
+
+    def test_someone_outside_the_team_is_not_found(self, client, team, dossiers):
+        client.force_login(team["leader"])
+        assert client.get(member_url(team["team"], team["outsider"])).status_code == 404
+        assert client.get(member_url(team["team"], team["resident"])).status_code == 404
+        assert (
+            client.get(f"/werk/dossiers/team/{team['team'].pk}/clienten/999999/").status_code == 404
+        )
+        assert client.get(f"/werk/dossiers/team/{team['team'].pk}/clienten/x/").status_code == 404
