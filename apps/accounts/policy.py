@@ -256,6 +256,25 @@ for _model in ("municipality", "neighbourhood", "theme", "team", "teammembership
     _manage(f"organisation.{_model}", is_functional_admin)
 _manage("organisation.municipalitymembership", is_functional_admin)
 
+# --- The social map (apps/socialmap): public information about providers and their
+# services, kept by functional administrators; read by everyone who works for the
+# organisation (staff-only notes included).
+for _model in (
+    "organization",
+    "service",
+    "location",
+    "serviceatlocation",
+    "accessibility",
+    "contact",
+    "phone",
+    "schedule",
+    "costoption",
+    "language",
+    "targetgroup",
+):
+    policy.add_rule(f"socialmap.view_{_model}", works_for_organisation)
+    _manage(f"socialmap.{_model}", is_functional_admin)
+
 # --- The municipality's accountability reports: managers write, approve and publish them;
 # the municipality's viewers download the published ones of their own municipality. A
 # published report never changes: a correction is a new version.

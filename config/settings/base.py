@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.dossiers",
     "apps.questionnaires",
+    "apps.socialmap",
     "apps.effects",
     "apps.portal",
     "apps.reports",

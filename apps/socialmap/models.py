@@ -1,0 +1,372 @@
+"""The social map: who offers what, where and when, following the Open Referral Human
+Services Data Specification (HSDS 3.1) so that it can be exchanged (apps/socialmap/hsds.py).
+
+Identifiers are UUIDs, as HSDS asks: an export keeps them and an import matches on them.
+A service's freshness is when a person last confirmed it (`assured_date`), never when a
+row last changed.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.fields import PostcodeField
+
+
+class Organization(models.Model):
+    """A provider: the organisation that offers services (HSDS `organization`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    email = models.EmailField(_("e-mail address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    """Who a service is for (a term of our target-group taxonomy): young people, informal
+    carers, newcomers… The list is data, not code."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["name_nl"]
+
+    def __str__(self):
+        return self.name_nl
+
+
+class Service(models.Model):
+    """What a provider offers (HSDS `service`)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Stopped")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences: what it is, for whom.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.ACTIVE)
+    application_process = models.TextField(_("how to get it"), blank=True)
+    fees_description = models.TextField(_("costs"), blank=True)
+    eligibility_description = models.TextField(_("for whom"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    interpretation_services = models.TextField(_("interpreters"), blank=True)
+    alert = models.CharField(_("notice"), max_length=300, blank=True)
+    # For staff only: never on a resident's page, never in an export.
+    internal_notes = models.TextField(_("internal notes"), blank=True)
+    referral_instructions = models.TextField(_("how to refer"), blank=True)
+    themes = models.ManyToManyField(
+        "organisation.Theme", verbose_name=_("themes"), related_name="services", blank=True
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), related_name="services", blank=True
+    )
+    # Where it is offered (HSDS `service_area`): whole municipalities or some
+    # neighbourhoods.
+    municipalities = models.ManyToManyField(
+        "organisation.Municipality",
+        verbose_name=_("municipalities served"),
+        related_name="services",
+        blank=True,
+    )
+    neighbourhoods = models.ManyToManyField(
+        "organisation.Neighbourhood",
+        verbose_name=_("neighbourhoods served"),
+        related_name="services",
+        blank=True,
+    )
+    # Who keeps it right: the provider's contact who is asked to confirm it.
+    owner = models.ForeignKey(
+        "Contact",
+        verbose_name=_("contact who keeps it right"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_services",
+    )
+    # When a person last confirmed that the information is right, and who.
+    assured_date = models.DateField(_("last confirmed on"), null=True, blank=True)
+    assurer_email = models.EmailField(_("confirmed by"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_age__isnull=True)
+                | Q(maximum_age__isnull=True)
+                | Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_ages_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Location(models.Model):
+    """Where services are offered (HSDS `location` with its `address`)."""
+
+    class Kind(models.TextChoices):
+        PHYSICAL = "physical", _("A place to visit")
+        POSTAL = "postal", _("A postal address")
+        VIRTUAL = "virtual", _("Online")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="locations",
+    )
+    location_type = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PHYSICAL)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    transportation = models.TextField(_("how to get there"), blank=True)
+    url = models.URLField(_("web address"), blank=True)
+    address_1 = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = PostcodeField(_("postcode"), blank=True)
+    city = models.CharField(_("place"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    neighbourhood = models.ForeignKey(
+        "organisation.Neighbourhood",
+        verbose_name=_("neighbourhood"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    services = models.ManyToManyField(
+        Service, through="ServiceAtLocation", related_name="locations", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
+class ServiceAtLocation(models.Model):
+    """A service offered at one location (HSDS `service_at_location`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    description = models.TextField(_("about this service here"), blank=True)
+
+    class Meta:
+        verbose_name = _("service at a location")
+        verbose_name_plural = _("services at locations")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "location"], name="service_once_per_place")
+        ]
+
+    def __str__(self):
+        return f"{self.service} \N{EN DASH} {self.location}"
+
+
+class Accessibility(models.Model):
+    """How accessible a location is (HSDS `accessibility`): a lift, a quiet room…"""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibilities")
+    description = models.CharField(_("what"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        verbose_name = _("accessibility")
+        verbose_name_plural = _("accessibility")
+
+    def __str__(self):
+        return self.description
+
+
+class Contact(models.Model):
+    """A person to contact at a provider, for a service or a location (HSDS `contact`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name or self.email
+
+
+class Phone(models.Model):
+    """A phone number of a provider, service, location or contact (HSDS `phone`)."""
+
+    class Kind(models.TextChoices):
+        VOICE = "voice", _("Phone")
+        TEXT = "text", _("Text message")
+        CELL = "cell", _("Mobile")
+        VIDEO = "video", _("Video call")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=30)
+    type = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.VOICE)
+    description = models.CharField(_("when and for what"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False)
+                | Q(service__isnull=False)
+                | Q(location__isnull=False)
+                | Q(contact__isnull=False),
+                name="phone_belongs_to_something",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Schedule(models.Model):
+    """Opening hours: on these weekdays from `opens_at` to `closes_at`, within the dates
+    given (HSDS `schedule`, a weekly iCal rule). Of a service, or of a service at one
+    location."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+    )
+    # iCal days: "MO,TU,WE".
+    byday = models.CharField(_("days"), max_length=20)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until"), null=True, blank=True)
+    description = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service__isnull=False) | Q(service_at_location__isnull=False),
+                name="schedule_belongs_to_a_service",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")), name="schedule_opens_first"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.byday} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
+
+class CostOption(models.Model):
+    """What a service costs (HSDS `cost_option`); a service without any is free."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
+    option = models.CharField(_("what for"), max_length=200)
+    amount = models.DecimalField(_("amount (euro)"), max_digits=8, decimal_places=2)
+    amount_description = models.CharField(_("about the amount"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="cost_not_negative")]
+
+    def __str__(self):
+        return f"{self.option}: € {self.amount}"
+
+
+class Language(models.Model):
+    """A language a service is offered in (HSDS `language`, ISO 639 code)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("language"), max_length=100)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="language_once_per_service")
+        ]
+
+    def __str__(self):
+        return self.name
