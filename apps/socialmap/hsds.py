@@ -38,6 +38,8 @@ def services_for_export(queryset=None):
     return (
         queryset.select_related("organization")
         .prefetch_related(
+            "organization__phones",
+            "organization__contacts__phones",
             "themes",
             "target_groups",
             "municipalities",
@@ -118,14 +120,25 @@ def service_document(service: Service) -> dict:
 
 
 def _organization(organization) -> dict:
+    """The provider, with its own phones and the contacts that are not of one service."""
+    organization_id = str(organization.id)
     return _without_empty(
         {
-            "id": str(organization.id),
+            "id": organization_id,
             "name": organization.name,
             "alternate_name": organization.alternate_name,
             "description": organization.description,
             "email": organization.email,
             "website": organization.website,
+            "phones": [
+                _phone(phone, organization_id=organization_id)
+                for phone in _by_id(organization.phones)
+            ],
+            "contacts": [
+                _contact(contact)
+                for contact in _by_id(organization.contacts)
+                if contact.service_id is None
+            ],
         }
     )
 

@@ -80,7 +80,15 @@ def test_the_large_generator_keeps_its_promises_at_a_small_scale(monkeypatch):
     monkeypatch.setattr(demo, "LARGE_CLIENTS", 60)
     monkeypatch.setattr(demo, "LARGE_RETURNING_CLIENTS", 12)
     monkeypatch.setattr(demo, "LARGE_CHUNK", 25)
+    from apps.socialmap import demo as social_map_demo
+    from apps.socialmap.models import Service
+
+    monkeypatch.setattr(social_map_demo, "LARGE_SERVICES", 150)
     call_command("seed_demo", "--force", "--size", "large", verbosity=0)
+
+    # The social map spreads its services over the large set's districts.
+    assert Service.objects.count() == 150
+    assert Service.objects.values("neighbourhoods__municipality").distinct().count() > 5
 
     small_set = 42  # the named demo workers' dossiers
     assert Dossier.objects.count() == small_set + 60 + 12
