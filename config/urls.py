@@ -45,6 +45,7 @@ urlpatterns = [
     # Last under /api/: any other address there is a problem document, not an HTML page.
     re_path(r"^api/", errors.api_not_found, name=errors.NOT_FOUND_URL_NAME),
     path("zelfscan/", include("apps.questionnaires.urls")),
+    path("sociale-kaart/", include("apps.socialmap.urls")),
     path("beheer/", admin.site.urls),
     path("rapportage/", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),

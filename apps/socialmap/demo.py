@@ -258,7 +258,6 @@ def _postcode(municipality, rng) -> str:
 
 
 def _phone(rng) -> str:
-    area, first, second, third = (
-        rng.randint(*span) for span in ((10, 79), (100, 999), (10, 99), (10, 99))
-    )
-    return f"0{area} {first} {second} {third}"
+    """A landline number that exists by the numbering plan (so a phone can dial it)."""
+    area = rng.choice(["030", "033", "020", "010", "070"])
+    return f"{area} {rng.randint(200, 799)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
