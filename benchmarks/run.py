@@ -320,6 +320,18 @@ def pick_fixture(email: str) -> dict:
         "dossier_contact_moments": dossier["contact_moments_count"],
         **team_fixture(),
         **access_log_fixture(),
+        **social_map_fixture(),
+    }
+
+
+def social_map_fixture() -> dict:
+    """A service on the public social map (none: its targets answer 404 and are skipped)."""
+    from apps.socialmap.models import Service
+
+    service = Service.objects.filter(status=Service.Status.ACTIVE).order_by("name", "id").first()
+    return {
+        "service_pk": str(service.pk) if service else "none",
+        "social_map_services": Service.objects.count(),
     }
 
 
@@ -387,6 +399,7 @@ def print_fixture(fixture: dict) -> None:
         f"{fixture['access_log_bytes'] / 2**30:.1f} GiB with its indexes; database "
         f"{fixture['database_bytes'] / 2**30:.1f} GiB."
     )
+    print(f"Social map: {fixture['social_map_services']:,} services.")
 
 
 # --- The access-log purge --------------------------------------------------------------

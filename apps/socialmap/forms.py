@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import LongSelect
 from apps.organisation.models import Neighbourhood, Theme
 from apps.socialmap.models import TargetGroup
 
@@ -16,28 +17,34 @@ class ServiceSearchForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("All themes"),
+        widget=LongSelect,
     )
-    wijk = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=Neighbourhood.objects.districts().select_related("municipality"),
-        to_field_name="cbs_code",
-        required=False,
-        empty_label=_("All districts"),
-    )
+    # Chosen by CBS code from plain values: a large organisation has hundreds of districts,
+    # and making a model instance of each (with its municipality) for the options cost
+    # more than the rest of the page.
+    wijk = forms.ChoiceField(label=_("District"), required=False, widget=LongSelect)
     voor = forms.ModelChoiceField(
         label=_("For"),
         queryset=TargetGroup.objects.all(),
         to_field_name="code",
         required=False,
         empty_label=_("Everyone"),
+        widget=LongSelect,
     )
     gratis = forms.BooleanField(label=_("Free of charge only"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].label_from_instance = lambda district: (
-            f"{district.name} ({district.municipality.name})"
-        )
+        districts = Neighbourhood.objects.districts().order_by("name", "cbs_code")
+        self.fields["wijk"].choices = [
+            ("", _("All districts")),
+            *(
+                (code, f"{name} ({municipality})")
+                for code, name, municipality in districts.values_list(
+                    "cbs_code", "name", "municipality__name"
+                )
+            ),
+        ]
 
     def search(self) -> dict:
         """The valid part of the search, as selectors.public_services takes it."""
@@ -47,7 +54,11 @@ class ServiceSearchForm(forms.Form):
         return {
             "query": data.get("q") or "",
             "theme": data.get("thema"),
-            "neighbourhood": data.get("wijk"),
+            "neighbourhood": (
+                Neighbourhood.objects.filter(cbs_code=data["wijk"]).first()
+                if data.get("wijk")
+                else None
+            ),
             "target_group": data.get("voor"),
             "free": bool(data.get("gratis")),
         }

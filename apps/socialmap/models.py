@@ -8,6 +8,7 @@ row last changed.
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +121,9 @@ class Service(models.Model):
     # When a person last confirmed that the information is right, and who.
     assured_date = models.DateField(_("last confirmed on"), null=True, blank=True)
     assurer_email = models.EmailField(_("confirmed by"), blank=True)
+    # The words to search in, weighted (name, summary, description), kept by a trigger on
+    # PostgreSQL (migration 0002) and searched through its GIN index; empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

@@ -1,5 +1,13 @@
-"""A service's opening hours in words: "ma, wo 09:00-12:30"."""
+"""The social map in words and markup: opening hours ("ma, wo 09:00-12:30") and the
+cards of a page of search results, written in Python (as the worker's lists in
+apps/dossiers/worklists.py): twenty cards as a template cost more than the rest of the
+page together."""
 
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DAY_NAMES = {
@@ -21,3 +29,34 @@ def opening_hours(schedules) -> list[str]:
         )
         lines.append(f"{days} {schedule.opens_at:%H:%M}\N{EN DASH}{schedule.closes_at:%H:%M}")
     return lines
+
+
+def result_cards(services) -> str:
+    """`<li>` per service of selectors.public_services: its name (a link to its page), the
+    summary, the provider and the first place, a temporary closure, and the themes."""
+    stand_in = "00000000-0000-0000-0000-000000000000"
+    detail_url = reverse("socialmap:detail", args=[stand_in])
+    closed = escape(gettext("Temporarily closed"))
+    closed = f' \N{MIDDLE DOT} <strong class="bk-attention">{closed}</strong>'
+    cards = []
+    for service in services:
+        places = service.service_at_locations.all()
+        where = ""
+        if places:
+            location = places[0].location
+            where = f" \N{MIDDLE DOT} {escape(location.address_1)}, {escape(location.city)}"
+        themes = "".join(
+            f'<span class="bk-caseload__theme">{escape(theme.name)}</span>'
+            for theme in service.themes.all()
+        )
+        cards.append(
+            f'<li class="bk-service-card"><h3 class="utrecht-heading-3">'
+            f'<a class="utrecht-link" href="{detail_url.replace(stand_in, str(service.pk))}">'
+            f"{escape(service.name)}</a></h3>"
+            f'<p class="utrecht-paragraph">{escape(service.summary)}</p>'
+            f'<p class="utrecht-paragraph bk-muted">{escape(service.organization.name)}{where}'
+            f"{closed if service.status == service.Status.TEMPORARILY_CLOSED else ''}</p>"
+            + (f'<p class="utrecht-paragraph">{themes}</p>' if themes else "")
+            + "</li>"
+        )
+    return mark_safe("".join(cards))  # noqa: S308 (every value escaped above)

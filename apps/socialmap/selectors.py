@@ -1,9 +1,9 @@
 """What residents find on the social map: the services that run, searched in Dutch and
 filtered, and one service with everything its page shows."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from apps.socialmap.models import CostOption, Schedule, Service, ServiceAtLocation
@@ -36,26 +36,27 @@ def public_services(
         )
     query = query.strip()
     services = _matching(services, query) if query else services.order_by("name", "id")
-    return services.select_related("organization").prefetch_related(
-        "themes",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").order_by("id"),
-        ),
+    # Only what a result shows: the search document and long texts stay in the database.
+    places = (
+        ServiceAtLocation.objects.select_related("location")
+        .only("service_id", "location__address_1", "location__city")
+        .order_by("id")
+    )
+    return (
+        services.select_related("organization")
+        .only("id", "name", "summary", "status", "organization__name")
+        .prefetch_related("themes", Prefetch("service_at_locations", queryset=places))
     )
 
 
 def _matching(services, query: str):
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("name", weight="A", config="dutch")
-            + SearchVector("summary", weight="B", config="dutch")
-            + SearchVector("description", weight="C", config="dutch")
-        )
+        # The search document is kept by a trigger and found through its GIN index
+        # (migration 0002): name weighs most, then the summary, then the description.
         search = SearchQuery(query, config="dutch", search_type="websearch")
         return (
-            services.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(document=search)
+            services.filter(search_document=search)
+            .annotate(rank=SearchRank(F("search_document"), search))
             .order_by("-rank", "name", "id")
         )
     # The embedded database has no Dutch stemming: every word must occur somewhere, and

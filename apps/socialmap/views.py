@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from apps.socialmap import selectors
 from apps.socialmap.forms import ServiceSearchForm
-from apps.socialmap.presentation import opening_hours
+from apps.socialmap.presentation import opening_hours, result_cards
 
 SEARCH_PAGE_SIZE = 20
 
@@ -13,7 +13,8 @@ def search(request):
     form = ServiceSearchForm(request.GET or None)
     services = selectors.public_services(**(form.search() if form.is_bound else {}))
     page = Paginator(services, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "socialmap/search.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "cards": result_cards(page.object_list)}
+    return render(request, "socialmap/search.html", context)
 
 
 def detail(request, pk):
