@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.socialmap.models import Service
+
 DAY_NAMES = {
     "MO": _("Mon"),
     "TU": _("Tue"),
@@ -31,8 +33,8 @@ def opening_hours(schedules) -> list[str]:
     return lines
 
 
-def result_cards(services) -> str:
-    """`<li>` per service of selectors.public_services: its name (a link to its page), the
+def result_cards(services: list[dict]) -> str:
+    """`<li>` per service of selectors.PublicSearch: its name (a link to its page), the
     summary, the provider and the first place, a temporary closure, and the themes."""
     stand_in = "00000000-0000-0000-0000-000000000000"
     detail_url = reverse("socialmap:detail", args=[stand_in])
@@ -40,22 +42,22 @@ def result_cards(services) -> str:
     closed = f' \N{MIDDLE DOT} <strong class="bk-attention">{closed}</strong>'
     cards = []
     for service in services:
-        places = service.service_at_locations.all()
         where = ""
-        if places:
-            location = places[0].location
-            where = f" \N{MIDDLE DOT} {escape(location.address_1)}, {escape(location.city)}"
+        if service["address_1"] or service["city"]:
+            where = (
+                f" \N{MIDDLE DOT} {escape(service['address_1'] or '')},"
+                f" {escape(service['city'] or '')}"
+            )
         themes = "".join(
-            f'<span class="bk-caseload__theme">{escape(theme.name)}</span>'
-            for theme in service.themes.all()
+            f'<span class="bk-caseload__theme">{escape(name)}</span>' for name in service["themes"]
         )
         cards.append(
             f'<li class="bk-service-card"><h3 class="utrecht-heading-3">'
-            f'<a class="utrecht-link" href="{detail_url.replace(stand_in, str(service.pk))}">'
-            f"{escape(service.name)}</a></h3>"
-            f'<p class="utrecht-paragraph">{escape(service.summary)}</p>'
-            f'<p class="utrecht-paragraph bk-muted">{escape(service.organization.name)}{where}'
-            f"{closed if service.status == service.Status.TEMPORARILY_CLOSED else ''}</p>"
+            f'<a class="utrecht-link" href="{detail_url.replace(stand_in, str(service["id"]))}">'
+            f"{escape(service['name'])}</a></h3>"
+            f'<p class="utrecht-paragraph">{escape(service["summary"])}</p>'
+            f'<p class="utrecht-paragraph bk-muted">{escape(service["organization_name"])}{where}'
+            f"{closed if service['status'] == Service.Status.TEMPORARILY_CLOSED else ''}</p>"
             + (f'<p class="utrecht-paragraph">{themes}</p>' if themes else "")
             + "</li>"
         )

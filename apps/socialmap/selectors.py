@@ -1,74 +1,140 @@
 """What residents find on the social map: the services that run, searched in Dutch and
 filtered, and one service with everything its page shows."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+import uuid
+
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 
-from apps.socialmap.models import CostOption, Schedule, Service, ServiceAtLocation
+from apps.core import sql
+from apps.organisation.models import Theme
+from apps.socialmap.models import (
+    CostOption,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+
+SERVICE = Service._meta.db_table
+ORGANIZATION = Organization._meta.db_table
+PLACE = ServiceAtLocation._meta.db_table
+LOCATION = Location._meta.db_table
+COST = CostOption._meta.db_table
+THEME = Theme._meta.db_table
+THEMES = Service.themes.through._meta.db_table
+TARGET_GROUPS = Service.target_groups.through._meta.db_table
+NEIGHBOURHOODS = Service.neighbourhoods.through._meta.db_table
+MUNICIPALITIES = Service.municipalities.through._meta.db_table
 
 # What a resident may find: a service that stopped, or stopped for now without saying
 # when, is not on the public map; a temporary closure shows with its notice.
 PUBLIC_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
 
 
-def public_services(
-    *, query: str = "", theme=None, neighbourhood=None, target_group=None, free: bool = False
-):
-    """Services for residents, the best match first when there is a query (name weighs
-    most, then the summary, then the description), else by name."""
-    services = Service.objects.filter(status__in=PUBLIC_STATUSES)
-    if theme is not None:
-        services = services.filter(themes=theme)
-    if target_group is not None:
-        services = services.filter(target_groups=target_group)
-    if neighbourhood is not None:
-        # Offered in the neighbourhood, in the whole municipality, or at a place in it.
-        services = services.filter(
-            Q(neighbourhoods=neighbourhood)
-            | Q(municipalities=neighbourhood.municipality_id)
-            | Q(locations__neighbourhood=neighbourhood)
-        ).distinct()
-    if free:
-        services = services.exclude(
-            Exists(CostOption.objects.filter(service=OuterRef("pk"), amount__gt=0))
+class PublicSearch:
+    """Services for residents, for a Paginator: counted and read a page at a time as plain
+    SQL (apps/core/sql.py says why), the best match first when there are words (on
+    PostgreSQL the search document, name weighing most, then the summary, then the
+    description), else by name. Each row: id, name, summary, status, the provider's name,
+    the first place's street and town, and the themes' names."""
+
+    def __init__(self, *, query="", theme=None, neighbourhood=None, target_group=None, free=False):
+        self.where = ["s.status IN (%s, %s)"]
+        self.params = list(PUBLIC_STATUSES)
+        self.order, self.order_params = [], []
+        if theme is not None:
+            self._exists(THEMES, "theme_id = %s", theme.pk)
+        if target_group is not None:
+            self._exists(TARGET_GROUPS, "targetgroup_id = %s", target_group.pk)
+        if neighbourhood is not None:
+            # Offered in the neighbourhood, in the whole municipality, or at a place in it.
+            self.where.append(
+                f"(EXISTS (SELECT 1 FROM {NEIGHBOURHOODS} a WHERE a.service_id = s.id"  # noqa: S608
+                f" AND a.neighbourhood_id = %s)"
+                f" OR EXISTS (SELECT 1 FROM {MUNICIPALITIES} a WHERE a.service_id = s.id"
+                f" AND a.municipality_id = %s)"
+                f" OR EXISTS (SELECT 1 FROM {PLACE} p JOIN {LOCATION} l ON l.id = p.location_id"
+                f" WHERE p.service_id = s.id AND l.neighbourhood_id = %s))"
+            )
+            self.params += [neighbourhood.pk, neighbourhood.municipality_id, neighbourhood.pk]
+        if free:
+            self.where.append(
+                f"NOT EXISTS (SELECT 1 FROM {COST} c WHERE c.service_id = s.id AND c.amount > 0)"  # noqa: S608
+            )
+        if query := query.strip():
+            self._matching(query)
+        self.order.append("s.name, s.id")
+
+    def _exists(self, table, condition, value):
+        self.where.append(
+            f"EXISTS (SELECT 1 FROM {table} x WHERE x.service_id = s.id AND x.{condition})"  # noqa: S608
         )
-    query = query.strip()
-    services = _matching(services, query) if query else services.order_by("name", "id")
-    # Only what a result shows: the search document and long texts stay in the database.
-    places = (
-        ServiceAtLocation.objects.select_related("location")
-        .only("service_id", "location__address_1", "location__city")
-        .order_by("id")
-    )
-    return (
-        services.select_related("organization")
-        .only("id", "name", "summary", "status", "organization__name")
-        .prefetch_related("themes", Prefetch("service_at_locations", queryset=places))
-    )
+        self.params.append(value)
+
+    def _matching(self, query):
+        if connection.vendor == "postgresql":
+            words = "websearch_to_tsquery('dutch', %s)"
+            self.where.append(f"s.search_document @@ {words}")
+            self.params.append(query)
+            self.order.append(f"ts_rank(s.search_document, {words}) DESC")
+            self.order_params.append(query)
+            return
+        # The embedded database has no Dutch stemming: every word must occur somewhere,
+        # and a match in the name comes first.
+        words = query.split()[:10]
+        for word in words:
+            like = f"%{_escape_like(word)}%"
+            self.where.append(
+                "(s.name LIKE %s ESCAPE '\\' OR s.summary LIKE %s ESCAPE '\\'"
+                " OR s.description LIKE %s ESCAPE '\\')"
+            )
+            self.params += [like, like, like]
+        self.order.append("(s.name LIKE %s ESCAPE '\\') DESC")
+        self.order_params.append(f"%{_escape_like(words[0])}%")
+
+    def count(self) -> int:
+        return sql.value(
+            f"SELECT COUNT(*) FROM {SERVICE} s WHERE {' AND '.join(self.where)}",  # noqa: S608
+            self.params,
+        )
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        first_place = (
+            f"SELECT l.{{}} FROM {PLACE} p JOIN {LOCATION} l ON l.id = p.location_id"  # noqa: S608
+            f" WHERE p.service_id = s.id ORDER BY p.id LIMIT 1"
+        )
+        rows = sql.rows(
+            f"SELECT s.id, s.name, s.summary, s.status, o.name AS organization_name,"  # noqa: S608
+            f" ({first_place.format('address_1')}) AS address_1,"
+            f" ({first_place.format('city')}) AS city"
+            f" FROM {SERVICE} s JOIN {ORGANIZATION} o ON o.id = s.organization_id"
+            f" WHERE {' AND '.join(self.where)} ORDER BY {', '.join(self.order)}"
+            f" LIMIT %s OFFSET %s",
+            [*self.params, *self.order_params, page.stop - page.start, page.start],
+        )
+        ids = [row["id"] for row in rows]
+        themes = {}
+        if ids:
+            for row in sql.rows(
+                f"SELECT x.service_id, t.name_nl, t.name_en FROM {THEMES} x"  # noqa: S608
+                f" JOIN {THEME} t ON t.id = x.theme_id"
+                f" WHERE x.service_id IN ({sql.placeholders(ids)}) ORDER BY t.position, t.id",
+                ids,
+            ):
+                themes.setdefault(row["service_id"], []).append(
+                    Theme.name_of(row["name_nl"], row["name_en"])
+                )
+        for row in rows:
+            row["themes"] = themes.get(row["id"], [])
+            row["id"] = row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"])
+        return rows
 
 
-def _matching(services, query: str):
-    if connection.vendor == "postgresql":
-        # The search document is kept by a trigger and found through its GIN index
-        # (migration 0002): name weighs most, then the summary, then the description.
-        search = SearchQuery(query, config="dutch", search_type="websearch")
-        return (
-            services.filter(search_document=search)
-            .annotate(rank=SearchRank(F("search_document"), search))
-            .order_by("-rank", "name", "id")
-        )
-    # The embedded database has no Dutch stemming: every word must occur somewhere, and
-    # a match in the name comes first.
-    for word in query.split()[:10]:
-        services = services.filter(
-            Q(name__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
-        )
-    first_word = query.split()[0]
-    return services.annotate(
-        in_name=Exists(Service.objects.filter(pk=OuterRef("pk"), name__icontains=first_word))
-    ).order_by("-in_name", "name", "id")
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def public_service(*, pk) -> Service:

@@ -11,7 +11,7 @@ SEARCH_PAGE_SIZE = 20
 def search(request):
     """The social map for everyone, without an account."""
     form = ServiceSearchForm(request.GET or None)
-    services = selectors.public_services(**(form.search() if form.is_bound else {}))
+    services = selectors.PublicSearch(**(form.search() if form.is_bound else {}))
     page = Paginator(services, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "cards": result_cards(page.object_list)}
     return render(request, "socialmap/search.html", context)
