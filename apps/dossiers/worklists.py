@@ -305,9 +305,10 @@ def _dossier_url(pk: int) -> str:
     return reverse("dossiers:detail", args=[pk])
 
 
-def url_maker(name: str):
+def url_maker(name: str, *leading):
     """reverse() for many rows: once with a stand-in number, then each row's own number in
-    its place (reverse costs 14 µs; thirty links spent 0.4 ms on it)."""
+    its place (reverse costs 14 µs; thirty links spent 0.4 ms on it). `leading` are the
+    arguments before the row's number that all rows share (a team's id)."""
     stand_in = "2147483647"
-    pattern = reverse(name, args=[int(stand_in)])
+    pattern = reverse(name, args=[*leading, int(stand_in)])
     return lambda pk: pattern.replace(stand_in, str(int(pk)))

@@ -47,7 +47,7 @@ class ServiceSearchForm(forms.Form):
         ]
 
     def search(self) -> dict:
-        """The valid part of the search, as selectors.public_services takes it."""
+        """The valid part of the search, as selectors.PublicSearch takes it."""
         # Django keeps the fields that are right in cleaned_data, also when others are not.
         self.is_valid()
         data = self.cleaned_data

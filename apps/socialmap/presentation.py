@@ -48,9 +48,7 @@ def result_cards(services: list[dict]) -> str:
                 f" \N{MIDDLE DOT} {escape(service['address_1'] or '')},"
                 f" {escape(service['city'] or '')}"
             )
-        themes = "".join(
-            f'<span class="bk-caseload__theme">{escape(name)}</span>' for name in service["themes"]
-        )
+        themes = escape(" \N{MIDDLE DOT} ".join(service["themes"]))
         cards.append(
             f'<li class="bk-service-card"><h3 class="utrecht-heading-3">'
             f'<a class="utrecht-link" href="{detail_url.replace(stand_in, str(service["id"]))}">'
@@ -58,7 +56,7 @@ def result_cards(services: list[dict]) -> str:
             f'<p class="utrecht-paragraph">{escape(service["summary"])}</p>'
             f'<p class="utrecht-paragraph bk-muted">{escape(service["organization_name"])}{where}'
             f"{closed if service['status'] == Service.Status.TEMPORARILY_CLOSED else ''}</p>"
-            + (f'<p class="utrecht-paragraph">{themes}</p>' if themes else "")
+            + (f'<p class="utrecht-paragraph bk-muted">{themes}</p>' if themes else "")
             + "</li>"
         )
     return mark_safe("".join(cards))  # noqa: S308 (every value escaped above)

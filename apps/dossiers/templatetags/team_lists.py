@@ -8,7 +8,6 @@ from html import escape
 from urllib.parse import quote
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -90,10 +89,7 @@ def member_rows(members, team_id) -> str:
     per colour band, and the total against the capacity (marked when over it), or the
     total alone for those without a caseload. Each cell names its column (`data-label`),
     which a phone shows beside it."""
-    stand_in = "2147483647"
-    clients_url = reverse(
-        "dossiers:team_member_dossiers", args=[int(team_id), int(stand_in)]
-    ).replace(stand_in, "{}")
+    clients_url = url_maker("dossiers:team_member_dossiers", int(team_id))
     cells = [
         f'<td class="utrecht-table__cell utrecht-table__cell--numeric{extra}" role="cell"'
         f' data-label="{escape(gettext(label))}">'
@@ -113,7 +109,7 @@ def member_rows(members, team_id) -> str:
         total, capacity = member["total"], member["capacity"]
         name = escape(member["name"])
         if total:
-            url = clients_url.format(int(member["user_id"]))
+            url = clients_url(member["user_id"])
             name = f'<a class="utrecht-link" href="{url}">{name}</a>'
 
         if capacity is None:
