@@ -274,6 +274,11 @@ for _model in (
 ):
     policy.add_rule(f"socialmap.view_{_model}", works_for_organisation)
     _manage(f"socialmap.{_model}", is_functional_admin)
+# Providers' proposed changes wait for an editor: the functional administrator, who keeps
+# the map. How fresh the map is, per theme and district, is for those who steer the work.
+policy.add_rule("socialmap.view_proposedchange", is_functional_admin)
+policy.add_rule("socialmap.change_proposedchange", is_functional_admin)
+policy.add_rule("socialmap.view_freshness", is_functional_admin | is_manager | is_team_leader)
 
 # --- The municipality's accountability reports: managers write, approve and publish them;
 # the municipality's viewers download the published ones of their own municipality. A
@@ -333,6 +338,12 @@ for _model in ("networkmember", "lifeevent", "attachment"):
         does_casework & (in_dossier_of_own_team | in_dossier_opened_by_break_glass),
     )
     _manage(f"dossiers.{_model}", does_casework & in_dossier_of_own_team)
+# A referral to a service of the social map is recorded in the dossier (apps/socialmap);
+# the object asked about is the dossier.
+policy.add_rule("socialmap.add_referral", does_casework & belongs_to_own_team)
+policy.add_rule(
+    "socialmap.view_referral", does_casework & (belongs_to_own_team | holds_break_glass_for)
+)
 # A resident reads only what is marked for the client, of their own dossier.
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
 

@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import PostcodeFormField
 from apps.core.forms import LongSelect
+from apps.core.validators import format_phone, validate_phone
 from apps.organisation.models import Neighbourhood, Theme
+from apps.socialmap import freshness
 from apps.socialmap.models import TargetGroup
 
 
@@ -62,3 +65,101 @@ class ServiceSearchForm(forms.Form):
             "target_group": data.get("voor"),
             "free": bool(data.get("gratis")),
         }
+
+
+class HoursField(forms.CharField):
+    """One weekday's opening hours, '09:00-12:30, 13:00-17:00', written back in that form;
+    empty is closed."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return freshness.hours_text(freshness.hours_parse(value)) if value else ""
+
+
+class PhoneTextField(forms.CharField):
+    """A phone number as a person reads it ('030 123 4567'); empty is none."""
+
+    default_validators = [validate_phone]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return format_phone(value) if value else ""
+
+
+class ProposedChangeForm(forms.Form):
+    """What a provider sees through their link: the service as we show it, to correct."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=300,
+        help_text=_("One or two sentences: what it is, for whom."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    application_process = forms.CharField(
+        label=_("How to get it"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = PhoneTextField(label=_("Phone"), required=False, max_length=30)
+    address_1 = forms.CharField(label=_("Street and number"), required=False, max_length=200)
+    postal_code = PostcodeFormField(label=_("Postcode"), required=False)
+    city = forms.CharField(label=_("Place"), required=False, max_length=100)
+    hours_mo = HoursField(label=_("Monday"), required=False, max_length=100)
+    hours_tu = HoursField(label=_("Tuesday"), required=False, max_length=100)
+    hours_we = HoursField(label=_("Wednesday"), required=False, max_length=100)
+    hours_th = HoursField(label=_("Thursday"), required=False, max_length=100)
+    hours_fr = HoursField(label=_("Friday"), required=False, max_length=100)
+    hours_sa = HoursField(label=_("Saturday"), required=False, max_length=100)
+    hours_su = HoursField(label=_("Sunday"), required=False, max_length=100)
+    note = forms.CharField(
+        label=_("Anything else we should know?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    HOURS = ("hours_mo", "hours_tu", "hours_we", "hours_th", "hours_fr", "hours_sa", "hours_su")
+
+    def clean(self):
+        data = super().clean()
+        address = [data.get(field) for field in ("address_1", "postal_code", "city")]
+        if any(address) and not all(address):
+            raise forms.ValidationError(
+                _("Give the whole address: street and number, postcode and place."),
+                code="address_incomplete",
+            )
+        return data
+
+    def address_fields(self):
+        return [self[field] for field in ("address_1", "postal_code", "city")]
+
+    def hours_fields(self):
+        return [self[field] for field in self.HOURS]
+
+    def text_fields(self):
+        return [
+            self[field]
+            for field in ("name", "summary", "description", "application_process", "url")
+        ] + [self["email"], self["phone"]]
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (for the provider and colleagues)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReferralForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (only for the team)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -8,6 +8,7 @@ row last changed.
 
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -121,6 +122,11 @@ class Service(models.Model):
     # When a person last confirmed that the information is right, and who.
     assured_date = models.DateField(_("last confirmed on"), null=True, blank=True)
     assurer_email = models.EmailField(_("confirmed by"), blank=True)
+    # Asked and reminded without an answer (apps/socialmap/freshness.py): residents read
+    # that it is not confirmed, and after a further period they no longer find it. Both
+    # clear when someone confirms it; nothing is ever deleted for want of an answer.
+    unconfirmed_since = models.DateField(_("not confirmed since"), null=True, blank=True)
+    hidden_since = models.DateField(_("hidden from residents since"), null=True, blank=True)
     # The words to search in, weighted (name, summary, description), kept by a trigger on
     # PostgreSQL (migration 0002) and searched through its GIN index; empty on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
@@ -374,3 +380,122 @@ class Language(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class VerificationRequest(models.Model):
+    """One round of asking a service's owner contact whether it is still right: the first
+    e-mail and its reminders, each with a signed link to this request. The round closes
+    when the provider answers, when it is confirmed another way, or when its link expires
+    unanswered (the next beat run starts a new round)."""
+
+    class Answer(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed: still right")
+        CHANGES_PROPOSED = "changes proposed", _("Changes proposed")
+        SUPERSEDED = "superseded", _("Closed: confirmed another way")
+        NO_ANSWER = "no answer", _("No answer")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="verification_requests"
+    )
+    email = models.EmailField(_("sent to"))
+    created_at = models.DateTimeField(_("first sent"), auto_now_add=True)
+    last_mailed_at = models.DateTimeField(_("last sent"))
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    # The link works until then; every reminder gives it a new term.
+    expires_at = models.DateTimeField(_("link valid until"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=20, choices=Answer, blank=True)
+
+    class Meta:
+        verbose_name = _("request to confirm")
+        verbose_name_plural = _("requests to confirm")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            # One open round per service: a second beat run or a race asks nobody twice.
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_request_per_service",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} \N{EN DASH} {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ProposedChange(models.Model):
+    """What a provider proposes to change, through the link of a request, waiting for a
+    staff editor who accepts or rejects it. `changes` holds only what differs, as
+    {"field": new value}; `before` what the service said when it was proposed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for an editor")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="proposed_changes")
+    request = models.OneToOneField(
+        VerificationRequest, on_delete=models.CASCADE, related_name="proposed_change"
+    )
+    proposed_by = models.EmailField(_("proposed by"))
+    submitted_at = models.DateTimeField(_("proposed on"), auto_now_add=True)
+    before = models.JSONField(_("before"))
+    changes = models.JSONField(_("changes"))
+    note = models.TextField(_("note from the provider"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("note from the editor"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self):
+        return f"{self.service} ({self.get_state_display()})"
+
+
+class Referral(models.Model):
+    """A social worker referred the client of a dossier to a service. The dossier page
+    lists it (a section this app registers: apps/dossiers/sections.py)."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="service_referrals",
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    referred_at = models.DateTimeField(_("referred on"), auto_now_add=True)
+    note = models.TextField(_("note (only for the team)"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.service} ({self.referred_at:%Y-%m-%d})"

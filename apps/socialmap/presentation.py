@@ -4,6 +4,7 @@ apps/dossiers/worklists.py): twenty cards as a template cost more than the rest 
 page together."""
 
 from html import escape
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -33,13 +34,20 @@ def opening_hours(schedules) -> list[str]:
     return lines
 
 
-def result_cards(services: list[dict]) -> str:
-    """`<li>` per service of selectors.PublicSearch: its name (a link to its page), the
-    summary, the provider and the first place, a temporary closure, and the themes."""
+def result_cards(services: list[dict], *, detail_name="socialmap:detail", query=None) -> str:
+    """`<li>` per service of selectors.PublicSearch: its name (a link to its page, with
+    `query` added), the summary, the provider and the first place, a temporary closure or
+    missing confirmation, and the themes."""
     stand_in = "00000000-0000-0000-0000-000000000000"
-    detail_url = reverse("socialmap:detail", args=[stand_in])
+    detail_url = reverse(detail_name, args=[stand_in])
+    if query:
+        detail_url += "?" + urlencode(query)
     closed = escape(gettext("Temporarily closed"))
     closed = f' \N{MIDDLE DOT} <strong class="bk-attention">{closed}</strong>'
+    unconfirmed = escape(gettext("Not confirmed by the provider"))
+    unconfirmed = f' \N{MIDDLE DOT} <strong class="bk-attention">{unconfirmed}</strong>'
+    hidden = escape(gettext("Hidden from residents"))
+    hidden = f' \N{MIDDLE DOT} <strong class="bk-attention">{hidden}</strong>'
     cards = []
     for service in services:
         where = ""
@@ -48,6 +56,11 @@ def result_cards(services: list[dict]) -> str:
                 f" \N{MIDDLE DOT} {escape(service['address_1'] or '')},"
                 f" {escape(service['city'] or '')}"
             )
+        notices = closed if service["status"] == Service.Status.TEMPORARILY_CLOSED else ""
+        if service["hidden_since"]:
+            notices += hidden
+        elif service["unconfirmed_since"]:
+            notices += unconfirmed
         themes = escape(" \N{MIDDLE DOT} ".join(service["themes"]))
         cards.append(
             f'<li class="bk-service-card"><h3 class="utrecht-heading-3">'
@@ -55,7 +68,7 @@ def result_cards(services: list[dict]) -> str:
             f"{escape(service['name'])}</a></h3>"
             f'<p class="utrecht-paragraph">{escape(service["summary"])}</p>'
             f'<p class="utrecht-paragraph bk-muted">{escape(service["organization_name"])}{where}'
-            f"{closed if service['status'] == Service.Status.TEMPORARILY_CLOSED else ''}</p>"
+            f"{notices}</p>"
             + (f'<p class="utrecht-paragraph bk-muted">{themes}</p>' if themes else "")
             + "</li>"
         )

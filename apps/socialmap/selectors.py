@@ -1,21 +1,33 @@
 """What residents find on the social map: the services that run, searched in Dutch and
 filtered, and one service with everything its page shows."""
 
+import datetime
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
+from apps.accounts import policy
 from apps.core import sql
+from apps.dossiers import selectors as dossier_selectors
+from apps.dossiers.models import Dossier
 from apps.organisation.models import Theme
 from apps.socialmap.models import (
     CostOption,
     Location,
     Organization,
+    ProposedChange,
+    Referral,
     Schedule,
     Service,
     ServiceAtLocation,
+    VerificationRequest,
 )
 
 SERVICE = Service._meta.db_table
@@ -41,9 +53,21 @@ class PublicSearch:
     description), else by name. Each row: id, name, summary, status, the provider's name,
     the first place's street and town, and the themes' names."""
 
-    def __init__(self, *, query="", theme=None, neighbourhood=None, target_group=None, free=False):
+    def __init__(
+        self,
+        *,
+        query="",
+        theme=None,
+        neighbourhood=None,
+        target_group=None,
+        free=False,
+        for_staff=False,
+    ):
         self.where = ["s.status IN (%s, %s)"]
         self.params = list(PUBLIC_STATUSES)
+        if not for_staff:
+            # Unconfirmed for too long (apps/socialmap/freshness.py): staff still find it.
+            self.where.append("s.hidden_since IS NULL")
         self.order, self.order_params = [], []
         if theme is not None:
             self._exists(THEMES, "theme_id = %s", theme.pk)
@@ -107,7 +131,8 @@ class PublicSearch:
             f" WHERE p.service_id = s.id ORDER BY p.id LIMIT 1"
         )
         rows = sql.rows(
-            f"SELECT s.id, s.name, s.summary, s.status, o.name AS organization_name,"  # noqa: S608
+            f"SELECT s.id, s.name, s.summary, s.status, s.unconfirmed_since, s.hidden_since,"  # noqa: S608
+            f" o.name AS organization_name,"
             f" ({first_place.format('address_1')}) AS address_1,"
             f" ({first_place.format('city')}) AS city"
             f" FROM {SERVICE} s JOIN {ORGANIZATION} o ON o.id = s.organization_id"
@@ -137,12 +162,15 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def public_service(*, pk) -> Service:
-    """One service for its public page, with its provider, places, hours, phones, costs
-    and languages; 404 for a service that is not on the public map."""
+def public_service(*, pk, for_staff=False) -> Service:
+    """One service for its page, with its provider, places, hours, phones, costs and
+    languages; 404 for a service that is not on the map (for residents also one hidden for
+    want of confirmation). Staff also get its owner contact."""
+    services = Service.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
+    if not for_staff:
+        services = services.filter(hidden_since__isnull=True)
     service = (
-        Service.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
-        .select_related("organization")
+        services.select_related("organization", "owner")
         .prefetch_related(
             "themes",
             "target_groups",
@@ -166,3 +194,160 @@ def public_service(*, pk) -> Service:
     if service is None:
         raise Http404
     return service
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierReferrals:
+    referrals: list
+    can_refer: bool
+    search_url: str
+
+
+def dossier_referrals(*, actor, dossier) -> DossierReferrals | None:
+    """The referrals section of a dossier page: who was referred where, newest first, and
+    the way to the social map to refer again. None for a reader who may not see them."""
+    if not policy.can(actor, "socialmap.view_referral", dossier):
+        return None
+    referrals = list(
+        Referral.objects.filter(dossier=dossier).select_related("service", "referred_by")[:50]
+    )
+    search_url = f"{reverse('socialmap_work:search')}?{urlencode({'dossier': dossier.pk})}"
+    return DossierReferrals(
+        referrals, policy.can(actor, "socialmap.add_referral", dossier), search_url
+    )
+
+
+def dossier_to_refer(*, actor, pk) -> Dossier | None:
+    """The dossier a worker came from to refer its client (`?dossier=` on the staff
+    map), with the read logged; None when there is none or they may not refer it."""
+    if not pk:
+        return None
+    try:
+        dossier = dossier_selectors.dossier_for_actor(actor=actor, pk=int(pk))
+    except (ValueError, OverflowError, Http404):
+        return None
+    return dossier if policy.can(actor, "socialmap.add_referral", dossier) else None
+
+
+def pending_proposals():
+    return (
+        ProposedChange.objects.filter(state=ProposedChange.State.PENDING)
+        .select_related("service__organization")
+        .order_by("submitted_at", "id")
+    )
+
+
+def proposal_for_editor(*, pk) -> ProposedChange:
+    proposal = (
+        ProposedChange.objects.filter(pk=pk)
+        .select_related("service__organization", "decided_by")
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@dataclass(frozen=True)
+class FreshnessRow:
+    name: str
+    services: int
+    confirmed: int
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.confirmed / self.services) if self.services else None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    since: datetime.date
+    total: FreshnessRow
+    unconfirmed: int
+    hidden: int
+    pending_proposals: int
+    themes: list
+    districts: list
+    oldest: list
+    silent_providers: list
+
+
+def freshness_overview(*, today: datetime.date | None = None, oldest=15) -> Freshness:
+    """How fresh the map is: of the services on the map, the share confirmed in the last
+    SOCIALMAP_CONFIRM_AFTER_DAYS, per theme and per district of their place; the entries
+    confirmed longest ago; and providers who were asked and never answered."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=settings.SOCIALMAP_CONFIRM_AFTER_DAYS)
+    on_map = Service.objects.filter(status__in=PUBLIC_STATUSES)
+    fresh = Q(assured_date__gt=since)
+    totals = on_map.aggregate(
+        services=Count("pk"),
+        confirmed=Count("pk", filter=fresh),
+        unconfirmed=Count("pk", filter=Q(unconfirmed_since__isnull=False, hidden_since=None)),
+        hidden=Count("pk", filter=Q(hidden_since__isnull=False)),
+    )
+    themes = [
+        FreshnessRow(Theme.name_of(row["name_nl"], row["name_en"]), row["n"], row["fresh"])
+        for row in Theme.objects.filter(services__status__in=PUBLIC_STATUSES)
+        .values("pk", "name_nl", "name_en", "position")
+        .annotate(
+            n=Count("services"),
+            fresh=Count("services", filter=Q(services__assured_date__gt=since)),
+        )
+        .order_by("position", "pk")
+    ]
+    per_district = (
+        on_map.filter(service_at_locations__location__neighbourhood__isnull=False)
+        .values(
+            district=F("service_at_locations__location__neighbourhood__name"),
+            municipality=F("service_at_locations__location__neighbourhood__municipality__name"),
+        )
+        .annotate(n=Count("pk", distinct=True), fresh=Count("pk", filter=fresh, distinct=True))
+    )
+    districts = sorted(
+        (
+            FreshnessRow(f"{row['district']} ({row['municipality']})", row["n"], row["fresh"])
+            for row in per_district
+        ),
+        key=lambda row: (row.share, row.name),
+    )
+    return Freshness(
+        since=since,
+        total=FreshnessRow("", totals["services"], totals["confirmed"]),
+        unconfirmed=totals["unconfirmed"],
+        hidden=totals["hidden"],
+        pending_proposals=ProposedChange.objects.filter(state=ProposedChange.State.PENDING).count(),
+        themes=themes,
+        districts=districts,
+        oldest=list(
+            on_map.select_related("organization", "owner").order_by(
+                F("assured_date").asc(nulls_first=True), "name", "id"
+            )[:oldest]
+        ),
+        silent_providers=silent_providers(),
+    )
+
+
+def silent_providers(limit=20) -> list:
+    """Providers asked at least once who never answered any round: the number of rounds
+    that ran out, and when they were last asked."""
+    answered = VerificationRequest.objects.filter(
+        service__organization=OuterRef("pk"),
+        answer__in=[
+            VerificationRequest.Answer.CONFIRMED,
+            VerificationRequest.Answer.CHANGES_PROPOSED,
+        ],
+    )
+    unanswered = Q(services__verification_requests__answer=VerificationRequest.Answer.NO_ANSWER)
+    return list(
+        Organization.objects.annotate(
+            rounds=Count("services__verification_requests", filter=unanswered),
+            last_asked=Max("services__verification_requests__last_mailed_at"),
+        )
+        .filter(rounds__gt=0)
+        .exclude(Exists(answered))
+        .order_by("-rounds", "name", "pk")[:limit]
+    )

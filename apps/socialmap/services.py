@@ -1,5 +1,6 @@
 """Changes to the social map that touch several records: importing an Open Referral (HSDS
-3.1) file.
+3.1) file, and recording a referral in a dossier. (The freshness rounds and the providers'
+answers are in freshness.py.)
 
 An import matches every record by its id: a service, provider or location that exists is
 brought up to date, one that does not is added, and what a service no longer lists (a
@@ -25,6 +26,8 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
 from apps.organisation.models import Municipality, Neighbourhood, Theme
 from apps.socialmap import hsds
 from apps.socialmap.models import (
@@ -35,6 +38,7 @@ from apps.socialmap.models import (
     Location,
     Organization,
     Phone,
+    Referral,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -530,3 +534,20 @@ def _coordinate(value):
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
+@transaction.atomic
+def referral_record(*, actor, dossier, service: Service, note: str = "") -> Referral:
+    """The worker referred the dossier's client to this service: kept in the dossier, with
+    the change in the access log. Only to a service on the map, for a dossier of the
+    worker's team that is not closed."""
+    policy.require(actor, "socialmap.add_referral", dossier)
+    if service.status not in (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED):
+        raise ValidationError(_("This service is not offered any more."), code="not_offered")
+    if dossier.status == dossier.Status.CLOSED:
+        raise ValidationError(_("This dossier is closed."), code="dossier_closed")
+    referral = Referral.objects.create(
+        dossier=dossier, service=service, referred_by=actor, note=note.strip()
+    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=referral)
+    return referral

@@ -1,8 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from apps.socialmap import selectors
-from apps.socialmap.forms import ServiceSearchForm
+from apps.core.forms import add_service_errors
+from apps.socialmap import freshness, selectors
+from apps.socialmap.forms import ProposedChangeForm, ServiceSearchForm
 from apps.socialmap.presentation import opening_hours, result_cards
 
 SEARCH_PAGE_SIZE = 20
@@ -19,13 +23,74 @@ def search(request):
 
 def detail(request, pk):
     service = selectors.public_service(pk=pk)
-    places = [
-        (place, opening_hours(place.schedules.all()))
-        for place in service.service_at_locations.all()
-    ]
-    context = {
+    return render(request, "socialmap/detail.html", service_context(service))
+
+
+def service_context(service) -> dict:
+    return {
         "service": service,
-        "places": places,
+        "places": [
+            (place, opening_hours(place.schedules.all()))
+            for place in service.service_at_locations.all()
+        ],
         "service_hours": opening_hours(service.schedules.all()),
     }
-    return render(request, "socialmap/detail.html", context)
+
+
+# --- The provider's answer, through the link in our e-mail (no account) ------------------
+
+
+def _refused(request, refused: freshness.LinkRefused):
+    return render(
+        request,
+        "socialmap/verify_refused.html",
+        {"message": refused.message},
+        status=refused.status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request, token):
+    """'Is this still right?': the service as residents read it, with one button to
+    confirm it and a way to propose changes."""
+    try:
+        verification = freshness.request_for_link(token)
+        if request.method == "POST":
+            freshness.service_confirm(request=verification)
+            return redirect("socialmap:verify_done", answer="bevestigd")
+    except freshness.LinkRefused as refused:
+        return _refused(request, refused)
+    service = selectors.public_service(pk=verification.service_id, for_staff=True)
+    context = service_context(service) | {"verification": verification, "token": token}
+    return render(request, "socialmap/verify.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def propose(request, token):
+    try:
+        verification = freshness.request_for_link(token)
+    except freshness.LinkRefused as refused:
+        return _refused(request, refused)
+    service = verification.service
+    current = freshness.editable_values(service)
+    form = ProposedChangeForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        note = values.pop("note")
+        try:
+            freshness.change_propose(request=verification, values=values, note=note)
+        except freshness.LinkRefused as refused:
+            return _refused(request, refused)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("socialmap:verify_done", answer="voorstel")
+    status = 400 if form.errors else 200
+    context = {"service": service, "form": form, "token": token}
+    return render(request, "socialmap/propose.html", context, status=status)
+
+
+def verify_done(request, answer):
+    return render(request, "socialmap/verify_done.html", {"proposed": answer == "voorstel"})

@@ -198,11 +198,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.effects.tasks.rebuild_statistics",
         "schedule": crontab(hour=1, minute=30, day_of_week="sunday"),
     },
+    "ask-providers-to-confirm": {
+        "task": "apps.socialmap.tasks.ask_providers_to_confirm",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "send-unsent-tasks": {
         "task": "apps.core.tasks.send_unsent_tasks",
         "schedule": 60.0,
     },
 }
+
+# --- The social map's freshness (apps/socialmap/freshness.py) ---------------------------------
+# A service not confirmed for this many days: its owner contact is asked to confirm it.
+SOCIALMAP_CONFIRM_AFTER_DAYS = env.int("SOCIALMAP_CONFIRM_AFTER_DAYS", default=182)
+# Without an answer, a reminder goes after this many days, this many times; a round still
+# unanswered then marks the service unconfirmed on the public page.
+SOCIALMAP_REMINDER_INTERVAL_DAYS = env.int("SOCIALMAP_REMINDER_INTERVAL_DAYS", default=14)
+SOCIALMAP_REMINDERS = env.int("SOCIALMAP_REMINDERS", default=2)
+# Unconfirmed this many days longer: residents no longer find it (it is never deleted).
+SOCIALMAP_HIDE_AFTER_DAYS = env.int("SOCIALMAP_HIDE_AFTER_DAYS", default=60)
+# The link in each e-mail works this many days.
+SOCIALMAP_LINK_VALID_DAYS = env.int("SOCIALMAP_LINK_VALID_DAYS", default=30)
 
 # --- Statistics and effects ---------------------------------------------------------------
 # Below this many pairs of measurements a report shows the count and no mean or interval.
