@@ -327,8 +327,8 @@ def _mark_confirmed(service_id, *, by: str, on: datetime.date) -> None:
 
 def editable_values(service: Service) -> dict:
     """The service as the proposal form shows it: its fields, its first phone number, the
-    address of its first place and the weekly hours there (or of the service itself when
-    it has no place), one line per weekday such as '09:00-12:00, 13:00-17:00'."""
+    address of its first place and its weekly hours (_hours_owner says whose), one line
+    per weekday such as '09:00-12:00, 13:00-17:00'."""
     phone = service.phones.order_by("id").first()
     place = _first_place(service)
     location = place.location if place else None
@@ -396,9 +396,21 @@ def _first_place(service: Service) -> ServiceAtLocation | None:
     return service.service_at_locations.select_related("location").order_by("id").first()
 
 
-def _weekly_schedules(service: Service, place: ServiceAtLocation | None):
-    owner = {"service_at_location": place} if place else {"service": service}
+def _hours_owner(service: Service, place: ServiceAtLocation | None) -> dict:
+    """Whose weekly hours the form shows and changes: the service's own when it has any
+    (they hold wherever it is offered), else those of its first place."""
+    own = {"service": service}
+    if place is None or _weekly(own).exists():
+        return own
+    return {"service_at_location": place}
+
+
+def _weekly(owner: dict):
     return Schedule.objects.filter(**owner, valid_from__isnull=True, valid_to__isnull=True)
+
+
+def _weekly_schedules(service: Service, place: ServiceAtLocation | None):
+    return _weekly(_hours_owner(service, place))
 
 
 # --- The editor's decision ---------------------------------------------------------------
@@ -536,8 +548,8 @@ def _hours_apply(service, place, values: dict) -> None:
     for day in DAYS:
         for opens, closes in hours_parse(values.get(f"hours_{day.lower()}", "")):
             days_of.setdefault((opens, closes), []).append(day)
-    _weekly_schedules(service, place).delete()
-    owner = {"service_at_location": place} if place else {"service": service}
+    owner = _hours_owner(service, place)
+    _weekly(owner).delete()
     Schedule.objects.bulk_create(
         Schedule(**owner, byday=",".join(days), opens_at=opens, closes_at=closes)
         for (opens, closes), days in sorted(days_of.items())

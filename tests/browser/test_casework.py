@@ -22,12 +22,12 @@ from tests.browser.test_login import (
 )
 
 
-def log_in_as_staff(page: Page, user) -> None:
+def log_in_as_staff(page: Page, user, *, lands_on=WORKSPACE_URL) -> None:
     log_in_with_password(page, user.email, TEST_PASSWORD)
     expect(page).to_have_url(AUTHENTICATE_URL)
     page.get_by_label(label("Code")).fill(totp_code())
     main_button(page, translated("Sign in")).click()
-    expect(page).to_have_url(WORKSPACE_URL)
+    expect(page).to_have_url(lands_on)
 
 
 def test_worker_finds_a_client_and_logs_a_contact_moment(page: Page, axe_check, screenshot):

@@ -18,7 +18,11 @@ from apps.socialmap.models import (
     VerificationRequest,
 )
 from apps.socialmap.tasks import ask_providers_to_confirm
-from apps.socialmap.tests.factories import ServiceFactory, a_full_service
+from apps.socialmap.tests.factories import (
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    a_full_service,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,8 +227,10 @@ class TestProposingAChange:
         assert form["name"].value() == self.service.name
         assert form["phone"].value() == "0800 1234"
         assert form["postal_code"].value() == "3811 AB"
-        assert form["hours_th"].value() == ""  # that place's hours run only in 2026
-        assert form["hours_mo"].value() == ""  # the service's own hours are not the place's
+        # The service's own weekly hours; the place's hold only in 2026 and are not shown.
+        assert form["hours_mo"].value() == "09:00-12:30"
+        assert form["hours_we"].value() == "09:00-12:30"
+        assert form["hours_th"].value() == ""
 
     def test_a_proposal_keeps_only_what_differs_and_waits(self, client, link):
         with time_machine.travel(day(1), tick=False):
@@ -305,3 +311,22 @@ def test_a_schedule_accepted_is_grouped_by_its_hours():
         ("FR", datetime.time(13), datetime.time(15)),
         ("MO,WE", datetime.time(9), datetime.time(12)),
     ]
+
+
+def test_the_hours_of_a_service_without_its_own_are_those_of_its_first_place():
+    service = owned_service()
+    place = ServiceAtLocationFactory(service=service)
+    Schedule.objects.create(
+        service_at_location=place,
+        byday="FR",
+        opens_at=datetime.time(9),
+        closes_at=datetime.time(11),
+    )
+    assert freshness.editable_values(service)["hours_fr"] == "09:00-11:00"
+    run_on(START)
+    proposal = freshness.change_propose(
+        request=service.verification_requests.get(), values={"hours_fr": ""}, note=""
+    )
+    freshness.proposal_accept(proposal=proposal, actor=None)
+    assert not place.schedules.exists()
+    assert not service.schedules.exists()

@@ -211,11 +211,13 @@ class TestTheEditor:
         assert service.phones.order_by("id").first().number == "06 12345678"
         place = service.service_at_locations.get()
         assert place.location.postal_code == "3812 CD"
-        assert [(s.byday, s.opens_at) for s in place.schedules.filter(valid_from=None)] == [
-            ("TU", datetime.time(10))
+        # The service's own weekly hours: Monday and Wednesday as they were, and Tuesday.
+        assert sorted((s.byday, s.opens_at) for s in service.schedules.all()) == [
+            ("MO,WE", datetime.time(9)),
+            ("TU", datetime.time(10)),
         ]
         # The place's seasonal hours stay.
-        assert place.schedules.filter(valid_from__isnull=False).count() == 1
+        assert place.schedules.count() == 1
         assert service.assured_date == proposal.submitted_at.date()
         assert service.assurer_email == "fatma@buurtkracht.example"
         proposal.refresh_from_db()
