@@ -16,6 +16,7 @@ def navigation(request):
             "access_log": policy.can(user, "audit.view_accesslogentry"),
             "team_overview": policy.can(user, "dossiers.view_team_overview"),
             "intake": policy.can(user, "dossiers.view_intake_queue"),
+            "social_map": policy.can(user, "socialmap.view_service"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),
         }
     }

@@ -45,6 +45,9 @@ class Geocoder(Protocol):
     def geocode(self, postcode: str, house_number: str) -> Coordinates | None:
         """`postcode` as '3811AB', `house_number` as '12' or '12 A' (see normalise_address)."""
 
+    def locate_postcode(self, postcode: str) -> Coordinates | None:
+        """The middle of a postcode area, `postcode` as '3811AB'."""
+
 
 def normalise_address(postcode: str, house_number: str) -> tuple[str, str] | None:
     """('3811 ab', ' 12-a ') -> ('3811AB', '12 A'); None when either cannot be an address
@@ -66,6 +69,15 @@ def geocode(postcode: str, house_number: str) -> Coordinates | None:
     if address is None:
         return None
     return get_geocoder().geocode(*address)
+
+
+def locate_postcode(postcode: str) -> Coordinates | None:
+    """Where a postcode lies ('3811 ab'), or None (not a postcode, not found, or the service
+    failed): for "near me" without asking for a whole address."""
+    parsed = parse_postcode(postcode or "")
+    if parsed is None:
+        return None
+    return get_geocoder().locate_postcode(parsed.compact)
 
 
 class PdokLocatieserver:
@@ -91,9 +103,24 @@ class PdokLocatieserver:
             return None
         return self.parse(payload, postcode=postcode)
 
+    def locate_postcode(self, postcode: str) -> Coordinates | None:
+        query = [
+            ("q", postcode),
+            ("fq", "type:postcode"),
+            ("fq", f"postcode:{postcode}"),
+            ("fl", "centroide_ll,postcode"),
+            ("rows", "1"),
+        ]
+        try:
+            payload = self._get(query)
+        except (OSError, HTTPException, ValueError) as error:
+            logger.warning("PDOK Locatieserver did not answer: %s", type(error).__name__)
+            return None
+        return self.parse(payload, postcode=postcode)
+
     def _search(self, postcode: str, house_number: str) -> dict:
         # Filter on the exact postcode and number; the free text ranks a letter or addition.
-        query = urlencode(
+        return self._get(
             [
                 ("q", f"{postcode} {house_number}"),
                 ("fq", "type:adres"),
@@ -103,6 +130,9 @@ class PdokLocatieserver:
                 ("rows", "1"),
             ]
         )
+
+    def _get(self, parameters: list[tuple[str, str]]) -> dict:
+        query = urlencode(parameters)
         if not self.url.startswith("https://"):
             raise ValueError("GEOCODER_PDOK_URL must be an https:// address")
         # The scheme is checked above, so S310 (file: and other schemes) does not apply.
@@ -118,7 +148,8 @@ class PdokLocatieserver:
 
     @classmethod
     def parse(cls, payload, *, postcode: str) -> Coordinates | None:
-        """The first address document's centroid, if it is the postcode we asked for."""
+        """The first document's centroid (an address or a postcode area), if it is the
+        postcode we asked for."""
         try:
             docs = payload["response"]["docs"]
         except (KeyError, TypeError):
@@ -191,6 +222,9 @@ class OfflineGeocoder:
         97: (53.2194, 6.5665),  # Groningen
     }
     SPREAD = (0.009, 0.014)  # degrees latitude, longitude: about one kilometre
+
+    def locate_postcode(self, postcode: str) -> Coordinates | None:
+        return self.geocode(postcode, "")
 
     def geocode(self, postcode: str, house_number: str) -> Coordinates | None:
         if postcode.startswith(self.NOT_FOUND_AREA):

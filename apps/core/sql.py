@@ -10,7 +10,7 @@ Every statement runs on PostgreSQL and on SQLite (the embedded default and the t
 SQLite hands dates and moments back as text, hence `day` and `moment`.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 
 from django.db import connection
@@ -76,6 +76,10 @@ def placeholders(values) -> str:
 
 def date_param(day_value: date):
     return connection.ops.adapt_datefield_value(day_value)
+
+
+def time_param(time_value: time):
+    return connection.ops.adapt_timefield_value(time_value)
 
 
 def moment_param(moment_value: datetime):

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django import forms
-from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from apps.accounts.policy import area_required
+from apps.core.maps import map_data
 from apps.dossiers import selectors
 from apps.organisation.models import Theme
 
@@ -124,19 +124,8 @@ def client_map_context(dossiers, themes) -> dict:
         "legend": legend,
         "located_count": len(located),
         "unlocated": [entry for entry in entries if not entry.is_located],
-        "map_data": {
-            "tiles": {
-                "url": settings.MAP_TILE_URL,
-                "attribution": settings.MAP_TILE_ATTRIBUTION,
-                "maxZoom": settings.MAP_TILE_MAX_ZOOM,
-            },
-            "labels": {
-                "zoomIn": gettext("Zoom in"),
-                "zoomOut": gettext("Zoom out"),
-                "closePopup": gettext("Close"),
-                "openDossier": gettext("Open the dossier"),
-            },
-            "clients": [
+        "map_data": map_data(
+            [
                 {
                     "label": entry.label,
                     "theme": entry.theme_name,
@@ -148,7 +137,8 @@ def client_map_context(dossiers, themes) -> dict:
                 }
                 for entry in located
             ],
-        },
+            open_label=gettext("Open the dossier"),
+        ),
     }
 
 

@@ -1,12 +1,17 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import PostcodeFormField
 from apps.core.forms import LongSelect
+from apps.core.geocoding import locate_postcode
 from apps.core.validators import format_phone, validate_phone
 from apps.organisation.models import Neighbourhood, Theme
 from apps.socialmap import freshness
 from apps.socialmap.models import TargetGroup
+
+DISTANCES = (1, 2, 5, 10, 25)
+DEFAULT_DISTANCE = 5
 
 
 class ServiceSearchForm(forms.Form):
@@ -35,9 +40,25 @@ class ServiceSearchForm(forms.Form):
         widget=LongSelect,
     )
     gratis = forms.BooleanField(label=_("Free of charge only"), required=False)
+    nu_open = forms.BooleanField(label=_("Open now"), required=False)
+    postcode = PostcodeFormField(
+        label=_("Near postcode"), required=False, help_text=_("For example 3811 AB")
+    )
+    afstand = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=[(km, f"{km} km") for km in DISTANCES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_DISTANCE,
+        widget=LongSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("afstand"):
+            # The select shows the distance that is used, not its first option.
+            self.data = self.data.copy()
+            self.data["afstand"] = str(DEFAULT_DISTANCE)
         districts = Neighbourhood.objects.districts().order_by("name", "cbs_code")
         self.fields["wijk"].choices = [
             ("", _("All districts")),
@@ -64,7 +85,20 @@ class ServiceSearchForm(forms.Form):
             ),
             "target_group": data.get("voor"),
             "free": bool(data.get("gratis")),
+            "open_at": timezone.now() if data.get("nu_open") else None,
+            "near": self._near(data),
         }
+
+    def _near(self, data):
+        if not data.get("postcode"):
+            return None
+        point = locate_postcode(data["postcode"])
+        if point is None:
+            self.add_error(
+                "postcode", _("We cannot find this postcode. Check it, or search without it.")
+            )
+            return None
+        return (point.latitude, point.longitude, data.get("afstand") or DEFAULT_DISTANCE)
 
 
 class HoursField(forms.CharField):

@@ -447,10 +447,13 @@ FIELD_LABELS = {
 
 def proposal_diff(proposal: ProposedChange) -> list[DiffLine]:
     """What the provider changed: each field with what it said and what they propose."""
+    # In the form's order: PostgreSQL keeps a JSON object's keys in an order of its own.
     return [
-        DiffLine(field, str(FIELD_LABELS[field]), proposal.before.get(field, ""), value)
-        for field, value in proposal.changes.items()
-        if field in FIELD_LABELS
+        DiffLine(
+            field, str(FIELD_LABELS[field]), proposal.before.get(field, ""), proposal.changes[field]
+        )
+        for field in PROPOSABLE
+        if field in proposal.changes
     ]
 
 

@@ -7,10 +7,12 @@ from html import escape
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.maps import map_data
 from apps.socialmap.models import Service
 
 DAY_NAMES = {
@@ -38,10 +40,7 @@ def result_cards(services: list[dict], *, detail_name="socialmap:detail", query=
     """`<li>` per service of selectors.PublicSearch: its name (a link to its page, with
     `query` added), the summary, the provider and the first place, a temporary closure or
     missing confirmation, and the themes."""
-    stand_in = "00000000-0000-0000-0000-000000000000"
-    detail_url = reverse(detail_name, args=[stand_in])
-    if query:
-        detail_url += "?" + urlencode(query)
+    detail_url = _url_maker(detail_name, query)
     closed = escape(gettext("Temporarily closed"))
     closed = f' \N{MIDDLE DOT} <strong class="bk-attention">{closed}</strong>'
     unconfirmed = escape(gettext("Not confirmed by the provider"))
@@ -56,6 +55,8 @@ def result_cards(services: list[dict], *, detail_name="socialmap:detail", query=
                 f" \N{MIDDLE DOT} {escape(service['address_1'] or '')},"
                 f" {escape(service['city'] or '')}"
             )
+        if service["distance"] is not None:
+            where += f" \N{MIDDLE DOT} {number_format(service['distance'], 1)} km"
         notices = closed if service["status"] == Service.Status.TEMPORARILY_CLOSED else ""
         if service["hidden_since"]:
             notices += hidden
@@ -64,7 +65,7 @@ def result_cards(services: list[dict], *, detail_name="socialmap:detail", query=
         themes = escape(" \N{MIDDLE DOT} ".join(service["themes"]))
         cards.append(
             f'<li class="bk-service-card"><h3 class="utrecht-heading-3">'
-            f'<a class="utrecht-link" href="{detail_url.replace(stand_in, str(service["id"]))}">'
+            f'<a class="utrecht-link" href="{detail_url(service["id"])}">'
             f"{escape(service['name'])}</a></h3>"
             f'<p class="utrecht-paragraph">{escape(service["summary"])}</p>'
             f'<p class="utrecht-paragraph bk-muted">{escape(service["organization_name"])}{where}'
@@ -73,3 +74,36 @@ def result_cards(services: list[dict], *, detail_name="socialmap:detail", query=
             + "</li>"
         )
     return mark_safe("".join(cards))  # noqa: S308 (every value escaped above)
+
+
+def result_map(services: list[dict], *, detail_name="socialmap:detail", query=None) -> dict:
+    """The map's JSON block for a page of results: a flag at the first place of each
+    service that has coordinates, in the colour and with the number of its first theme."""
+    detail_url = _url_maker(detail_name, query)
+    points = []
+    for service in services:
+        if service["latitude"] is None or service["longitude"] is None:
+            continue
+        theme = service["first_theme"] or {"name": "", "slot": 0, "symbol": "?"}
+        points.append(
+            {
+                "label": service["name"],
+                "theme": theme["name"],
+                "slot": theme["slot"],
+                "symbol": theme["symbol"],
+                "lat": round(float(service["latitude"]), 5),
+                "lon": round(float(service["longitude"]), 5),
+                "url": detail_url(service["id"]),
+            }
+        )
+    return map_data(points, open_label=gettext("Open the page"))
+
+
+def _url_maker(detail_name: str, query: dict | None):
+    """A service's page address from its id, with `query` added; reversed once per page,
+    not once per row."""
+    stand_in = "00000000-0000-0000-0000-000000000000"
+    template = reverse(detail_name, args=[stand_in])
+    if query:
+        template += "?" + urlencode(query)
+    return lambda pk: template.replace(stand_in, str(pk))

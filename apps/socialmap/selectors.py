@@ -2,6 +2,7 @@
 filtered, and one service with everything its page shows."""
 
 import datetime
+import math
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -18,6 +19,7 @@ from apps.core import sql
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers.models import Dossier
 from apps.organisation.models import Theme
+from apps.socialmap import opening
 from apps.socialmap.models import (
     CostOption,
     Location,
@@ -35,6 +37,9 @@ ORGANIZATION = Organization._meta.db_table
 PLACE = ServiceAtLocation._meta.db_table
 LOCATION = Location._meta.db_table
 COST = CostOption._meta.db_table
+SCHEDULE = Schedule._meta.db_table
+# Kilometres per degree of latitude (and of longitude at the equator).
+KM_PER_DEGREE = 111.2
 THEME = Theme._meta.db_table
 THEMES = Service.themes.through._meta.db_table
 TARGET_GROUPS = Service.target_groups.through._meta.db_table
@@ -61,14 +66,21 @@ class PublicSearch:
         neighbourhood=None,
         target_group=None,
         free=False,
+        open_at=None,
+        near=None,
         for_staff=False,
     ):
         self.where = ["s.status IN (%s, %s)"]
         self.params = list(PUBLIC_STATUSES)
+        self.distance, self.distance_params = "NULL", []
+        self.order, self.order_params = [], []
         if not for_staff:
             # Unconfirmed for too long (apps/socialmap/freshness.py): staff still find it.
             self.where.append("s.hidden_since IS NULL")
-        self.order, self.order_params = [], []
+        if open_at is not None:
+            self._open(opening.local_moment(open_at))
+        if near is not None:
+            self._near(*near)
         if theme is not None:
             self._exists(THEMES, "theme_id = %s", theme.pk)
         if target_group is not None:
@@ -91,6 +103,46 @@ class PublicSearch:
         if query := query.strip():
             self._matching(query)
         self.order.append("s.name, s.id")
+
+    def _open(self, moment):
+        """Open at that moment by its weekly hours, its own or those of a place; nothing is
+        open on a public holiday."""
+        day = moment.date()
+        if opening.public_holiday(day):
+            self.where.append("1 = 0")
+            return
+        now = sql.time_param(moment.time().replace(microsecond=0))
+        self.where.append(
+            f"EXISTS (SELECT 1 FROM {SCHEDULE} h LEFT JOIN {PLACE} hp"  # noqa: S608
+            f" ON hp.id = h.service_at_location_id"
+            f" WHERE (h.service_id = s.id OR hp.service_id = s.id) AND h.byday LIKE %s"
+            f" AND h.opens_at <= %s AND h.closes_at > %s"
+            f" AND (h.valid_from IS NULL OR h.valid_from <= %s)"
+            f" AND (h.valid_to IS NULL OR h.valid_to >= %s))"
+        )
+        today = sql.date_param(day)
+        self.params += [f"%{opening.ical_day(day)}%", now, now, today, today]
+
+    def _near(self, latitude: float, longitude: float, kilometres: float):
+        """A place within that distance, nearest first; each row gets `distance` (km). On a
+        scale of a municipality the earth is flat: a degree of longitude is shorter by the
+        cosine of the latitude, which is known before the query."""
+        east = KM_PER_DEGREE * math.cos(math.radians(latitude))
+        squared = (
+            f"((nl.latitude - %s) * {KM_PER_DEGREE}) * ((nl.latitude - %s) * {KM_PER_DEGREE})"
+            f" + ((nl.longitude - %s) * {east:.6f}) * ((nl.longitude - %s) * {east:.6f})"
+        )
+        points = [latitude, latitude, longitude, longitude]
+        nearest = (
+            f"(SELECT MIN({squared}) FROM {PLACE} np JOIN {LOCATION} nl"  # noqa: S608
+            f" ON nl.id = np.location_id WHERE np.service_id = s.id"
+            f" AND nl.latitude IS NOT NULL AND nl.longitude IS NOT NULL)"
+        )
+        self.where.append(f"{nearest} <= %s")
+        self.params += [*points, kilometres * kilometres]
+        self.distance, self.distance_params = nearest, points
+        self.order.append(f"{nearest}")
+        self.order_params += points
 
     def _exists(self, table, condition, value):
         self.where.append(
@@ -134,26 +186,46 @@ class PublicSearch:
             f"SELECT s.id, s.name, s.summary, s.status, s.unconfirmed_since, s.hidden_since,"  # noqa: S608
             f" o.name AS organization_name,"
             f" ({first_place.format('address_1')}) AS address_1,"
-            f" ({first_place.format('city')}) AS city"
+            f" ({first_place.format('city')}) AS city,"
+            f" ({first_place.format('latitude')}) AS latitude,"
+            f" ({first_place.format('longitude')}) AS longitude,"
+            f" {self.distance} AS distance"
             f" FROM {SERVICE} s JOIN {ORGANIZATION} o ON o.id = s.organization_id"
             f" WHERE {' AND '.join(self.where)} ORDER BY {', '.join(self.order)}"
             f" LIMIT %s OFFSET %s",
-            [*self.params, *self.order_params, page.stop - page.start, page.start],
+            [
+                *self.distance_params,
+                *self.params,
+                *self.order_params,
+                page.stop - page.start,
+                page.start,
+            ],
         )
         ids = [row["id"] for row in rows]
-        themes = {}
+        themes, first_themes = {}, {}
         if ids:
             for row in sql.rows(
-                f"SELECT x.service_id, t.name_nl, t.name_en FROM {THEMES} x"  # noqa: S608
-                f" JOIN {THEME} t ON t.id = x.theme_id"
+                f"SELECT x.service_id, t.code, t.position, t.name_nl, t.name_en"  # noqa: S608
+                f" FROM {THEMES} x JOIN {THEME} t ON t.id = x.theme_id"
                 f" WHERE x.service_id IN ({sql.placeholders(ids)}) ORDER BY t.position, t.id",
                 ids,
             ):
-                themes.setdefault(row["service_id"], []).append(
-                    Theme.name_of(row["name_nl"], row["name_en"])
+                name = Theme.name_of(row["name_nl"], row["name_en"])
+                themes.setdefault(row["service_id"], []).append(name)
+                first_themes.setdefault(
+                    row["service_id"],
+                    {
+                        "name": name,
+                        "slot": Theme(code=row["code"]).colour_slot,
+                        "symbol": str(row["position"]),
+                    },
                 )
         for row in rows:
             row["themes"] = themes.get(row["id"], [])
+            # For its flag on the map: the colour and number of its first theme.
+            row["first_theme"] = first_themes.get(row["id"])
+            if row["distance"] is not None:
+                row["distance"] = math.sqrt(float(row["distance"]))
             row["id"] = row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"])
         return rows
 

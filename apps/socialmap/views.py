@@ -5,20 +5,37 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from apps.core.forms import add_service_errors
-from apps.socialmap import freshness, selectors
+from apps.socialmap import freshness, opening, selectors
 from apps.socialmap.forms import ProposedChangeForm, ServiceSearchForm
-from apps.socialmap.presentation import opening_hours, result_cards
+from apps.socialmap.presentation import opening_hours, result_cards, result_map
 
 SEARCH_PAGE_SIZE = 20
 
 
 def search(request):
     """The social map for everyone, without an account."""
-    form = ServiceSearchForm(request.GET or None)
-    services = selectors.PublicSearch(**(form.search() if form.is_bound else {}))
-    page = Paginator(services, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "cards": result_cards(page.object_list)}
+    context = search_context(request, detail_name="socialmap:detail")
     return render(request, "socialmap/search.html", context)
+
+
+def search_context(request, *, detail_name, for_staff=False, query=None) -> dict:
+    """The search form, a page of results as cards and as flags on a map, and the public
+    holiday that closes everything when the visitor asked what is open now."""
+    form = ServiceSearchForm(request.GET or None)
+    asked = form.search() if form.is_bound else {}
+    services = selectors.PublicSearch(**asked, for_staff=for_staff)
+    page = Paginator(services, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    holiday = None
+    if asked.get("open_at"):
+        holiday = opening.public_holiday(opening.local_moment(asked["open_at"]).date())
+    return {
+        "form": form,
+        "page": page,
+        "holiday": holiday,
+        "near": asked.get("near"),
+        "cards": result_cards(page.object_list, detail_name=detail_name, query=query),
+        "map_data": result_map(page.object_list, detail_name=detail_name, query=query),
+    }
 
 
 def detail(request, pk):

@@ -11,29 +11,20 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.socialmap import freshness, selectors, services
-from apps.socialmap.forms import DecisionForm, ReferralForm, ServiceSearchForm
-from apps.socialmap.presentation import result_cards
-from apps.socialmap.views import SEARCH_PAGE_SIZE, service_context
+from apps.socialmap.forms import DecisionForm, ReferralForm
+from apps.socialmap.views import search_context, service_context
 
 
 @area_required("socialmap.view_service")
 def search(request):
     dossier = selectors.dossier_to_refer(actor=request.user, pk=request.GET.get("dossier"))
-    form = ServiceSearchForm(request.GET or None)
-    services_found = selectors.PublicSearch(
-        **(form.search() if form.is_bound else {}), for_staff=True
+    context = search_context(
+        request,
+        detail_name="socialmap_work:detail",
+        for_staff=True,
+        query={"dossier": dossier.pk} if dossier else None,
     )
-    page = Paginator(services_found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "dossier": dossier,
-        "cards": result_cards(
-            page.object_list,
-            detail_name="socialmap_work:detail",
-            query={"dossier": dossier.pk} if dossier else None,
-        ),
-    }
+    context["dossier"] = dossier
     return render(request, "socialmap/work_search.html", context)
 
 

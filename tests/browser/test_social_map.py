@@ -31,6 +31,11 @@ def test_a_resident_finds_help_with_forms(page: Page, axe_check, screenshot, vie
     page.get_by_role("button", name="Zoeken").click()
     results = page.locator(".bk-service-card")
     expect(results.first).to_contain_text("Formulierenhulp")
+    # The same results as flags on the map, one per service of the page.
+    expect(
+        page.get_by_role("region", name="Kaart met een vlag per aanbod op deze pagina")
+    ).to_be_visible()
+    expect(page.locator(".bk-service-map .leaflet-marker-icon")).to_have_count(results.count())
     assert_no_sideways_scrolling(page)
     axe_check(page, label=f"social map results ({width})")
     screenshot(page, f"social-map-results-{width}")
@@ -42,6 +47,12 @@ def test_a_resident_finds_help_with_forms(page: Page, axe_check, screenshot, vie
     assert_no_sideways_scrolling(page)
     axe_check(page, label=f"a service ({width})")
     screenshot(page, f"social-map-service-{width}")
+
+    page.goto("/sociale-kaart/?postcode=3811+AB&afstand=5")
+    expect(page.locator("#results-heading")).to_contain_text("dichtstbij eerst")
+    assert_no_sideways_scrolling(page)
+    axe_check(page, label=f"near a postcode ({width})")
+    screenshot(page, f"social-map-near-{width}")
 
     page.goto("/sociale-kaart/?q=zeilen+op+de+maan")
     expect(page.get_by_text("Niets gevonden.")).to_be_visible()

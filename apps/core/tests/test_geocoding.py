@@ -151,6 +151,47 @@ class TestPdokLocatieserver:
         urlopen.assert_not_called()
 
 
+class TestLocatePostcode:
+    """'Near a postcode' on the social map: the middle of a postcode area."""
+
+    POSTCODE_ANSWER = {
+        "response": {
+            "numFound": 1,
+            "docs": [
+                {
+                    "type": "postcode",
+                    "postcode": "3435RA",
+                    "centroide_ll": "POINT(5.07012 52.02689)",
+                }
+            ],
+        }
+    }
+
+    def test_asks_pdok_for_the_postcode_area(self, urlopen, settings):
+        settings.GEOCODER_BACKEND = "apps.core.geocoding.PdokLocatieserver"
+        urlopen.return_value = FakeResponse(json.dumps(self.POSTCODE_ANSWER).encode())
+        assert geocoding.locate_postcode("3435 ra") == Coordinates(52.02689, 5.07012)
+        query = parse_qs(urlsplit(urlopen.call_args.args[0].full_url).query)
+        assert query["fq"] == ["type:postcode", "postcode:3435RA"]
+
+    def test_a_failing_service_gives_none(self, urlopen, settings):
+        settings.GEOCODER_BACKEND = "apps.core.geocoding.PdokLocatieserver"
+        urlopen.side_effect = URLError("down")
+        assert geocoding.locate_postcode("3435RA") is None
+
+    @pytest.mark.parametrize("postcode", ["", "12345", "<script>", "0123 AB"])
+    def test_what_is_not_a_postcode_is_not_looked_up(self, urlopen, settings, postcode):
+        settings.GEOCODER_BACKEND = "apps.core.geocoding.PdokLocatieserver"
+        assert geocoding.locate_postcode(postcode) is None
+        urlopen.assert_not_called()
+
+    def test_the_offline_double_places_a_postcode_near_its_town(self):
+        point = OfflineGeocoder().locate_postcode("3811AB")
+        assert abs(point.latitude - 52.1561) < 0.01
+        assert OfflineGeocoder().locate_postcode("3811AB") == point
+        assert OfflineGeocoder().locate_postcode("9999AA") is None
+
+
 class TestOfflineGeocoder:
     def test_tests_and_development_use_the_offline_double(self, settings):
         assert settings.GEOCODER_BACKEND == "apps.core.geocoding.OfflineGeocoder"

@@ -82,14 +82,14 @@ class TestWhoSeesWhat:
 
         assert response.status_code == 200
         assert shown_dossiers(response) == [mine.pk]
-        assert [c["url"] for c in map_data(response)["clients"]] == [f"/werk/dossiers/{mine.pk}/"]
+        assert [c["url"] for c in map_data(response)["points"]] == [f"/werk/dossiers/{mine.pk}/"]
 
     def test_not_a_dossier_of_another_team_even_with_the_worker_responsible(self, client, worker):
         DossierFactory(responsible_worker=worker, **located())  # a team the worker left
         client.force_login(worker)
         response = client.get(URL)
         assert shown_dossiers(response) == []
-        assert map_data(response)["clients"] == []
+        assert map_data(response)["points"] == []
 
     def test_a_team_leader_sees_their_own_clients(self, client):
         leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
@@ -169,7 +169,7 @@ class TestWhatTheMapShows:
         data = map_data(client.get(URL))
 
         money = theme("geldzaken-regelgeving")
-        assert data["clients"] == [
+        assert data["points"] == [
             {
                 "label": "Anna B.",
                 "theme": money.name_nl,
@@ -212,7 +212,7 @@ class TestWhatTheMapShows:
 
         response = client.get(URL)
 
-        assert [c["url"] for c in map_data(response)["clients"]] == [f"/werk/dossiers/{on_map.pk}/"]
+        assert [c["url"] for c in map_data(response)["points"]] == [f"/werk/dossiers/{on_map.pk}/"]
         assert [entry.name.split()[0] for entry in response.context["unlocated"]] == ["Kees"]
         assert dutch("No location yet") in response.content.decode()
 
@@ -270,7 +270,7 @@ class TestWhatTheMapShows:
         sources = re.findall(r'<script[^>]*src="([^"]+)"', html)
         assert sources and all(src.startswith("/static/") for src in sources)
         assert "/static/vendor/leaflet/leaflet.js" in sources
-        assert "/static/js/client-map.js" in sources
+        assert "/static/js/point-map.js" in sources
         inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
         assert all('type="application/json"' in attributes for attributes in inline)
 
@@ -293,7 +293,7 @@ class TestThemeFilter:
         client.force_login(worker)
         response = client.get(URL, {"theme": "huisvesting-wonen"})
         assert shown_dossiers(response) == [caseload["bram"].pk]
-        assert len(map_data(response)["clients"]) == 1
+        assert len(map_data(response)["points"]) == 1
 
     def test_an_empty_choice_shows_everyone(self, client, worker, caseload):
         client.force_login(worker)
@@ -352,7 +352,7 @@ def test_query_count_does_not_grow_with_the_clients(client, django_assert_num_qu
     with django_assert_num_queries(7):
         response = client.get(URL, {"theme": ""})
     assert len(response.context["entries"]) == rows
-    assert len(map_data(response)["clients"]) == rows - len(range(0, rows, 7))
+    assert len(map_data(response)["points"]) == rows - len(range(0, rows, 7))
 
 
 def _settings_in_a_subprocess(code: str, **env_overrides) -> str:

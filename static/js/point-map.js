@@ -1,19 +1,20 @@
-/* The client map (/werk/kaart/): one flag per client, coloured and numbered by theme.
-   Reads its data from the JSON block #client-map-data; without JavaScript, or without
-   Leaflet, the page keeps its list of the same clients. */
+/* A map of points (apps/core/maps.py): the client map (/werk/kaart/) and the social map's
+   results. One flag per point, coloured and numbered by theme. Each `.bk-map` element with
+   `data-map-source` reads the JSON block of that id; without JavaScript, or without
+   Leaflet, the page keeps its list of the same points. */
 (function () {
   "use strict";
 
-  // The Netherlands as a whole, for a worker without any located client.
+  // The Netherlands as a whole, for a map without any point.
   var NETHERLANDS = [[50.75, 3.35], [53.55, 7.23]];
 
-  function flagIcon(client) {
+  function flagIcon(point) {
     var flag = document.createElement("span");
-    flag.className = "bk-flag__body bk-theme-colour--" + client.slot;
+    flag.className = "bk-flag__body bk-theme-colour--" + point.slot;
     var symbol = document.createElement("span");
     symbol.className = "bk-flag__symbol";
     symbol.setAttribute("aria-hidden", "true");
-    symbol.textContent = client.symbol;
+    symbol.textContent = point.symbol;
     flag.appendChild(symbol);
     return L.divIcon({
       className: "bk-flag",
@@ -24,29 +25,35 @@
     });
   }
 
-  function popupContent(client, labels) {
+  function popupContent(point, labels) {
     var box = document.createElement("div");
     box.className = "bk-map-popup";
     var link = document.createElement("a");
     link.className = "utrecht-link";
-    link.href = client.url;
-    link.textContent = client.label;
-    link.setAttribute("aria-label", labels.openDossier + ": " + client.label);
+    link.href = point.url;
+    link.textContent = point.label;
+    link.setAttribute("aria-label", labels.open + ": " + point.label);
     var theme = document.createElement("div");
     theme.className = "bk-muted";
-    theme.textContent = client.theme;
+    theme.textContent = point.theme;
     box.appendChild(link);
     box.appendChild(theme);
     return box;
   }
 
   function init() {
-    var source = document.getElementById("client-map-data");
-    var container = document.getElementById("client-map");
-    if (!source || !container || typeof window.L === "undefined") {
+    if (typeof window.L === "undefined") {
       return;
     }
-    var data = JSON.parse(source.textContent);
+    document.querySelectorAll(".bk-map[data-map-source]").forEach(function (container) {
+      var source = document.getElementById(container.dataset.mapSource);
+      if (source) {
+        draw(container, JSON.parse(source.textContent));
+      }
+    });
+  }
+
+  function draw(container, data) {
     document.querySelectorAll("[data-map-only]").forEach(function (element) {
       element.hidden = false;
     });
@@ -90,23 +97,23 @@
     });
 
     // The map needs a view before flags can be placed on it.
-    var points = data.clients.map(function (client) { return [client.lat, client.lon]; });
+    var points = data.points.map(function (point) { return [point.lat, point.lon]; });
     if (points.length) {
       map.fitBounds(points, { padding: [40, 40], maxZoom: 16 });
     } else {
       map.fitBounds(NETHERLANDS);
     }
 
-    data.clients.forEach(function (client) {
+    data.points.forEach(function (point) {
       // The number on the flag is part of its name, as in the legend: "Anna B., 2 Money".
-      var name = client.label + ", " + client.symbol + " " + client.theme;
-      var marker = L.marker([client.lat, client.lon], {
-        icon: flagIcon(client),
+      var name = point.label + ", " + point.symbol + " " + point.theme;
+      var marker = L.marker([point.lat, point.lon], {
+        icon: flagIcon(point),
         title: name,
         keyboard: true,
         riseOnHover: true,
       });
-      marker.bindPopup(popupContent(client, data.labels));
+      marker.bindPopup(popupContent(point, data.labels));
       marker.addTo(map);
       var icon = marker.getElement();
       icon.setAttribute("aria-label", name);
