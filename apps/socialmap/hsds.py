@@ -84,7 +84,7 @@ def service_document(service: Service) -> dict:
             "assurer_email": service.assurer_email,
             "alert": service.alert,
             "owner_contact_id": str(service.owner_id) if service.owner_id else None,
-            "organization": _organization(service.organization),
+            "organization": organization_document(service.organization),
             "phones": [_phone(phone, service_id=service_id) for phone in _by_id(service.phones)],
             "schedules": [
                 _schedule(schedule, service_id=service_id) for schedule in _by_id(service.schedules)
@@ -119,7 +119,7 @@ def service_document(service: Service) -> dict:
     )
 
 
-def _organization(organization) -> dict:
+def organization_document(organization) -> dict:
     """The provider, with its own phones and the contacts that are not of one service."""
     organization_id = str(organization.id)
     return _without_empty(
@@ -208,6 +208,25 @@ def _service_areas(service) -> list[dict]:
 def _service_at_location(place) -> dict:
     location = place.location
     location_id = str(location.id)
+    return _without_empty(
+        {
+            "id": str(place.id),
+            "service_id": str(place.service_id),
+            "location_id": location_id,
+            "description": place.description,
+            "schedules": [
+                _schedule(schedule, service_at_location_id=str(place.id))
+                for schedule in _by_id(place.schedules)
+            ],
+            "location": location_document(location),
+        }
+    )
+
+
+def location_document(location) -> dict:
+    """A location as an HSDS `location` object, with its address, accessibility and
+    phones."""
+    location_id = str(location.id)
     address = None
     if location.address_1 or location.postal_code or location.city:
         address = {
@@ -223,42 +242,28 @@ def _service_at_location(place) -> dict:
         }
     return _without_empty(
         {
-            "id": str(place.id),
-            "service_id": str(place.service_id),
-            "location_id": location_id,
-            "description": place.description,
-            "schedules": [
-                _schedule(schedule, service_at_location_id=str(place.id))
-                for schedule in _by_id(place.schedules)
+            "id": location_id,
+            "organization_id": str(location.organization_id),
+            "location_type": location.location_type,
+            "name": location.name,
+            "description": location.description,
+            "transportation": location.transportation,
+            "url": location.url,
+            "latitude": _number(location.latitude),
+            "longitude": _number(location.longitude),
+            "addresses": [address] if address else [],
+            "accessibility": [
+                _without_empty(
+                    {
+                        "id": str(item.id),
+                        "location_id": location_id,
+                        "description": item.description,
+                        "details": item.details,
+                    }
+                )
+                for item in _by_id(location.accessibilities)
             ],
-            "location": _without_empty(
-                {
-                    "id": location_id,
-                    "organization_id": str(location.organization_id),
-                    "location_type": location.location_type,
-                    "name": location.name,
-                    "description": location.description,
-                    "transportation": location.transportation,
-                    "url": location.url,
-                    "latitude": _number(location.latitude),
-                    "longitude": _number(location.longitude),
-                    "addresses": [address] if address else [],
-                    "accessibility": [
-                        _without_empty(
-                            {
-                                "id": str(item.id),
-                                "location_id": location_id,
-                                "description": item.description,
-                                "details": item.details,
-                            }
-                        )
-                        for item in _by_id(location.accessibilities)
-                    ],
-                    "phones": [
-                        _phone(phone, location_id=location_id) for phone in _by_id(location.phones)
-                    ],
-                }
-            ),
+            "phones": [_phone(phone, location_id=location_id) for phone in _by_id(location.phones)],
         }
     )
 
