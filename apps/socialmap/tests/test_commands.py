@@ -1,4 +1,7 @@
+import csv
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -48,3 +51,51 @@ def test_services_that_do_not_fit_are_listed(tmp_path, capsys):
     with pytest.raises(CommandError, match="1 services were refused"):
         call_command("socialmap_import", str(path), "--as", admin.email)
     assert "Service 1 (x) refused" in capsys.readouterr().err
+
+
+def test_the_tabular_form_holds_the_same_map(tmp_path):
+    service = a_full_service()
+    target = tmp_path / "kaart.zip"
+    call_command("socialmap_export", "--format", "csv", "--output", str(target))
+    with zipfile.ZipFile(target) as archive:
+        package = json.loads(archive.read("datapackage.json"))
+        tables = {
+            name.removesuffix(".csv"): list(csv.DictReader(io.TextIOWrapper(archive.open(name))))
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }
+    assert {resource["name"] for resource in package["resources"]} == set(tables)
+    assert {
+        "services",
+        "organizations",
+        "locations",
+        "service_at_locations",
+        "addresses",
+        "phones",
+        "schedules",
+        "contacts",
+        "cost_options",
+        "languages",
+        "accessibility",
+        "service_areas",
+        "attributes",
+        "taxonomy_terms",
+    } <= set(tables)
+    [row] = tables["services"]
+    assert (row["id"], row["name"], row["organization_id"]) == (
+        str(service.pk),
+        service.name,
+        str(service.organization_id),
+    )
+    assert "internal_notes" not in row and "referral_instructions" not in row
+    phones = {phone["number"]: phone for phone in tables["phones"]}
+    assert phones["0800 1234"]["service_id"] == str(service.pk)
+    assert phones["033 765 43 21"]["location_id"] == str(service.locations.get().pk)
+    assert len(tables["languages"]) == 2
+    # Every row once, also a provider that offers several services.
+    assert len(tables["organizations"]) == 1
+
+
+def test_the_tabular_form_needs_a_file(capsys):
+    with pytest.raises(CommandError, match="ZIP"):
+        call_command("socialmap_export", "--format", "csv")
