@@ -14,6 +14,7 @@ is reported with why, and the others are imported.
 """
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -29,7 +30,7 @@ from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.organisation.models import Municipality, Neighbourhood, Theme
-from apps.socialmap import hsds
+from apps.socialmap import hsds, hsds_tables
 from apps.socialmap.models import (
     Accessibility,
     Contact,
@@ -79,16 +80,22 @@ def hsds_import(*, content: bytes | str, actor) -> ImportReport:
     policy.require(actor, "socialmap.add_service")
     documents = _services_of(content)
     report = ImportReport()
-    areas = _Areas()
+    known = _Known(documents)
     for position, document in enumerate(documents, start=1):
+        if known.unchanged(document):
+            report.unchanged += 1
+            continue
         reasons = _schema_errors(document)
         if not reasons:
             try:
                 with transaction.atomic():
-                    outcome = _import_service(document, areas)
+                    outcome = _import_service(document, known)
             except (ValidationError, IntegrityError, _Unfit) as error:
                 reasons = _reasons_of(error)
+                # What this service wrote is rolled back: forget it was written.
+                known.forget_written()
             else:
+                known.written_kept()
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 continue
         report.rejected.append(
@@ -159,22 +166,104 @@ def _reasons_of(error) -> list[str]:
     return [str(error)]
 
 
-class _Areas:
-    """Municipalities and neighbourhoods by CBS code, and our taxonomies' terms, read once
-    per import."""
+# The models of HSDS's tables (hsds_tables.tables_of), to know which records exist.
+TABLE_MODELS = {
+    "services": Service,
+    "organizations": Organization,
+    "contacts": Contact,
+    "phones": Phone,
+    "schedules": Schedule,
+    "cost_options": CostOption,
+    "languages": Language,
+    "service_at_locations": ServiceAtLocation,
+    "locations": Location,
+    "accessibility": Accessibility,
+}
+PRELOAD_BATCH = 500
 
-    def __init__(self):
+
+class _Known:
+    """What one import reads once instead of once per service: municipalities,
+    neighbourhoods, themes and target groups; which of the file's records exist already;
+    the services as they are now (an unchanged one is counted and not written); and the
+    providers and places this import wrote, which other services share."""
+
+    def __init__(self, documents: list):
         self.municipalities = dict(Municipality.objects.values_list("cbs_code", "pk"))
         self.neighbourhoods = dict(Neighbourhood.objects.values_list("cbs_code", "pk"))
         self.themes = dict(Theme.objects.values_list("code", "pk"))
+        self.target_groups = {group.code: group for group in TargetGroup.objects.all()}
+        services = [item for item in documents if isinstance(item, dict)]
+        try:
+            tables = hsds_tables.tables_of(services)
+        except (KeyError, TypeError):
+            # A file that does not fit the schema: every record is looked up one by one.
+            tables = {}
+        self.existing = {model: set() for model in TABLE_MODELS.values()}
+        for table, model in TABLE_MODELS.items():
+            ids = [row["id"] for row in tables.get(table, ([], []))[1] if _is_uuid(row["id"])]
+            for start in range(0, len(ids), PRELOAD_BATCH):
+                self.existing[model].update(
+                    str(pk)
+                    for pk in model.objects.filter(
+                        pk__in=ids[start : start + PRELOAD_BATCH]
+                    ).values_list("pk", flat=True)
+                )
+        self.current = {}
+        existing_services = sorted(self.existing[Service])
+        for start in range(0, len(existing_services), PRELOAD_BATCH):
+            batch = Service.objects.filter(pk__in=existing_services[start : start + PRELOAD_BATCH])
+            for service in hsds.services_for_export(batch):
+                self.current[str(service.pk)] = hsds.service_document(service)
+        # Written by this import, per record type: id -> (document, record).
+        self.written: dict = {}
+        self._pending: list = []
+
+    def unchanged(self, document) -> bool:
+        return isinstance(document, dict) and self.current.get(str(document.get("id"))) == document
+
+    def exists(self, model, pk) -> bool:
+        return str(pk) in self.existing[model]
+
+    def inserted(self, record) -> None:
+        self.existing[type(record)].add(str(record.pk))
+
+    def shared(self, model, document):
+        """The record this import wrote from the same document (a provider or place that
+        several services share), or None."""
+        found = self.written.get((model, str(document.get("id"))))
+        return found[1] if found and found[0] == document else None
+
+    def remember(self, model, document, record) -> None:
+        self.written[(model, str(document.get("id")))] = (document, record)
+        self._pending.append((model, str(document.get("id"))))
+
+    def written_kept(self) -> None:
+        self._pending = []
+
+    def forget_written(self) -> None:
+        for model, pk in self._pending:
+            self.written.pop((model, pk), None)
+            if model is TargetGroup:
+                self.target_groups.pop(pk, None)
+        self._pending = []
 
 
-def _import_service(document: dict, areas: _Areas) -> str:
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _import_service(document: dict, known: _Known) -> str:
     """One service with everything in it; 'added', 'updated' or 'unchanged'."""
-    organization = _organization(document)
-    service = Service.objects.filter(pk=document["id"]).first()
-    before = _as_exported(service) if service else None
-    outcome = "added" if service is None else "updated"
+    organization = _organization(document, known)
+    is_new = not known.exists(Service, document["id"])
+    service = None if is_new else Service.objects.filter(pk=document["id"]).first()
+    before = known.current.get(str(document["id"])) if service else None
+    is_new = service is None
     service = service or Service(id=document["id"])
     service.organization = organization
     for name in (
@@ -199,57 +288,64 @@ def _import_service(document: dict, areas: _Areas) -> str:
     service.assured_date = _date(document.get("assured_date"), "assured_date")
     service.owner = None
     _clean(service, exclude=["organization", "owner", "themes", "target_groups"])
-    service.save()
+    service.save(force_insert=is_new)
+    known.inserted(service)
+
+    def children(related):
+        # A new service has none yet: no query to find out.
+        return () if is_new else related.all()
 
     contacts = _replace(
-        service.contacts.all(),
+        children(service.contacts),
         document.get("contacts", []),
-        lambda item: _contact(item, organization, service),
+        lambda item: _contact(item, organization, service, known),
     )
     owner_id = document.get("owner_contact_id")
     if owner_id:
-        known = {str(contact.pk) for contact in contacts} | {
+        known_contacts = {str(contact.pk) for contact in contacts} | {
             str(pk)
             for pk in organization.contacts.filter(service__isnull=True).values_list(
                 "pk", flat=True
             )
         }
-        if owner_id not in known:
+        if owner_id not in known_contacts:
             raise _Unfit(
                 _("owner_contact_id: it names none of the contacts of the service or provider.")
             )
         service.owner_id = owner_id
         service.save(update_fields=["owner"])
     _replace(
-        service.phones.all(),
+        children(service.phones),
         document.get("phones", []),
-        lambda item: _phone(item, service=service),
+        lambda item: _phone(item, known, service=service),
     )
     _replace(
-        service.schedules.all(),
+        children(service.schedules),
         document.get("schedules", []),
-        lambda item: _schedule(item, service=service),
+        lambda item: _schedule(item, known, service=service),
     )
     _replace(
-        service.cost_options.all(),
+        children(service.cost_options),
         document.get("cost_options", []),
-        lambda item: _cost(item, service),
+        lambda item: _cost(item, service, known),
     )
     _replace(
-        service.languages.all(),
+        children(service.languages),
         document.get("languages", []),
-        lambda item: _language(item, service),
+        lambda item: _language(item, service, known),
     )
     _replace(
-        service.service_at_locations.all(),
+        children(service.service_at_locations),
         document.get("service_at_locations", []),
-        lambda item: _service_at_location(item, service, organization),
+        lambda item: _service_at_location(item, service, organization, known),
     )
-    _set_areas(service, document.get("service_areas", []), areas)
-    _set_terms(service, document.get("attributes", []), areas)
+    _set_areas(service, document.get("service_areas", []), known, is_new=is_new)
+    _set_terms(service, document.get("attributes", []), known, is_new=is_new)
+    if is_new:
+        return "added"
     if before == _as_exported(service):
         return "unchanged"
-    return outcome
+    return "updated"
 
 
 def _as_exported(service) -> dict:
@@ -258,31 +354,36 @@ def _as_exported(service) -> dict:
     )
 
 
-def _organization(document) -> Organization:
+def _organization(document, known: _Known) -> Organization:
     nested = document.get("organization")
     organization_id = (nested or {}).get("id") or document.get("organization_id")
     if not organization_id:
         raise _Unfit(_("organization: the service names no provider."))
+    if nested is not None and (shared := known.shared(Organization, nested)):
+        return shared
     organization = Organization.objects.filter(pk=organization_id).first()
     if nested is None:
         if organization is None:
             raise _Unfit(_("organization_id: no provider with this id on the map or in the file."))
         return organization
+    is_new = organization is None
     organization = organization or Organization(id=organization_id)
     for name in ("name", "alternate_name", "description", "email", "website"):
         setattr(organization, name, nested.get(name) or "")
     _clean(organization)
-    organization.save()
+    organization.save(force_insert=is_new)
+    known.inserted(organization)
     _replace(
-        organization.phones.all(),
+        () if is_new else organization.phones.all(),
         nested.get("phones", []),
-        lambda item: _phone(item, organization=organization),
+        lambda item: _phone(item, known, organization=organization),
     )
     _replace(
-        organization.contacts.filter(service__isnull=True),
+        () if is_new else organization.contacts.filter(service__isnull=True),
         nested.get("contacts", []),
-        lambda item: _contact(item, organization, None),
+        lambda item: _contact(item, organization, None, known),
     )
+    known.remember(Organization, nested, organization)
     return organization
 
 
@@ -296,19 +397,28 @@ def _replace(existing, items: list[dict], make) -> list:
     return kept
 
 
-def _record(model, item: dict, **values):
-    record = model.objects.filter(pk=item["id"]).first() or model(id=item["id"])
+def _record(model, item: dict, known: _Known, **values):
+    """The record of this id, changed to `values`, checked and saved: an update when it
+    exists, else an insert (without first asking the database, when the import knows)."""
+    record = None
+    if known.exists(model, item["id"]):
+        record = model.objects.filter(pk=item["id"]).first()
+    is_new = record is None
+    record = record or model(id=item["id"])
     for name, value in values.items():
         setattr(record, name, value)
     _clean(record, exclude=[f.name for f in model._meta.fields if f.is_relation])
-    record.save()
+    record.save(force_insert=is_new)
+    known.inserted(record)
     return record
 
 
-def _contact(item, organization, service) -> Contact:
+def _contact(item, organization, service, known: _Known) -> Contact:
+    is_new = not known.exists(Contact, item["id"])
     contact = _record(
         Contact,
         item,
+        known,
         organization=organization,
         service=service,
         name=item.get("name") or "",
@@ -316,12 +426,14 @@ def _contact(item, organization, service) -> Contact:
         email=item.get("email") or "",
     )
     _replace(
-        contact.phones.all(), item.get("phones", []), lambda phone: _phone(phone, contact=contact)
+        () if is_new else contact.phones.all(),
+        item.get("phones", []),
+        lambda phone: _phone(phone, known, contact=contact),
     )
     return contact
 
 
-def _phone(item, **owner) -> Phone:
+def _phone(item, known: _Known, **owner) -> Phone:
     kind = item.get("type") or Phone.Kind.VOICE
     if kind not in Phone.Kind.values:
         kind = Phone.Kind.VOICE
@@ -329,6 +441,7 @@ def _phone(item, **owner) -> Phone:
     return _record(
         Phone,
         item,
+        known,
         **{**owners, **owner},
         number=item["number"],
         type=kind,
@@ -336,7 +449,7 @@ def _phone(item, **owner) -> Phone:
     )
 
 
-def _schedule(item, **owner) -> Schedule:
+def _schedule(item, known: _Known, **owner) -> Schedule:
     if item.get("freq", "WEEKLY") != "WEEKLY" or not item.get("byday"):
         raise _Unfit(_("schedules: only weekly opening hours with days are on the map."))
     days = [day.strip() for day in item["byday"].split(",")]
@@ -351,6 +464,7 @@ def _schedule(item, **owner) -> Schedule:
     return _record(
         Schedule,
         item,
+        known,
         **{"service": None, "service_at_location": None, **owner},
         byday=",".join(days),
         opens_at=opens,
@@ -361,7 +475,7 @@ def _schedule(item, **owner) -> Schedule:
     )
 
 
-def _cost(item, service) -> CostOption:
+def _cost(item, service, known: _Known) -> CostOption:
     if item.get("currency", "EUR") != "EUR":
         raise _Unfit(_("cost_options: amounts in euro only."))
     try:
@@ -371,6 +485,7 @@ def _cost(item, service) -> CostOption:
     return _record(
         CostOption,
         item,
+        known,
         service=service,
         option=item.get("option") or "",
         amount=amount,
@@ -378,48 +493,55 @@ def _cost(item, service) -> CostOption:
     )
 
 
-def _language(item, service) -> Language:
+def _language(item, service, known: _Known) -> Language:
     return _record(
         Language,
         item,
+        known,
         service=service,
         code=item.get("code") or "",
         name=item.get("name") or item.get("code") or "",
     )
 
 
-def _service_at_location(item, service, organization) -> ServiceAtLocation:
+def _service_at_location(item, service, organization, known: _Known) -> ServiceAtLocation:
     location_document = item.get("location")
     location_id = (location_document or {}).get("id") or item.get("location_id")
     if location_document:
-        location = _location(location_document, organization)
+        location = _location(location_document, organization, known)
     else:
         location = Location.objects.filter(pk=location_id).first()
         if location is None:
             raise _Unfit(_("service_at_locations: no location with this id on the map."))
+    is_new = not known.exists(ServiceAtLocation, item["id"])
     place = _record(
         ServiceAtLocation,
         item,
+        known,
         service=service,
         location=location,
         description=item.get("description") or "",
     )
     _replace(
-        place.schedules.all(),
+        () if is_new else place.schedules.all(),
         item.get("schedules", []),
-        lambda schedule: _schedule(schedule, service_at_location=place),
+        lambda schedule: _schedule(schedule, known, service_at_location=place),
     )
     return place
 
 
-def _location(document, organization) -> Location:
+def _location(document, organization, known: _Known) -> Location:
+    if shared := known.shared(Location, document):
+        return shared
     addresses = document.get("addresses") or []
     address = addresses[0] if addresses else {}
     if address and address.get("country", "NL") != "NL":
         raise _Unfit(_("location: addresses in the Netherlands only."))
+    is_new = not known.exists(Location, document["id"])
     location = _record(
         Location,
         document,
+        known,
         organization=organization,
         location_type=document.get("location_type") or Location.Kind.PHYSICAL,
         name=document.get("name") or address.get("address_1") or "",
@@ -433,42 +555,44 @@ def _location(document, organization) -> Location:
         longitude=_coordinate(document.get("longitude")),
     )
     _replace(
-        location.accessibilities.all(),
+        () if is_new else location.accessibilities.all(),
         document.get("accessibility", []),
         lambda item: _record(
             Accessibility,
             item,
+            known,
             location=location,
             description=item.get("description") or "",
             details=item.get("details") or "",
         ),
     )
     _replace(
-        location.phones.all(),
+        () if is_new else location.phones.all(),
         document.get("phones", []),
-        lambda item: _phone(item, location=location),
+        lambda item: _phone(item, known, location=location),
     )
+    known.remember(Location, document, location)
     return location
 
 
-def _set_areas(service, items, areas: _Areas) -> None:
+def _set_areas(service, items, known: _Known, *, is_new: bool) -> None:
     municipalities, neighbourhoods = [], []
     for item in items:
         code = (item.get("uri") or "").removeprefix("urn:cbs:")
-        if code in areas.municipalities:
-            municipalities.append(areas.municipalities[code])
-        elif code in areas.neighbourhoods:
-            neighbourhoods.append(areas.neighbourhoods[code])
+        if code in known.municipalities:
+            municipalities.append(known.municipalities[code])
+        elif code in known.neighbourhoods:
+            neighbourhoods.append(known.neighbourhoods[code])
         else:
             raise _Unfit(
                 _("service_areas: %(area)s is no municipality or neighbourhood we know.")
                 % {"area": item.get("name") or item.get("uri") or item.get("id")}
             )
-    service.municipalities.set(municipalities)
-    service.neighbourhoods.set(neighbourhoods)
+    _link(service, "municipalities", municipalities, is_new=is_new)
+    _link(service, "neighbourhoods", neighbourhoods, is_new=is_new)
 
 
-def _set_terms(service, attributes, areas: _Areas) -> None:
+def _set_terms(service, attributes, known: _Known, *, is_new: bool) -> None:
     """Our themes and target groups among the service's attributes; terms of other
     taxonomies are not on our map and are left out."""
     themes, groups = [], []
@@ -476,20 +600,38 @@ def _set_terms(service, attributes, areas: _Areas) -> None:
         term = attribute.get("taxonomy_term") or {}
         code = term.get("code")
         if term.get("taxonomy") == hsds.THEME_TAXONOMY:
-            if code not in areas.themes:
+            if code not in known.themes:
                 raise _Unfit(_("attributes: %(code)s is none of our themes.") % {"code": code})
-            themes.append(areas.themes[code])
+            themes.append(known.themes[code])
         elif term.get("taxonomy") == hsds.TARGET_GROUP_TAXONOMY and code:
-            group, _created = TargetGroup.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name_nl": term.get("name") or code,
-                    "name_en": term.get("description") or code,
-                },
-            )
-            groups.append(group)
-    service.themes.set(themes)
-    service.target_groups.set(groups)
+            if code not in known.target_groups:
+                group, created = TargetGroup.objects.get_or_create(
+                    code=code,
+                    defaults={
+                        "name_nl": term.get("name") or code,
+                        "name_en": term.get("description") or code,
+                    },
+                )
+                known.target_groups[code] = group
+                if created:
+                    known.remember(TargetGroup, {"id": code}, group)
+            groups.append(known.target_groups[code].pk)
+    _link(service, "themes", themes, is_new=is_new)
+    _link(service, "target_groups", groups, is_new=is_new)
+
+
+def _link(service, relation: str, pks: list, *, is_new: bool) -> None:
+    """Set a many-to-many relation; for a new service straight into the link table, as
+    nothing can be linked to it yet."""
+    if not is_new:
+        getattr(service, relation).set(pks)
+        return
+    field = Service._meta.get_field(relation)
+    through = field.remote_field.through
+    target = f"{field.m2m_reverse_field_name()}_id"
+    through.objects.bulk_create(
+        [through(service_id=service.pk, **{target: pk}) for pk in dict.fromkeys(pks)]
+    )
 
 
 def _clean(record, exclude=()) -> None:

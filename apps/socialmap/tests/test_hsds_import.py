@@ -199,3 +199,40 @@ class TestRejectedServices:
         assert report.rejected[0].reasons == [
             "Dit is geen aanbod (we verwachtten een JSON-object)."
         ]
+
+
+class TestSharedRecords:
+    """A provider and a place shared by services are written once per import; a refused
+    service takes back what it wrote, also for the services after it."""
+
+    @pytest.fixture
+    def shared(self):
+        first = a_full_service(name="Eerste")
+        second = a_full_service(name="Tweede", organization=first.organization)
+        second.service_at_locations.update(location=first.service_at_locations.get().location)
+        Location.objects.exclude(pk=first.service_at_locations.get().location_id).delete()
+        documents = sorted(exported(), key=lambda document: document["name"])
+        Service.objects.all().delete()
+        Location.objects.all().delete()
+        Contact.objects.all().delete()
+        Organization.objects.all().delete()
+        TargetGroup.objects.all().delete()
+        return documents
+
+    def test_both_share_one_provider_and_one_place(self, admin, shared):
+        report = import_documents(shared, admin)
+        assert (report.added, report.rejected) == (2, [])
+        assert Organization.objects.count() == 1
+        assert Location.objects.count() == 1
+        assert exported() == shared
+
+    def test_a_refused_first_service_leaves_the_second_whole(self, admin, shared):
+        theme_term(shared[0]).update(code="astrologie")
+        report = import_documents(shared, admin)
+        assert report.added == 1
+        assert [rejected.position for rejected in report.rejected] == [1]
+        [service] = Service.objects.all()
+        assert service.name == "Tweede"
+        assert service.organization.name == shared[1]["organization"]["name"]
+        assert service.target_groups.count() == 1
+        assert exported() == [shared[1]]
