@@ -76,28 +76,20 @@ class ImportReport:
 
 def hsds_import(*, content: bytes | str, actor) -> ImportReport:
     """Import an HSDS file: a JSON list of services (or an HSDS API page, whose services
-    are its `contents`)."""
+    are its `contents`).
+
+    A new service, with only new records in it, is checked in Python and inserted with
+    the other new services of its batch, a few hundred in one transaction; a batch the
+    database refuses is imported again one service at a time, to find the one it
+    refuses. A service that changes a record that exists is imported on its own, in a
+    transaction of its own."""
     policy.require(actor, "socialmap.add_service")
     documents = _services_of(content)
     report = ImportReport()
     known = _Known(documents)
-    for position, document in enumerate(documents, start=1):
-        if known.unchanged(document):
-            report.unchanged += 1
-            continue
-        reasons = _schema_errors(document)
-        if not reasons:
-            try:
-                with transaction.atomic():
-                    outcome = _import_service(document, known)
-            except (ValidationError, IntegrityError, _Unfit) as error:
-                reasons = _reasons_of(error)
-                # What this service wrote is rolled back: forget it was written.
-                known.forget_written()
-            else:
-                known.written_kept()
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                continue
+    batch = _Batch()
+
+    def reject(position, document, reasons):
         report.rejected.append(
             Rejected(
                 position=position,
@@ -106,7 +98,131 @@ def hsds_import(*, content: bytes | str, actor) -> ImportReport:
                 reasons=reasons[:ERRORS_PER_SERVICE],
             )
         )
+
+    def on_its_own(position, document):
+        try:
+            with transaction.atomic():
+                outcome = _import_service(document, known)
+        except (ValidationError, IntegrityError, _Unfit) as error:
+            # What this service wrote is rolled back: forget it was written.
+            known.forget_written()
+            reject(position, document, _reasons_of(error))
+        else:
+            known.written_kept()
+            setattr(report, outcome, getattr(report, outcome) + 1)
+
+    def flush():
+        staged, services_in_it, written = batch.take()
+        if not services_in_it:
+            return
+        try:
+            with transaction.atomic():
+                staged.insert()
+        except IntegrityError:
+            known.forget(written)
+            for position, document in services_in_it:
+                on_its_own(position, document)
+        else:
+            report.added += len(services_in_it)
+
+    for position, document in enumerate(documents, start=1):
+        if known.unchanged(document):
+            report.unchanged += 1
+            continue
+        reasons = _schema_errors(document)
+        if reasons:
+            reject(position, document, reasons)
+            continue
+        if known.exists(Service, document["id"]):
+            flush()
+            on_its_own(position, document)
+            continue
+        known.staging = _Staged()
+        try:
+            _import_service(document, known)
+        except _WritesExisting:
+            known.staging = None
+            known.forget_written()
+            flush()
+            on_its_own(position, document)
+        except (ValidationError, _Unfit) as error:
+            known.staging = None
+            known.forget_written()
+            reject(position, document, _reasons_of(error))
+        else:
+            batch.add(position, document, known.staging, known.written_kept())
+            known.staging = None
+            if batch.is_full():
+                flush()
+    flush()
     return report
+
+
+class _WritesExisting(Exception):
+    """A service that would change a record that exists: not for a batch of new ones."""
+
+
+class _Staged:
+    """New records checked and waiting to be inserted together, per model in an order in
+    which each refers only to what comes before or in the same transaction."""
+
+    ORDER = (
+        Organization,
+        Contact,
+        Service,
+        Location,
+        ServiceAtLocation,
+        Schedule,
+        Phone,
+        CostOption,
+        Language,
+        Accessibility,
+    )
+
+    def __init__(self):
+        self.records = {model: [] for model in self.ORDER}
+        self.links = {}
+
+    def add(self, record) -> None:
+        self.records[type(record)].append(record)
+
+    def link(self, through, row) -> None:
+        self.links.setdefault(through, []).append(row)
+
+    def extend(self, other: "_Staged") -> None:
+        for model, records in other.records.items():
+            self.records[model].extend(records)
+        for through, rows in other.links.items():
+            self.links.setdefault(through, []).extend(rows)
+
+    def insert(self) -> None:
+        for model in self.ORDER:
+            model.objects.bulk_create(self.records[model], batch_size=1_000)
+        for through, rows in self.links.items():
+            through.objects.bulk_create(rows, batch_size=2_000)
+
+
+class _Batch:
+    SIZE = 250
+
+    def __init__(self):
+        self._reset()
+
+    def _reset(self):
+        self.staged, self.services, self.written = _Staged(), [], []
+
+    def add(self, position, document, staged: _Staged, written: list) -> None:
+        self.staged.extend(staged)
+        self.services.append((position, document))
+        self.written.extend(written)
+
+    def is_full(self) -> bool:
+        return len(self.services) >= self.SIZE
+
+    def take(self):
+        taken = (self.staged, self.services, self.written)
+        self._reset()
+        return taken
 
 
 def _services_of(content) -> list:
@@ -218,6 +334,8 @@ class _Known:
         # Written by this import, per record type: id -> (document, record).
         self.written: dict = {}
         self._pending: list = []
+        # While a new service is checked for a batch: where its new records go.
+        self.staging: _Staged | None = None
 
     def unchanged(self, document) -> bool:
         return isinstance(document, dict) and self.current.get(str(document.get("id"))) == document
@@ -238,15 +356,31 @@ class _Known:
         self.written[(model, str(document.get("id")))] = (document, record)
         self._pending.append((model, str(document.get("id"))))
 
-    def written_kept(self) -> None:
-        self._pending = []
+    def written_kept(self) -> list:
+        """The service is whole: what it wrote stays. Its keys, for a batch."""
+        kept, self._pending = self._pending, []
+        return kept
 
     def forget_written(self) -> None:
-        for model, pk in self._pending:
+        self.forget(self._pending)
+        self._pending = []
+
+    def forget(self, keys) -> None:
+        for model, pk in keys:
             self.written.pop((model, pk), None)
             if model is TargetGroup:
                 self.target_groups.pop(pk, None)
-        self._pending = []
+
+    def save(self, record, *, is_new: bool, **options) -> None:
+        """Insert or update, or for a batch of new services: stage the insert, and refuse
+        an update."""
+        if self.staging is None:
+            record.save(force_insert=is_new, **options)
+        elif is_new:
+            self.staging.add(record)
+        else:
+            raise _WritesExisting
+        self.inserted(record)
 
 
 def _is_uuid(value) -> bool:
@@ -288,8 +422,7 @@ def _import_service(document: dict, known: _Known) -> str:
     service.assured_date = _date(document.get("assured_date"), "assured_date")
     service.owner = None
     _clean(service, exclude=["organization", "owner", "themes", "target_groups"])
-    service.save(force_insert=is_new)
-    known.inserted(service)
+    known.save(service, is_new=is_new)
 
     def children(related):
         # A new service has none yet: no query to find out.
@@ -302,18 +435,24 @@ def _import_service(document: dict, known: _Known) -> str:
     )
     owner_id = document.get("owner_contact_id")
     if owner_id:
-        known_contacts = {str(contact.pk) for contact in contacts} | {
-            str(pk)
-            for pk in organization.contacts.filter(service__isnull=True).values_list(
-                "pk", flat=True
-            )
-        }
+        provider_contacts = (document.get("organization") or {}).get("contacts") or []
+        known_contacts = (
+            {str(contact.pk) for contact in contacts}
+            | {str(contact.get("id")) for contact in provider_contacts}
+            | {
+                str(pk)
+                for pk in organization.contacts.filter(service__isnull=True).values_list(
+                    "pk", flat=True
+                )
+            }
+        )
         if owner_id not in known_contacts:
             raise _Unfit(
                 _("owner_contact_id: it names none of the contacts of the service or provider.")
             )
         service.owner_id = owner_id
-        service.save(update_fields=["owner"])
+        if known.staging is None:
+            service.save(update_fields=["owner"])
     _replace(
         children(service.phones),
         document.get("phones", []),
@@ -371,8 +510,7 @@ def _organization(document, known: _Known) -> Organization:
     for name in ("name", "alternate_name", "description", "email", "website"):
         setattr(organization, name, nested.get(name) or "")
     _clean(organization)
-    organization.save(force_insert=is_new)
-    known.inserted(organization)
+    known.save(organization, is_new=is_new)
     _replace(
         () if is_new else organization.phones.all(),
         nested.get("phones", []),
@@ -408,8 +546,7 @@ def _record(model, item: dict, known: _Known, **values):
     for name, value in values.items():
         setattr(record, name, value)
     _clean(record, exclude=[f.name for f in model._meta.fields if f.is_relation])
-    record.save(force_insert=is_new)
-    known.inserted(record)
+    known.save(record, is_new=is_new)
     return record
 
 
@@ -588,8 +725,8 @@ def _set_areas(service, items, known: _Known, *, is_new: bool) -> None:
                 _("service_areas: %(area)s is no municipality or neighbourhood we know.")
                 % {"area": item.get("name") or item.get("uri") or item.get("id")}
             )
-    _link(service, "municipalities", municipalities, is_new=is_new)
-    _link(service, "neighbourhoods", neighbourhoods, is_new=is_new)
+    _link(service, "municipalities", municipalities, known, is_new=is_new)
+    _link(service, "neighbourhoods", neighbourhoods, known, is_new=is_new)
 
 
 def _set_terms(service, attributes, known: _Known, *, is_new: bool) -> None:
@@ -605,6 +742,8 @@ def _set_terms(service, attributes, known: _Known, *, is_new: bool) -> None:
             themes.append(known.themes[code])
         elif term.get("taxonomy") == hsds.TARGET_GROUP_TAXONOMY and code:
             if code not in known.target_groups:
+                if known.staging is not None:
+                    raise _WritesExisting
                 group, created = TargetGroup.objects.get_or_create(
                     code=code,
                     defaults={
@@ -616,11 +755,11 @@ def _set_terms(service, attributes, known: _Known, *, is_new: bool) -> None:
                 if created:
                     known.remember(TargetGroup, {"id": code}, group)
             groups.append(known.target_groups[code].pk)
-    _link(service, "themes", themes, is_new=is_new)
-    _link(service, "target_groups", groups, is_new=is_new)
+    _link(service, "themes", themes, known, is_new=is_new)
+    _link(service, "target_groups", groups, known, is_new=is_new)
 
 
-def _link(service, relation: str, pks: list, *, is_new: bool) -> None:
+def _link(service, relation: str, pks: list, known: _Known, *, is_new: bool) -> None:
     """Set a many-to-many relation; for a new service straight into the link table, as
     nothing can be linked to it yet."""
     if not is_new:
@@ -629,9 +768,12 @@ def _link(service, relation: str, pks: list, *, is_new: bool) -> None:
     field = Service._meta.get_field(relation)
     through = field.remote_field.through
     target = f"{field.m2m_reverse_field_name()}_id"
-    through.objects.bulk_create(
-        [through(service_id=service.pk, **{target: pk}) for pk in dict.fromkeys(pks)]
-    )
+    rows = [through(service_id=service.pk, **{target: pk}) for pk in dict.fromkeys(pks)]
+    if known.staging is not None:
+        for row in rows:
+            known.staging.link(through, row)
+    else:
+        through.objects.bulk_create(rows)
 
 
 def _clean(record, exclude=()) -> None:

@@ -224,7 +224,7 @@ class TestSharedRecords:
         assert (report.added, report.rejected) == (2, [])
         assert Organization.objects.count() == 1
         assert Location.objects.count() == 1
-        assert exported() == shared
+        assert exported() == sorted(shared, key=lambda document: document["id"])
 
     def test_a_refused_first_service_leaves_the_second_whole(self, admin, shared):
         theme_term(shared[0]).update(code="astrologie")
@@ -236,3 +236,20 @@ class TestSharedRecords:
         assert service.organization.name == shared[1]["organization"]["name"]
         assert service.target_groups.count() == 1
         assert exported() == [shared[1]]
+
+
+def test_a_service_the_database_refuses_in_a_batch_is_found_and_the_rest_imported(admin):
+    """Two languages with one code fit the schema and our checks, but not the database: the
+    batch is imported again one service at a time, and only that service is refused."""
+    for _ in range(3):
+        a_full_service()
+    documents = exported()
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    broken = documents[1]
+    broken["languages"].append({**broken["languages"][0], "id": hsds.link_id("double")})
+    report = import_documents(documents, admin)
+    assert report.added == 2
+    assert [rejected.position for rejected in report.rejected] == [2]
+    assert not Service.objects.filter(pk=broken["id"]).exists()
+    assert Service.objects.count() == 2
