@@ -13,6 +13,10 @@ else.
   (apps/reports/sector_benchmark.py): the figures read per municipality and month, added
   up per quarter and size class, protected, and written as JSON and CSV with their
   checksums, as the Celery task does.
+- hsds: the social map in Open Referral HSDS 3.1 (apps/socialmap): the whole map exported
+  as JSON; then, in a transaction that is rolled back at the end, the same file imported
+  again (every service unchanged), and imported into a map emptied first (every service
+  added), as `manage.py socialmap_import` does.
 """
 
 import json
@@ -28,7 +32,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    parts = {"pdf": municipality_pdf, "export": benchmark_export}
+    parts = {"pdf": municipality_pdf, "export": benchmark_export, "hsds": social_map_hsds}
     part = argv[0] if argv else ""
     if part not in parts:
         print(f"usage: python -m benchmarks.outputs {{{','.join(parts)}}}", file=sys.stderr)
@@ -116,6 +120,51 @@ def benchmark_export() -> dict:
         "rss_before_mb": rss_before,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def social_map_hsds() -> dict:
+    from django.db import transaction
+
+    from apps.accounts.models import Role, User
+    from apps.socialmap import hsds
+    from apps.socialmap.models import (
+        Contact,
+        Location,
+        Organization,
+        Referral,
+        Service,
+        VerificationRequest,
+    )
+    from apps.socialmap.services import hsds_import
+
+    editor = User.objects.filter(role=Role.FUNCTIONAL_ADMIN, is_active=True).first()
+    if editor is None or not Service.objects.exists():
+        return {"error": "no social map or no functional administrator in the database"}
+    started = time.perf_counter()
+    content = json.dumps([hsds.service_document(s) for s in hsds.services_for_export()])
+    export_seconds = round(time.perf_counter() - started, 3)
+
+    class Undo(Exception):
+        pass
+
+    result = {"services": Service.objects.count(), "json_bytes": len(content)}
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            again = hsds_import(content=content, actor=editor)
+            result["reimport_seconds"] = round(time.perf_counter() - started, 3)
+            result["reimport_unchanged"] = again.unchanged
+            for model in (Referral, VerificationRequest, Service, Location, Contact, Organization):
+                model.objects.all().delete()
+            started = time.perf_counter()
+            fresh = hsds_import(content=content, actor=editor)
+            result["import_seconds"] = round(time.perf_counter() - started, 3)
+            result["import_added"] = fresh.added
+            result["import_rejected"] = len(fresh.rejected)
+            raise Undo
+    except Undo:
+        pass
+    return {**result, "export_seconds": export_seconds, "peak_rss_mb": _peak_rss_mb()}
 
 
 if __name__ == "__main__":

@@ -533,12 +533,26 @@ def measure_outputs() -> dict:
     print("Outputs: the municipality's PDF ...")
     pdf = child_part("benchmarks.outputs", "pdf")
     print("Outputs: the sector benchmark export ...")
-    return {"pdf": pdf, "export": child_part("benchmarks.outputs", "export")}
+    export = child_part("benchmarks.outputs", "export")
+    print("Outputs: the social map as HSDS, exported and imported ...")
+    return {"pdf": pdf, "export": export, "hsds": child_part("benchmarks.outputs", "hsds")}
 
 
 def print_outputs(outputs: dict) -> None:
-    pdf, export = outputs["pdf"], outputs["export"]
+    pdf, export, hsds = outputs["pdf"], outputs["export"], outputs.get("hsds")
     print()
+    if hsds and hsds.get("error"):
+        print(f"Social map HSDS: not measured: {hsds['error']}")
+    elif hsds:
+        print(
+            f"Social map HSDS, {hsds['services']:,} services "
+            f"({hsds['json_bytes'] / 1024 / 1024:.1f} MB JSON): exported in "
+            f"{hsds['export_seconds']:.2f} s; imported into an emptied map in "
+            f"{hsds['import_seconds']:.2f} s ({hsds['import_added']:,} added, "
+            f"{hsds['import_rejected']} refused); the same file again in "
+            f"{hsds['reimport_seconds']:.2f} s ({hsds['reimport_unchanged']:,} unchanged); "
+            f"peak RSS {hsds['peak_rss_mb']:.0f} MB."
+        )
     if export.get("error"):
         print(f"Sector benchmark export: not made: {export['error']}")
     else:
@@ -876,7 +890,13 @@ def report_checks(
     if outputs is not None and "outputs" not in misses:
         print(
             f"Met outputs: the municipality's PDF under {outputs.max_pdf_seconds:g} s, the "
-            f"sector benchmark export under {outputs.max_export_seconds:g} s."
+            f"sector benchmark export under {outputs.max_export_seconds:g} s"
+            + (
+                f", the social map's HSDS export under {outputs.max_hsds_export_seconds:g} s"
+                f" and import under {outputs.max_hsds_import_seconds:g} s."
+                if outputs.max_hsds_export_seconds is not None
+                else "."
+            )
         )
     if purge is not None and "purge" not in misses:
         print(f"Met purge: under {purge.max_seconds:g} s.")

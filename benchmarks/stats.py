@@ -134,6 +134,9 @@ class OutputsTarget:
     max_pdf_seconds: float
     # The anonymised sector benchmark export of a year, JSON and CSV.
     max_export_seconds: float
+    # The social map as HSDS JSON, and that file imported into an emptied map.
+    max_hsds_export_seconds: float | None = None
+    max_hsds_import_seconds: float | None = None
     note: str = ""
 
     def misses(self, measured: dict) -> list[str]:
@@ -147,6 +150,19 @@ class OutputsTarget:
                 misses.append(f"{what} was not made: {result['error']}")
             elif not result["seconds"] < limit:
                 misses.append(f"{what} took {result['seconds']:.2f} s, not under {limit:g} s")
+        hsds = measured.get("hsds")
+        if hsds is not None and self.max_hsds_export_seconds is not None:
+            if hsds.get("error"):
+                misses.append(f"the social map's HSDS export and import: {hsds['error']}")
+                return misses
+            for key, what, limit in (
+                ("export_seconds", "the social map's HSDS export", self.max_hsds_export_seconds),
+                ("import_seconds", "the social map's HSDS import", self.max_hsds_import_seconds),
+            ):
+                if not hsds[key] < limit:
+                    misses.append(f"{what} took {hsds[key]:.2f} s, not under {limit:g} s")
+            if hsds["import_rejected"]:
+                misses.append(f"the HSDS import refused {hsds['import_rejected']} services")
         return misses
 
 

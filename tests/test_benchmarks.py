@@ -244,6 +244,7 @@ def test_the_shipped_target_file_has_the_issue_targets():
     ) == (2, 300, 5)
     outputs = load_outputs_target(text)
     assert (outputs.max_pdf_seconds, outputs.max_export_seconds) == (3, 30)
+    assert (outputs.max_hsds_export_seconds, outputs.max_hsds_import_seconds) == (10, 30)
 
 
 STATISTICS_TOML = (
@@ -290,6 +291,25 @@ def test_the_pdf_and_the_export_must_be_made_strictly_under_their_limits():
         "the municipality's PDF was not made: no statistics computed"
     ]
     assert load_outputs_target(TARGETS_TOML) is None
+
+
+def test_the_social_maps_export_and_import_must_be_under_their_limits():
+    target = load_outputs_target(
+        "[outputs]\nmax_pdf_seconds = 3\nmax_export_seconds = 30\n"
+        "max_hsds_export_seconds = 10\nmax_hsds_import_seconds = 30\n"
+    )
+    made = {"pdf": {"seconds": 1.0}, "export": {"seconds": 1.0}}
+    hsds = {"export_seconds": 9.9, "import_seconds": 29.9, "import_rejected": 0}
+    assert target.misses({**made, "hsds": hsds}) == []
+    slow = {"export_seconds": 10.0, "import_seconds": 30.0, "import_rejected": 2}
+    assert target.misses({**made, "hsds": slow}) == [
+        "the social map's HSDS export took 10.00 s, not under 10 s",
+        "the social map's HSDS import took 30.00 s, not under 30 s",
+        "the HSDS import refused 2 services",
+    ]
+    assert target.misses({**made, "hsds": {"error": "no social map"}}) == [
+        "the social map's HSDS export and import: no social map"
+    ]
 
 
 def test_the_statistics_floor_is_each_rebuild_step_without_its_insert():
