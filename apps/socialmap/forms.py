@@ -6,9 +6,10 @@ from apps.core.fields import PostcodeFormField
 from apps.core.forms import LongSelect
 from apps.core.geocoding import locate_postcode
 from apps.core.validators import format_phone, validate_phone
-from apps.organisation.models import Neighbourhood, Theme
+from apps.organisation.models import Municipality, Neighbourhood, Theme
 from apps.socialmap import freshness
 from apps.socialmap.models import TargetGroup
+from apps.socialmap.selectors import search_choices
 
 DISTANCES = (1, 2, 5, 10, 25)
 DEFAULT_DISTANCE = 5
@@ -19,26 +20,19 @@ class ServiceSearchForm(forms.Form):
     reported and left out; the rest still searches."""
 
     q = forms.CharField(label=_("What are you looking for?"), max_length=200, required=False)
-    thema = forms.ModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="code",
+    # Themes and target groups by code from plain values, not model instances.
+    thema = forms.ChoiceField(label=_("Theme"), required=False, widget=LongSelect)
+    # Chosen by CBS code from plain values. The districts are offered once a municipality
+    # is chosen: a large organisation has hundreds, too many for a resident to scroll
+    # through, and writing them all out cost more than the rest of the page.
+    gemeente = forms.ChoiceField(
+        label=_("Municipality"),
         required=False,
-        empty_label=_("All themes"),
         widget=LongSelect,
+        help_text=_("Choose a municipality and search: then you can choose a district."),
     )
-    # Chosen by CBS code from plain values: a large organisation has hundreds of districts,
-    # and making a model instance of each (with its municipality) for the options cost
-    # more than the rest of the page.
     wijk = forms.ChoiceField(label=_("District"), required=False, widget=LongSelect)
-    voor = forms.ModelChoiceField(
-        label=_("For"),
-        queryset=TargetGroup.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Everyone"),
-        widget=LongSelect,
-    )
+    voor = forms.ChoiceField(label=_("For"), required=False, widget=LongSelect)
     gratis = forms.BooleanField(label=_("Free of charge only"), required=False)
     nu_open = forms.BooleanField(label=_("Open now"), required=False)
     postcode = PostcodeFormField(
@@ -59,16 +53,55 @@ class ServiceSearchForm(forms.Form):
             # The select shows the distance that is used, not its first option.
             self.data = self.data.copy()
             self.data["afstand"] = str(DEFAULT_DISTANCE)
-        districts = Neighbourhood.objects.districts().order_by("name", "cbs_code")
-        self.fields["wijk"].choices = [
-            ("", _("All districts")),
+        choices = search_choices()
+        self.themes = {row["code"]: row["id"] for row in choices["theme"]}
+        self.fields["thema"].choices = [
+            ("", _("All themes")),
             *(
-                (code, f"{name} ({municipality})")
-                for code, name, municipality in districts.values_list(
-                    "cbs_code", "name", "municipality__name"
-                )
+                (row["code"], Theme.name_of(row["name_nl"], row["name_en"]))
+                for row in choices["theme"]
             ),
         ]
+        self.target_groups = {row["code"]: row["id"] for row in choices["group"]}
+        self.fields["voor"].choices = [
+            ("", _("Everyone")),
+            *(
+                (row["code"], Theme.name_of(row["name_nl"], row["name_en"]))
+                for row in choices["group"]
+            ),
+        ]
+        self.fields["gemeente"].choices = [
+            ("", _("All municipalities")),
+            *((row["code"], row["name_nl"]) for row in choices["municipality"]),
+        ]
+        chosen = self._chosen_municipality()
+        if chosen is None:
+            del self.fields["wijk"]
+            return
+        districts = Neighbourhood.objects.districts().filter(municipality__cbs_code=chosen)
+        self.fields["wijk"].choices = [
+            ("", _("All districts")),
+            *districts.order_by("name", "cbs_code").values_list("cbs_code", "name"),
+        ]
+
+    def _chosen_municipality(self) -> str | None:
+        """The municipality's code: the one chosen, else the one of a district in the
+        address (a link from before there was a choice of municipality)."""
+        if not self.is_bound:
+            return None
+        if code := self.data.get("gemeente"):
+            return str(code)
+        if district := self.data.get("wijk"):
+            found = (
+                Neighbourhood.objects.filter(cbs_code=str(district))
+                .values_list("municipality__cbs_code", flat=True)
+                .first()
+            )
+            if found:
+                self.data = self.data.copy()
+                self.data["gemeente"] = found
+            return found
+        return None
 
     def search(self) -> dict:
         """The valid part of the search, as selectors.PublicSearch takes it."""
@@ -77,13 +110,20 @@ class ServiceSearchForm(forms.Form):
         data = self.cleaned_data
         return {
             "query": data.get("q") or "",
-            "theme": data.get("thema"),
+            "theme": Theme(pk=self.themes[data["thema"]]) if data.get("thema") else None,
+            "municipality": (
+                Municipality.objects.filter(cbs_code=data["gemeente"]).first()
+                if data.get("gemeente") and not data.get("wijk")
+                else None
+            ),
             "neighbourhood": (
                 Neighbourhood.objects.filter(cbs_code=data["wijk"]).first()
                 if data.get("wijk")
                 else None
             ),
-            "target_group": data.get("voor"),
+            "target_group": (
+                TargetGroup(pk=self.target_groups[data["voor"]]) if data.get("voor") else None
+            ),
             "free": bool(data.get("gratis")),
             "open_at": timezone.now() if data.get("nu_open") else None,
             "near": self._near(data),

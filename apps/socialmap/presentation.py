@@ -6,6 +6,8 @@ page together."""
 from html import escape
 from urllib.parse import urlencode
 
+from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -107,3 +109,52 @@ def _url_maker(detail_name: str, query: dict | None):
     if query:
         template += "?" + urlencode(query)
     return lambda pk: template.replace(stand_in, str(pk))
+
+
+def search_fields(form) -> str:
+    """The search form's fields as the page shows them (a label, the help text tied to the
+    control, the control), written in Python: the page is searched often, and Django's
+    widget templates cost a third of it."""
+    parts = []
+    for field in form.visible_fields():
+        widget = field.field.widget
+        auto_id = field.auto_id
+        label = escape(str(field.label))
+        help_id = f"{auto_id}_helptext" if field.help_text else ""
+        help_html = (
+            f'<div class="utrecht-form-field-description" id="{help_id}">'
+            f"{escape(str(field.help_text))}</div>"
+            if help_id
+            else ""
+        )
+        described = f' aria-describedby="{help_id}"' if help_id else ""
+        invalid = ' aria-invalid="true"' if field.errors else ""
+        if isinstance(widget, forms.CheckboxInput):
+            checked = " checked" if field.value() else ""
+            parts.append(
+                '<div class="utrecht-form-field utrecht-form-field--checkbox">'
+                '<div class="utrecht-form-field__input bk-input">'
+                f'<input type="checkbox" name="{field.html_name}" id="{auto_id}"'
+                f"{checked}{described}{invalid}> "
+                f'<label class="utrecht-form-label utrecht-form-label--checkbox" for="{auto_id}">'
+                f"{label}</label></div>{help_html}</div>"
+            )
+            continue
+        if isinstance(widget, forms.Select):
+            control = widget.render(
+                field.html_name,
+                field.value(),
+                {"id": auto_id, **({"aria-describedby": help_id} if help_id else {})},
+            )
+        else:
+            value = widget.format_value(field.value())
+            control = (
+                f'<input type="{widget.input_type}" name="{field.html_name}" id="{auto_id}"'
+                f' value="{escape(str(value or ""))}"{flatatt(widget.attrs)}{described}{invalid}>'
+            )
+        parts.append(
+            '<div class="utrecht-form-field"><div class="utrecht-form-field__label">'
+            f'<label class="utrecht-form-label" for="{auto_id}">{label}</label></div>'
+            f'{help_html}<div class="utrecht-form-field__input bk-input">{control}</div></div>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)

@@ -18,7 +18,7 @@ from apps.accounts import policy
 from apps.core import sql
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers.models import Dossier
-from apps.organisation.models import Theme
+from apps.organisation.models import Municipality, Neighbourhood, Theme
 from apps.socialmap import opening
 from apps.socialmap.models import (
     CostOption,
@@ -29,6 +29,7 @@ from apps.socialmap.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    TargetGroup,
     VerificationRequest,
 )
 
@@ -41,6 +42,9 @@ SCHEDULE = Schedule._meta.db_table
 # Kilometres per degree of latitude (and of longitude at the equator).
 KM_PER_DEGREE = 111.2
 THEME = Theme._meta.db_table
+NEIGHBOURHOOD = Neighbourhood._meta.db_table
+MUNICIPALITY = Municipality._meta.db_table
+TARGET_GROUP = TargetGroup._meta.db_table
 THEMES = Service.themes.through._meta.db_table
 TARGET_GROUPS = Service.target_groups.through._meta.db_table
 NEIGHBOURHOODS = Service.neighbourhoods.through._meta.db_table
@@ -63,6 +67,7 @@ class PublicSearch:
         *,
         query="",
         theme=None,
+        municipality=None,
         neighbourhood=None,
         target_group=None,
         free=False,
@@ -96,6 +101,20 @@ class PublicSearch:
                 f" WHERE p.service_id = s.id AND l.neighbourhood_id = %s))"
             )
             self.params += [neighbourhood.pk, neighbourhood.municipality_id, neighbourhood.pk]
+        if municipality is not None:
+            # Offered in the whole municipality, in one of its neighbourhoods, or at a place
+            # in one of them.
+            self.where.append(
+                f"(EXISTS (SELECT 1 FROM {MUNICIPALITIES} a WHERE a.service_id = s.id"  # noqa: S608
+                f" AND a.municipality_id = %s)"
+                f" OR EXISTS (SELECT 1 FROM {NEIGHBOURHOODS} a JOIN {NEIGHBOURHOOD} n"
+                f" ON n.id = a.neighbourhood_id WHERE a.service_id = s.id"
+                f" AND n.municipality_id = %s)"
+                f" OR EXISTS (SELECT 1 FROM {PLACE} p JOIN {LOCATION} l ON l.id = p.location_id"
+                f" JOIN {NEIGHBOURHOOD} n ON n.id = l.neighbourhood_id"
+                f" WHERE p.service_id = s.id AND n.municipality_id = %s))"
+            )
+            self.params += [municipality.pk] * 3
         if free:
             self.where.append(
                 f"NOT EXISTS (SELECT 1 FROM {COST} c WHERE c.service_id = s.id AND c.amount > 0)"  # noqa: S608
@@ -178,18 +197,12 @@ class PublicSearch:
         )
 
     def __getitem__(self, page: slice) -> list[dict]:
-        first_place = (
-            f"SELECT l.{{}} FROM {PLACE} p JOIN {LOCATION} l ON l.id = p.location_id"  # noqa: S608
-            f" WHERE p.service_id = s.id ORDER BY p.id LIMIT 1"
-        )
+        # The page's services, then the first place of each in one more query.
         rows = sql.rows(
             f"SELECT s.id, s.name, s.summary, s.status, s.unconfirmed_since, s.hidden_since,"  # noqa: S608
-            f" o.name AS organization_name,"
-            f" ({first_place.format('address_1')}) AS address_1,"
-            f" ({first_place.format('city')}) AS city,"
-            f" ({first_place.format('latitude')}) AS latitude,"
-            f" ({first_place.format('longitude')}) AS longitude,"
-            f" {self.distance} AS distance"
+            f" o.name AS organization_name, {self.distance} AS distance,"
+            f" (SELECT p.location_id FROM {PLACE} p WHERE p.service_id = s.id"
+            f" ORDER BY p.id LIMIT 1) AS first_location_id"
             f" FROM {SERVICE} s JOIN {ORGANIZATION} o ON o.id = s.organization_id"
             f" WHERE {' AND '.join(self.where)} ORDER BY {', '.join(self.order)}"
             f" LIMIT %s OFFSET %s",
@@ -202,6 +215,21 @@ class PublicSearch:
             ],
         )
         ids = [row["id"] for row in rows]
+        location_ids = list({row["first_location_id"] for row in rows} - {None})
+        places = {}
+        if location_ids:
+            places = {
+                place["id"]: place
+                for place in sql.rows(
+                    f"SELECT id, address_1, city, latitude, longitude FROM {LOCATION}"  # noqa: S608
+                    f" WHERE id IN ({sql.placeholders(location_ids)})",
+                    location_ids,
+                )
+            }
+        no_place = {"address_1": None, "city": None, "latitude": None, "longitude": None}
+        for row in rows:
+            place = places.get(row.pop("first_location_id"), no_place)
+            row.update({key: place[key] for key in no_place})
         themes, first_themes = {}, {}
         if ids:
             for row in sql.rows(
@@ -228,6 +256,24 @@ class PublicSearch:
                 row["distance"] = math.sqrt(float(row["distance"]))
             row["id"] = row["id"] if isinstance(row["id"], uuid.UUID) else uuid.UUID(row["id"])
         return rows
+
+
+def search_choices() -> dict[str, list[dict]]:
+    """The options of the search's theme, target-group and municipality filters, in one
+    plain query (each row: code, id, name_nl, name_en), by kind: "theme", "group",
+    "municipality"."""
+    rows = sql.rows(
+        f"SELECT 'theme' AS kind, code, id, name_nl, name_en, position AS rank"  # noqa: S608
+        f" FROM {THEME}"
+        f" UNION ALL SELECT 'group', code, id, name_nl, name_en, 0 FROM {TARGET_GROUP}"
+        f" UNION ALL SELECT 'municipality', cbs_code, id, name, name, 0 FROM {MUNICIPALITY}"
+        f" ORDER BY 1, 6, 4, 2",
+        [],
+    )
+    choices = {"theme": [], "group": [], "municipality": []}
+    for row in rows:
+        choices[row.pop("kind")].append(row)
+    return choices
 
 
 def _escape_like(word: str) -> str:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 from apps.core.forms import add_service_errors
 from apps.socialmap import freshness, opening, selectors
 from apps.socialmap.forms import ProposedChangeForm, ServiceSearchForm
-from apps.socialmap.presentation import opening_hours, result_cards, result_map
+from apps.socialmap.presentation import opening_hours, result_cards, result_map, search_fields
 
 SEARCH_PAGE_SIZE = 20
 
@@ -30,6 +30,7 @@ def search_context(request, *, detail_name, for_staff=False, query=None) -> dict
         holiday = opening.public_holiday(opening.local_moment(asked["open_at"]).date())
     return {
         "form": form,
+        "fields": search_fields(form),
         "page": page,
         "holiday": holiday,
         "near": asked.get("near"),

@@ -81,11 +81,36 @@ def test_a_district_finds_what_is_offered_there(client, services):
     assert found(client.get(URL, {"wijk": district.cbs_code})) == ["Formulierenhulp", "Taalcafé"]
 
 
+def test_a_municipality_first_then_its_districts(client, services):
+    from apps.organisation.tests.factories import NeighbourhoodFactory
+
+    district = NeighbourhoodFactory()
+    elsewhere = NeighbourhoodFactory()
+    services["forms"].neighbourhoods.add(district)
+    services["paused"].municipalities.add(district.municipality)
+    services["walk"].neighbourhoods.add(elsewhere)
+    first = client.get(URL)
+    assert "wijk" not in first.context["form"].fields
+    response = client.get(URL, {"gemeente": district.municipality.cbs_code})
+    assert found(response) == ["Formulierenhulp", "Taalcafé"]
+    choices = dict(response.context["form"].fields["wijk"].choices)
+    assert district.cbs_code in choices
+    assert elsewhere.cbs_code not in choices
+    # A district of another municipality than the one chosen is refused and left out.
+    mixed = client.get(
+        URL, {"gemeente": district.municipality.cbs_code, "wijk": elsewhere.cbs_code}
+    )
+    assert found(mixed) == ["Formulierenhulp", "Taalcafé"]
+    assert mixed.context["form"].errors["wijk"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
         {"thema": "astrologie"},
         {"wijk": "WK999999"},
+        {"gemeente": "GM9999"},
+        {"gemeente": "GM9999", "wijk": "<b>"},
         {"q": "x" * 201},
         {"q": "'; DROP TABLE socialmap_service; --"},
         {"q": "<script>alert(1)</script>"},
@@ -142,11 +167,11 @@ def test_query_counts_do_not_grow_with_the_results(client, django_assert_num_que
     for _ in range(extra):
         a_full_service()
     client.get(URL)
-    # count, the page of services (with provider and first place), their themes; the
-    # choices of the theme, district and target-group filters
-    with django_assert_num_queries(6):
+    # the choices of the filters, count, the page of services (with provider), their
+    # first places, their themes
+    with django_assert_num_queries(5):
         client.get(URL)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(URL, {"q": "formulierenhulp"})
     service = Service.objects.first()
     # service, themes, target groups, phones, costs, languages, schedules, places,
