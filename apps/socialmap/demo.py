@@ -19,6 +19,7 @@ from faker import Faker
 
 from apps.core.demo import DemoRun, demo_step
 from apps.organisation.models import Municipality, Neighbourhood, Theme
+from apps.socialmap import freshness
 from apps.socialmap.models import (
     Accessibility,
     Contact,
@@ -27,10 +28,12 @@ from apps.socialmap.models import (
     Location,
     Organization,
     Phone,
+    ProposedChange,
     Schedule,
     Service,
     ServiceAtLocation,
     TargetGroup,
+    VerificationRequest,
 )
 
 LARGE_SERVICES = 5_000
@@ -209,7 +212,73 @@ def seed_social_map(*, size: str, rng, faker) -> int:
             [through(service_id=service_id, **{f"{target}_id": pk}) for service_id, pk in pairs],
             batch_size=2_000,
         )
+    _freshness(records[Service], rng, today)
     return len(records[Service])
+
+
+def _freshness(services: list[Service], rng, today: datetime.date) -> None:
+    """Where the freshness rounds (apps/socialmap/freshness.py) would stand on this map: the
+    overdue services asked, some reminded without an answer and marked unconfirmed, a few
+    hidden, providers who never answered, and two proposed changes for an editor."""
+    now = timezone.now()
+    overdue = today - datetime.timedelta(days=182)
+    requests, proposals, unconfirmed, hidden = [], [], [], []
+    providers = sorted({service.organization_id for service in services}, key=str)
+    silent = {provider for provider in providers if rng.random() < 0.15}
+    for service in services:
+        if service.status == Service.Status.DEFUNCT or (
+            service.assured_date and service.assured_date > overdue
+        ):
+            continue
+        days_ago = rng.choice([3, 10, 20, 35])
+        asked = now - datetime.timedelta(days=days_ago)
+        if service.organization_id in silent:
+            # A round that ran out before this one.
+            requests.append(
+                VerificationRequest(
+                    id=_id(rng),
+                    service=service,
+                    email=service.owner.email,
+                    created_at=asked - datetime.timedelta(days=62),
+                    last_mailed_at=asked - datetime.timedelta(days=32),
+                    reminders_sent=2,
+                    expires_at=asked - datetime.timedelta(days=2),
+                    closed_at=asked - datetime.timedelta(days=2),
+                    answer=VerificationRequest.Answer.NO_ANSWER,
+                )
+            )
+            unconfirmed.append(service.pk)
+            if rng.random() < 0.3:
+                hidden.append(service.pk)
+        reminders = min(days_ago // 14, 2)
+        request = VerificationRequest(
+            id=_id(rng),
+            service=service,
+            email=service.owner.email,
+            created_at=asked - datetime.timedelta(days=14 * reminders),
+            last_mailed_at=asked,
+            reminders_sent=reminders,
+            expires_at=asked + datetime.timedelta(days=30),
+        )
+        if len(proposals) < 2 and service.organization_id not in silent:
+            request.closed_at = asked + datetime.timedelta(days=1)
+            request.answer = VerificationRequest.Answer.CHANGES_PROPOSED
+            proposals.append((service, request))
+        requests.append(request)
+    VerificationRequest.objects.bulk_create(requests, batch_size=1_000)
+    Service.objects.filter(pk__in=unconfirmed).update(unconfirmed_since=today)
+    Service.objects.filter(pk__in=hidden).update(hidden_since=today)
+    for service, request in proposals:
+        before = freshness.editable_values(service)
+        changes = {"hours_tu": "09:00-12:00", "phone": "030 765 43 21"}
+        ProposedChange.objects.create(
+            service=service,
+            request=request,
+            proposed_by=request.email,
+            before=before,
+            changes={key: value for key, value in changes.items() if before[key] != value},
+            note="Op dinsdagochtend zijn we nu ook open. We hebben een nieuw telefoonnummer.",
+        )
 
 
 def _target_groups() -> dict[str, TargetGroup]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import PostcodeField
@@ -399,7 +400,7 @@ class VerificationRequest(models.Model):
         Service, on_delete=models.CASCADE, related_name="verification_requests"
     )
     email = models.EmailField(_("sent to"))
-    created_at = models.DateTimeField(_("first sent"), auto_now_add=True)
+    created_at = models.DateTimeField(_("first sent"), default=timezone.now)
     last_mailed_at = models.DateTimeField(_("last sent"))
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     # The link works until then; every reminder gives it a new term.

@@ -3,6 +3,7 @@
 import uuid
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -86,7 +87,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("email", models.EmailField(max_length=254, verbose_name="sent to")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="first sent")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="first sent"
+                    ),
+                ),
                 ("last_mailed_at", models.DateTimeField(verbose_name="last sent")),
                 (
                     "reminders_sent",

@@ -11,9 +11,16 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.organisation.demo import seed_organisation
 from apps.organisation.models import Theme
-from apps.socialmap import hsds, services
+from apps.socialmap import freshness, hsds, selectors, services
 from apps.socialmap.demo import seed_social_map
-from apps.socialmap.models import Location, Organization, Service, TargetGroup
+from apps.socialmap.models import (
+    Location,
+    Organization,
+    ProposedChange,
+    Service,
+    TargetGroup,
+    VerificationRequest,
+)
 from apps.socialmap.tests.test_hsds_export import assert_valid
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +44,25 @@ def test_the_small_map_covers_every_theme_with_places_and_hours(demo_map):
     assert Service.objects.filter(assured_date__isnull=False).count() > demo_map / 2
     # Seeding again changes nothing.
     assert seed_social_map(size="small", rng=random.Random(8), faker=Faker()) == demo_map
+
+
+def test_the_map_shows_where_the_freshness_rounds_stand(demo_map):
+    """The dashboard and the editor have something to show: open rounds, providers who
+    never answered, unconfirmed and hidden services, and two proposals."""
+    overview = selectors.freshness_overview()
+    assert 0 < overview.total.confirmed < overview.total.services
+    assert overview.unconfirmed > 0
+    assert overview.hidden > 0
+    assert overview.silent_providers
+    assert overview.pending_proposals == 2
+    assert VerificationRequest.objects.filter(closed_at__isnull=True).exists()
+    for proposal in ProposedChange.objects.all():
+        assert proposal.changes
+        assert freshness.proposal_diff(proposal)
+    # A round of the daily job on the demo map asks nobody twice.
+    before = VerificationRequest.objects.count()
+    counts = freshness.providers_ask()
+    assert VerificationRequest.objects.count() == before + counts["asked"]
 
 
 def test_every_demo_service_is_valid_hsds_and_survives_a_round_trip(demo_map):
