@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -71,6 +73,13 @@ def _in_language(texts: dict) -> str:
     return texts.get((get_language() or "nl")[:2]) or texts["nl"]
 
 
+def _services_of_theme(theme_code: str | None) -> str:
+    """The social map's services of a theme: the link from a suggestion to help nearby."""
+    if not theme_code:
+        return ""
+    return f"{reverse('socialmap:search')}?{urlencode({'thema': theme_code})}"
+
+
 def suggestions(instrument_code: str, parts: list[Part]) -> list[Suggestion]:
     """Suggestions for the lowest answered parts, by the rules in suggestions.toml."""
     answered = sorted((part for part in parts if part.score is not None), key=lambda p: p.score)
@@ -87,7 +96,7 @@ def suggestions(instrument_code: str, parts: list[Part]) -> list[Suggestion]:
                     Suggestion(
                         _in_language(rule["title"]),
                         _in_language(rule["text"]),
-                        rule.get("link", ""),
+                        rule.get("link") or _services_of_theme(rule.get("theme")),
                     )
                 )
     return found
