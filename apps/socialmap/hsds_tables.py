@@ -1,5 +1,6 @@
 """The social map in HSDS's tabular form: one CSV file per table (services, organizations,
-locations, phones, schedules…) in a ZIP file with a datapackage.json that lists them.
+locations, phones, schedules…, named as the specification's tabular schema names them) in
+a ZIP file with a datapackage.json that lists them.
 
 The tables are read off the JSON documents of hsds.py, so both forms always hold the same:
 every nested object becomes a row of its table (once, by its id), with its scalar fields
@@ -10,16 +11,39 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
 from apps.socialmap import hsds
 
-# The table of a nested object, by the key it sits under; other keys are table names.
-TABLE_OF_KEY = {
-    "organization": "organizations",
-    "location": "locations",
-    "taxonomy_term": "taxonomy_terms",
+# HSDS's tabular form (vendored from the specification): per object, its file and fields.
+TABULAR_SCHEMA = json.loads(
+    (Path(hsds.__file__).parent / "hsds_schema" / "tabular.json").read_text(encoding="utf-8")
+)["properties"]
+# The object a nested document is, by the key it sits under in the JSON form.
+OBJECT_OF_KEY = {
+    "organization": "organization",
+    "service_at_locations": "service_at_location",
+    "location": "location",
+    "addresses": "address",
+    "accessibility": "accessibility",
+    "phones": "phone",
+    "contacts": "contact",
+    "schedules": "schedule",
+    "cost_options": "cost_option",
+    "languages": "language",
+    "service_areas": "service_area",
+    "attributes": "attribute",
+    "taxonomy_term": "taxonomy_term",
 }
-ROOT_TABLE = "services"
+ROOT_OBJECT = "service"
+
+
+def table_of(key: str) -> str:
+    """The table (its file name without .csv) of the objects under this key."""
+    return TABULAR_SCHEMA[OBJECT_OF_KEY[key]]["items"]["path"].removesuffix(".csv")
+
+
+ROOT_TABLE = TABULAR_SCHEMA[ROOT_OBJECT]["items"]["path"].removesuffix(".csv")
 
 
 def tables_of(documents) -> dict[str, tuple[list[str], list[dict]]]:
@@ -32,12 +56,13 @@ def tables_of(documents) -> dict[str, tuple[list[str], list[dict]]]:
         rows.setdefault(table, {}).setdefault(str(document["id"]), row)
         columns.setdefault(table, {}).update(dict.fromkeys(row))
         for key, value in document.items():
-            if isinstance(value, dict):
-                collect(TABLE_OF_KEY.get(key, key), value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, dict):
-                        collect(TABLE_OF_KEY.get(key, key), item)
+            # An object the map does not hold (a file from elsewhere may have programs or
+            # funding) has no table here.
+            if key not in OBJECT_OF_KEY:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    collect(table_of(key), item)
 
     for document in documents:
         collect(ROOT_TABLE, document)

@@ -284,16 +284,21 @@ def _reasons_of(error) -> list[str]:
 
 # The models of HSDS's tables (hsds_tables.tables_of), to know which records exist.
 TABLE_MODELS = {
-    "services": Service,
-    "organizations": Organization,
-    "contacts": Contact,
-    "phones": Phone,
-    "schedules": Schedule,
-    "cost_options": CostOption,
-    "languages": Language,
-    "service_at_locations": ServiceAtLocation,
-    "locations": Location,
-    "accessibility": Accessibility,
+    hsds_tables.ROOT_TABLE: Service,
+    **{
+        hsds_tables.table_of(key): model
+        for key, model in (
+            ("organization", Organization),
+            ("contacts", Contact),
+            ("phones", Phone),
+            ("schedules", Schedule),
+            ("cost_options", CostOption),
+            ("languages", Language),
+            ("service_at_locations", ServiceAtLocation),
+            ("location", Location),
+            ("accessibility", Accessibility),
+        )
+    },
 }
 PRELOAD_BATCH = 500
 

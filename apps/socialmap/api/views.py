@@ -54,6 +54,24 @@ class Public:
     permission_classes = [AllowAny]
 
 
+def _read_views(records, *, noun: str, many: str, one: str):
+    """The list and the detail view of `records` (a class with serializer and queryset),
+    open to anyone, described in the schema as HSDS documents."""
+
+    def documented(view, action: str, summary: str):
+        described = extend_schema(
+            summary=f"{summary} (HSDS 3.1)",
+            responses={200: OpenApiTypes.OBJECT},
+            auth=[],
+            operation_id=f"social_map_{noun}_{action}",
+        )
+        return extend_schema_view(get=described)(view)
+
+    listed = type(f"{records.__name__}List", (records, generics.ListAPIView), {})
+    detail = type(f"{records.__name__}Detail", (records, generics.RetrieveAPIView), {})
+    return documented(listed, "list", many), documented(detail, "retrieve", one)
+
+
 class Services(Public):
     serializer_class = ServiceDocument
     filterset_class = ServiceFilter
@@ -61,30 +79,6 @@ class Services(Public):
     def get_queryset(self):
         on_map = Service.objects.filter(status__in=PUBLIC_STATUSES, hidden_since__isnull=True)
         return hsds.services_for_export(on_map)
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="Services on the social map (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_services_list",
-    )
-)
-class ServiceList(Services, generics.ListAPIView):
-    pass
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="One service (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_services_retrieve",
-    )
-)
-class ServiceDetail(Services, generics.RetrieveAPIView):
-    pass
 
 
 class Organizations(Public):
@@ -97,30 +91,6 @@ class Organizations(Public):
         )
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Providers on the social map (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_organizations_list",
-    )
-)
-class OrganizationList(Organizations, generics.ListAPIView):
-    pass
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="One provider (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_organizations_retrieve",
-    )
-)
-class OrganizationDetail(Organizations, generics.RetrieveAPIView):
-    pass
-
-
 class Locations(Public):
     serializer_class = LocationDocument
     filterset_fields = []
@@ -129,25 +99,12 @@ class Locations(Public):
         return Location.objects.prefetch_related("accessibilities", "phones").order_by("name", "id")
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary="Places on the social map (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_locations_list",
-    )
+ServiceList, ServiceDetail = _read_views(
+    Services, noun="services", many="Services on the social map", one="One service"
 )
-class LocationList(Locations, generics.ListAPIView):
-    pass
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="One place (HSDS 3.1)",
-        responses={200: OpenApiTypes.OBJECT},
-        auth=[],
-        operation_id="social_map_locations_retrieve",
-    )
+OrganizationList, OrganizationDetail = _read_views(
+    Organizations, noun="organizations", many="Providers on the social map", one="One provider"
 )
-class LocationDetail(Locations, generics.RetrieveAPIView):
-    pass
+LocationList, LocationDetail = _read_views(
+    Locations, noun="locations", many="Places on the social map", one="One place"
+)
