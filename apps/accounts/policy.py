@@ -346,6 +346,25 @@ policy.add_rule(
 )
 # A resident reads only what is marked for the client, of their own dossier.
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
+# The portal's "my support" page: residents only (it shows what they have, maybe nothing).
+policy.add_rule("dossiers.view_own_dossier_area", is_resident)
+
+
+@rules.predicate
+def is_action_of_client(user, action) -> bool:
+    return action is not None and action.owner == "client"
+
+
+@rules.predicate
+def is_action_in_own_dossier(user, action) -> bool:
+    return action is not None and is_client_of.test(user, action.goal.dossier)
+
+
+# The client ticks off the actions of their plan that are theirs to do, in the portal; the
+# object asked about is the action.
+policy.add_rule(
+    "dossiers.tick_own_action", is_resident & is_action_of_client & is_action_in_own_dossier
+)
 
 # --- Access log: read and export only; nobody adds, changes or deletes rows by hand -----
 policy.add_rule("audit.view_accesslogentry", is_functional_admin)

@@ -27,7 +27,9 @@ from apps.dossiers.models import (
     Action,
     Attachment,
     Client,
+    ContactMoment,
     Dossier,
+    Goal,
     IntakeRequest,
     RegisteredQuestion,
 )
@@ -559,6 +561,52 @@ def plan_action_for_actor(*, actor, dossier_pk, action_pk):
     )
     if action is None:
         _refuse(actor=actor, model=Action, pk=action_pk)
+    return action
+
+
+# --- The resident's own support (the portal) ---------------------------------------------
+
+# The newest contact summaries per dossier on the portal page; the page says when there
+# are more.
+OWN_SUMMARIES = 10
+
+
+def own_dossiers(*, resident) -> list[Dossier]:
+    """The resident's own dossiers, open first, then the newest: their worker and team, the
+    plan's goals with their actions, and the newest contact summaries the worker wrote for
+    them (`summaries`, at most OWN_SUMMARIES, and `summary_count`). Each read is in the
+    access log; someone who is not a resident gets nothing."""
+    if not policy.can(resident, "dossiers.view_own_dossier_area"):
+        return []
+    summaries = ContactMoment.objects.exclude(client_summary="").order_by("-occurred_at", "-pk")
+    dossiers = list(
+        Dossier.objects.filter(client__account=resident)
+        .select_related("client", "team", "responsible_worker")
+        .annotate(
+            summary_count=Count("contact_moments", filter=~Q(contact_moments__client_summary=""))
+        )
+        .prefetch_related(
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("actions")),
+            Prefetch("contact_moments", queryset=summaries[:OWN_SUMMARIES], to_attr="summaries"),
+        )
+        .order_by(
+            Coalesce("ended_on", timezone.localdate() + timedelta(days=1)).desc(),
+            "-started_on",
+            "-pk",
+        )
+    )
+    readable = [d for d in dossiers if policy.can(resident, "dossiers.view_own_dossier", d)]
+    for dossier in readable:
+        access_log_record(actor=resident, action=AccessLogEntry.Action.READ, obj=dossier)
+    return readable
+
+
+def own_action(*, resident, pk) -> Action:
+    """An action of the resident's plan that is theirs to tick off; 404 (and a logged
+    refusal) for any other."""
+    action = Action.objects.select_related("goal__dossier__client").filter(pk=pk).first()
+    if action is None or not policy.can(resident, "dossiers.tick_own_action", action):
+        _refuse(actor=resident, model=Action, pk=pk)
     return action
 
 

@@ -539,6 +539,28 @@ def plan_action_set_status(*, action: Action, actor, status: str) -> Action:
 
 
 @transaction.atomic
+def own_action_tick(*, action: Action, actor, done: bool) -> Action:
+    """The client ticks off an action of their plan that is theirs to do, or unticks it; the
+    worker sees it in the plan."""
+    policy.require(actor, "dossiers.tick_own_action", action)
+    if action.goal.dossier.status == Dossier.Status.CLOSED:
+        raise ValidationError(_("This dossier is closed."), code="closed")
+    if action.status == Action.Status.STOPPED:
+        raise ValidationError(_("This action was stopped."), code="stopped")
+    status = Action.Status.DONE if done else Action.Status.OPEN
+    if action.status != status:
+        action.status = status
+        action.save(update_fields=["status"])
+        access_log_record(
+            actor=actor,
+            action=AccessLogEntry.Action.UPDATE,
+            obj=action,
+            reason=f"status → {status} (by the client)",
+        )
+    return action
+
+
+@transaction.atomic
 def network_member_save(
     *, dossier: Dossier, actor, member: NetworkMember | None = None, **fields
 ) -> NetworkMember:

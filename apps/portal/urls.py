@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mijn-hulp/", views.my_support, name="my_support"),
+    path("mijn-hulp/actie/<int:pk>/", views.action_tick, name="action_tick"),
 ]

@@ -14,7 +14,7 @@ from apps.accounts import policy
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import PartnerSystemFactory, UserFactory
 from apps.audit.models import AccessLogEntry
-from apps.dossiers.models import Attachment, Dossier
+from apps.dossiers.models import Action, Attachment, Dossier, Goal
 from apps.dossiers.tests.factories import (
     DossierFactory,
     IntakeRequestFactory,
@@ -155,6 +155,24 @@ MATRIX = [
     ("dossiers.break_glass_dossier", "other_team_dossier", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_own_dossier", "own_team_dossier", {R.RESIDENT}),
     ("dossiers.view_own_dossier", "other_team_dossier", NOBODY),
+    ("dossiers.view_own_dossier_area", None, {R.RESIDENT}),
+    # The client ticks off their own actions of their own plan; nobody else's.
+    ("dossiers.tick_own_action", "own_client_action", {R.RESIDENT}),
+    ("dossiers.tick_own_action", "own_worker_action", NOBODY),
+    ("dossiers.tick_own_action", "other_client_action", NOBODY),
+    ("dossiers.tick_own_action", None, NOBODY),
+    # The social map: read by everyone who works for the organisation, kept by the
+    # functional administrator; referrals follow the dossier.
+    ("socialmap.view_service", None, ORGANISATION),
+    ("socialmap.change_service", None, ADMIN),
+    ("socialmap.view_proposedchange", None, ADMIN),
+    ("socialmap.change_proposedchange", None, ADMIN),
+    ("socialmap.view_freshness", None, {R.MANAGER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("socialmap.add_referral", "own_team_dossier", CASEWORK),
+    ("socialmap.add_referral", "other_team_dossier", NOBODY),
+    ("socialmap.add_referral", "own_team_closed_dossier", CASEWORK),
+    ("socialmap.view_referral", "own_team_dossier", CASEWORK),
+    ("socialmap.view_referral", "other_team_dossier", NOBODY),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -286,6 +304,17 @@ def scenario(db):
         objects[f"{side}_team_lifeevent"] = LifeEventFactory(dossier=dossier)
         objects[f"{side}_team_attachment"] = Attachment(dossier=dossier, title="scan")
     resident_client = objects["own_team_client"]
+    own_goal = Goal.objects.create(dossier=objects["own_team_dossier"], question="Hoe?")
+    other_goal = Goal.objects.create(dossier=objects["other_team_dossier"], question="Hoe?")
+    objects["own_client_action"] = Action.objects.create(
+        goal=own_goal, description="Brieven sorteren", owner=Action.Owner.CLIENT
+    )
+    objects["own_worker_action"] = Action.objects.create(
+        goal=own_goal, description="Bellen", owner=Action.Owner.WORKER
+    )
+    objects["other_client_action"] = Action.objects.create(
+        goal=other_goal, description="Brieven sorteren", owner=Action.Owner.CLIENT
+    )
     objects["private_scan"] = ResponseFactory(respondent=actors[R.RESIDENT], client=resident_client)
     objects["shared_scan"] = ResponseFactory(
         respondent=actors[R.RESIDENT], client=resident_client, shared_with_worker=True
