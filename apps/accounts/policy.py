@@ -280,6 +280,11 @@ policy.add_rule("socialmap.view_proposedchange", is_functional_admin)
 policy.add_rule("socialmap.change_proposedchange", is_functional_admin)
 policy.add_rule("socialmap.view_freshness", is_functional_admin | is_manager | is_team_leader)
 
+# --- The footer's pages (privacy and accessibility statements, contact): read by
+# everyone; their text kept by the functional administrator; never added or removed.
+policy.add_rule("portal.view_informationpage", is_functional_admin)
+policy.add_rule("portal.change_informationpage", is_functional_admin)
+
 # --- The municipality's accountability reports: managers write, approve and publish them;
 # the municipality's viewers download the published ones of their own municipality. A
 # published report never changes: a correction is a new version.

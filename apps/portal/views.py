@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from apps.accounts.policy import area_required
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.organisation.models import Theme
+from apps.portal.models import InformationPage
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
 
@@ -54,3 +56,12 @@ def action_tick(request, pk):
                 else _("It is on your list again."),
             )
     return redirect(f"{reverse('portal:my_support')}#action-{action.pk}")
+
+
+def information_page(request, slug):
+    """The privacy statement, the accessibility statement and how to reach us: for
+    everyone, kept by a functional administrator."""
+    page = InformationPage.shown(slug)
+    if page is None:
+        raise Http404
+    return render(request, "portal/information_page.html", {"page": page})

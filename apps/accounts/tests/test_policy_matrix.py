@@ -173,6 +173,11 @@ MATRIX = [
     ("socialmap.add_referral", "own_team_closed_dossier", CASEWORK),
     ("socialmap.view_referral", "own_team_dossier", CASEWORK),
     ("socialmap.view_referral", "other_team_dossier", NOBODY),
+    # The footer's pages: their text kept by the functional administrator.
+    ("portal.view_informationpage", None, ADMIN),
+    ("portal.change_informationpage", None, ADMIN),
+    ("portal.add_informationpage", None, NOBODY),
+    ("portal.delete_informationpage", None, NOBODY),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
