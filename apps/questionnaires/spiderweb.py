@@ -28,7 +28,7 @@ from django.utils.translation import gettext, ngettext
 RADIUS = 170
 # Distance between the outer ring and the nearest edge of an axis label.
 LABEL_GAP = 14
-LABEL_FONT_SIZE = 20
+LABEL_FONT_SIZE = 24
 NOTE_FONT_SIZE = 18
 RING_FONT_SIZE = 18
 LINE_HEIGHT = 1.2
@@ -36,8 +36,9 @@ LINE_HEIGHT = 1.2
 # becomes two lines); labels above and below it have more room.
 LABEL_WRAP = 17
 LABEL_WRAP_CENTRED = 26
-# The SVG's natural size in CSS pixels per unit: 20-unit labels show at 16 px. The page
-# may shrink it; the stylesheet keeps labels at 12 px or more.
+# The SVG's natural size in CSS pixels per unit: 24-unit labels show at 19 px. On a phone
+# the web shrinks to the page's width, whole (nothing cut off), its labels at about 12 px
+# on a 390-pixel screen.
 DISPLAY_SCALE = 0.8
 # Ring values sit this far right of the top spoke, clear of the points on it.
 RING_LABEL_OFFSET = 10
