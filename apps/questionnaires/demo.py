@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
-from apps.dossiers.models import Dossier
+from apps.dossiers.models import Action, ContactMoment, Dossier, Goal
 from apps.questionnaires import scoring
 from apps.questionnaires.models import (
     Answer,
@@ -384,6 +384,36 @@ def _seed_demo_resident(versions, rng) -> None:
         assigned_by=dossier.responsible_worker,
         moment=Response.Moment.DURING,
     )
+    _demo_resident_reads(dossier)
+
+
+# What the demo resident reads in "Mijn hulp": summaries of their newest conversations, and
+# steps of the plan that are theirs to tick off.
+DEMO_SUMMARIES = (
+    "We hebben samen je post doorgenomen. Je doet de brieven van deze maand in één map.",
+    "Je vertelde dat je beter slaapt. Volgende keer kijken we samen naar je vaste lasten.",
+    "Fijn dat je zelf de woningcorporatie hebt gebeld. We spraken af dat je de brief "
+    "meeneemt naar het volgende gesprek.",
+)
+DEMO_OWN_STEPS = (
+    "Alle brieven van deze maand in één map doen",
+    "Een lijstje maken van je vaste lasten",
+)
+
+
+def _demo_resident_reads(dossier) -> None:
+    newest = ContactMoment.objects.filter(dossier=dossier).order_by("-occurred_at", "-pk")
+    for pk, text in zip(
+        newest.values_list("pk", flat=True)[: len(DEMO_SUMMARIES)], DEMO_SUMMARIES, strict=False
+    ):
+        ContactMoment.objects.filter(pk=pk).update(client_summary=text)
+    goal = Goal.objects.filter(dossier=dossier).order_by("created_at", "pk").first()
+    if goal is None:
+        goal = Goal.objects.create(dossier=dossier, question="Hoe krijg ik overzicht in mijn post?")
+    for description in DEMO_OWN_STEPS:
+        Action.objects.get_or_create(
+            goal=goal, description=description, defaults={"owner": Action.Owner.CLIENT}
+        )
 
 
 def _seed_large(versions, rng) -> None:

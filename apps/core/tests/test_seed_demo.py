@@ -41,6 +41,18 @@ def test_every_demo_login_works_and_staff_have_a_second_factor():
         assert Authenticator.objects.filter(user=user).exists() == user.requires_mfa
 
 
+def test_the_demo_resident_has_support_to_read(client):
+    """The demo resident's "Mijn hulp" shows their worker, steps of their own to tick off and
+    summaries of their newest conversations."""
+    call_command("seed_demo", "--force", verbosity=0)
+    client.force_login(User.objects.get(email="inwoner@demo.buurtkompas.nl"))
+    page = client.get("/mijn-hulp/")
+    assert page.status_code == 200
+    assert "Je sociaal werker is" in page.text
+    assert "Dit heb ik gedaan" in page.text
+    assert "We hebben samen je post doorgenomen." in page.text
+
+
 def test_the_seed_is_deterministic():
     call_command("seed_demo", "--force", verbosity=0)
     names = list(User.objects.order_by("email").values_list("email", "first_name", "last_name"))
