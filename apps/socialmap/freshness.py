@@ -195,12 +195,14 @@ def _mail_again(request: VerificationRequest, *, now) -> int:
 
 
 def _mail(request: VerificationRequest, *, reminder: bool) -> None:
+    # A name from an imported file may hold a line break, which no e-mail subject may.
+    name = " ".join(request.service.name.split())
     with translation.override(settings.LANGUAGE_CODE):
         subject = (
             _("Reminder: is the information about %(service)s still right?")
             if reminder
             else _("Is the information about %(service)s still right?")
-        ) % {"service": request.service.name}
+        ) % {"service": name}
         body = _(
             "Hello,\n\n"
             "Residents and social workers find %(service)s on the social map of "
@@ -212,7 +214,7 @@ def _mail(request: VerificationRequest, *, reminder: bool) -> None:
             "and later they will no longer find it.\n\n"
             "Kind regards,\nBuurtkompas"
         ) % {
-            "service": request.service.name,
+            "service": name,
             "link": link_to(request),
             "days": settings.SOCIALMAP_LINK_VALID_DAYS,
         }

@@ -86,6 +86,7 @@ def test_a_provider_confirms_and_proposes_a_change_an_editor_accepts(
         "Wijzigingen voorgesteld door aanbieders"
     )
     axe_check(page, label=f"proposals ({width})")
+    screenshot(page, f"social-map-proposals-{width}")
     page.get_by_role("link", name="Formulierenhulp Soesterkwartier").click()
     diff = page.get_by_role("table")
     expect(diff).to_contain_text("0800 1234")
@@ -136,6 +137,7 @@ def test_a_worker_refers_a_client_from_the_dossier(page: Page, axe_check, screen
     expect(page.get_by_text("Je zoekt aanbod voor Anna")).to_be_visible()
     page.get_by_label("Waar zoek je naar?").fill("formulieren")
     page.get_by_role("button", name="Zoeken").click()
+    screenshot(page, "social-map-staff-search-phone")
     page.locator(".bk-service-card").first.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Voor medewerkers")).to_be_visible()
     expect(page.get_by_text("Bel eerst de coördinator.")).to_be_visible()

@@ -123,6 +123,11 @@ class TestTheDailyRound:
         assert run_on(START)["asked"] == 0
         assert not service.verification_requests.exists()
 
+    def test_a_name_with_a_line_break_still_makes_a_subject(self):
+        owned_service(name="Hulp bij\npost")
+        assert run_on(START)["asked"] == 1
+        assert "Hulp bij post" in mail.outbox[0].subject
+
     def test_a_pending_proposal_holds_the_next_round(self):
         service = owned_service()
         run_on(START)

@@ -4,6 +4,7 @@ editor's decision on a proposed change, and the freshness dashboard; and who may
 import datetime
 
 import pytest
+from django.utils.html import escape
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
@@ -92,7 +93,7 @@ class TestReferral:
         found = client.get(SEARCH, {"dossier": dossier.pk, "q": "Formulieren"})
         assert detail(service, dossier) in found.text
         page = client.get(detail(service, dossier))
-        assert dossier.client.full_name in page.text
+        assert escape(dossier.client.full_name) in page.text
         response = client.post(
             detail(service), {"dossier": dossier.pk, "note": "Belt zelf maandag."}
         )
@@ -117,7 +118,7 @@ class TestReferral:
         client.force_login(worker)
         page = client.get(detail(service, other))
         assert page.status_code == 200
-        assert other.client.full_name not in page.text
+        assert escape(other.client.full_name) not in page.text
         response = client.post(detail(service), {"dossier": other.pk, "note": ""})
         assert response.status_code == 400
         assert not Referral.objects.exists()
