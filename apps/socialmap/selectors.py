@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.accounts import policy
 from apps.core import sql
+from apps.core.words import search_roots
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers.models import Dossier
 from apps.organisation.models import Municipality, Neighbourhood, Theme
@@ -177,9 +178,9 @@ class PublicSearch:
             self.order.append(f"ts_rank(s.search_document, {words}) DESC")
             self.order_params.append(query)
             return
-        # The embedded database has no Dutch stemming: every word must occur somewhere,
-        # and a match in the name comes first.
-        words = query.split()[:10]
+        # The embedded database has no Dutch stemming: every word's root must occur
+        # somewhere, and a match in the name comes first.
+        words = search_roots(query) or [query]
         for word in words:
             like = f"%{_escape_like(word)}%"
             self.where.append(
