@@ -17,6 +17,7 @@ def navigation(request):
             "team_overview": policy.can(user, "dossiers.view_team_overview"),
             "intake": policy.can(user, "dossiers.view_intake_queue"),
             "social_map": policy.can(user, "socialmap.view_service"),
+            "journeys": policy.can(user, "portal.view_journey"),
             "my_support": policy.can(user, "dossiers.view_own_dossier_area"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),
         }

@@ -285,6 +285,25 @@ policy.add_rule("socialmap.view_freshness", is_functional_admin | is_manager | i
 policy.add_rule("portal.view_informationpage", is_functional_admin)
 policy.add_rule("portal.change_informationpage", is_functional_admin)
 
+
+# --- Journeys (klantreizen): published ones are for everyone (no rule needed); drafts
+# are read and written by staff who work with residents, and published by those who answer
+# for what the organisation says.
+@rules.predicate
+def journey_is_draft(user, journey) -> bool:
+    # Without a journey: whether they may edit journeys at all (the editor's list).
+    return journey is None or journey.status == "draft"
+
+
+writes_journeys = is_social_worker | is_team_leader | is_functional_admin
+publishes_journeys = is_team_leader | is_functional_admin
+policy.add_rule("portal.view_journey", writes_journeys)
+policy.add_rule("portal.add_journey", writes_journeys)
+# A published journey changes in public: only those who publish change it.
+policy.add_rule("portal.change_journey", publishes_journeys | (writes_journeys & journey_is_draft))
+policy.add_rule("portal.publish_journey", publishes_journeys)
+policy.add_rule("portal.delete_journey", publishes_journeys)
+
 # --- The municipality's accountability reports: managers write, approve and publish them;
 # the municipality's viewers download the published ones of their own municipality. A
 # published report never changes: a correction is a new version.
@@ -353,6 +372,8 @@ policy.add_rule(
 policy.add_rule("dossiers.view_own_dossier", is_resident & is_client_of)
 # The portal's "my support" page: residents only (it shows what they have, maybe nothing).
 policy.add_rule("dossiers.view_own_dossier_area", is_resident)
+# A resident who asks for help while logged in follows their request under "my support".
+policy.add_rule("dossiers.follow_own_help_request", is_resident)
 
 
 @rules.predicate

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import HouseNumberFormField, PhoneNumberFormField, PostcodeFormField
 from apps.dossiers.models import (
     Action,
     Client,
@@ -333,6 +334,8 @@ class IntakeRequestForm(forms.ModelForm):
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         self.fields["source"].initial = Dossier.Source.SELF
+        # Only a resident asking online may leave their name out.
+        self.fields["first_name"].required = self.fields["last_name"].required = True
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
@@ -371,3 +374,80 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_worker"].queryset = candidates
+
+
+class HelpRequestForm(forms.Form):
+    """Asking for help online, from any page, a journey or a self-scan: what about, the
+    question in the resident's words, where they live (which finds the team) and how they
+    would like us to get in touch. A name is welcome, not needed."""
+
+    theme = forms.ModelChoiceField(
+        label=_("What is your question about?"),
+        queryset=Theme.objects.none(),
+        empty_label=_("Choose a subject"),
+    )
+    question = forms.CharField(
+        label=_("Your question, in your own words"),
+        help_text=_("A few sentences are enough. You can tell more when we talk."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    postcode = PostcodeFormField(
+        label=_("Your postcode"),
+        help_text=_("So your question goes to the team near you. For example 3811 AB."),
+        max_length=7,
+    )
+    house_number = HouseNumberFormField(
+        label=_("House number"),
+        help_text=_("Only needed for a visit at home."),
+        max_length=10,
+        required=False,
+    )
+    contact_by = forms.ChoiceField(
+        label=_("How would you like us to get in touch?"),
+        choices=IntakeRequest.ContactBy.choices,
+        initial=IntakeRequest.ContactBy.PHONE,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        help_text=_("You may also ask without your name."),
+        max_length=200,
+        required=False,
+    )
+    # One of the two is needed: the page shows them together under that rule.
+    phone = PhoneNumberFormField(label=_("Phone number"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
+    REACH_FIELDS = ("phone", "email")
+
+    def __init__(self, *args, account_email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = Theme.objects.all()
+        self.account_email = account_email
+        if account_email:
+            self.fields["email"].help_text = _(
+                "Empty: we use the address of your account, %(email)s."
+            ) % {"email": account_email}
+
+    def about_fields(self):
+        return [
+            self[name] for name in self.fields if name not in (*self.REACH_FIELDS, "attach_scan")
+        ]
+
+    def reach_fields(self):
+        return [self[name] for name in self.REACH_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        typed_wrong = any(name in self.errors for name in self.REACH_FIELDS)
+        if not (typed_wrong or cleaned.get("phone") or cleaned.get("email") or self.account_email):
+            self.add_error(
+                "phone", _("Give a phone number or an e-mail address, so we can reach you.")
+            )
+        return cleaned
+
+    def request_fields(self) -> dict:
+        """The cleaned values as the request for help stores them."""
+        data = dict(self.cleaned_data)
+        first_name, _space, last_name = data.pop("name").strip().partition(" ")
+        return data | {"first_name": first_name, "last_name": last_name.strip()}

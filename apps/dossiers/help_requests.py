@@ -7,6 +7,10 @@ self-scan) sends it through `help_request_send`.
   a team's queue. Only requests that were really sent count, not ones with typing errors.
   The address comes from the request context.
 
+Which team: `help_team_for` finds it from the resident's postcode (the team of the nearest
+district), or from the theme when the postcode lies outside our area: never from a list of
+internal team names.
+
 Tokens are claimed and requests counted in the shared cache, so the rules hold across web
 processes (with the local-memory cache of the embedded default, per process). When that
 cache (Redis) cannot be reached nothing is sent (code "unavailable"): a double click or a
@@ -16,16 +20,22 @@ cache could not take is lost, not the request.
 """
 
 import logging
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from apps.core import request_context
 from apps.core.cache import CACHE_ERRORS
+from apps.core.geocoding import locate_postcode
+from apps.dossiers.models import Dossier, IntakeRequest
+from apps.organisation.models import Neighbourhood, Team
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +44,90 @@ TOKENS_KEY = "help_request_tokens"
 # Forms a resident may have open at once (several tabs) and still send.
 TOKENS_KEPT = 20
 TOKEN_SECONDS = 24 * 60 * 60
+
+
+# A postcode further than this from the middle of every district we work in lies outside
+# our area.
+AREA_KILOMETRES = 5
+KM_PER_DEGREE = 111.2
+# Which teams know most about a theme, best first; any neighbourhood team after them.
+SPECIALISMS_FOR_THEME = {
+    "geldzaken-regelgeving": [Team.Specialism.DEBT],
+    "ouder-worden-mantelzorg": [Team.Specialism.ELDERLY, Team.Specialism.INFORMAL_CARE],
+    "huiselijke-relaties-opvoeding": [Team.Specialism.YOUTH],
+    "burgerinitiatieven-gemeenschap": [Team.Specialism.COMMUNITY],
+    "vrijwillige-inzet": [Team.Specialism.COMMUNITY],
+    "vervoer-woonomgeving": [Team.Specialism.COMMUNITY, Team.Specialism.WMO],
+    "gezondheid-zorg": [Team.Specialism.WMO],
+    "huisvesting-wonen": [Team.Specialism.WMO],
+}
+
+
+@dataclass(frozen=True)
+class HelpTeam:
+    team: Team
+    # False when the postcode lies outside our area and the theme chose the team.
+    in_area: bool
+
+
+def help_team_for(*, postcode: str, theme, resident=None) -> HelpTeam | None:
+    """The team that takes a resident's request: the team of their open dossier when they
+    have one; else among the teams of the district nearest to their postcode the one that
+    knows most about the theme; outside our area, such a team anywhere, the one with the
+    shortest queue. None only when there is no team at all."""
+    if resident is not None and resident.is_authenticated:
+        own = (
+            Dossier.objects.open()
+            .filter(client__account=resident)
+            .select_related("team")
+            .order_by("-started_on", "-pk")
+            .first()
+        )
+        if own is not None:
+            return HelpTeam(team=own.team, in_area=True)
+    point = locate_postcode(postcode) if postcode else None
+    district = _nearest_district(point.latitude, point.longitude) if point else None
+    if district is not None:
+        team = _best_for_theme(Team.objects.filter(neighbourhoods=district), theme)
+        if team is not None:
+            return HelpTeam(team=team, in_area=True)
+    team = _best_for_theme(
+        Team.objects.annotate(
+            waiting=Count("intake", filter=Q(intake__status=IntakeRequest.Status.NEW))
+        ).order_by("waiting", "pk"),
+        theme,
+    )
+    return HelpTeam(team=team, in_area=False) if team is not None else None
+
+
+def _nearest_district(latitude: float, longitude: float) -> Neighbourhood | None:
+    # On the scale of a region the earth is flat: a degree of longitude is shorter by the
+    # cosine of the latitude.
+    east = KM_PER_DEGREE * math.cos(math.radians(latitude))
+    north_km = (F("centroid_latitude") - latitude) * KM_PER_DEGREE
+    east_km = (F("centroid_longitude") - longitude) * east
+    nearest = (
+        Neighbourhood.objects.filter(teams__isnull=False)
+        .annotate(squared=north_km * north_km + east_km * east_km)
+        .filter(squared__lte=AREA_KILOMETRES * AREA_KILOMETRES)
+        .order_by("squared", "pk")
+        .first()
+    )
+    return nearest
+
+
+def _best_for_theme(teams, theme) -> Team | None:
+    specialisms = SPECIALISMS_FOR_THEME.get(theme.code, []) if theme is not None else []
+    for specialism in [*specialisms, Team.Specialism.SOCIAL_WORK]:
+        team = teams.filter(specialism=specialism).first()
+        if team is not None:
+            return team
+    return teams.first()
+
+
+# What a refused request answers: too many from this address, or the shared cache that
+# guards sending is down (the form keeps what was typed).
+REFUSED_STATUS = {"too_many": 429, "unavailable": 503}
 
 
 class AlreadySent(Exception):
@@ -84,6 +178,19 @@ def help_request_send[Sent](*, session, token, send: Callable[[], Sent]) -> Sent
         raise
     _count(rate_key)
     return sent
+
+
+SENT_KEY = "help_request_sent"
+
+
+def help_request_remember(*, session, intake) -> None:
+    """The reference of the request just sent, for the page that confirms it (and shows it
+    again on reload: the request is not sent twice)."""
+    session[SENT_KEY] = intake.reference
+
+
+def help_request_remembered(*, session) -> str | None:
+    return session.get(SENT_KEY)
 
 
 def _token_key(token: str) -> str:

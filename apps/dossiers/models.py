@@ -465,15 +465,48 @@ class IntakeRequest(models.Model):
         "organisation.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="intake"
     )
     source = models.CharField(_("source of the request"), max_length=10, choices=Dossier.Source)
+
+    class ContactBy(models.TextChoices):
+        MESSAGE = "message", _("A message")
+        PHONE = "phone", _("A phone call")
+        VIDEO = "video", _("A video call")
+        HOME_VISIT = "home_visit", _("A visit at home")
+        WALK_IN = "walk_in", _("I will come to the walk-in hours")
+
     referrer = models.CharField(_("referred by"), max_length=200, blank=True)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=150)
+    # Online a resident may ask without giving their name.
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
     birth_date = BirthDateField(_("birth date"), null=True, blank=True)
     postcode = PostcodeField(_("postcode"), blank=True)
     house_number = HouseNumberField(_("house number"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     question = models.TextField(_("the question, in their words"))
+    theme = models.ForeignKey(
+        "organisation.Theme",
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_by = models.CharField(
+        _("how they would like to be contacted"), max_length=12, choices=ContactBy, blank=True
+    )
+    # What the resident quotes when they call about it; online requests only.
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, null=True, blank=True, editable=False
+    )
+    # The resident's account when they asked while logged in: they follow its status.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="help_requests",
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     handled_by = models.ForeignKey(
@@ -502,11 +535,21 @@ class IntakeRequest(models.Model):
         indexes = [models.Index(fields=["team", "status", "received_at"], name="intake_queue_idx")]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name} ({self.received_at:%Y-%m-%d})"
+        return f"{self.full_name} ({self.received_at:%Y-%m-%d})"
+
+    # Letters and digits that cannot be mistaken for each other on the phone.
+    REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return f"{self.first_name} {self.last_name}".strip() or _("Without a name")
+
+    @classmethod
+    def new_reference(cls) -> str:
+        """A reference such as HV-7KM3-QT9X: random, so it tells nothing about how many
+        requests there are; the column's uniqueness catches the rare repeat."""
+        code = "".join(secrets.choice(cls.REFERENCE_ALPHABET) for _position in range(8))
+        return f"HV-{code[:4]}-{code[4:]}"
 
     def possible_duplicates(self):
         """Existing clients that are probably the same person: same birth date and either

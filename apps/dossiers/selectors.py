@@ -512,7 +512,7 @@ def intake_for_actor(*, actor, pk) -> IntakeRequest:
     """A waiting or handled request of the actor's own team; 404 otherwise (logged)."""
     return read_or_404(
         actor=actor,
-        queryset=IntakeRequest.objects.select_related("team"),
+        queryset=IntakeRequest.objects.select_related("team", "theme"),
         pk=pk,
         permission="dossiers.handle_intakerequest",
     )
@@ -599,6 +599,22 @@ def own_dossiers(*, resident) -> list[Dossier]:
     for dossier in readable:
         access_log_record(actor=resident, action=AccessLogEntry.Action.READ, obj=dossier)
     return readable
+
+
+OWN_HELP_REQUESTS = 10
+
+
+def own_help_requests(*, resident) -> list[IntakeRequest]:
+    """The newest requests for help the resident sent while logged in, with their status
+    (no team notes: the request as they sent it)."""
+    if not policy.can(resident, "dossiers.follow_own_help_request"):
+        return []
+    return list(
+        IntakeRequest.objects.filter(requested_by=resident)
+        .select_related("theme")
+        .only("reference", "received_at", "status", "theme__name_nl", "theme__name_en", "question")
+        .order_by("-received_at", "-pk")[:OWN_HELP_REQUESTS]
+    )
 
 
 def own_action(*, resident, pk) -> Action:
@@ -702,3 +718,21 @@ def client_map_dossiers(*, worker, theme=None) -> list[Dossier]:
         object_type=Client._meta.label_lower,
     )
     return list(dossiers)
+
+
+def help_request_initial(*, resident) -> dict:
+    """What we know of a logged-in resident, so they need not type it again on the form
+    for help: their name and, from their client record, postcode and phone."""
+    if not resident.is_authenticated:
+        return {}
+    initial = {"name": f"{resident.first_name} {resident.last_name}".strip()}
+    client = (
+        Client.objects.filter(account=resident).only("postcode", "house_number", "phone").first()
+    )
+    if client is not None:
+        initial |= {
+            "postcode": client.postcode,
+            "house_number": client.house_number,
+            "phone": client.phone,
+        }
+    return initial

@@ -14,6 +14,7 @@ from apps.accounts.models import User
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.geocoding import client_geocode_on_commit
+from apps.dossiers.help_requests import help_team_for
 from apps.dossiers.models import (
     Action,
     Attachment,
@@ -33,7 +34,7 @@ from apps.dossiers.notifications import (
 )
 from apps.dossiers.signals import dossier_closed, intake_converted
 from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
-from apps.organisation.models import Team, TeamMembership
+from apps.organisation.models import TeamMembership
 
 logger = logging.getLogger(__name__)
 
@@ -415,8 +416,9 @@ def intake_convert(
         client.save(update_fields=["phone", "email"])
     else:
         client = Client.objects.create(
-            first_name=intake.first_name,
-            last_name=intake.last_name,
+            # Asked online without a name: the worker asks it and corrects the client.
+            first_name=intake.first_name or _("Anonymous"),
+            last_name=intake.last_name or intake.reference or "",
             birth_date=intake.birth_date,
             postcode=intake.postcode,
             house_number=intake.house_number,
@@ -682,21 +684,45 @@ def intake_request_register(*, actor, team, **fields) -> IntakeRequest:
 
 
 @transaction.atomic
-def intake_request_submit_online(*, actor, team, **fields) -> IntakeRequest:
-    """A resident asks for help in the portal, with or without an account: the request
-    waits in the intake queue of the team they chose."""
+def intake_request_submit_online(*, actor, **fields) -> IntakeRequest:
+    """A resident asks for help in the portal, with or without an account, and may leave
+    their name out: the request waits in the intake queue of the team their postcode and
+    theme find (`help_team_for`), with a reference they can quote. Asked while logged in,
+    the resident follows it under "My support"."""
     errors = {}
-    if team is None or not Team.objects.filter(pk=team.pk).exists():
-        errors["team"] = [_("Choose a team.")]
+    found = help_team_for(
+        postcode=fields.get("postcode", ""), theme=fields.get("theme"), resident=actor
+    )
+    team = found.team if found else None
+    if team is None:
+        errors["team"] = [_("We cannot take requests online at the moment. Please call us.")]
+    if policy.can(actor, "dossiers.follow_own_help_request"):
+        fields["requested_by"] = actor
+        fields["email"] = fields.get("email") or actor.email
+    if not fields.get("question", "").strip():
+        errors["question"] = [_("Write your question in a few words.")]
     if not (fields.get("phone") or fields.get("email")):
         errors["phone"] = [_("Give a phone number or an e-mail address, so we can reach you.")]
+    contact_by = fields.get("contact_by")
+    if contact_by == IntakeRequest.ContactBy.PHONE and not fields.get("phone"):
+        errors["phone"] = [_("Give the phone number we may call.")]
+    if contact_by == IntakeRequest.ContactBy.HOME_VISIT and not (
+        fields.get("postcode") and fields.get("house_number")
+    ):
+        errors["house_number"] = [_("Give your postcode and house number, so we can visit you.")]
     fields["source"] = Dossier.Source.ONLINE
+    fields["reference"] = IntakeRequest.new_reference()
     return _intake_request_save(actor=actor, team=team, errors=errors, **fields)
 
 
 def _intake_request_save(*, actor, team, errors, **fields) -> IntakeRequest:
     """Check and store a request for an intake queue, however it came in."""
     intake = IntakeRequest(team=team, **fields)
+    if intake.source != Dossier.Source.ONLINE:
+        # Only a resident asking online may leave their name out.
+        for name in ("first_name", "last_name"):
+            if not intake.__dict__[name].strip():
+                errors.setdefault(name, []).append(_("This field is required."))
     return _save_new(intake, actor=actor, exclude=["team"], errors=errors)
 
 

@@ -6,6 +6,11 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("zoeken/", views.search, name="search"),
+    path("thema/<slug:code>/", views.theme, name="theme"),
+    path("vraag/<slug:slug>/", views.journey, name="journey"),
+    path("hulp-vragen/", views.help_request, name="help_request"),
+    path("hulp-vragen/verstuurd/", views.help_sent, name="help_sent"),
     path("mijn-hulp/", views.my_support, name="my_support"),
     path("mijn-hulp/actie/<int:pk>/", views.action_tick, name="action_tick"),
     path("privacy/", views.information_page, {"slug": "privacy"}, name="privacy"),

@@ -1,19 +1,27 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
+from apps.dossiers import help_requests
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
+from apps.dossiers.forms import HelpRequestForm
 from apps.organisation.models import Theme
+from apps.portal import selectors
+from apps.portal.forms import SearchForm
 from apps.portal.models import InformationPage
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
+from apps.socialmap.presentation import result_cards
 
 
 def home(request):
@@ -32,8 +40,11 @@ def home(request):
 def my_support(request):
     """The resident's own support: their worker, their plan, what the worker wrote for
     them."""
-    dossiers = dossier_selectors.own_dossiers(resident=request.user)
-    return render(request, "portal/my_support.html", {"dossiers": dossiers})
+    context = {
+        "dossiers": dossier_selectors.own_dossiers(resident=request.user),
+        "help_requests": dossier_selectors.own_help_requests(resident=request.user),
+    }
+    return render(request, "portal/my_support.html", context)
 
 
 @require_POST
@@ -65,3 +76,96 @@ def information_page(request, slug):
     if page is None:
         raise Http404
     return render(request, "portal/information_page.html", {"page": page})
+
+
+def theme(request, code):
+    """One theme: the questions residents bring about it, each answered by a journey, then
+    help nearby and the way to a person."""
+    chosen = selectors.theme_or_404(code)
+    context = {"theme": chosen, "journeys": selectors.theme_journeys(theme=chosen)}
+    return render(request, "portal/theme.html", context)
+
+
+def journey(request, slug):
+    found = selectors.journey_for_reader(actor=request.user, slug=slug)
+    steps = selectors.journey_steps(found)
+    for view in steps:
+        if view.step.kind == view.step.Kind.SERVICES:
+            view.cards = result_cards(view.services)
+            view.search_query = urlencode(
+                {"q": view.step.search_words, "thema": found.theme.code}
+                if view.step.search_words
+                else {"thema": found.theme.code}
+            )
+    context = {
+        "journey": found,
+        "steps": steps,
+        "can_edit": policy.can(request.user, "portal.change_journey", found),
+    }
+    return render(request, "portal/journey.html", context)
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = selectors.search_everything(query)
+    context = {
+        "form": form,
+        "found": found,
+        "cards": result_cards(found.services),
+        "map_query": urlencode({"q": query}),
+        "themes": Theme.objects.all() if query else (),
+        "too_long": form.is_bound and not form.is_valid(),
+    }
+    return render(
+        request, "portal/search.html", context, status=400 if context["too_long"] else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def help_request(request):
+    """Asking for help online, from any page: with or without an account, with or without
+    a name. The postcode finds the team."""
+    account_email = request.user.email if request.user.is_authenticated else ""
+    if request.method == "GET":
+        initial = dossier_selectors.help_request_initial(resident=request.user)
+        theme_code = request.GET.get("thema")
+        if theme_code:
+            initial["theme"] = Theme.objects.filter(code=theme_code).first()
+        form = HelpRequestForm(initial=initial, account_email=account_email)
+        return _render_help(request, form)
+    form = HelpRequestForm(request.POST, account_email=account_email)
+    status = 400
+    if form.is_valid():
+        try:
+            intake = help_requests.help_request_send(
+                session=request.session,
+                token=request.POST.get("once"),
+                send=lambda: dossier_services.intake_request_submit_online(
+                    actor=request.user, **form.request_fields()
+                ),
+            )
+        except help_requests.AlreadySent:
+            return redirect("portal:help_sent")  # a double click, the back button
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = help_requests.REFUSED_STATUS.get(getattr(error, "code", None), status)
+        else:
+            help_requests.help_request_remember(session=request.session, intake=intake)
+            return redirect("portal:help_sent")
+    return _render_help(request, form, status=status)
+
+
+def _render_help(request, form, *, status=200):
+    context = {
+        "form": form,
+        "once": help_requests.help_request_token_issue(session=request.session),
+    }
+    return render(request, "portal/help_request.html", context, status=status)
+
+
+def help_sent(request):
+    reference = help_requests.help_request_remembered(session=request.session)
+    if reference is None:
+        return redirect("portal:help_request")
+    return render(request, "portal/help_sent.html", {"reference": reference})

@@ -4,8 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.fields import PhoneNumberFormField
-from apps.organisation.models import Team
+from apps.dossiers.forms import HelpRequestForm
 from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Instrument, Response
 from apps.questionnaires.services.answering import answers_clean
 
@@ -166,37 +165,12 @@ class CompareForm(forms.Form):
     second = forms.IntegerField(label=_("Second measurement"), min_value=1)
 
 
-class TeamChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.municipality.name})"
+class TalkForm(HelpRequestForm):
+    """ "I would like to talk about this": the request for help of every portal page, and
+    whether the scan goes along."""
 
-
-class TalkForm(forms.Form):
-    """ "I would like to talk about this": who to call, and whether the scan goes along."""
-
-    team = TeamChoiceField(
-        label=_("Which team is near you?"),
-        queryset=Team.objects.none(),
-        empty_label=_("Choose a team"),
-    )
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    phone = PhoneNumberFormField(label=_("Phone number"), max_length=32, required=False)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
-    question = forms.CharField(
-        label=_("What would you like to talk about?"),
-        required=False,
-        max_length=OPEN_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
     attach_scan = forms.BooleanField(
         label=_("Send my scan along. The team can then see my answers."),
         help_text=_("If you do not tick this, we only send your question."),
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.select_related("municipality").order_by(
-            "municipality__name", "name"
-        )

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
-from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import read_or_404
 from apps.questionnaires.models import (
     STAFF_SURVEY,
@@ -202,22 +201,6 @@ def assignment_for_resident(*, actor, pk):
         pk=pk,
         permission="questionnaires.start_assignment",
     )
-
-
-def talk_initial(*, resident) -> dict:
-    """What we know of a resident with an account, so they need not type it again: their
-    name and e-mail address, and the team of their open dossier."""
-    initial = {
-        "first_name": resident.first_name,
-        "last_name": resident.last_name,
-        "email": resident.email,
-    }
-    dossier = (
-        Dossier.objects.open().filter(client__account=resident).order_by("-started_on").first()
-    )
-    if dossier is not None:
-        initial["team"] = dossier.team_id
-    return initial
 
 
 def intake_scans(*, intake, actor) -> list:

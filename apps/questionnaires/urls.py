@@ -12,7 +12,6 @@ urlpatterns = [
     path("mijn/<int:pk>/uitslag.pdf", views.stored_result_pdf, name="result_pdf"),
     path("mijn/<int:pk>/praten/", views.talk_stored, name="talk"),
     path("gevraagd/<int:pk>/", views.assignment_start, name="assignment_start"),
-    path("verstuurd/", views.talk_sent, name="talk_sent"),
     path("bewaren/", views.pending_scan, name="pending"),
     path("<slug:code>/", views.scan_intro, name="intro"),
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),

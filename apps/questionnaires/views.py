@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import policy
 from apps.core.forms import add_service_errors
 from apps.dossiers import help_requests
+from apps.dossiers import selectors as dossier_selectors
 from apps.questionnaires import reading, scoring, selectors
 from apps.questionnaires.forms import (
     AnonymousStepForm,
@@ -305,9 +306,11 @@ def talk_stored(request, pk):
         return redirect("questionnaires:step", pk=pk, step=1)
     version = response.version
     if request.method == "GET":
-        form = TalkForm(initial=selectors.talk_initial(resident=request.user))
+        form = _talk_form(
+            request, initial=dossier_selectors.help_request_initial(resident=request.user)
+        )
         return _render_talk(request, version, form, response=response)
-    return _talk_send(request, version, TalkForm(request.POST), response=response)
+    return _talk_send(request, version, _talk_form(request, data=request.POST), response=response)
 
 
 @require_POST
@@ -320,20 +323,23 @@ def talk_anonymous(request, code):
     except ValidationError as error:
         return _start_again(request, version, error)
     if "send" not in request.POST:
-        return _render_talk(request, version, TalkForm(), answers=answers)
-    return _talk_send(request, version, TalkForm(request.POST), answers=answers)
+        return _render_talk(request, version, _talk_form(request), answers=answers)
+    return _talk_send(request, version, _talk_form(request, data=request.POST), answers=answers)
 
 
-# What a refused request for help answers: too many from this address, or the shared
-# cache that guards sending is down (the form keeps what was typed; see help_requests).
-TALK_REFUSED_STATUS = {"too_many": 429, "unavailable": 503}
+def _talk_form(request, **kwargs) -> TalkForm:
+    account_email = request.user.email if request.user.is_authenticated else ""
+    return TalkForm(account_email=account_email, **kwargs)
+
+
+TALK_REFUSED_STATUS = help_requests.REFUSED_STATUS
 
 
 def _talk_send(request, version, form, *, response=None, answers=None):
     status = 400
     if form.is_valid():
         try:
-            help_requests.help_request_send(
+            intake = help_requests.help_request_send(
                 session=request.session,
                 token=request.POST.get("once"),
                 send=lambda: self_scans.talk_request_send(
@@ -341,16 +347,17 @@ def _talk_send(request, version, form, *, response=None, answers=None):
                     actor=request.user,
                     response=response,
                     answers=answers,
-                    **form.cleaned_data,
+                    **form.request_fields(),
                 ),
             )
         except help_requests.AlreadySent:
-            return redirect("questionnaires:talk_sent")  # a double click, the back button
+            return redirect("portal:help_sent")  # a double click, the back button
         except ValidationError as error:
             add_service_errors(form, error)
             status = TALK_REFUSED_STATUS.get(getattr(error, "code", None), status)
         else:
-            return redirect("questionnaires:talk_sent")
+            help_requests.help_request_remember(session=request.session, intake=intake)
+            return redirect("portal:help_sent")
     return _render_talk(request, version, form, response=response, answers=answers, status=status)
 
 
@@ -363,10 +370,6 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
         "once": help_requests.help_request_token_issue(session=request.session),
     }
     return render(request, "questionnaires/talk.html", context, status=status)
-
-
-def talk_sent(request):
-    return render(request, "questionnaires/talk_sent.html")
 
 
 @require_POST

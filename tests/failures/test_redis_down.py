@@ -21,6 +21,7 @@ from apps.core.models import UnsentTask
 from apps.core.tests.outage import celery_broker, hanging_port, redis_cache_at, refused_port
 from apps.dossiers.help_requests import help_request_token_issue
 from apps.dossiers.models import IntakeRequest
+from apps.organisation.models import Theme
 from apps.questionnaires.models import Assignment, Instrument, Response
 from apps.questionnaires.selectors import self_scan_version
 
@@ -177,9 +178,12 @@ class TestWhatRedisGuardsIsRefused:
         response = client.post(
             f"/zelfscan/{PH_SHORT}/praten/",
             {
-                "team": worker.teams.get().pk,
-                "first_name": "Sanne",
-                "last_name": "van 't Hof",
+                "theme": Theme.objects.get_or_create(
+                    code="gezondheid-zorg", defaults={"name_nl": "Zorg", "name_en": "Care"}
+                )[0].pk,
+                "name": "Sanne van 't Hof",
+                "postcode": "3811 AB",
+                "contact_by": "phone",
                 "phone": "06 12345678",
                 "email": "",
                 "question": question,

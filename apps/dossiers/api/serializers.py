@@ -240,7 +240,11 @@ class ReferralSerializer(StrictInputMixin, serializers.ModelSerializer):
         # The rules for these values are the model fields' (apps.core.validators), which
         # the serializer takes along; the model stores them in their normal form.
         extra_kwargs = {
-            **{name: {"write_only": True} for name in ("first_name", "last_name", "question")},
+            **{
+                name: {"write_only": True, "required": True, "allow_blank": False}
+                for name in ("first_name", "last_name")
+            },
+            "question": {"write_only": True},
             "birth_date": {
                 "write_only": True,
                 "help_text": _("From 1900-01-01 up to today"),

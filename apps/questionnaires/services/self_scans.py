@@ -77,16 +77,15 @@ def talk_request_send(
     *,
     version: InstrumentVersion,
     actor,
-    team,
     attach_scan: bool,
     response: Response | None = None,
     answers: Mapping[str, int] | None = None,
     **contact,
 ) -> IntakeRequest:
-    """A resident asks to talk about their scan: a request for help in the chosen team's
-    intake queue. With `attach_scan` (their consent) the scan goes along and the team may
-    read it: a stored scan is shared, the answers of a scan without an account are stored
-    now, for this request only."""
+    """A resident asks to talk about their scan: a request for help, like any other from
+    the portal, in the intake queue of the team near them. With `attach_scan` (their
+    consent) the scan goes along and the team may read it: a stored scan is shared, the
+    answers of a scan without an account are stored now, for this request only."""
     with transaction.atomic():
         if response is not None:
             policy.require(actor, "questionnaires.share_response", response)
@@ -98,7 +97,7 @@ def talk_request_send(
             )
             if part
         )
-        intake = intake_request_submit_online(actor=actor, team=team, **contact)
+        intake = intake_request_submit_online(actor=actor, **contact)
         if not attach_scan:
             return intake
         if response is None:

@@ -46,11 +46,22 @@ def all_answers(value=6, code=SHORT):
     return version, {item.code: value for item in version.items.all() if item.is_scale}
 
 
+def a_theme():
+    theme, _created = Theme.objects.get_or_create(
+        code="mentaal-welbevinden-zingeving",
+        defaults={"name_nl": "Mentaal welbevinden", "name_en": "Mental well-being"},
+    )
+    return theme
+
+
 def contact(team, **extra):
+    """The form for help, from a postcode outside every team's area: the only team (or the
+    one with the shortest queue) takes it."""
     return {
-        "team": team.pk,
-        "first_name": "Sanne",
-        "last_name": "de Boer",
+        "theme": a_theme().pk,
+        "name": "Sanne de Boer",
+        "postcode": "9999 AA",
+        "contact_by": "phone",
         "phone": "06 12345678",
         "email": "",
         "question": "Ik voel me vaak alleen.",
@@ -80,7 +91,7 @@ class TestWithoutAccount:
         page = client.post(f"/zelfscan/{SHORT}/praten/", {"answers": json.dumps(answers)})
         assert page.status_code == 200
         html = page.content.decode()
-        assert escape(team.name) in html
+        assert 'name="postcode"' in html and escape(team.name) not in html
         assert json.loads(page.context["anonymous_answers"]) == answers
         assert IntakeRequest.objects.count() == 0
 
@@ -88,7 +99,7 @@ class TestWithoutAccount:
         _version, answers = all_answers(value=4)
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
         sent = send(client, f"/zelfscan/{SHORT}/praten/", data)
-        assert sent.status_code == 302 and sent.url == "/zelfscan/verstuurd/"
+        assert sent.status_code == 302 and sent.url == "/hulp-vragen/verstuurd/"
         intake = IntakeRequest.objects.get()
         assert (intake.team, intake.source, intake.phone) == (team, "online", "06 12345678")
         assert intake.question.startswith("Ik voel me vaak alleen.")
@@ -127,27 +138,31 @@ class TestWithoutAccount:
         assert IntakeRequest.objects.count() == 0
         assert Response.objects.count() == 0
 
-    def test_an_unknown_team_is_a_clear_message(self, client, team):
+    def test_an_unknown_theme_is_a_clear_message(self, client, team):
         _version, answers = all_answers()
-        data = {**contact(team, answers=json.dumps(answers)), "team": "999999"}
+        data = {**contact(team, answers=json.dumps(answers)), "theme": "999999"}
         refused = send(client, f"/zelfscan/{SHORT}/praten/", data)
         assert refused.status_code == 400
-        assert "team" in refused.context["form"].errors
+        assert "theme" in refused.context["form"].errors
         assert IntakeRequest.objects.count() == 0
 
 
 class TestWithAccount:
-    def test_the_form_knows_the_resident_and_the_team_of_their_dossier(self, client, team):
+    def test_the_form_knows_the_resident_and_goes_to_the_team_of_their_dossier(self, client, team):
         resident = UserFactory(role=Role.RESIDENT, first_name="Sanne", last_name="de Boer")
-        DossierFactory(client=ClientFactory(account=resident), team=team)
-        TeamFactory()  # another team, not preselected
+        DossierFactory(client=ClientFactory(account=resident, postcode="3811 AB"), team=team)
+        TeamFactory()  # another team, with a shorter queue
         scan = completed_scan(resident)
         client.force_login(resident)
         page = client.get(f"/zelfscan/mijn/{scan.pk}/praten/")
         assert page.status_code == 200
         form = page.context["form"]
-        assert form.initial["team"] == team.pk
-        assert (form.initial["first_name"], form.initial["email"]) == ("Sanne", resident.email)
+        assert (form.initial["name"], form.initial["postcode"]) == ("Sanne de Boer", "3811 AB")
+        assert resident.email in form["email"].help_text
+        sent = send(client, f"/zelfscan/mijn/{scan.pk}/praten/", contact(team, email=""))
+        assert sent.status_code == 302
+        intake = IntakeRequest.objects.get()
+        assert (intake.team, intake.requested_by) == (team, resident)
 
     def test_with_consent_the_stored_scan_is_shared_and_attached(self, client, team):
         resident = UserFactory(role=Role.RESIDENT)
@@ -240,7 +255,7 @@ class TestAbuse:
         data = {**contact(team, answers=json.dumps(answers), attach_scan="on"), "once": token}
         first = client.post(f"/zelfscan/{SHORT}/praten/", data)
         second = client.post(f"/zelfscan/{SHORT}/praten/", data)
-        assert first.url == second.url == "/zelfscan/verstuurd/"
+        assert first.url == second.url == "/hulp-vragen/verstuurd/"
         assert IntakeRequest.objects.count() == 1
         assert Response.objects.count() == 1
 
@@ -250,11 +265,11 @@ class TestAbuse:
         data = contact(team, answers=json.dumps(answers), attach_scan="on")
         again = client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": "made-up"})
         assert again.status_code == 400
-        assert again.context["form"]["first_name"].value() == "Sanne"
+        assert again.context["form"]["name"].value() == "Sanne de Boer"
         assert IntakeRequest.objects.count() == 0
         # The page came back with a fresh token: sending it now works.
         resent = client.post(f"/zelfscan/{SHORT}/praten/", {**data, "once": again.context["once"]})
-        assert resent.url == "/zelfscan/verstuurd/"
+        assert resent.url == "/hulp-vragen/verstuurd/"
         assert IntakeRequest.objects.count() == 1
 
     def test_typing_errors_do_not_count_against_the_limit(self, client, team):
@@ -337,7 +352,7 @@ def test_the_intake_queue_marks_requests_with_a_scan(client, worker, team):
     send(
         client,
         f"/zelfscan/{SHORT}/praten/",
-        contact(team, answers=json.dumps(answers), attach_scan="on", first_name="Ilse"),
+        contact(team, answers=json.dumps(answers), attach_scan="on", name="Ilse"),
     )
     client.force_login(worker)
     rows = client.get("/werk/dossiers/intake/").context["page"]

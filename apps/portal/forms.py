@@ -1,0 +1,71 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from apps.portal.models import Journey, JourneyStep
+from apps.questionnaires import selectors as questionnaire_selectors
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("What are you looking for?"), max_length=200, required=False)
+
+
+class JourneyForm(forms.ModelForm):
+    class Meta:
+        model = Journey
+        fields = ["theme", "question", "slug", "summary", "introduction", "position"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "introduction": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "introduction": _("Short sentences, at B1 level. A blank line starts a new paragraph.")
+        }
+
+
+class JourneyStepForm(forms.ModelForm):
+    class Meta:
+        model = JourneyStep
+        fields = [
+            "position",
+            "kind",
+            "title",
+            "body",
+            "instrument_code",
+            "search_words",
+            "link_url",
+            "link_label",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, scan_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = JourneyStep._meta.get_field("instrument_code")
+        self.fields["instrument_code"] = forms.ChoiceField(
+            label=field.verbose_name,
+            help_text=field.help_text,
+            required=False,
+            choices=[("", _("No self-scan")), *scan_choices],
+        )
+
+
+def journey_steps_formset(*, journey, data=None):
+    """The steps of a journey as forms: the self-scans to choose from read once for all."""
+    scan_choices = [
+        (version.instrument.code, version.instrument.name)
+        for version in questionnaire_selectors.self_scan_versions()
+    ]
+    return JourneyStepFormSet(
+        data, instance=journey, prefix="steps", form_kwargs={"scan_choices": scan_choices}
+    )
+
+
+JourneyStepFormSet = inlineformset_factory(
+    Journey,
+    JourneyStep,
+    form=JourneyStepForm,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)

@@ -1,0 +1,157 @@
+"""What the portal shows: journeys per theme, one journey with what its steps offer, and
+the one search box across journeys and the social map."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+
+from apps.accounts import policy
+from apps.core.words import search_roots
+from apps.organisation.models import Theme
+from apps.portal.models import Journey, JourneyStep
+from apps.questionnaires import selectors as questionnaire_selectors
+from apps.socialmap.selectors import PublicSearch
+
+# Services a journey step shows; the rest is one click away on the social map.
+SERVICES_PER_STEP = 3
+# What the search page shows of each kind before "show all".
+JOURNEYS_FOUND = 10
+SERVICES_FOUND = 5
+
+
+def theme_or_404(code: str) -> Theme:
+    theme = Theme.objects.filter(code=code).first()
+    if theme is None:
+        raise Http404
+    return theme
+
+
+def theme_journeys(*, theme):
+    return (
+        Journey.objects.published()
+        .filter(theme=theme)
+        .only("slug", "question", "summary", "theme_id")
+    )
+
+
+def journey_for_reader(*, actor, slug: str) -> Journey:
+    """A published journey for everyone; a draft only for staff who write journeys (their
+    preview). Anyone else gets a 404, as if the draft did not exist."""
+    journeys = Journey.objects.select_related("theme", "updated_by").prefetch_related(
+        Prefetch("steps", queryset=JourneyStep.objects.order_by("position", "pk"))
+    )
+    if not policy.can(actor, "portal.view_journey"):
+        journeys = journeys.published()
+    journey = journeys.filter(slug=slug).first()
+    if journey is None:
+        raise Http404
+    return journey
+
+
+@dataclass
+class StepView:
+    step: JourneyStep
+    scan: object = None  # the self-scan's current version, for a self-test
+    services: list = field(default_factory=list)
+    more: bool = False
+    # Written by the view: the services' cards and the social map's query for "see all".
+    cards: str = ""
+    search_query: str = ""
+
+
+def journey_steps(journey: Journey) -> list[StepView]:
+    """Each step with what it offers: the self-scan it opens, the services it finds."""
+    scans = {}
+    if any(step.kind == JourneyStep.Kind.SELF_TEST for step in journey.steps.all()):
+        scans = {
+            version.instrument.code: version
+            for version in questionnaire_selectors.self_scan_versions()
+        }
+    views = []
+    for step in journey.steps.all():
+        view = StepView(step=step)
+        if step.kind == JourneyStep.Kind.SELF_TEST:
+            view.scan = scans.get(step.instrument_code)
+        elif step.kind == JourneyStep.Kind.SERVICES:
+            # One more than shown tells whether there are more, without counting them.
+            search = PublicSearch(query=step.search_words, theme=journey.theme)
+            services = search[0 : SERVICES_PER_STEP + 1]
+            view.services = services[:SERVICES_PER_STEP]
+            view.more = len(services) > SERVICES_PER_STEP
+        views.append(view)
+    return views
+
+
+def journeys_for_editor():
+    return Journey.objects.select_related("theme", "updated_by").order_by(
+        "theme__position", "position", "question"
+    )
+
+
+def journey_for_editor(*, pk) -> Journey:
+    journey = Journey.objects.filter(pk=pk).select_related("theme").first()
+    if journey is None:
+        raise Http404
+    return journey
+
+
+@dataclass
+class Found:
+    query: str
+    journeys: list = field(default_factory=list)
+    services: list = field(default_factory=list)
+    service_count: int = 0
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.journeys or self.services)
+
+
+def search_everything(query: str) -> Found:
+    """The portal's one search box: published journeys (their question, answer and steps)
+    and the services of the social map, each the best match first."""
+    query = query.strip()
+    found = Found(query=query)
+    if not query:
+        return found
+    found.journeys = list(_matching_journeys(query)[:JOURNEYS_FOUND])
+    search = PublicSearch(query=query)
+    found.services = search[0:SERVICES_FOUND]
+    # Counted always, so that the page reads as many queries whatever it finds.
+    found.service_count = search.count()
+    return found
+
+
+def _matching_journeys(query: str):
+    journeys = Journey.objects.published().select_related("theme")
+    if connection.vendor == "postgresql":
+        words = SearchQuery(query, search_type="websearch", config="dutch")
+        document = (
+            SearchVector("question", weight="A", config="dutch")
+            + SearchVector("summary", weight="B", config="dutch")
+            + SearchVector("introduction", weight="C", config="dutch")
+        )
+        step_matches = JourneyStep.objects.annotate(
+            document=SearchVector("title", "body", config="dutch")
+        ).filter(journey=OuterRef("pk"), document=words)
+        return (
+            journeys.annotate(document=document, rank=SearchRank(document, words))
+            .filter(Q(document=words) | Exists(step_matches))
+            .order_by("-rank", "question")
+        )
+    # The embedded database has no Dutch stemming: every word's root must occur in the
+    # journey or one of its steps.
+    for root in search_roots(query) or [query]:
+        in_steps = JourneyStep.objects.filter(journey=OuterRef("pk")).filter(
+            Q(title__icontains=root) | Q(body__icontains=root)
+        )
+        journeys = journeys.filter(
+            Q(question__icontains=root)
+            | Q(summary__icontains=root)
+            | Q(introduction__icontains=root)
+            | Exists(in_steps)
+        )
+    return journeys.order_by("question")
