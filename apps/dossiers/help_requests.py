@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import request_context
 from apps.core.cache import CACHE_ERRORS
+from apps.core.forms import add_service_errors
 from apps.core.geocoding import locate_postcode
 from apps.dossiers.models import Dossier, IntakeRequest
 from apps.organisation.models import Neighbourhood, Team
@@ -178,6 +179,22 @@ def help_request_send[Sent](*, session, token, send: Callable[[], Sent]) -> Sent
         raise
     _count(rate_key)
     return sent
+
+
+def help_request_send_form(*, session, token, form, send: Callable[[], IntakeRequest]) -> int:
+    """What every form for help does on "send", once the form itself is valid: send it once,
+    remember its reference for the confirmation, and on refusal put the reasons on the form.
+    Gives 0 when sent (now or before: a double click), else the status of the page that
+    shows the form again."""
+    try:
+        intake = help_request_send(session=session, token=token, send=send)
+    except AlreadySent:
+        return 0
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return REFUSED_STATUS.get(getattr(error, "code", None), 400)
+    help_request_remember(session=session, intake=intake)
+    return 0
 
 
 SENT_KEY = "help_request_sent"

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
-from apps.core.forms import add_service_errors
 from apps.dossiers import help_requests
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
@@ -137,21 +136,15 @@ def help_request(request):
     form = HelpRequestForm(request.POST, account_email=account_email)
     status = 400
     if form.is_valid():
-        try:
-            intake = help_requests.help_request_send(
-                session=request.session,
-                token=request.POST.get("once"),
-                send=lambda: dossier_services.intake_request_submit_online(
-                    actor=request.user, **form.request_fields()
-                ),
-            )
-        except help_requests.AlreadySent:
-            return redirect("portal:help_sent")  # a double click, the back button
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = help_requests.REFUSED_STATUS.get(getattr(error, "code", None), status)
-        else:
-            help_requests.help_request_remember(session=request.session, intake=intake)
+        status = help_requests.help_request_send_form(
+            session=request.session,
+            token=request.POST.get("once"),
+            form=form,
+            send=lambda: dossier_services.intake_request_submit_online(
+                actor=request.user, **form.request_fields()
+            ),
+        )
+        if not status:
             return redirect("portal:help_sent")
     return _render_help(request, form, status=status)
 

@@ -332,31 +332,22 @@ def _talk_form(request, **kwargs) -> TalkForm:
     return TalkForm(account_email=account_email, **kwargs)
 
 
-TALK_REFUSED_STATUS = help_requests.REFUSED_STATUS
-
-
 def _talk_send(request, version, form, *, response=None, answers=None):
     status = 400
     if form.is_valid():
-        try:
-            intake = help_requests.help_request_send(
-                session=request.session,
-                token=request.POST.get("once"),
-                send=lambda: self_scans.talk_request_send(
-                    version=version,
-                    actor=request.user,
-                    response=response,
-                    answers=answers,
-                    **form.request_fields(),
-                ),
-            )
-        except help_requests.AlreadySent:
-            return redirect("portal:help_sent")  # a double click, the back button
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = TALK_REFUSED_STATUS.get(getattr(error, "code", None), status)
-        else:
-            help_requests.help_request_remember(session=request.session, intake=intake)
+        status = help_requests.help_request_send_form(
+            session=request.session,
+            token=request.POST.get("once"),
+            form=form,
+            send=lambda: self_scans.talk_request_send(
+                version=version,
+                actor=request.user,
+                response=response,
+                answers=answers,
+                **form.request_fields(),
+            ),
+        )
+        if not status:
             return redirect("portal:help_sent")
     return _render_talk(request, version, form, response=response, answers=answers, status=status)
 
