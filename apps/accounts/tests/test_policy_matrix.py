@@ -29,6 +29,7 @@ from apps.organisation.tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
+from apps.portal.models import Journey
 from apps.questionnaires.models import Response
 from apps.questionnaires.tests.factories import ResponseFactory
 from apps.reports.models import MunicipalityReport
@@ -178,6 +179,20 @@ MATRIX = [
     ("portal.change_informationpage", None, ADMIN),
     ("portal.add_informationpage", None, NOBODY),
     ("portal.delete_informationpage", None, NOBODY),
+    # Journeys: published ones need no permission to read; drafts are read and written by
+    # staff who work with residents, published (and then changed) by those who publish.
+    ("portal.view_journey", "draft_journey", {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("portal.add_journey", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    (
+        "portal.change_journey",
+        "draft_journey",
+        {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN},
+    ),
+    ("portal.change_journey", "published_journey", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("portal.publish_journey", "draft_journey", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("portal.delete_journey", "published_journey", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    # A request for help sent while logged in is followed by the resident who sent it.
+    ("dossiers.follow_own_help_request", None, {R.RESIDENT}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -308,6 +323,14 @@ def scenario(db):
         objects[f"{side}_team_networkmember"] = NetworkMemberFactory(dossier=dossier)
         objects[f"{side}_team_lifeevent"] = LifeEventFactory(dossier=dossier)
         objects[f"{side}_team_attachment"] = Attachment(dossier=dossier, title="scan")
+    for status in ("draft", "published"):
+        objects[f"{status}_journey"] = Journey.objects.create(
+            theme=Theme.objects.first(),
+            slug=f"vraag-{status}",
+            question="Hoe kom ik uit de schulden?",
+            summary="Met een plan.",
+            status=status,
+        )
     resident_client = objects["own_team_client"]
     own_goal = Goal.objects.create(dossier=objects["own_team_dossier"], question="Hoe?")
     other_goal = Goal.objects.create(dossier=objects["other_team_dossier"], question="Hoe?")
