@@ -48,22 +48,24 @@ def test_a_resident_asks_to_talk_and_the_intake_worker_sees_the_scan(
     )
     axe_check(page, label="talk form")
     # Nothing filled in: clear messages, nothing sent.
-    page.get_by_role("button", name=dutch("Send")).click()
+    page.get_by_role("button", name=dutch("Send my question")).click()
     expect(page.get_by_role("alert").first).to_be_visible()
     assert IntakeRequest.objects.count() == 0
     axe_check(page, label="talk form with errors")
 
-    page.get_by_label(dutch("Which team is near you?")).select_option(str(team.pk))
-    page.get_by_label(dutch("First name")).fill("Sanne")
-    page.get_by_label(dutch("Last name")).fill("de Boer")
-    page.get_by_label(dutch("Phone number"), exact=False).fill("06 12345678")
-    page.get_by_label(dutch("What would you like to talk about?"), exact=False).fill(
+    page.get_by_label(dutch("What is your question about?")).select_option(
+        label="Mentaal welbevinden & Zingeving"
+    )
+    page.get_by_label(dutch("Your question, in your own words")).fill(
         "Ik slaap slecht en voel me alleen."
     )
+    page.get_by_label(dutch("Your postcode")).fill("3811 ab")
+    page.get_by_label(dutch("Your name"), exact=False).fill("Sanne de Boer")
+    page.get_by_label(dutch("Phone number"), exact=False).fill("06 12345678")
     page.get_by_label(dutch("Send my scan along. The team can then see my answers.")).check()
     screenshot(page, "talk-form-phone")
-    page.get_by_role("button", name=dutch("Send")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Your request is sent"))
+    page.get_by_role("button", name=dutch("Send my question")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(dutch("Your question is sent"))
     axe_check(page, label="talk sent")
     intake = IntakeRequest.objects.get()
     assert intake.source == "online" and intake.team == team
