@@ -1,12 +1,8 @@
-import json
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.forms import HelpRequestForm
 from apps.questionnaires.models import OPEN_TEXT_MAX_LENGTH, Instrument, Response
-from apps.questionnaires.services.answering import answers_clean
 
 
 class ItemsForm(forms.Form):
@@ -65,55 +61,6 @@ def _described(item, value) -> str:
 
 class DimensionStepForm(ItemsForm):
     """The scale questions of one dimension: one page of a self-scan."""
-
-
-EARLIER_ANSWERS_MAX_LENGTH = 20_000
-
-
-class EarlierAnswersField(forms.CharField):
-    """The answers of the earlier pages, carried along in the page for a resident without
-    an account: nothing about them is stored on our side. Checked again on every page, so
-    a changed value is refused, not scored."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, *, version, **kwargs):
-        super().__init__(required=False, strip=False, **kwargs)
-        self.version = version
-
-    def to_python(self, value):
-        if not value:
-            return {}
-        try:
-            # Far more than the longest instrument's answers; a longer value is not ours.
-            answers = json.loads(value) if len(value) <= EARLIER_ANSWERS_MAX_LENGTH else None
-        except (ValueError, RecursionError):
-            answers = None
-        if not isinstance(answers, dict):
-            raise ValidationError(_("Your earlier answers were lost. Please start again."))
-        try:
-            return answers_clean(version=self.version, answers=answers)
-        except ValidationError as error:
-            raise ValidationError(
-                _(
-                    "Your earlier answers were changed or belong to another version. "
-                    "Please start again."
-                )
-            ) from error
-
-
-class AnonymousStepForm(DimensionStepForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["earlier"] = EarlierAnswersField(version=self.version)
-
-    def all_answers(self) -> dict:
-        """The earlier pages' answers with this page's, for the next page or the result."""
-        answers = dict(self.cleaned_data["earlier"])
-        answers.update(
-            {code: value for code, value in self.cleaned_data.items() if code != "earlier"}
-        )
-        return answers
 
 
 class ShareForm(forms.Form):

@@ -15,7 +15,9 @@ urlpatterns = [
     path("bewaren/", views.pending_scan, name="pending"),
     path("<slug:code>/", views.scan_intro, name="intro"),
     path("<slug:code>/vragen/<int:step>/", views.anonymous_step, name="anonymous_step"),
+    path("<slug:code>/uitslag/", views.anonymous_result, name="anonymous_result"),
     path("<slug:code>/uitslag.pdf", views.anonymous_result_pdf, name="anonymous_pdf"),
+    path("<slug:code>/wissen/", views.anonymous_forget, name="anonymous_forget"),
     path("<slug:code>/praten/", views.talk_anonymous, name="talk_anonymous"),
     path("<slug:code>/bewaren/", views.keep_anonymous, name="keep"),
 ]

@@ -5,7 +5,6 @@ page itself and are checked again on every page. With a resident account the sca
 kept, so it can be stopped and finished later, and shared with the social worker.
 """
 
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,11 +19,9 @@ from apps.accounts import policy
 from apps.core.forms import add_service_errors
 from apps.dossiers import help_requests
 from apps.dossiers import selectors as dossier_selectors
-from apps.questionnaires import reading, scoring, selectors
+from apps.questionnaires import anonymous_answers, reading, scoring, selectors
 from apps.questionnaires.forms import (
-    AnonymousStepForm,
     DimensionStepForm,
-    EarlierAnswersField,
     ShareForm,
     TalkForm,
 )
@@ -77,27 +74,73 @@ def scan_intro(request, code):
 
 @require_http_methods(["GET", "POST"])
 def anonymous_step(request, code, step):
-    """A scan without an account. POST carries the earlier answers; GET is the first page."""
+    """A page of a scan without an account. The answers so far wait in the resident's own
+    browser (apps/questionnaires/anonymous_answers.py); a POST saves this page's answers
+    there and redirects, so Back and Reload never send a page twice."""
     version = selectors.self_scan_version(code=code)
     steps = _steps(version)
     if not 1 <= step <= len(steps):
         return redirect("questionnaires:anonymous_step", code=code, step=1)
+    try:
+        answers = anonymous_answers.read(request, version)
+    except anonymous_answers.Stale:
+        return _questions_changed(request, version)
+    items = steps[step - 1][1]
     if request.method == "GET":
-        form = _anonymous_form(version, steps[0], answers={})
-        return _render_step(request, version, steps, 1, form)
-    form = AnonymousStepForm(request.POST, version=version, items=steps[step - 1][1])
-    if request.POST.get("version") != str(version.number):
-        messages.error(request, _("The questions changed in the meantime. Please start again."))
-        return redirect("questionnaires:intro", code=code)
+        form = DimensionStepForm(version=version, items=items, initial=answers)
+        return _render_step(request, version, steps, step, form)
+    form = DimensionStepForm(request.POST, version=version, items=items)
     if not form.is_valid():
         return _render_step(request, version, steps, step, form, status=400)
-    answers = form.all_answers()
-    next_step = step - 1 if "back" in request.POST else step + 1
-    if next_step > len(steps):
-        return _render_result(request, version, answers, anonymous_answers=answers)
-    next_step = max(next_step, 1)
-    form = _anonymous_form(version, steps[next_step - 1], answers=answers)
-    return _render_step(request, version, steps, next_step, form)
+    answers.update(form.cleaned_data)
+    if "back" in request.POST:
+        target = reverse("questionnaires:anonymous_step", args=[code, max(step - 1, 1)])
+    elif step < len(steps):
+        target = reverse("questionnaires:anonymous_step", args=[code, step + 1])
+    else:
+        target = reverse("questionnaires:anonymous_result", args=[code])
+    response = redirect(target)
+    anonymous_answers.write(response, version, answers)
+    return response
+
+
+def anonymous_result(request, code):
+    version = selectors.self_scan_version(code=code)
+    try:
+        answers = _held_answers(request, version)
+    except ValidationError as error:
+        return _start_again(request, version, error)
+    except anonymous_answers.Stale:
+        return _questions_changed(request, version)
+    return _render_result(request, version, answers, anonymous=True)
+
+
+@require_POST
+def anonymous_forget(request, code):
+    """ "Clear my answers": the cookie goes; on a shared computer nobody reads them after."""
+    version = selectors.self_scan_version(code=code)
+    messages.success(request, _("Your answers are cleared from this browser."))
+    response = redirect("questionnaires:intro", code=version.instrument.code)
+    anonymous_answers.forget(response)
+    return response
+
+
+def _held_answers(request, version) -> dict:
+    """The answers of a finished scan without an account; ValidationError when there are
+    none (the browser session ended, or the scan was never filled in)."""
+    answers = anonymous_answers.read(request, version)
+    if not answers:
+        raise ValidationError(
+            _("Your answers are no longer in this browser. Please fill in the scan again.")
+        )
+    return answers
+
+
+def _questions_changed(request, version):
+    messages.error(request, _("The questions changed in the meantime. Please start again."))
+    response = redirect("questionnaires:intro", code=version.instrument.code)
+    anonymous_answers.forget(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,22 +199,17 @@ def stored_result_pdf(request, pk):
     return _pdf_download(version, answers, completed_at=response.completed_at)
 
 
-@require_POST
 def anonymous_result_pdf(request, code):
-    """The result of a scan without an account, as a PDF: the answers come along in the
-    form once more and are checked again; nothing is stored."""
+    """The result of a scan without an account, as a PDF, from the answers in the
+    resident's browser, checked again; nothing is stored."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = _posted_answers(request, version)
+        answers = _held_answers(request, version)
     except ValidationError as error:
         return _start_again(request, version, error)
+    except anonymous_answers.Stale:
+        return _questions_changed(request, version)
     return _pdf_download(version, answers)
-
-
-def _posted_answers(request, version) -> dict:
-    """The answers of a scan without an account, posted once more from its result page:
-    checked again, since they come from the browser."""
-    return EarlierAnswersField(version=version).clean(request.POST.get("answers"))
 
 
 def _start_again(request, version, error):
@@ -228,19 +266,6 @@ def _steps(version, *, with_open=False):
     return steps
 
 
-def _anonymous_form(version, step, *, answers):
-    """The page of one part, filled in with what was answered there before; the answers
-    of the other parts go along hidden."""
-    codes = {item.code for item in step[1]}
-    earlier = {code: value for code, value in answers.items() if code not in codes}
-    initial = {code: value for code, value in answers.items() if code in codes}
-    return AnonymousStepForm(
-        version=version,
-        items=step[1],
-        initial={**initial, "earlier": json.dumps(earlier)},
-    )
-
-
 def _render_step(request, version, steps, step, form, *, response=None, status=200):
     dimension = steps[step - 1][0]
     if response is None:
@@ -272,7 +297,7 @@ def _scores_and_parts(version, answers):
     return scores, parts
 
 
-def _render_result(request, version, answers, *, response=None, anonymous_answers=None):
+def _render_result(request, version, answers, *, response=None, anonymous=False):
     _scores, parts = _scores_and_parts(version, answers)
     chart = spider_chart(
         title=version.instrument.name,
@@ -287,7 +312,9 @@ def _render_result(request, version, answers, *, response=None, anonymous_answer
         "chart": chart,
         "reading": reading.reading(parts),
         "suggestions": reading.suggestions(version.instrument.code, parts),
-        "anonymous_answers": json.dumps(anonymous_answers) if anonymous_answers else "",
+        "anonymous": anonymous,
+        # Every question skipped: no web to draw, and the page says so.
+        "nothing_answered": all(part.score is None for part in parts),
         "can_share": response is not None
         and policy.can(request.user, "questionnaires.share_response", response),
     }
@@ -313,16 +340,18 @@ def talk_stored(request, pk):
     return _talk_send(request, version, _talk_form(request, data=request.POST), response=response)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def talk_anonymous(request, code):
-    """From the result of a scan without an account: the answers come along once more,
-    and are only stored when the resident sends their scan with the request."""
+    """From the result of a scan without an account: the answers in the resident's browser
+    are only stored when they send their scan with the request."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = _posted_answers(request, version)
+        answers = _held_answers(request, version)
     except ValidationError as error:
         return _start_again(request, version, error)
-    if "send" not in request.POST:
+    except anonymous_answers.Stale:
+        return _questions_changed(request, version)
+    if request.method == "GET":
         return _render_talk(request, version, _talk_form(request), answers=answers)
     return _talk_send(request, version, _talk_form(request, data=request.POST), answers=answers)
 
@@ -357,7 +386,6 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
         "version": version,
         "form": form,
         "response": response,
-        "anonymous_answers": json.dumps(answers) if response is None else "",
         "once": help_requests.help_request_token_issue(session=request.session),
     }
     return render(request, "questionnaires/talk.html", context, status=status)
@@ -365,14 +393,16 @@ def _render_talk(request, version, form, *, response=None, answers=None, status=
 
 @require_POST
 def keep_anonymous(request, code):
-    """ "Keep my result": the answers come along once more, are checked, and wait in the
+    """ "Keep my result": the answers in the resident's browser are checked and wait in the
     session until the resident is logged in and confirms the scan is theirs."""
     version = selectors.self_scan_version(code=code)
     try:
-        answers = _posted_answers(request, version)
+        answers = _held_answers(request, version)
         self_scans.pending_scan_hold(session=request.session, version=version, answers=answers)
     except ValidationError as error:
         return _start_again(request, version, error)
+    except anonymous_answers.Stale:
+        return _questions_changed(request, version)
     confirm = reverse("questionnaires:pending")
     if request.user.is_authenticated:
         return redirect(confirm)

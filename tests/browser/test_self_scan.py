@@ -98,3 +98,20 @@ def test_resident_fills_the_short_scale_on_a_phone_stops_resumes_and_shares(
     expect(page.get_by_text(dutch("Your social worker can now see this scan."))).to_be_visible()
     scan.refresh_from_db()
     assert scan.shared_with_worker
+
+
+def test_every_question_skipped_gets_a_word_not_an_empty_web(
+    page: Page, instruments, axe_check, screenshot
+):
+    page.set_viewport_size(PHONE)
+    page.goto("/zelfscan/positive-health-short/vragen/1/")
+    for part in range(1, 7):
+        name = dutch("See my result") if part == 6 else dutch("Next")
+        page.get_by_role("button", name=name).click()
+    expect(page.get_by_text(dutch("Fill in the scan again"), exact=False).first).to_be_visible()
+    expect(page.locator("figure svg[role='img']")).to_have_count(0)
+    axe_check(page, label="self-scan result, every question skipped")
+    screenshot(page, "self-scan-result-nothing-answered-phone")
+    # Back goes to the last page of questions, not to the browser's "send again?" page.
+    page.go_back()
+    expect(page.get_by_text("Deel 6 van 6")).to_be_visible()

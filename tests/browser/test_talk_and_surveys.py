@@ -41,7 +41,7 @@ def test_a_resident_asks_to_talk_and_the_intake_worker_sees_the_scan(
     team = worker.teams.get()
     page.set_viewport_size(PHONE)
     fill_short_scan_without_account(page)
-    page.get_by_role("button", name=dutch("I would like to talk about this")).click()
+    page.get_by_role("link", name=dutch("I would like to talk about this")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         dutch("I would like to talk about this")

@@ -16,6 +16,7 @@ from apps.questionnaires.models import Response
 from apps.questionnaires.selectors import self_scan_version
 from apps.questionnaires.services.instruments import instruments_load
 from apps.questionnaires.services.self_scans import PENDING_SCAN_KEY
+from apps.questionnaires.tests.carried import carry_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,12 @@ def answers(value=7):
     return {item.code: value for item in version.items.all() if item.is_scale}
 
 
+def keep(client, held):
+    """ "Keep this result", with the scan's answers in the browser as its pages put them."""
+    carry_answers(client, SHORT, held)
+    return client.post(KEEP)
+
+
 def log_in(client, user):
     return client.post("/account/login/", {"login": user.email, "password": TEST_PASSWORD})
 
@@ -44,7 +51,7 @@ def dutch(text):
 
 
 def test_the_answers_wait_until_the_resident_confirms_they_are_theirs(client):
-    kept = client.post(KEEP, {"answers": json.dumps(answers(7))})
+    kept = keep(client, json.dumps(answers(7)))
     assert kept.status_code == 302
     assert kept.url == "/account/signup/?next=%2Fzelfscan%2Fbewaren%2F"
     assert client.session[PENDING_SCAN_KEY]["answers"] == answers(7)
@@ -72,7 +79,7 @@ def test_the_answers_wait_until_the_resident_confirms_they_are_theirs(client):
 
 
 def test_someone_else_on_the_same_computer_can_throw_it_away(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     log_in(client, UserFactory(role=Role.RESIDENT))
     thrown = client.post(CONFIRM, {"keep": "no"})
     assert thrown.status_code == 302
@@ -81,7 +88,7 @@ def test_someone_else_on_the_same_computer_can_throw_it_away(client):
 
 
 def test_a_new_account_finds_the_question_after_confirming_the_e_mail_address(client):
-    client.post(KEEP, {"answers": json.dumps(answers(5))})
+    keep(client, json.dumps(answers(5)))
     client.post(
         "/account/signup/",
         {"email": "nieuw@example.nl", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
@@ -100,7 +107,7 @@ def test_a_new_account_finds_the_question_after_confirming_the_e_mail_address(cl
     "tampered", ['{"body-1": 11}', '{"elsewhere": 3}', "[]", "not json", "", "[" * 100_000]
 )
 def test_tampered_answers_are_refused_and_nothing_waits(client, tampered):
-    refused = client.post(KEEP, {"answers": tampered})
+    refused = keep(client, tampered)
     assert refused.status_code == 400
     assert PENDING_SCAN_KEY not in client.session
 
@@ -108,14 +115,14 @@ def test_tampered_answers_are_refused_and_nothing_waits(client, tampered):
 def test_a_logged_in_resident_is_asked_at_once(client):
     resident = UserFactory(role=Role.RESIDENT)
     client.force_login(resident)
-    kept = client.post(KEEP, {"answers": json.dumps(answers(6))})
+    kept = keep(client, json.dumps(answers(6)))
     assert kept.url == CONFIRM
     client.post(CONFIRM, {"keep": "yes"})
     assert Response.objects.get().respondent == resident
 
 
 def test_a_worker_cannot_keep_it_and_it_is_dropped(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     client.force_login(UserFactory(role=Role.SOCIAL_WORKER))
     refused = client.post(CONFIRM, {"keep": "yes"})
     assert refused.status_code == 302
@@ -124,14 +131,14 @@ def test_a_worker_cannot_keep_it_and_it_is_dropped(client):
 
 
 def test_without_login_the_question_sends_you_to_log_in(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     asked = client.get(CONFIRM)
     assert asked.url.startswith("/account/login/")
     assert PENDING_SCAN_KEY in client.session
 
 
 def test_answers_that_waited_too_long_are_dropped(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     session = client.session
     session[PENDING_SCAN_KEY]["held_at"] = "2020-01-01T00:00:00+00:00"
     session.save()
@@ -153,7 +160,7 @@ def test_answers_that_waited_too_long_are_dropped(client):
     ],
 )
 def test_a_damaged_session_entry_is_dropped_not_a_500(client, broken):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     session = client.session
     session[PENDING_SCAN_KEY] = {**session[PENDING_SCAN_KEY], **broken}
     session.save()
@@ -164,7 +171,7 @@ def test_a_damaged_session_entry_is_dropped_not_a_500(client, broken):
 
 
 def test_a_changed_version_is_refused_with_a_message(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     session = client.session
     session[PENDING_SCAN_KEY]["version"] = 99
     session.save()
@@ -176,7 +183,7 @@ def test_a_changed_version_is_refused_with_a_message(client):
 
 
 def test_a_scan_taken_out_of_use_is_dropped_from_the_question(client):
-    client.post(KEEP, {"answers": json.dumps(answers())})
+    keep(client, json.dumps(answers()))
     session = client.session
     session[PENDING_SCAN_KEY]["code"] = "no-longer-here"
     session.save()
