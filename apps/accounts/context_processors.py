@@ -19,6 +19,7 @@ def navigation(request):
             "social_map": policy.can(user, "socialmap.view_service"),
             "journeys": policy.can(user, "portal.view_journey"),
             "my_support": policy.can(user, "dossiers.view_own_dossier_area"),
+            "messages": policy.can(user, "portal.view_own_messages"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),
         }
     }

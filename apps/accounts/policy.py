@@ -556,3 +556,25 @@ policy.add_rule("questionnaires.start_assignment", is_resident & assigned_to_the
 policy.add_rule("questionnaires.view_measurements", does_casework & is_client_of_own_team)
 # The staff survey about the platform itself, for the adoption report.
 policy.add_rule("questionnaires.fill_staff_survey", does_casework)
+
+# --- Secure messages (apps/portal): a conversation about a dossier, between its client
+# and the team that supports them. The object asked about is the conversation, or the
+# dossier when one starts. Writing only while the dossier is open; reading always.
+
+
+@rules.predicate
+def is_client_in(user, record) -> bool:
+    return is_client_of.test(user, _dossier_of(record))
+
+
+@rules.predicate
+def in_open_dossier(user, record) -> bool:
+    return dossier_is_open.test(user, _dossier_of(record))
+
+
+takes_part = (is_resident & is_client_in) | (does_casework & in_dossier_of_own_team)
+policy.add_rule("portal.view_messagethread", takes_part)
+policy.add_rule("portal.add_message", takes_part & in_open_dossier)
+policy.add_rule("portal.add_messagethread", takes_part & in_open_dossier)
+# The resident's list of their conversations (it shows what they have, maybe nothing).
+policy.add_rule("portal.view_own_messages", is_resident)

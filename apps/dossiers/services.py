@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +32,7 @@ from apps.dossiers.notifications import (
     worker_notify_reassigned_on_commit,
 )
 from apps.dossiers.signals import dossier_closed, intake_converted
-from apps.dossiers.uploads import IMAGE_FORMATS, image_without_metadata, sniff_content_type
+from apps.dossiers.uploads import upload_checked
 from apps.organisation.models import TeamMembership
 
 logger = logging.getLogger(__name__)
@@ -620,22 +619,11 @@ def attachment_add(
         record is not None and record.dossier_id != dossier.pk for record in (goal, contact_moment)
     ):
         errors["belongs_to"] = [_("Choose a goal or contact moment of this dossier.")]
-    limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
     content_type = None
-    if upload.size > limit_mb * 1024 * 1024:
-        errors["upload"] = [_("The file is larger than %(limit)s MB.") % {"limit": limit_mb}]
-    elif upload.size == 0:
-        errors["upload"] = [_("The file is empty.")]
-    else:
-        content_type = sniff_content_type(upload)
-        if content_type is None:
-            errors["upload"] = [_("Only a photo (JPEG or PNG) or a PDF can be added.")]
-        elif content_type in IMAGE_FORMATS:
-            cleaned = image_without_metadata(upload, content_type)
-            if cleaned is None:
-                errors["upload"] = [_("This photo cannot be read. Take or choose it again.")]
-            else:
-                upload = ContentFile(cleaned, name=upload.name)
+    try:
+        upload, content_type = upload_checked(upload)
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
     attachment = Attachment(
         dossier=dossier,
         title=title.strip(),

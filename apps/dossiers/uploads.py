@@ -4,6 +4,10 @@ their metadata before they are stored."""
 import warnings
 from io import BytesIO
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIGNATURES = (
@@ -14,6 +18,32 @@ SIGNATURES = (
 IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 # A phone photo has about 12-50 million pixels; Pillow refuses twice this (a "bomb").
 Image.MAX_IMAGE_PIXELS = 60_000_000
+
+
+def upload_checked(upload):
+    """The upload as it may be stored, and its content type: only JPEG, PNG and PDF,
+    recognised by their content rather than their name, no larger than
+    ATTACHMENT_MAX_MEGABYTES, photos drawn again without the metadata (such as a GPS
+    position) they came with. Raises ValidationError (on "upload") for any other file.
+    The same rules for every upload: a dossier's attachments and a message's."""
+    limit_mb = settings.ATTACHMENT_MAX_MEGABYTES
+    if upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            {"upload": [_("The file is larger than %(limit)s MB.") % {"limit": limit_mb}]}
+        )
+    if upload.size == 0:
+        raise ValidationError({"upload": [_("The file is empty.")]})
+    content_type = sniff_content_type(upload)
+    if content_type is None:
+        raise ValidationError({"upload": [_("Only a photo (JPEG or PNG) or a PDF can be added.")]})
+    if content_type in IMAGE_FORMATS:
+        cleaned = image_without_metadata(upload, content_type)
+        if cleaned is None:
+            raise ValidationError(
+                {"upload": [_("This photo cannot be read. Take or choose it again.")]}
+            )
+        upload = ContentFile(cleaned, name=upload.name)
+    return upload, content_type
 
 
 def sniff_content_type(upload) -> str | None:

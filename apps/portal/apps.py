@@ -6,3 +6,18 @@ class PortalConfig(AppConfig):
     name = "apps.portal"
     label = "portal"
     verbose_name = _("Resident portal")
+
+    def ready(self):
+        from apps.dossiers.sections import Section, section_register
+        from apps.portal import receivers, selectors  # noqa: F401 (receivers connect on import)
+
+        section_register(
+            "dossier",
+            Section(
+                "portal/sections/messages.html",
+                selectors.dossier_threads,
+                anchor="messages",
+                title=_("Messages"),
+                slug="berichten",
+            ),
+        )

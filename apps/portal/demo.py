@@ -1,16 +1,21 @@
-"""Demo journeys: at least one question per theme, answered in our own words
-(demo_journeys.toml), published by the demo team leader. Their steps open the self-scans
-and find services of the demo social map."""
+"""Demo journeys (at least one question per theme, answered in our own words in
+demo_journeys.toml, published by the demo team leader; their steps open the self-scans and
+find services of the demo social map) and the demo resident's conversation with their
+social worker."""
 
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
 
+from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
+from apps.dossiers.models import ContactMoment, Dossier
 from apps.organisation.models import Theme
-from apps.portal.models import Journey, JourneyStep
+from apps.portal.models import Journey, JourneyStep, Message, MessageThread
+from apps.portal.services import MESSAGE_MINUTES
 
 DEMO_JOURNEYS = tomllib.loads(
     (Path(__file__).parent / "demo_journeys.toml").read_text(encoding="utf-8")
@@ -54,4 +59,79 @@ def _seed(run: DemoRun) -> int:
         )
         made += created
     run.report.append(f"Journeys: {len(DEMO_JOURNEYS)} published, one or more per theme.")
+    return made
+
+
+# The demo resident's conversation with their worker, in our words: the worker's messages
+# are contact moments of mode "message", as a real answer is.
+DEMO_CONVERSATION = [
+    (True, "Ik heb een brief gekregen van de gemeente over bijzondere bijstand. Ik snap hem niet."),
+    (False, "Goed dat je het laat weten. Kun je een foto van de brief sturen?"),
+    (True, "Ja, ik stuur hem vanavond."),
+    (
+        False,
+        "Dank je. Het gaat over je aanvraag voor de wasmachine. Ze willen nog een bankafschrift.",
+    ),
+    (True, "Welk afschrift? Van deze maand?"),
+    (False, "Van de laatste drie maanden. Zullen we het dinsdag samen doen, om 10 uur?"),
+]
+
+
+@demo_step("messages", after=("measurements", "journeys"))
+def _seed_messages(run: DemoRun) -> int:
+    resident = User.objects.filter(email=f"inwoner@{DEMO_DOMAIN}").first()
+    dossier = (
+        Dossier.objects.open()
+        .filter(client__account=resident)
+        .select_related("responsible_worker")
+        .first()
+        if resident
+        else None
+    )
+    if dossier is None or dossier.responsible_worker is None:
+        return 0
+    # Seeding again gives the same conversation, not a second one.
+    ContactMoment.objects.filter(message__thread__dossier=dossier).delete()
+    MessageThread.objects.filter(dossier=dossier).delete()
+    # The large set's conversation is long, for the benchmark of a thread's page.
+    rounds = 20 if run.size == "large" else 1
+    start = timezone.now() - timedelta(days=2 * rounds + 3)
+    thread = MessageThread.objects.create(
+        dossier=dossier,
+        subject="Brief over bijzondere bijstand",
+        started_by=resident,
+        started_at=start,
+    )
+    sent_at = start
+    made = 0
+    for _round in range(rounds):
+        for from_client, body in DEMO_CONVERSATION:
+            sent_at += timedelta(hours=7)
+            moment = None
+            if not from_client:
+                moment = ContactMoment.objects.create(
+                    dossier=dossier,
+                    worker=dossier.responsible_worker,
+                    occurred_at=sent_at,
+                    mode=ContactMoment.Mode.MESSAGE,
+                    duration_minutes=MESSAGE_MINUTES,
+                    notes=f"Bericht in het portaal: {thread.subject}",
+                )
+            Message.objects.create(
+                thread=thread,
+                sender=resident if from_client else dossier.responsible_worker,
+                from_client=from_client,
+                body=body,
+                sent_at=sent_at,
+                read_at=sent_at + timedelta(hours=2),
+                notified_at=sent_at,
+                contact_moment=moment,
+            )
+            made += 1
+    # The newest answer of the worker waits to be read.
+    Message.objects.filter(pk=thread.messages.order_by("-sent_at").values("pk")[:1]).update(
+        read_at=None
+    )
+    MessageThread.objects.filter(pk=thread.pk).update(last_message_at=sent_at)
+    run.report.append(f"Messages: a conversation of {made} messages for the demo resident.")
     return made

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,41 @@ JourneyStepFormSet = inlineformset_factory(
     max_num=20,
     validate_max=True,
 )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the service (apps/dossiers/uploads.py)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(one, initial) for one in data if one]
+        return [single(data, initial)] if data else []
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    uploads = MultipleFileField(label=_("Add photos or PDFs"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["uploads"].help_text = _(
+            "At most 3 files, each at most %(limit)s MB: a photo (JPEG or PNG) or a PDF."
+        ) % {"limit": settings.ATTACHMENT_MAX_MEGABYTES}
+
+
+class ThreadForm(MessageForm):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    field_order = ["subject", "body", "uploads"]

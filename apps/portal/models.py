@@ -1,13 +1,17 @@
-"""The pages every visitor can reach from the footer, which a Dutch municipality requires:
-the privacy statement, the accessibility statement (toegankelijkheidsverklaring) and how
-to reach us. A functional administrator keeps their text in the administration."""
+"""What the resident's portal keeps: the footer's information pages (privacy and
+accessibility statements, contact), the journeys (klantreizen) staff write, and the secure
+messages between a resident and their team."""
+
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.languages import in_active_language
+from apps.dossiers.models import attachment_storage
 
 
 class InformationPage(models.Model):
@@ -199,3 +203,112 @@ class JourneyStep(models.Model):
 def split_paragraphs(text: str) -> list[str]:
     """Plain text with a blank line between paragraphs, as staff type it."""
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+class MessageThread(models.Model):
+    """A conversation in writing between a resident and their social worker (or their team,
+    when no worker is assigned yet), about one dossier."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        verbose_name=_("dossier"),
+        on_delete=models.CASCADE,
+        related_name="message_threads",
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    # The newest message's time: lists sort on it without reading the messages.
+    last_message_at = models.DateTimeField(_("last message"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-pk"]
+        indexes = [
+            models.Index(fields=["dossier", "-last_message_at"], name="portal_thread_dossier_idx")
+        ]
+
+    def __str__(self):
+        return self.subject
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(
+        MessageThread,
+        verbose_name=_("conversation"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sender"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Whether the client wrote it (their side of the conversation) or someone of the team.
+    from_client = models.BooleanField(_("from the client"))
+    body = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # When the other side first opened it: the read receipt.
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # When the other side was told by e-mail that it is there: once.
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True, editable=False)
+    # A message from the team is a contact moment of mode "message" in the dossier.
+    contact_moment = models.OneToOneField(
+        "dossiers.ContactMoment",
+        verbose_name=_("contact moment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="message",
+    )
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["thread", "sent_at"], name="portal_message_thread_idx")]
+
+    def __str__(self):
+        return f"{self.thread} ({self.sent_at:%Y-%m-%d %H:%M})"
+
+
+def message_attachment_path(instance, filename: str) -> str:
+    """A random name: the original name (which may hold personal data) stays in the row."""
+    extension = MessageAttachment.EXTENSIONS.get(instance.content_type, "")
+    return f"messages/{secrets.token_hex(16)}{extension}"
+
+
+class MessageAttachment(models.Model):
+    """A photo or PDF sent with a message, under the same rules as a dossier's attachments
+    (apps/dossiers/uploads.py), stored beside them and served only by the checked view."""
+
+    EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=message_attachment_path,
+        storage=attachment_storage,
+        max_length=200,
+    )
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("kind of file"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        verbose_name = _("attachment of a message")
+        verbose_name_plural = _("attachments of messages")
+
+    def __str__(self):
+        return self.original_name

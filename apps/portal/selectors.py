@@ -1,17 +1,21 @@
-"""What the portal shows: journeys per theme, one journey with what its steps offer, and
-the one search box across journeys and the social map."""
+"""What the portal shows: journeys per theme, one journey with what its steps offer, the
+one search box across journeys and the social map, and the conversations of secure
+messages, each read only by who takes part in it."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_denied_record, access_log_record
 from apps.core.words import search_roots
+from apps.dossiers.models import Dossier
 from apps.organisation.models import Theme
-from apps.portal.models import Journey, JourneyStep
+from apps.portal.models import Journey, JourneyStep, Message, MessageAttachment, MessageThread
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.socialmap.selectors import PublicSearch
 
@@ -155,3 +159,105 @@ def _matching_journeys(query: str):
             | Exists(in_steps)
         )
     return journeys.order_by("question")
+
+
+# --- Secure messages --------------------------------------------------------------------
+
+
+def own_threads(*, resident) -> list[MessageThread]:
+    """The resident's conversations, newest first, each with how many messages from the
+    team they have not opened yet (`unread`)."""
+    if not policy.can(resident, "portal.view_own_messages"):
+        return []
+    return list(
+        MessageThread.objects.filter(dossier__client__account=resident)
+        .annotate(
+            unread=Count(
+                "messages", filter=Q(messages__from_client=False, messages__read_at__isnull=True)
+            )
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def own_open_dossier(*, resident) -> Dossier | None:
+    """The dossier a resident's new conversation is about: their open one."""
+    dossier = (
+        Dossier.objects.open()
+        .filter(client__account=resident)
+        .select_related("client", "team")
+        .order_by("-started_on", "-pk")
+        .first()
+    )
+    if dossier is None or not policy.can(resident, "portal.add_messagethread", dossier):
+        return None
+    return dossier
+
+
+@dataclass
+class DossierThreads:
+    threads: list
+    can_start: bool
+    dossier: Dossier
+
+
+def dossier_threads(*, actor, dossier) -> DossierThreads | None:
+    """The messages section of a dossier page: its conversations with the client, each with
+    how many of the client's messages nobody of the team opened yet."""
+    if not (
+        policy.can(actor, "dossiers.view_dossier", dossier)
+        and dossier.team_id in policy.team_ids_of(actor)
+    ):
+        return None
+    threads = list(
+        MessageThread.objects.filter(dossier=dossier)
+        .annotate(
+            unread=Count(
+                "messages", filter=Q(messages__from_client=True, messages__read_at__isnull=True)
+            )
+        )
+        .order_by("-last_message_at", "-pk")[:50]
+    )
+    can_start = policy.can(actor, "portal.add_messagethread", dossier)
+    return DossierThreads(threads, can_start, dossier)
+
+
+def thread_for_reader(*, actor, pk) -> MessageThread:
+    """A conversation for one who takes part in it; 404 (and a logged refusal) for anyone
+    else. The read is in the access log."""
+    thread = (
+        MessageThread.objects.select_related(
+            "dossier__client", "dossier__team", "dossier__responsible_worker"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if thread is None or not policy.can(actor, "portal.view_messagethread", thread):
+        access_denied_record(actor=actor, object_type="portal.messagethread", object_id=str(pk))
+        raise Http404
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=thread)
+    return thread
+
+
+def thread_messages(*, thread) -> list[Message]:
+    return list(
+        Message.objects.filter(thread=thread)
+        .select_related("sender")
+        .prefetch_related("attachments")
+        .order_by("sent_at", "pk")
+    )
+
+
+def message_attachment_for_download(*, actor, pk) -> MessageAttachment:
+    attachment = (
+        MessageAttachment.objects.select_related("message__thread__dossier__client")
+        .filter(pk=pk)
+        .first()
+    )
+    if attachment is None or not policy.can(
+        actor, "portal.view_messagethread", attachment.message.thread
+    ):
+        access_denied_record(actor=actor, object_type="portal.messageattachment", object_id=str(pk))
+        raise Http404
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=attachment)
+    return attachment

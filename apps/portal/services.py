@@ -1,5 +1,5 @@
-"""Writing journeys: saved with their steps in one go, published and taken back by those
-who may."""
+"""Writing journeys (saved with their steps in one go, published and taken back by those
+who may) and secure messages between a resident and their team."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
-from apps.portal.models import Journey
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+from apps.dossiers import services as dossier_services
+from apps.dossiers.models import ContactMoment
+from apps.dossiers.uploads import upload_checked
+from apps.portal.models import Journey, Message, MessageAttachment, MessageThread
+from apps.portal.notifications import message_notify_on_commit
 
 
 @transaction.atomic
@@ -45,3 +51,119 @@ def journey_publish(*, actor, journey: Journey, publish: bool) -> Journey:
     journey.updated_by = actor
     journey.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
     return journey
+
+
+# --- Secure messages --------------------------------------------------------------------
+
+# What a written answer counts for in the statistics of contact time: a message has no
+# duration of its own, and a contact moment needs one.
+MESSAGE_MINUTES = 5
+ATTACHMENTS_PER_MESSAGE = 3
+SUBJECT_MAX_LENGTH = 150
+BODY_MAX_LENGTH = 5000
+
+
+@transaction.atomic
+def thread_start(*, actor, dossier, subject: str, body: str, uploads=()) -> MessageThread:
+    """A new conversation about the dossier, with its first message."""
+    policy.require(actor, "portal.add_messagethread", dossier)
+    subject = subject.strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = [_("Give the conversation a subject, in a few words.")]
+    elif len(subject) > SUBJECT_MAX_LENGTH:
+        errors["subject"] = [_("Make the subject shorter: at most 150 characters.")]
+    try:
+        checked = _checked_message(body, uploads)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    thread = MessageThread.objects.create(dossier=dossier, subject=subject, started_by=actor)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=thread)
+    _message_add(actor=actor, thread=thread, body=body.strip(), checked=checked)
+    return thread
+
+
+@transaction.atomic
+def message_send(*, actor, thread: MessageThread, body: str, uploads=()) -> Message:
+    """A message in a conversation: from the client, or from the team, when it is also a
+    contact moment of mode "message" in the dossier. The other side gets an e-mail that
+    says there is a message, never what it says."""
+    thread = (
+        MessageThread.objects.select_for_update(of=("self",))
+        .select_related("dossier__client")
+        .get(pk=thread.pk)
+    )
+    policy.require(actor, "portal.add_message", thread)
+    checked = _checked_message(body, uploads)
+    return _message_add(actor=actor, thread=thread, body=body.strip(), checked=checked)
+
+
+def _checked_message(body: str, uploads) -> list:
+    errors = {}
+    if not body.strip():
+        errors["body"] = [_("Write your message.")]
+    elif len(body) > BODY_MAX_LENGTH:
+        errors["body"] = [_("Make the message shorter: at most 5000 characters.")]
+    checked = []
+    if len(uploads) > ATTACHMENTS_PER_MESSAGE:
+        errors["uploads"] = [_("Send at most 3 files with one message.")]
+    else:
+        for upload in uploads:
+            try:
+                checked.append((upload.name, *upload_checked(upload)))
+            except ValidationError as refused:
+                errors.setdefault("uploads", []).extend(
+                    f"{upload.name}: {message}" for message in refused.messages
+                )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _message_add(*, actor, thread, body: str, checked) -> Message:
+    dossier = thread.dossier
+    from_client = policy.can(actor, "dossiers.view_own_dossier", dossier)
+    message = Message.objects.create(
+        thread=thread, sender=actor, from_client=from_client, body=body
+    )
+    if not from_client:
+        message.contact_moment = dossier_services.contact_moment_log(
+            dossier=dossier,
+            actor=actor,
+            occurred_at=message.sent_at,
+            mode=ContactMoment.Mode.MESSAGE,
+            duration_minutes=MESSAGE_MINUTES,
+            notes=_("Message in the portal: %(subject)s") % {"subject": thread.subject},
+        )
+        message.save(update_fields=["contact_moment"])
+    stored = []
+    try:
+        for name, upload, content_type in checked:
+            attachment = MessageAttachment(
+                message=message,
+                original_name=(name or "")[-255:],
+                content_type=content_type,
+                size=upload.size,
+            )
+            attachment.file.save("upload", upload, save=False)
+            stored.append(attachment.file)
+            attachment.save()
+    except Exception:
+        for file in stored:
+            file.delete(save=False)
+        raise
+    MessageThread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=message)
+    message_notify_on_commit(message=message)
+    return message
+
+
+def messages_mark_read(*, actor, thread: MessageThread) -> int:
+    """The read receipt: what the other side sent is read now that the reader opened the
+    conversation. Staff who look on behalf of the team read for the team."""
+    from_client = not policy.can(actor, "dossiers.view_own_dossier", thread.dossier)
+    return Message.objects.filter(
+        thread=thread, from_client=from_client, read_at__isnull=True
+    ).update(read_at=timezone.now())

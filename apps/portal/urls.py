@@ -13,6 +13,9 @@ urlpatterns = [
     path("hulp-vragen/verstuurd/", views.help_sent, name="help_sent"),
     path("mijn-hulp/", views.my_support, name="my_support"),
     path("mijn-hulp/actie/<int:pk>/", views.action_tick, name="action_tick"),
+    path("mijn-hulp/berichten/", views.own_messages, name="messages"),
+    path("mijn-hulp/berichten/<int:pk>/", views.thread, {"side": "portal"}, name="thread"),
+    path("berichten/bijlage/<int:pk>/", views.message_attachment, name="message_attachment"),
     path("privacy/", views.information_page, {"slug": "privacy"}, name="privacy"),
     path(
         "toegankelijkheid/",

@@ -1,8 +1,9 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,13 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
 from apps.dossiers import help_requests
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
 from apps.organisation.models import Theme
 from apps.portal import selectors
-from apps.portal.forms import SearchForm
+from apps.portal import services as portal_services
+from apps.portal.forms import MessageForm, SearchForm, ThreadForm
 from apps.portal.models import InformationPage
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
@@ -162,3 +165,102 @@ def help_sent(request):
     if reference is None:
         return redirect("portal:help_request")
     return render(request, "portal/help_sent.html", {"reference": reference})
+
+
+# --- Secure messages --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@area_required("portal.view_own_messages")
+def own_messages(request):
+    """The resident's conversations with their team, and a new one about their open
+    dossier."""
+    dossier = selectors.own_open_dossier(resident=request.user)
+    form = ThreadForm(request.POST or None, request.FILES or None) if dossier else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("You can send a message once a social worker helps you."))
+            return redirect("portal:messages")
+        if form.is_valid():
+            try:
+                thread = portal_services.thread_start(
+                    actor=request.user,
+                    dossier=dossier,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["uploads"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your message is sent."))
+                return redirect("portal:thread", pk=thread.pk)
+        status = 400
+    context = {
+        "threads": selectors.own_threads(resident=request.user),
+        "form": form,
+        "dossier": dossier,
+    }
+    return render(request, "portal/messages.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def thread(request, pk, side):
+    """One conversation, for the resident in the portal and for their team in the
+    workspace: the messages, oldest first, and an answer. Opening it marks what the other
+    side sent as read."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    conversation = selectors.thread_for_reader(actor=request.user, pk=pk)
+    is_client = policy.can(request.user, "dossiers.view_own_dossier", conversation.dossier)
+    if is_client != (side == "portal"):
+        # The other side's address: the same conversation in the reader's own area.
+        return redirect("portal:thread" if is_client else "portal_work:thread", pk=pk)
+    can_answer = policy.can(request.user, "portal.add_message", conversation)
+    form = MessageForm(request.POST or None, request.FILES or None) if can_answer else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This conversation is closed: its dossier was closed."))
+            return redirect(request.path)
+        if form.is_valid():
+            try:
+                portal_services.message_send(
+                    actor=request.user,
+                    thread=conversation,
+                    body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["uploads"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your message is sent."))
+                return redirect(f"{request.path}#newest")
+        status = 400
+    else:
+        portal_services.messages_mark_read(actor=request.user, thread=conversation)
+    context = {
+        "thread": conversation,
+        "thread_messages": selectors.thread_messages(thread=conversation),
+        "form": form,
+        "is_client": is_client,
+        "base_template": "portal/base.html" if is_client else "workspace/base.html",
+    }
+    return render(request, "portal/thread.html", context, status=status)
+
+
+def message_attachment(request, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attachment = selectors.message_attachment_for_download(actor=request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=attachment.original_name,
+    )
+    # Shown in the browser, never run: no scripts, no plugins, not cached on shared devices.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

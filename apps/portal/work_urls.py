@@ -1,12 +1,14 @@
 from django.urls import path
 
-from apps.portal import work_views
+from apps.portal import views, work_views
 
 app_name = "portal_work"
 
 urlpatterns = [
-    path("", work_views.journeys, name="journeys"),
-    path("nieuw/", work_views.journey_edit, name="journey_new"),
-    path("<int:pk>/", work_views.journey_edit, name="journey_edit"),
-    path("<int:pk>/publiceren/", work_views.journey_publish, name="journey_publish"),
+    path("klantreizen/", work_views.journeys, name="journeys"),
+    path("klantreizen/nieuw/", work_views.journey_edit, name="journey_new"),
+    path("klantreizen/<int:pk>/", work_views.journey_edit, name="journey_edit"),
+    path("klantreizen/<int:pk>/publiceren/", work_views.journey_publish, name="journey_publish"),
+    path("berichten/<int:pk>/", views.thread, {"side": "work"}, name="thread"),
+    path("dossiers/<int:pk>/berichten/nieuw/", work_views.thread_new, name="thread_new"),
 ]

@@ -1,5 +1,6 @@
-"""Journeys in the staff workspace: the list, the editor with its steps, and publishing.
-The preview is the journey's own page, which shows a draft to those who write journeys."""
+"""The portal's parts in the staff workspace: journeys (the list, the editor with its
+steps, publishing; the preview is the journey's own page, which shows a draft to those who
+write journeys) and starting a conversation with a client."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,8 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
+from apps.dossiers import selectors as dossier_selectors
 from apps.portal import selectors, services
-from apps.portal.forms import JourneyForm, journey_steps_formset
+from apps.portal.forms import JourneyForm, ThreadForm, journey_steps_formset
 from apps.portal.models import Journey
 
 
@@ -66,3 +69,32 @@ def journey_publish(request, pk):
             else _("The journey is a draft again: residents no longer see it."),
         )
     return redirect("portal_work:journey_edit", pk=journey.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
+def thread_new(request, pk):
+    """A worker starts a conversation with the client of a dossier of their team."""
+    dossier = dossier_selectors.dossier_for_actor(actor=request.user, pk=pk)
+    if not policy.can(request.user, "portal.add_messagethread", dossier):
+        raise PermissionDenied
+    form = ThreadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                thread = services.thread_start(
+                    actor=request.user,
+                    dossier=dossier,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["uploads"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your message is sent."))
+                return redirect("portal_work:thread", pk=thread.pk)
+        status = 400
+    context = {"dossier": dossier, "form": form}
+    return render(request, "portal/work_thread_new.html", context, status=status)

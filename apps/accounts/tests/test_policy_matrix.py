@@ -29,7 +29,7 @@ from apps.organisation.tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
-from apps.portal.models import Journey
+from apps.portal.models import Journey, MessageThread
 from apps.questionnaires.models import Response
 from apps.questionnaires.tests.factories import ResponseFactory
 from apps.reports.models import MunicipalityReport
@@ -193,6 +193,17 @@ MATRIX = [
     ("portal.delete_journey", "published_journey", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
     # A request for help sent while logged in is followed by the resident who sent it.
     ("dossiers.follow_own_help_request", None, {R.RESIDENT}),
+    # Secure messages: the client and their team; writing only while the dossier is open.
+    ("portal.view_messagethread", "own_thread", {R.RESIDENT, *CASEWORK}),
+    ("portal.view_messagethread", "other_thread", NOBODY),
+    ("portal.view_messagethread", "closed_thread", CASEWORK),
+    ("portal.add_message", "own_thread", {R.RESIDENT, *CASEWORK}),
+    ("portal.add_message", "other_thread", NOBODY),
+    ("portal.add_message", "closed_thread", NOBODY),
+    ("portal.add_messagethread", "own_team_dossier", {R.RESIDENT, *CASEWORK}),
+    ("portal.add_messagethread", "other_team_dossier", NOBODY),
+    ("portal.add_messagethread", "own_team_closed_dossier", NOBODY),
+    ("portal.view_own_messages", None, {R.RESIDENT}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -323,6 +334,12 @@ def scenario(db):
         objects[f"{side}_team_networkmember"] = NetworkMemberFactory(dossier=dossier)
         objects[f"{side}_team_lifeevent"] = LifeEventFactory(dossier=dossier)
         objects[f"{side}_team_attachment"] = Attachment(dossier=dossier, title="scan")
+    for name, dossier_name in (
+        ("own_thread", "own_team_dossier"),
+        ("other_thread", "other_team_dossier"),
+        ("closed_thread", "own_team_closed_dossier"),
+    ):
+        objects[name] = MessageThread.objects.create(dossier=objects[dossier_name], subject="Vraag")
     for status in ("draft", "published"):
         objects[f"{status}_journey"] = Journey.objects.create(
             theme=Theme.objects.first(),

@@ -1,0 +1,76 @@
+"""E-mail that a message waits in the portal. It says only that there is a message and
+where to read it, never what it says or who it is about: e-mail travels and is read on
+shared devices, so the content stays behind the login.
+
+The resident gets it for a message from their team; for a message from the resident, their
+social worker gets it, or every social worker and team leader of the team when no worker is
+assigned yet. A task sends it after the message is committed, and marks the message in the
+same transaction, so a task that runs again sends nothing twice.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Role
+from apps.core.outbox import enqueue_on_commit
+
+
+def message_notify_on_commit(*, message) -> None:
+    # Imported here: the tasks module imports the services, which import this module.
+    from apps.portal.tasks import notify_message
+
+    enqueue_on_commit(notify_message, message.pk)
+
+
+def message_notify(*, message_id: int) -> int:
+    """Mail the other side of the conversation; the number of addresses mailed."""
+    from apps.portal.models import Message
+
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related(
+                "thread__dossier__client__account", "thread__dossier__responsible_worker"
+            )
+            .filter(pk=message_id, notified_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return 0
+        dossier = message.thread.dossier
+        if message.from_client:
+            addresses = _team_addresses(dossier)
+            link = reverse("portal_work:thread", kwargs={"pk": message.thread_id})
+        else:
+            account = dossier.client.account
+            addresses = [account.email] if account and account.is_active and account.email else []
+            link = reverse("portal:thread", kwargs={"pk": message.thread_id})
+        if addresses:
+            with translation.override(settings.LANGUAGE_CODE):
+                send_mail(
+                    _("A new message in Buurtkompas"),
+                    _(
+                        "There is a new message for you in Buurtkompas. Log in to read it:\n\n"
+                        "%(link)s\n\nFor your privacy this e-mail does not say what it is about."
+                    )
+                    % {"link": settings.SITE_URL.rstrip("/") + link},
+                    None,
+                    addresses,
+                )
+        Message.objects.filter(pk=message.pk).update(notified_at=timezone.now())
+    return len(addresses)
+
+
+def _team_addresses(dossier) -> list[str]:
+    worker = dossier.responsible_worker
+    if worker is not None and worker.is_active and worker.email:
+        return [worker.email]
+    return sorted(
+        dossier.team.members.filter(is_active=True, role__in=[Role.SOCIAL_WORKER, Role.TEAM_LEADER])
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )

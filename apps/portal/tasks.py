@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.db import DatabaseError
+
+from apps.portal.notifications import message_notify
+
+
+# Mail is slow and may fail for a while: it leaves the request, and retries. A retry after
+# a failed send sends nothing twice (the message is marked when it went).
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def notify_message(message_id: int) -> int:
+    return message_notify(message_id=message_id)
