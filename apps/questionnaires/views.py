@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
@@ -72,6 +73,9 @@ def scan_intro(request, code):
     )
 
 
+# The pages of a scan without an account show the answers kept in the browser: never
+# stored by the browser's cache or one on the way.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def anonymous_step(request, code, step):
     """A page of a scan without an account. The answers so far wait in the resident's own
@@ -104,6 +108,7 @@ def anonymous_step(request, code, step):
     return response
 
 
+@never_cache
 def anonymous_result(request, code):
     version = selectors.self_scan_version(code=code)
     try:
@@ -340,6 +345,7 @@ def talk_stored(request, pk):
     return _talk_send(request, version, _talk_form(request, data=request.POST), response=response)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def talk_anonymous(request, code):
     """From the result of a scan without an account: the answers in the resident's browser

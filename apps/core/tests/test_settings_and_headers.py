@@ -9,6 +9,7 @@ from django.conf import settings
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
 from apps.questionnaires.services.instruments import instruments_load
+from apps.questionnaires.tests.carried import carry_answers
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -123,7 +124,17 @@ def test_the_answer_to_a_posted_form_is_never_kept(client):
 @pytest.mark.django_db
 def test_a_response_that_sets_its_own_caching_keeps_it(client):
     instruments_load()
-    response = client.post(
-        "/zelfscan/positive-health-short/uitslag.pdf", {"answers": '{"body-1": 5}'}
-    )
+    carry_answers(client, "positive-health-short", {"body-1": 5})
+    response = client.get("/zelfscan/positive-health-short/uitslag.pdf")
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["vragen/2/", "uitslag/", "praten/"])
+def test_pages_that_show_answers_kept_in_the_browser_are_never_stored(client, page):
+    # A scan without an account: its pages are GETs now, with the answers in them.
+    instruments_load()
+    carry_answers(client, "positive-health-short", {"body-1": 5})
+    response = client.get(f"/zelfscan/positive-health-short/{page}")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
