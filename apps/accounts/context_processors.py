@@ -18,6 +18,7 @@ def navigation(request):
             "intake": policy.can(user, "dossiers.view_intake_queue"),
             "social_map": policy.can(user, "socialmap.view_service"),
             "journeys": policy.can(user, "portal.view_journey"),
+            "activities": policy.can(user, "portal.view_activity_area"),
             "my_support": policy.can(user, "dossiers.view_own_dossier_area"),
             "messages": policy.can(user, "portal.view_own_messages"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),

@@ -578,3 +578,31 @@ policy.add_rule("portal.add_message", takes_part & in_open_dossier)
 policy.add_rule("portal.add_messagethread", takes_part & in_open_dossier)
 # The resident's list of their conversations (it shows what they have, maybe nothing).
 policy.add_rule("portal.view_own_messages", is_resident)
+
+# --- Activities (apps/portal): residents sign up; the staff of the organising team (and a
+# functional administrator) manage them and see who signed up. The object is the activity,
+# or the sign-up when one is changed.
+
+
+@rules.predicate
+def signed_up_themselves(user, sign_up) -> bool:
+    return sign_up is not None and user.is_authenticated and sign_up.resident_id == user.pk
+
+
+@rules.predicate
+def organises_activity_of(user, sign_up) -> bool:
+    return sign_up is not None and sign_up.activity.team_id in team_ids_of(user)
+
+
+organises = is_functional_admin | (does_casework & belongs_to_own_team)
+policy.add_rule("portal.add_signup", is_resident)
+policy.add_rule(
+    "portal.change_signup",
+    (is_resident & signed_up_themselves)
+    | is_functional_admin
+    | (does_casework & organises_activity_of),
+)
+policy.add_rule("portal.view_activity_area", does_casework | is_functional_admin)
+policy.add_rule("portal.add_activity", does_casework | is_functional_admin)
+policy.add_rule("portal.change_activity", organises)
+policy.add_rule("portal.view_signup", organises)

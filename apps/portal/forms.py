@@ -3,7 +3,7 @@ from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from apps.portal.models import Journey, JourneyStep
+from apps.portal.models import Activity, Journey, JourneyStep
 from apps.questionnaires import selectors as questionnaire_selectors
 
 
@@ -108,3 +108,41 @@ class MessageForm(forms.Form):
 class ThreadForm(MessageForm):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     field_order = ["subject", "body", "uploads"]
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "kind",
+            "theme",
+            "team",
+            "description",
+            "place",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["theme"].empty_label = _("No theme")
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.TypedChoiceField(
+        choices=[("yes", _("Was there")), ("no", _("Was not there"))],
+        coerce=lambda value: value == "yes",
+    )

@@ -312,3 +312,150 @@ class MessageAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ActivityQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(
+            status=Activity.Status.PLANNED, ends_at__gte=now or timezone.now()
+        ).order_by("starts_at", "pk")
+
+
+class Activity(models.Model):
+    """A group, a course meeting or walk-in hours that residents may join: with a number
+    of places and a waiting list that moves up by itself when someone cancels."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Group")
+        COURSE = "course", _("Course")
+        WALK_IN = "walk_in", _("Walk-in hours")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    team = models.ForeignKey(
+        "organisation.Team",
+        verbose_name=_("organised by"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    theme = models.ForeignKey(
+        "organisation.Theme",
+        verbose_name=_("theme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.GROUP)
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("what happens"))
+    place = models.CharField(_("where"), max_length=200, help_text=_("The address, or: online."))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no signing up, everyone is welcome (such as walk-in hours)."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="portal_activity_when_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="activity_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="activity_has_a_place",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def takes_sign_ups(self) -> bool:
+        return self.capacity is not None
+
+    @property
+    def places_left(self) -> int:
+        """Free places, on an activity read with `places_taken` (portal selectors)."""
+        return max(self.capacity - self.places_taken, 0) if self.takes_sign_ups else 0
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return split_paragraphs(self.description)
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("An activity ends after it starts.")})
+
+
+class SignUpQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[SignUp.Status.PLACE, SignUp.Status.WAITING])
+
+
+class SignUp(models.Model):
+    """A resident's place in an activity, or their turn on its waiting list."""
+
+    class Status(models.TextChoices):
+        PLACE = "place", _("Has a place")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="sign_ups"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="activity_sign_ups",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    moved_up_at = models.DateTimeField(
+        _("got a place from the waiting list"), null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
+    attended = models.BooleanField(_("was there"), null=True, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["signed_up_at", "pk"]
+        constraints = [
+            # One place or turn per resident per activity: a double sign-up is refused by
+            # the database too, also when two arrive at the same moment.
+            models.UniqueConstraint(
+                fields=["activity", "resident"],
+                condition=models.Q(status__in=["place", "waiting"]),
+                name="one_active_sign_up_per_resident",
+            )
+        ]
+        indexes = [models.Index(fields=["activity", "status"], name="portal_signup_status_idx")]
+
+    def __str__(self):
+        return f"{self.activity} - {self.get_status_display()}"

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
@@ -15,7 +16,15 @@ from apps.audit.services import access_denied_record, access_log_record
 from apps.core.words import search_roots
 from apps.dossiers.models import Dossier
 from apps.organisation.models import Theme
-from apps.portal.models import Journey, JourneyStep, Message, MessageAttachment, MessageThread
+from apps.portal.models import (
+    Activity,
+    Journey,
+    JourneyStep,
+    Message,
+    MessageAttachment,
+    MessageThread,
+    SignUp,
+)
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.socialmap.selectors import PublicSearch
 
@@ -261,3 +270,98 @@ def message_attachment_for_download(*, actor, pk) -> MessageAttachment:
         raise Http404
     access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=attachment)
     return attachment
+
+
+# --- Activities -------------------------------------------------------------------------
+
+
+def _with_places(activities):
+    return activities.select_related("theme").annotate(
+        places_taken=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.PLACE)),
+        waiting=Count("sign_ups", filter=Q(sign_ups__status=SignUp.Status.WAITING)),
+    )
+
+
+def upcoming_activities(*, theme=None, kind=""):
+    """What residents can still join, soonest first, with the places taken."""
+    activities = Activity.objects.upcoming()
+    if theme is not None:
+        activities = activities.filter(theme=theme)
+    if kind:
+        activities = activities.filter(kind=kind)
+    return _with_places(activities)
+
+
+def activity_or_404(*, pk) -> Activity:
+    activity = _with_places(Activity.objects.filter(pk=pk)).select_related("team").first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def own_sign_up(*, resident, activity) -> SignUp | None:
+    if not resident.is_authenticated:
+        return None
+    return SignUp.objects.active().filter(activity=activity, resident=resident).first()
+
+
+def own_sign_up_or_404(*, resident, pk) -> SignUp:
+    sign_up = SignUp.objects.active().filter(activity_id=pk, resident=resident).first()
+    if sign_up is None:
+        raise Http404
+    return sign_up
+
+
+def own_sign_ups(*, resident) -> list[SignUp]:
+    """The resident's places and waiting-list turns in activities still to come."""
+    if not resident.is_authenticated:
+        return []
+    return list(
+        SignUp.objects.active()
+        .filter(resident=resident, activity__ends_at__gte=timezone.now())
+        .select_related("activity")
+        .order_by("activity__starts_at", "pk")
+    )
+
+
+def activities_for_staff(*, actor):
+    """The activities of the actor's teams (all of them for a functional administrator),
+    still to come first."""
+    activities = Activity.objects.select_related("team")
+    if not policy.can(actor, "core.access_admin"):
+        activities = activities.filter(team_id__in=policy.team_ids_of(actor))
+    return _with_places(activities).order_by("-ends_at", "pk")
+
+
+def activity_for_staff(*, actor, pk) -> Activity:
+    activity = Activity.objects.filter(pk=pk).select_related("team").first()
+    if activity is None or not policy.can(actor, "portal.change_activity", activity):
+        raise Http404
+    return activity
+
+
+def activity_participants(*, actor, activity) -> list[SignUp]:
+    """Who has a place, then the waiting list in its order, then who cancelled. The read is
+    in the access log as one row for the activity's list, naming how many were on it."""
+    if not policy.can(actor, "portal.view_signup", activity):
+        raise Http404
+    rows = list(
+        SignUp.objects.filter(activity=activity)
+        .select_related("resident")
+        .order_by(
+            Case(
+                When(status=SignUp.Status.PLACE, then=0),
+                When(status=SignUp.Status.WAITING, then=1),
+                default=2,
+            ),
+            "signed_up_at",
+            "pk",
+        )
+    )
+    access_log_record(
+        actor=actor,
+        action=AccessLogEntry.Action.READ,
+        obj=activity,
+        reason=f"participants: {len(rows)}",
+    )
+    return rows

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from apps.portal import activities
 from apps.portal.notifications import message_notify
 
 
@@ -9,3 +10,13 @@ from apps.portal.notifications import message_notify
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def notify_message(message_id: int) -> int:
     return message_notify(message_id=message_id)
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def mail_moved_up(sign_up_id: int) -> bool:
+    return activities.moved_up_mail(sign_up_id=sign_up_id)
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def remind_activity_participants() -> int:
+    return activities.reminders_send()

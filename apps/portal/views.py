@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +18,10 @@ from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
 from apps.organisation.models import Theme
-from apps.portal import selectors
+from apps.portal import activities, selectors
 from apps.portal import services as portal_services
 from apps.portal.forms import MessageForm, SearchForm, ThreadForm
-from apps.portal.models import InformationPage
+from apps.portal.models import Activity, InformationPage, SignUp
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
 from apps.socialmap.presentation import result_cards
@@ -263,4 +264,84 @@ def message_attachment(request, pk):
     # Shown in the browser, never run: no scripts, no plugins, not cached on shared devices.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Activities -------------------------------------------------------------------------
+
+ACTIVITIES_PER_PAGE = 20
+
+
+def activity_list(request):
+    theme = Theme.objects.filter(code=request.GET.get("thema") or "").first()
+    kind = request.GET.get("soort") or ""
+    if kind not in Activity.Kind.values:
+        kind = ""
+    page = Paginator(
+        selectors.upcoming_activities(theme=theme, kind=kind), ACTIVITIES_PER_PAGE
+    ).get_page(request.GET.get("pagina"))
+    context = {
+        "page": page,
+        "themes": Theme.objects.all(),
+        "kinds": Activity.Kind.choices,
+        "chosen_theme": theme,
+        "chosen_kind": kind,
+        "own_sign_ups": selectors.own_sign_ups(resident=request.user),
+    }
+    return render(request, "portal/activities.html", context)
+
+
+def activity(request, pk):
+    chosen = selectors.activity_or_404(pk=pk)
+    context = {
+        "activity": chosen,
+        "own_sign_up": selectors.own_sign_up(resident=request.user, activity=chosen),
+        "can_sign_up": policy.can(request.user, "portal.add_signup"),
+        "full": chosen.takes_sign_ups and chosen.places_taken >= chosen.capacity,
+    }
+    return render(request, "portal/activity.html", context)
+
+
+@require_POST
+@area_required("portal.add_signup")
+def activity_sign_up(request, pk):
+    chosen = selectors.activity_or_404(pk=pk)
+    waiting_list_ok = request.POST.get("wachtlijst") == "ja"
+    try:
+        made = activities.sign_up(
+            actor=request.user, activity=chosen, waiting_list_ok=waiting_list_ok
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if made.status == SignUp.Status.PLACE:
+            messages.success(request, _("You are signed up. You have a place."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "You are on the waiting list. When a place comes free, it is yours and "
+                    "we e-mail you."
+                ),
+            )
+    return redirect("portal:activity", pk=chosen.pk)
+
+
+@require_POST
+@area_required("portal.add_signup")
+def activity_cancel(request, pk):
+    own = selectors.own_sign_up_or_404(resident=request.user, pk=pk)
+    try:
+        activities.sign_up_cancel(actor=request.user, sign_up=own)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are signed off. Thank you for letting us know."))
+    return redirect("portal:activity", pk=pk)
+
+
+def activity_calendar(request, pk):
+    chosen = selectors.activity_or_404(pk=pk)
+    response = HttpResponse(activities.calendar_file(chosen), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="activiteit-{chosen.pk}.ics"'
     return response

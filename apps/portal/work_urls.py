@@ -9,6 +9,14 @@ urlpatterns = [
     path("klantreizen/nieuw/", work_views.journey_edit, name="journey_new"),
     path("klantreizen/<int:pk>/", work_views.journey_edit, name="journey_edit"),
     path("klantreizen/<int:pk>/publiceren/", work_views.journey_publish, name="journey_publish"),
+    path("activiteiten/", work_views.activities_list, name="activities"),
+    path("activiteiten/nieuw/", work_views.activity_edit, name="activity_new"),
+    path("activiteiten/<int:pk>/", work_views.activity_edit, name="activity_edit"),
+    path(
+        "activiteiten/<int:pk>/deelnemers/",
+        work_views.activity_participants,
+        name="activity_participants",
+    ),
     path("berichten/<int:pk>/", views.thread, {"side": "work"}, name="thread"),
     path("dossiers/<int:pk>/berichten/nieuw/", work_views.thread_new, name="thread_new"),
 ]

@@ -1,10 +1,13 @@
 """The portal's parts in the staff workspace: journeys (the list, the editor with its
 steps, publishing; the preview is the journey's own page, which shows a draft to those who
-write journeys) and starting a conversation with a client."""
+write journeys), starting a conversation with a client, and activities with who signed
+up."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,9 +15,16 @@ from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
-from apps.portal import selectors, services
-from apps.portal.forms import JourneyForm, ThreadForm, journey_steps_formset
-from apps.portal.models import Journey
+from apps.organisation.models import Team
+from apps.portal import activities, selectors, services
+from apps.portal.forms import (
+    ActivityForm,
+    AttendanceForm,
+    JourneyForm,
+    ThreadForm,
+    journey_steps_formset,
+)
+from apps.portal.models import Activity, Journey, SignUp
 
 
 @area_required("portal.view_journey")
@@ -98,3 +108,73 @@ def thread_new(request, pk):
         status = 400
     context = {"dossier": dossier, "form": form}
     return render(request, "portal/work_thread_new.html", context, status=status)
+
+
+# --- Activities -------------------------------------------------------------------------
+
+
+@area_required("portal.view_activity_area")
+def activities_list(request):
+    page = Paginator(selectors.activities_for_staff(actor=request.user), 30).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "portal/work_activities.html", {"page": page})
+
+
+@area_required("portal.view_activity_area")
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk=None):
+    activity = selectors.activity_for_staff(actor=request.user, pk=pk) if pk else Activity()
+    if pk is None and not policy.can(request.user, "portal.add_activity"):
+        raise PermissionDenied
+    teams = Team.objects.order_by("name")
+    if not policy.can(request.user, "core.access_admin"):
+        teams = teams.filter(pk__in=policy.team_ids_of(request.user))
+    form = ActivityForm(request.POST or None, instance=activity, teams=teams)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = activities.activity_save(actor=request.user, form=form)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The activity is saved."))
+                return redirect("portal_work:activity_participants", pk=saved.pk)
+        status = 400
+    context = {"activity": activity, "form": form}
+    return render(request, "portal/work_activity_edit.html", context, status=status)
+
+
+@area_required("portal.view_activity_area")
+@require_http_methods(["GET", "POST"])
+def activity_participants(request, pk):
+    activity = selectors.activity_for_staff(actor=request.user, pk=pk)
+    if request.method == "POST":
+        sign_up = get_object_or_404(SignUp, pk=request.POST.get("sign_up"), activity=activity)
+        try:
+            if request.POST.get("cancel") == "yes":
+                moved_up = activities.sign_up_cancel(actor=request.user, sign_up=sign_up)
+                messages.success(
+                    request,
+                    _("Signed off. The first on the waiting list has the place now.")
+                    if moved_up
+                    else _("Signed off."),
+                )
+            else:
+                form = AttendanceForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(_("Choose whether they were there."))
+                activities.attendance_record(
+                    actor=request.user, sign_up=sign_up, attended=form.cleaned_data["attended"]
+                )
+                messages.success(request, _("Attendance is noted."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("portal_work:activity_participants", pk=activity.pk)
+    context = {
+        "activity": activity,
+        "sign_ups": selectors.activity_participants(actor=request.user, activity=activity),
+        "started": activity.starts_at <= timezone.now(),
+    }
+    return render(request, "portal/work_activity_participants.html", context)

@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.audit.tasks.flush_refusal_tallies",
         "schedule": crontab(minute="*/5"),
     },
+    # Twice a day, so that an activity early in the morning gets its reminder the day before.
+    "remind-activity-participants": {
+        "task": "apps.portal.tasks.remind_activity_participants",
+        "schedule": crontab(hour="8,18", minute=0),
+    },
     "purge-expired-dossiers": {
         "task": "apps.dossiers.tasks.purge_expired_dossiers",
         "schedule": crontab(hour=3, minute=45),

@@ -29,7 +29,7 @@ from apps.organisation.tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
-from apps.portal.models import Journey, MessageThread
+from apps.portal.models import Activity, Journey, MessageThread, SignUp
 from apps.questionnaires.models import Response
 from apps.questionnaires.tests.factories import ResponseFactory
 from apps.reports.models import MunicipalityReport
@@ -204,6 +204,15 @@ MATRIX = [
     ("portal.add_messagethread", "other_team_dossier", NOBODY),
     ("portal.add_messagethread", "own_team_closed_dossier", NOBODY),
     ("portal.view_own_messages", None, {R.RESIDENT}),
+    # Activities: residents sign up; the organising team manages and sees who signed up.
+    ("portal.add_signup", None, {R.RESIDENT}),
+    ("portal.change_signup", "own_sign_up", {R.RESIDENT, *CASEWORK, R.FUNCTIONAL_ADMIN}),
+    ("portal.change_signup", "other_sign_up", {R.FUNCTIONAL_ADMIN}),
+    ("portal.add_activity", None, {*CASEWORK, R.FUNCTIONAL_ADMIN}),
+    ("portal.change_activity", "own_team_activity", {*CASEWORK, R.FUNCTIONAL_ADMIN}),
+    ("portal.change_activity", "other_team_activity", {R.FUNCTIONAL_ADMIN}),
+    ("portal.view_signup", "own_team_activity", {*CASEWORK, R.FUNCTIONAL_ADMIN}),
+    ("portal.view_signup", "other_team_activity", {R.FUNCTIONAL_ADMIN}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -340,6 +349,25 @@ def scenario(db):
         ("closed_thread", "own_team_closed_dossier"),
     ):
         objects[name] = MessageThread.objects.create(dossier=objects[dossier_name], subject="Vraag")
+    for side in ("own", "other"):
+        starts = timezone.now() + timezone.timedelta(days=2)
+        objects[f"{side}_team_activity"] = Activity.objects.create(
+            team=objects[f"{side}_team_dossier"].team,
+            title="Taalcafé",
+            description="Samen oefenen.",
+            place="Buurthuis",
+            starts_at=starts,
+            ends_at=starts + timezone.timedelta(hours=1),
+            capacity=5,
+        )
+    objects["own_sign_up"] = SignUp.objects.create(
+        activity=objects["own_team_activity"], resident=actors[R.RESIDENT], status="place"
+    )
+    objects["other_sign_up"] = SignUp.objects.create(
+        activity=objects["other_team_activity"],
+        resident=UserFactory(role=R.RESIDENT),
+        status="place",
+    )
     for status in ("draft", "published"):
         objects[f"{status}_journey"] = Journey.objects.create(
             theme=Theme.objects.first(),
