@@ -1,7 +1,7 @@
 """Demo journeys (at least one question per theme, answered in our own words in
 demo_journeys.toml, published by the demo team leader; their steps open the self-scans and
 find services of the demo social map) and the demo resident's conversation with their
-social worker."""
+social worker, and activities per theme with places taken and a waiting list."""
 
 import tomllib
 from datetime import timedelta
@@ -13,8 +13,8 @@ from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import ContactMoment, Dossier
-from apps.organisation.models import Theme
-from apps.portal.models import Journey, JourneyStep, Message, MessageThread
+from apps.organisation.models import Team, Theme
+from apps.portal.models import Activity, Journey, JourneyStep, Message, MessageThread, SignUp
 from apps.portal.services import MESSAGE_MINUTES
 
 DEMO_JOURNEYS = tomllib.loads(
@@ -135,3 +135,62 @@ def _seed_messages(run: DemoRun) -> int:
     MessageThread.objects.filter(pk=thread.pk).update(last_message_at=sent_at)
     run.report.append(f"Messages: a conversation of {made} messages for the demo resident.")
     return made
+
+
+# Activities per theme, in our words (demo_activities.toml).
+DEMO_ACTIVITIES = tomllib.loads(
+    (Path(__file__).parent / "demo_activities.toml").read_text(encoding="utf-8")
+)["activity"]
+
+
+@demo_step("activities", after=("organisation", "accounts", "messages"))
+def _seed_activities(run: DemoRun) -> int:
+    themes = {theme.code: theme for theme in Theme.objects.all()}
+    teams = list(Team.objects.filter(specialism=Team.Specialism.SOCIAL_WORK).order_by("pk"))
+    if not teams:
+        return 0
+    Activity.objects.all().delete()
+    # The large set: every neighbourhood team its activities, for the benchmark's lists.
+    teams = teams if run.size == "large" else teams[:3]
+    soon = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    made = []
+    for number, team in enumerate(teams):
+        for day, entry in enumerate(DEMO_ACTIVITIES):
+            starts = soon + timedelta(days=1 + (day + number) % 21, hours=(day % 3) * 3)
+            made.append(
+                Activity(
+                    team=team,
+                    theme=themes[entry["theme"]],
+                    kind=entry["kind"],
+                    title=entry["title"],
+                    description=entry["description"],
+                    place=f"Buurthuis {team.name.removeprefix('Sociaal team ')}",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    capacity=entry.get("places"),
+                )
+            )
+    Activity.objects.bulk_create(made, batch_size=1000)
+    _demo_sign_ups()
+    run.report.append(f"Activities: {len(made)}, with places taken and a waiting list.")
+    return len(made)
+
+
+def _demo_sign_ups() -> None:
+    """The demo resident has a place in one group and waits for another, which is full."""
+    resident = User.objects.filter(email=f"inwoner@{DEMO_DOMAIN}").first()
+    others = list(
+        User.objects.filter(role=Role.RESIDENT).exclude(pk=getattr(resident, "pk", None))[:8]
+    )
+    if resident is None:
+        return
+    lonely = Activity.objects.filter(title="Praatgroep Eenzaamheid").order_by("starts_at").first()
+    money = Activity.objects.filter(title="Cursus Rondkomen").order_by("starts_at").first()
+    rows = []
+    if lonely is not None:
+        for other in others[: lonely.capacity]:
+            rows.append(SignUp(activity=lonely, resident=other, status=SignUp.Status.PLACE))
+        rows.append(SignUp(activity=lonely, resident=resident, status=SignUp.Status.WAITING))
+    if money is not None:
+        rows.append(SignUp(activity=money, resident=resident, status=SignUp.Status.PLACE))
+    SignUp.objects.bulk_create(rows)

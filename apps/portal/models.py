@@ -143,12 +143,14 @@ class Journey(models.Model):
 class JourneyStep(models.Model):
     """One step of a journey. What it shows besides its own text depends on its kind: a
     self-test links to a self-scan, help nearby lists services of the social map that
-    match its words, a link goes to a trusted website."""
+    match its words, activities lists the coming activities of the theme (that match its
+    words), a link goes to a trusted website."""
 
     class Kind(models.TextChoices):
         EXPLANATION = "explanation", _("Explanation")
         SELF_TEST = "self_test", _("Self-test")
         SERVICES = "services", _("Help nearby (social map)")
+        ACTIVITIES = "activities", _("Activities to join")
         LINK = "link", _("Link to a trusted website")
 
     journey = models.ForeignKey(
@@ -169,8 +171,8 @@ class JourneyStep(models.Model):
         max_length=150,
         blank=True,
         help_text=_(
-            "For help nearby: the words the social map searches with, within the theme. "
-            "Empty: every service of the theme."
+            "For help nearby or activities: the words to search with, within the theme. "
+            "Empty: everything of the theme."
         ),
     )
     link_url = models.URLField(_("web address of the link"), blank=True)

@@ -32,6 +32,7 @@ from apps.socialmap.selectors import PublicSearch
 SERVICES_PER_STEP = 3
 # What the search page shows of each kind before "show all".
 JOURNEYS_FOUND = 10
+ACTIVITIES_FOUND = 5
 SERVICES_FOUND = 5
 
 
@@ -69,6 +70,7 @@ class StepView:
     step: JourneyStep
     scan: object = None  # the self-scan's current version, for a self-test
     services: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
     more: bool = False
     # Written by the view: the services' cards and the social map's query for "see all".
     cards: str = ""
@@ -94,6 +96,13 @@ def journey_steps(journey: Journey) -> list[StepView]:
             services = search[0 : SERVICES_PER_STEP + 1]
             view.services = services[:SERVICES_PER_STEP]
             view.more = len(services) > SERVICES_PER_STEP
+        elif step.kind == JourneyStep.Kind.ACTIVITIES:
+            found = upcoming_activities(theme=journey.theme)
+            if step.search_words:
+                found = _matching_activities(step.search_words).filter(theme=journey.theme)
+            found = list(found[: SERVICES_PER_STEP + 1])
+            view.activities = found[:SERVICES_PER_STEP]
+            view.more = len(found) > SERVICES_PER_STEP
         views.append(view)
     return views
 
@@ -115,12 +124,17 @@ def journey_for_editor(*, pk) -> Journey:
 class Found:
     query: str
     journeys: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
     services: list = field(default_factory=list)
     service_count: int = 0
 
     @property
     def nothing(self) -> bool:
-        return not (self.journeys or self.services)
+        return not (self.journeys or self.activities or self.services)
+
+    @property
+    def count(self) -> int:
+        return len(self.journeys) + len(self.activities) + self.service_count
 
 
 def search_everything(query: str) -> Found:
@@ -131,11 +145,29 @@ def search_everything(query: str) -> Found:
     if not query:
         return found
     found.journeys = list(_matching_journeys(query)[:JOURNEYS_FOUND])
+    found.activities = list(_matching_activities(query)[:ACTIVITIES_FOUND])
     search = PublicSearch(query=query)
     found.services = search[0:SERVICES_FOUND]
     # Counted always, so that the page reads as many queries whatever it finds.
     found.service_count = search.count()
     return found
+
+
+def _matching_activities(query: str):
+    activities = _with_places(Activity.objects.upcoming())
+    if connection.vendor == "postgresql":
+        words = SearchQuery(query, search_type="websearch", config="dutch")
+        document = SearchVector("title", weight="A", config="dutch") + SearchVector(
+            "description", weight="B", config="dutch"
+        )
+        return (
+            activities.annotate(document=document, rank=SearchRank(document, words))
+            .filter(document=words)
+            .order_by("-rank", "starts_at")
+        )
+    for root in search_roots(query) or [query]:
+        activities = activities.filter(Q(title__icontains=root) | Q(description__icontains=root))
+    return activities
 
 
 def _matching_journeys(query: str):

@@ -39,6 +39,10 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+# The newest conversations "My support" shows; the rest are on the messages page.
+MY_SUPPORT_THREADS = 3
+
+
 @area_required("dossiers.view_own_dossier_area")
 def my_support(request):
     """The resident's own support: their worker, their plan, what the worker wrote for
@@ -46,6 +50,8 @@ def my_support(request):
     context = {
         "dossiers": dossier_selectors.own_dossiers(resident=request.user),
         "help_requests": dossier_selectors.own_help_requests(resident=request.user),
+        "sign_ups": selectors.own_sign_ups(resident=request.user),
+        "threads": selectors.own_threads(resident=request.user)[:MY_SUPPORT_THREADS],
     }
     return render(request, "portal/my_support.html", context)
 

@@ -7,6 +7,7 @@ from apps.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from apps.accounts.models import Role, User
 from apps.dossiers.models import Client, Dossier, IntakeRequest
 from apps.organisation.models import Municipality, Neighbourhood, Team, TeamMembership
+from apps.portal.models import Activity
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,8 @@ def test_the_seed_is_deterministic():
     Dossier.objects.all().delete()
     Client.objects.all().delete()
     User.objects.all().delete()
+    # A team's activities keep it (PROTECT): they go first.
+    Activity.objects.all().delete()
     Team.objects.all().delete()
     Neighbourhood.objects.filter(kind="buurt").delete()
     Neighbourhood.objects.all().delete()

@@ -92,8 +92,9 @@ class TestReading:
         client.force_login(resident)
         client.get(URL)
         # session, user, dossiers (with client, team, worker and the summaries' count),
-        # goals, actions, the newest summaries, the access-log row, the own help requests
-        with django_assert_max_num_queries(8):
+        # goals, actions, the newest summaries, the access-log row, the own help requests,
+        # activities and conversations
+        with django_assert_max_num_queries(10):
             page = client.get(URL)
         assert page.text.count("Gesprek ") == min(summaries, 10)
         if summaries > 10:
