@@ -11,10 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts import policy
+from apps.accounts.models import User
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_denied_record, access_log_record
+from apps.core import sql
 from apps.core.words import search_roots
-from apps.dossiers.models import Dossier
+from apps.dossiers.models import Client, Dossier
 from apps.organisation.models import Theme
 from apps.portal.models import (
     Activity,
@@ -265,14 +267,25 @@ def dossier_threads(*, actor, dossier) -> DossierThreads | None:
 
 def thread_for_reader(*, actor, pk) -> MessageThread:
     """A conversation for one who takes part in it; 404 (and a logged refusal) for anyone
-    else. The read is in the access log."""
-    thread = (
-        MessageThread.objects.select_related(
-            "dossier__client", "dossier__team", "dossier__responsible_worker"
+    else. The read is in the access log. Of its dossier only what the page and the policy
+    ask (its status, team, and its client's name and account), in one plain query."""
+    row = (
+        sql.first_row(
+            f"SELECT t.id, t.subject, d.id, d.status, d.team_id, c.id, c.account_id,"  # noqa: S608
+            f" c.first_name, c.last_name FROM {MessageThread._meta.db_table} t"
+            f" JOIN {Dossier._meta.db_table} d ON d.id = t.dossier_id"
+            f" JOIN {Client._meta.db_table} c ON c.id = d.client_id WHERE t.id = %s",
+            [pk],
         )
-        .filter(pk=pk)
-        .first()
+        if isinstance(pk, int)
+        else None
     )
+    thread = None
+    if row is not None:
+        thread_id, subject, dossier_id, status, team_id, client_id, account_id, first, last = row
+        client = Client(pk=client_id, account_id=account_id, first_name=first, last_name=last)
+        dossier = Dossier(pk=dossier_id, status=status, team_id=team_id, client=client)
+        thread = MessageThread(pk=thread_id, subject=subject, dossier=dossier)
     if thread is None or not policy.can(actor, "portal.view_messagethread", thread):
         access_denied_record(actor=actor, object_type="portal.messagethread", object_id=str(pk))
         raise Http404
@@ -280,13 +293,51 @@ def thread_for_reader(*, actor, pk) -> MessageThread:
     return thread
 
 
-def thread_messages(*, thread) -> list[Message]:
-    return list(
-        Message.objects.filter(thread=thread)
-        .select_related("sender")
-        .prefetch_related("attachments")
-        .order_by("sent_at", "pk")
+# Messages a conversation's page shows at once, the newest; older ones a page further back.
+MESSAGES_PER_PAGE = 20
+
+
+@dataclass
+class MessagePage:
+    messages: list
+    # The oldest message shown, when there are older ones: the link back starts before it.
+    older_than: int | None
+
+
+def thread_messages(*, thread, before=None) -> MessagePage:
+    """The newest messages of the conversation (or those before message `before`), oldest
+    of them first, as a chat shows them. Messages are numbered in the order they are sent,
+    so the number is the page's position. Read as plain SQL (apps/core/sql.py says why):
+    each message a dict with its sender's name and its files."""
+    user = User._meta.db_table
+    newest = sql.rows(
+        f"SELECT m.id, m.from_client, m.body, m.sent_at, m.read_at,"  # noqa: S608
+        f" u.first_name, u.last_name FROM {Message._meta.db_table} m"
+        f" LEFT JOIN {user} u ON u.id = m.sender_id"
+        f" WHERE m.thread_id = %s{' AND m.id < %s' if before is not None else ''}"
+        f" ORDER BY m.id DESC LIMIT %s",
+        [thread.pk, *([before] if before is not None else []), MESSAGES_PER_PAGE + 1],
     )
+    shown = newest[:MESSAGES_PER_PAGE][::-1]
+    files: dict[int, list] = {}
+    if shown:
+        ids = [message["id"] for message in shown]
+        for row in sql.rows(
+            f"SELECT id, message_id, original_name, size"  # noqa: S608
+            f" FROM {MessageAttachment._meta.db_table}"
+            f" WHERE message_id IN ({sql.placeholders(ids)}) ORDER BY id",
+            ids,
+        ):
+            files.setdefault(row["message_id"], []).append(row)
+    for message in shown:
+        message["sent_at"] = sql.moment(message["sent_at"])
+        message["read_at"] = sql.moment(message["read_at"])
+        message["from_client"] = bool(message["from_client"])
+        message["sender_name"] = (
+            f"{message.pop('first_name') or ''} {message.pop('last_name') or ''}".strip()
+        )
+        message["files"] = files.get(message["id"], [])
+    return MessagePage(shown, shown[0]["id"] if len(newest) > MESSAGES_PER_PAGE else None)
 
 
 def message_attachment_for_download(*, actor, pk) -> MessageAttachment:

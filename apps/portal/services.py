@@ -160,10 +160,18 @@ def _message_add(*, actor, thread, body: str, checked) -> Message:
     return message
 
 
-def messages_mark_read(*, actor, thread: MessageThread) -> int:
-    """The read receipt: what the other side sent is read now that the reader opened the
-    conversation. Staff who look on behalf of the team read for the team."""
+def messages_mark_read(*, actor, thread: MessageThread, shown: list[dict]) -> int:
+    """The read receipt: what the other side sent is read once the reader had it on their
+    screen (`shown`, from selectors.thread_messages). Staff who look on behalf of the team
+    read for the team. Nothing new to mark: no query."""
     from_client = not policy.can(actor, "dossiers.view_own_dossier", thread.dossier)
-    return Message.objects.filter(
-        thread=thread, from_client=from_client, read_at__isnull=True
-    ).update(read_at=timezone.now())
+    unread = [
+        message["id"]
+        for message in shown
+        if message["from_client"] == from_client and message["read_at"] is None
+    ]
+    if not unread:
+        return 0
+    return Message.objects.filter(pk__in=unread, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -22,6 +22,7 @@ from apps.portal import activities, selectors
 from apps.portal import services as portal_services
 from apps.portal.forms import MessageForm, SearchForm, ThreadForm
 from apps.portal.models import Activity, InformationPage, SignUp
+from apps.portal.presentation import message_items
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
 from apps.socialmap.presentation import result_cards
@@ -245,11 +246,17 @@ def thread(request, pk, side):
                 messages.success(request, _("Your message is sent."))
                 return redirect(f"{request.path}#newest")
         status = 400
-    else:
-        portal_services.messages_mark_read(actor=request.user, thread=conversation)
+    page = selectors.thread_messages(thread=conversation, before=_number(request, "eerder"))
+    if request.method == "GET":
+        portal_services.messages_mark_read(
+            actor=request.user, thread=conversation, shown=page.messages
+        )
     context = {
         "thread": conversation,
-        "thread_messages": selectors.thread_messages(thread=conversation),
+        "page": page,
+        "message_items": message_items(
+            page.messages, is_client=is_client, client_name=conversation.dossier.client.full_name
+        ),
         "form": form,
         "is_client": is_client,
         "base_template": "portal/base.html" if is_client else "workspace/base.html",
@@ -351,3 +358,9 @@ def activity_calendar(request, pk):
     response = HttpResponse(activities.calendar_file(chosen), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="activiteit-{chosen.pk}.ics"'
     return response
+
+
+def _number(request, name) -> int | None:
+    """A positive whole number from the query string, or None for anything else."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and 0 < len(value) < 19 else None
