@@ -34,7 +34,7 @@ from apps.dossiers.models import (
     IntakeRequest,
     RegisteredQuestion,
 )
-from apps.organisation.models import Neighbourhood, Team, TeamMembership
+from apps.organisation.models import Neighbourhood, Team, TeamMembership, Theme
 
 
 def caseload_filter(*, worker, data) -> CaseloadFilter:
@@ -574,27 +574,87 @@ OWN_SUMMARIES = 10
 
 def own_dossiers(*, resident) -> list[Dossier]:
     """The resident's own dossiers, open first, then the newest: their worker and team, the
-    plan's goals with their actions, and the newest contact summaries the worker wrote for
-    them (`summaries`, at most OWN_SUMMARIES, and `summary_count`). Each read is in the
-    access log; someone who is not a resident gets nothing."""
+    plan's goals (`plan`) with their actions (`goal.plan_actions`), and the newest contact
+    summaries the worker wrote for them (`summaries`, at most OWN_SUMMARIES, and
+    `summary_count`). Read as plain SQL, the portal's most visited page after its home (see
+    apps/core/sql.py). Each read is in the access log; someone who is not a resident gets
+    nothing."""
     if not policy.can(resident, "dossiers.view_own_dossier_area"):
         return []
-    dossiers = list(
-        Dossier.objects.filter(client__account=resident)
-        .select_related("client", "team", "responsible_worker")
-        .prefetch_related(Prefetch("goals", queryset=Goal.objects.prefetch_related("actions")))
-        .order_by(
-            Coalesce("ended_on", timezone.localdate() + timedelta(days=1)).desc(),
-            "-started_on",
-            "-pk",
+    user = User._meta.db_table
+    dossiers = []
+    for row in sql.rows(
+        f"SELECT d.id, d.status, d.started_on, d.ended_on, d.team_id, d.client_id,"  # noqa: S608
+        f" d.responsible_worker_id, t.name AS team_name, w.first_name, w.last_name"
+        f" FROM {Dossier._meta.db_table} d"
+        f" JOIN {Client._meta.db_table} c ON c.id = d.client_id"
+        f" JOIN {Team._meta.db_table} t ON t.id = d.team_id"
+        f" LEFT JOIN {user} w ON w.id = d.responsible_worker_id"
+        f" WHERE c.account_id = %s"
+        f" ORDER BY d.ended_on IS NOT NULL, d.ended_on DESC, d.started_on DESC, d.id DESC",
+        [resident.pk],
+    ):
+        dossier = Dossier(
+            pk=row["id"],
+            status=row["status"],
+            started_on=sql.day(row["started_on"]),
+            ended_on=sql.day(row["ended_on"]),
+            client=Client(pk=row["client_id"], account_id=resident.pk),
+            team=Team(pk=row["team_id"], name=row["team_name"]),
         )
-    )
+        if row["responsible_worker_id"]:
+            dossier.responsible_worker = User(
+                pk=row["responsible_worker_id"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+            )
+        dossiers.append(dossier)
     readable = [d for d in dossiers if policy.can(resident, "dossiers.view_own_dossier", d)]
-    summaries = _newest_summaries([dossier.pk for dossier in readable])
+    ids = [dossier.pk for dossier in readable]
+    summaries, plans = _newest_summaries(ids), _plans(ids)
     for dossier in readable:
         dossier.summaries, dossier.summary_count = summaries.get(dossier.pk, ([], 0))
+        dossier.plan = plans.get(dossier.pk, [])
         access_log_record(actor=resident, action=AccessLogEntry.Action.READ, obj=dossier)
     return readable
+
+
+def _plans(dossier_ids: list[int]) -> dict[int, list[Goal]]:
+    """Per dossier its goals in order, each with its actions (`plan_actions`), in one query."""
+    if not dossier_ids:
+        return {}
+    plans: dict[int, list[Goal]] = {}
+    goals: dict[int, Goal] = {}
+    for row in sql.rows(
+        f"SELECT g.id, g.dossier_id, g.question, g.achieved_on, a.id AS action_id,"  # noqa: S608
+        f" a.description, a.owner, a.status, a.target_date"
+        f" FROM {Goal._meta.db_table} g LEFT JOIN {Action._meta.db_table} a ON a.goal_id = g.id"
+        f" WHERE g.dossier_id IN ({sql.placeholders(dossier_ids)})"
+        f" ORDER BY g.created_at, g.id, a.created_at, a.id",
+        dossier_ids,
+    ):
+        goal = goals.get(row["id"])
+        if goal is None:
+            goal = goals[row["id"]] = Goal(
+                pk=row["id"],
+                dossier_id=row["dossier_id"],
+                question=row["question"],
+                achieved_on=sql.day(row["achieved_on"]),
+            )
+            goal.plan_actions = []
+            plans.setdefault(row["dossier_id"], []).append(goal)
+        if row["action_id"] is not None:
+            goal.plan_actions.append(
+                Action(
+                    pk=row["action_id"],
+                    goal_id=goal.pk,
+                    description=row["description"],
+                    owner=row["owner"],
+                    status=row["status"],
+                    target_date=sql.day(row["target_date"]),
+                )
+            )
+    return plans
 
 
 def _newest_summaries(dossier_ids: list[int]) -> dict[int, tuple[list, int]]:
@@ -631,15 +691,28 @@ OWN_HELP_REQUESTS = 10
 
 def own_help_requests(*, resident) -> list[IntakeRequest]:
     """The newest requests for help the resident sent while logged in, with their status
-    (no team notes: the request as they sent it)."""
+    (no team notes: the request as they sent it), as one plain query."""
     if not policy.can(resident, "dossiers.follow_own_help_request"):
         return []
-    return list(
-        IntakeRequest.objects.filter(requested_by=resident)
-        .select_related("theme")
-        .only("reference", "received_at", "status", "theme__name_nl", "theme__name_en", "question")
-        .order_by("-received_at", "-pk")[:OWN_HELP_REQUESTS]
-    )
+    requests = []
+    for row in sql.rows(
+        f"SELECT r.id, r.reference, r.received_at, r.status, t.name_nl, t.name_en"  # noqa: S608
+        f" FROM {IntakeRequest._meta.db_table} r"
+        f" LEFT JOIN {Theme._meta.db_table} t ON t.id = r.theme_id"
+        f" WHERE r.requested_by_id = %s ORDER BY r.received_at DESC, r.id DESC LIMIT %s",
+        [resident.pk, OWN_HELP_REQUESTS],
+    ):
+        theme = Theme(name_nl=row["name_nl"], name_en=row["name_en"]) if row["name_nl"] else None
+        requests.append(
+            IntakeRequest(
+                pk=row["id"],
+                reference=row["reference"],
+                received_at=sql.moment(row["received_at"]),
+                status=row["status"],
+                theme=theme,
+            )
+        )
+    return requests
 
 
 def own_action(*, resident, pk) -> Action:

@@ -207,20 +207,29 @@ def _matching_journeys(query: str):
 # --- Secure messages --------------------------------------------------------------------
 
 
-def own_threads(*, resident) -> list[MessageThread]:
+def own_threads(*, resident, limit=None) -> list[MessageThread]:
     """The resident's conversations, newest first, each with how many messages from the
-    team they have not opened yet (`unread`)."""
+    team they have not opened yet (`unread`); one plain query."""
     if not policy.can(resident, "portal.view_own_messages"):
         return []
-    return list(
-        MessageThread.objects.filter(dossier__client__account=resident)
-        .annotate(
-            unread=Count(
-                "messages", filter=Q(messages__from_client=False, messages__read_at__isnull=True)
-            )
+    threads = []
+    for row in sql.rows(
+        f"SELECT t.id, t.subject, t.last_message_at,"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {Message._meta.db_table} m WHERE m.thread_id = t.id"
+        f" AND NOT m.from_client AND m.read_at IS NULL) AS unread"
+        f" FROM {MessageThread._meta.db_table} t"
+        f" JOIN {Dossier._meta.db_table} d ON d.id = t.dossier_id"
+        f" JOIN {Client._meta.db_table} c ON c.id = d.client_id"
+        f" WHERE c.account_id = %s ORDER BY t.last_message_at DESC, t.id DESC"
+        + (" LIMIT %s" if limit else ""),
+        [resident.pk, *([limit] if limit else [])],
+    ):
+        thread = MessageThread(
+            pk=row["id"], subject=row["subject"], last_message_at=sql.moment(row["last_message_at"])
         )
-        .order_by("-last_message_at", "-pk")
-    )
+        thread.unread = row["unread"]
+        threads.append(thread)
+    return threads
 
 
 def own_open_dossier(*, resident) -> Dossier | None:
@@ -396,15 +405,28 @@ def own_sign_up_or_404(*, resident, pk) -> SignUp:
 
 
 def own_sign_ups(*, resident) -> list[SignUp]:
-    """The resident's places and waiting-list turns in activities still to come."""
+    """The resident's places and waiting-list turns in activities still to come; one plain
+    query."""
     if not resident.is_authenticated:
         return []
-    return list(
-        SignUp.objects.active()
-        .filter(resident=resident, activity__ends_at__gte=timezone.now())
-        .select_related("activity")
-        .order_by("activity__starts_at", "pk")
-    )
+    sign_ups = []
+    for row in sql.rows(
+        f"SELECT s.id, s.status, a.id AS activity_id, a.title, a.starts_at"  # noqa: S608
+        f" FROM {SignUp._meta.db_table} s JOIN {Activity._meta.db_table} a"
+        f" ON a.id = s.activity_id WHERE s.resident_id = %s AND s.status IN (%s, %s)"
+        f" AND a.ends_at >= %s ORDER BY a.starts_at, s.id",
+        [
+            resident.pk,
+            SignUp.Status.PLACE,
+            SignUp.Status.WAITING,
+            sql.moment_param(timezone.now()),
+        ],
+    ):
+        activity = Activity(
+            pk=row["activity_id"], title=row["title"], starts_at=sql.moment(row["starts_at"])
+        )
+        sign_ups.append(SignUp(pk=row["id"], status=row["status"], activity=activity))
+    return sign_ups
 
 
 def activities_for_staff(*, actor):

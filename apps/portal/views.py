@@ -52,7 +52,7 @@ def my_support(request):
         "dossiers": dossier_selectors.own_dossiers(resident=request.user),
         "help_requests": dossier_selectors.own_help_requests(resident=request.user),
         "sign_ups": selectors.own_sign_ups(resident=request.user),
-        "threads": selectors.own_threads(resident=request.user)[:MY_SUPPORT_THREADS],
+        "threads": selectors.own_threads(resident=request.user, limit=MY_SUPPORT_THREADS),
     }
     return render(request, "portal/my_support.html", context)
 
