@@ -251,7 +251,9 @@ class TestStaff:
         assert client.get(f"/werk/activiteiten/{activity.pk}/deelnemers/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed rows, so that two connections see them; serialized_rollback puts back what the
+# migrations wrote (themes, information pages) after the flush, for the tests after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_parallel_sign_ups_for_the_last_place_give_one_place_and_one_turn(worker):
     activity = make_activity(worker.teams.get(), capacity=1)
