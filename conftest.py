@@ -34,15 +34,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "nl-NL", "timezone_id": "Europe/Amsterdam"}
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The rows that migrations create (the social themes), also in a test database kept
-    from an earlier run (--reuse-db), which that run's transactional tests left empty."""
+def add_reference_data() -> None:
+    """The rows that migrations create (the social themes, the footer's pages), with the
+    migrations' own idempotent functions: a flush after a transactional test empties them."""
     from django.apps import apps
 
     themes = importlib.import_module("apps.organisation.migrations.0002_social_themes")
+    themes.add_themes(apps, None)
+    pages = importlib.import_module("apps.portal.migrations.0002_information_pages_text")
+    pages.add_pages(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrations' rows, also in a test database kept from an earlier run (--reuse-db),
+    which that run's transactional tests left empty."""
     with django_db_blocker.unblock():
-        themes.add_themes(apps, None)
+        add_reference_data()
 
 
 @pytest.fixture(autouse=True)

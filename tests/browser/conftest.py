@@ -5,11 +5,11 @@ live server answers from another thread, so test data must be committed); the ro
 migrations create, such as the social themes, are put back before each test.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
 
+from conftest import add_reference_data
 from tests.browser import helpers
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -27,15 +27,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Rows that migrations create (the social themes) are emptied by the flush after every
-    transactional test; put them back, with the migration's own idempotent function."""
+    """Rows that migrations create (the social themes, the footer's pages) are emptied by
+    the flush after every transactional test; put them back."""
     if request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    themes = importlib.import_module("apps.organisation.migrations.0002_social_themes")
-    themes.add_themes(apps, None)
+    add_reference_data()
 
 
 @pytest.fixture

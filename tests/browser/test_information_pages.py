@@ -25,6 +25,10 @@ def test_the_footer_pages_and_the_home_pages_subjects(page: Page, axe_check, scr
     screenshot(page, f"portal-accessibility-statement-{width}")
 
     page.goto("/")
+    # A subject of the home page leads to its questions, and from there to help nearby.
     page.get_by_role("link", name="Geldzaken & Regelgeving").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geldzaken & Regelgeving")
+    axe_check(page, label=f"theme page ({width})")
+    page.get_by_role("link", name="Hulp en activiteiten bij jou in de buurt", exact=False).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sociale kaart")
     expect(page.get_by_label("Thema")).to_have_value("geldzaken-regelgeving")

@@ -251,8 +251,11 @@ class TestStaff:
         assert client.get(f"/werk/activiteiten/{activity.pk}/deelnemers/").status_code == 403
 
 
-# Committed rows, so that two connections see them; serialized_rollback puts back what the
-# migrations wrote (themes, information pages) after the flush, for the tests after it.
+# Committed rows, so that two connections see them. The flush after it empties what the
+# migrations wrote (themes, information pages): it runs in the one-process step of
+# bin/run-tests, where pytest-django puts the tests that empty the database last, and
+# serialized_rollback puts those rows back.
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_parallel_sign_ups_for_the_last_place_give_one_place_and_one_turn(worker):
