@@ -13,6 +13,8 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("dossiers:caseload")
         if policy.can(user, "core.access_reports"):
             return reverse("reports:home")
+        if policy.can(user, "portal.view_own_matches"):
+            return reverse("portal:volunteer_matches")
         return reverse("portal:home")
 
 

@@ -19,6 +19,8 @@ def navigation(request):
             "social_map": policy.can(user, "socialmap.view_service"),
             "journeys": policy.can(user, "portal.view_journey"),
             "activities": policy.can(user, "portal.view_activity_area"),
+            "informal_help": policy.can(user, "portal.view_informal_help_queue"),
+            "volunteer_matches": policy.can(user, "portal.view_own_matches"),
             "my_support": policy.can(user, "dossiers.view_own_dossier_area"),
             "messages": policy.can(user, "portal.view_own_messages"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),

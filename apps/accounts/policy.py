@@ -606,3 +606,58 @@ policy.add_rule("portal.view_activity_area", does_casework | is_functional_admin
 policy.add_rule("portal.add_activity", does_casework | is_functional_admin)
 policy.add_rule("portal.change_activity", organises)
 policy.add_rule("portal.view_signup", organises)
+
+# --- Informal help (apps/portal): a resident asks; a volunteer coordinator of the team
+# matches a volunteer; the volunteer sees only their own matches.
+
+
+def coordinated_team_ids(user) -> frozenset[int]:
+    """The teams whose volunteers the user matches, read once per user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_policy_coordinated_team_ids"):
+        table = user._meta.get_field("team_memberships").related_model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT team_id FROM {table} WHERE user_id = %s AND coordinates_volunteers",  # noqa: S608
+                [user.pk],
+            )
+            user._policy_coordinated_team_ids = frozenset(pk for (pk,) in cursor.fetchall())
+    return user._policy_coordinated_team_ids
+
+
+@rules.predicate
+def coordinates_volunteers(user) -> bool:
+    return bool(coordinated_team_ids(user))
+
+
+@rules.predicate
+def coordinates_team_of(user, record) -> bool:
+    team_id = getattr(record, "team_id", None) or getattr(
+        getattr(record, "request", None), "team_id", None
+    )
+    return team_id is not None and team_id in coordinated_team_ids(user)
+
+
+@rules.predicate
+def asked_it_themselves(user, request) -> bool:
+    return request is not None and user.is_authenticated and request.resident_id == user.pk
+
+
+@rules.predicate
+def is_the_volunteer(user, match) -> bool:
+    return match is not None and user.is_authenticated and match.volunteer_id == user.pk
+
+
+policy.add_rule("portal.add_informalhelprequest", is_resident)
+policy.add_rule(
+    "portal.view_informalhelprequest",
+    (is_resident & asked_it_themselves) | (works_for_organisation & coordinates_team_of),
+)
+policy.add_rule("portal.view_informal_help_queue", works_for_organisation & coordinates_volunteers)
+policy.add_rule("portal.add_volunteermatch", works_for_organisation & coordinates_team_of)
+policy.add_rule(
+    "portal.view_volunteermatch",
+    (is_volunteer & is_the_volunteer) | (works_for_organisation & coordinates_team_of),
+)
+policy.add_rule("portal.view_own_matches", is_volunteer)

@@ -44,7 +44,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(TeamMembership)
 class TeamMembershipAdmin(AccessLoggedAdmin):
-    list_display = ("user", "team", "joined_on")
+    list_display = ("user", "team", "joined_on", "coordinates_volunteers")
+    list_filter = ("coordinates_volunteers",)
     list_select_related = ("user", "team")
     autocomplete_fields = ("user", "team")
 

@@ -183,6 +183,12 @@ class TeamMembership(models.Model):
         default=30,
         help_text=_("How many clients this person can support at the same time."),
     )
+    # Who matches residents' requests for informal help with the team's volunteers.
+    coordinates_volunteers = models.BooleanField(
+        _("volunteer coordinator"),
+        default=False,
+        help_text=_("Matches residents' requests for informal help with the team's volunteers."),
+    )
 
     class Meta:
         verbose_name = _("team membership")

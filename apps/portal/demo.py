@@ -13,8 +13,17 @@ from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import ContactMoment, Dossier
-from apps.organisation.models import Team, Theme
-from apps.portal.models import Activity, Journey, JourneyStep, Message, MessageThread, SignUp
+from apps.organisation.models import Team, TeamMembership, Theme
+from apps.portal.models import (
+    Activity,
+    InformalHelpRequest,
+    Journey,
+    JourneyStep,
+    Message,
+    MessageThread,
+    SignUp,
+    VolunteerMatch,
+)
 from apps.portal.services import MESSAGE_MINUTES
 
 DEMO_JOURNEYS = tomllib.loads(
@@ -194,3 +203,45 @@ def _demo_sign_ups() -> None:
     if money is not None:
         rows.append(SignUp(activity=money, resident=resident, status=SignUp.Status.PLACE))
     SignUp.objects.bulk_create(rows)
+
+
+@demo_step("informal_help", after=("accounts", "activities"))
+def _seed_informal_help(run: DemoRun) -> int:
+    """The demo social worker coordinates their team's volunteers; the demo resident asked
+    for a ride, and the demo volunteer drives them."""
+    worker = User.objects.filter(email=f"sociaalwerker@{DEMO_DOMAIN}").first()
+    resident = User.objects.filter(email=f"inwoner@{DEMO_DOMAIN}").first()
+    volunteer = User.objects.filter(email=f"vrijwilliger@{DEMO_DOMAIN}").first()
+    membership = (
+        TeamMembership.objects.filter(user=worker).order_by("pk").first() if worker else None
+    )
+    if membership is None or resident is None or volunteer is None:
+        return 0
+    TeamMembership.objects.filter(pk=membership.pk).update(coordinates_volunteers=True)
+    TeamMembership.objects.get_or_create(team_id=membership.team_id, user=volunteer)
+    InformalHelpRequest.objects.filter(resident=resident).delete()
+    ride = InformalHelpRequest.objects.create(
+        resident=resident,
+        team_id=membership.team_id,
+        kind=InformalHelpRequest.Kind.RIDE,
+        description="Ik moet elke twee weken naar de fysiotherapeut en kan niet fietsen.",
+        when="dinsdagochtend",
+        postcode="3811 AB",
+        phone="0612345678",
+        status=InformalHelpRequest.Status.MATCHED,
+    )
+    VolunteerMatch.objects.create(
+        request=ride,
+        volunteer=volunteer,
+        matched_by=worker,
+        note="Fatima loopt met een rollator.",
+    )
+    InformalHelpRequest.objects.create(
+        resident=resident,
+        team_id=membership.team_id,
+        kind=InformalHelpRequest.Kind.PAPERWORK,
+        description="Hulp bij het invullen van de aanvraag voor huurtoeslag.",
+        postcode="3811 AB",
+    )
+    run.report.append("Informal help: the demo volunteer drives the demo resident.")
+    return 2

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from apps.portal.models import Activity, Journey, JourneyStep
+from apps.accounts.models import User
+from apps.portal.models import Activity, InformalHelpRequest, Journey, JourneyStep
 from apps.questionnaires import selectors as questionnaire_selectors
 
 
@@ -146,3 +147,46 @@ class AttendanceForm(forms.Form):
         choices=[("yes", _("Was there")), ("no", _("Was not there"))],
         coerce=lambda value: value == "yes",
     )
+
+
+class InformalHelpForm(forms.ModelForm):
+    class Meta:
+        model = InformalHelpRequest
+        fields = ["kind", "description", "when", "postcode", "phone"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {
+            "kind": _("What kind of help would you like?"),
+            "description": _("Tell us a bit more"),
+            "when": _("When would suit you?"),
+            "postcode": _("Your postcode"),
+            "phone": _("Phone number for the volunteer"),
+        }
+        help_texts = {
+            "description": _("For example: I would like someone to walk with me once a week."),
+            "when": _("For example: weekday mornings."),
+            "phone": _("The volunteer calls you to make an appointment."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons without the empty "choose" option of a select.
+        self.fields["kind"].choices = InformalHelpRequest.Kind.choices
+
+
+class MatchForm(forms.Form):
+    volunteer = forms.ModelChoiceField(
+        label=_("Volunteer"), queryset=User.objects.none(), empty_label=_("Choose a volunteer")
+    )
+    note = forms.CharField(
+        label=_("Note for the volunteer"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, volunteers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = volunteers

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import PhoneNumberField, PostcodeField
 from apps.core.languages import in_active_language
 from apps.dossiers.models import attachment_storage
 
@@ -461,3 +462,99 @@ class SignUp(models.Model):
 
     def __str__(self):
         return f"{self.activity} - {self.get_status_display()}"
+
+
+class InformalHelpRequest(models.Model):
+    """A resident asks for informal help (a buddy, a ride, help with paperwork): a volunteer
+    coordinator of the team near them matches a volunteer."""
+
+    class Kind(models.TextChoices):
+        BUDDY = "buddy", _("A buddy to do things with")
+        RIDE = "ride", _("A ride")
+        PAPERWORK = "paperwork", _("Help with letters and forms")
+        SHOPPING = "shopping", _("Help with shopping")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Waiting for a volunteer")
+        MATCHED = "matched", _("A volunteer helps")
+        CLOSED = "closed", _("Closed")
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="informal_help_requests",
+    )
+    team = models.ForeignKey(
+        "organisation.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="informal_help_requests",
+    )
+    kind = models.CharField(_("what kind of help"), max_length=12, choices=Kind)
+    description = models.TextField(_("what you would like"))
+    when = models.CharField(_("when"), max_length=200, blank=True)
+    postcode = PostcodeField(_("postcode"))
+    phone = PhoneNumberField(_("phone"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request for informal help")
+        verbose_name_plural = _("requests for informal help")
+        ordering = ["asked_at", "pk"]
+        indexes = [
+            models.Index(fields=["team", "status", "asked_at"], name="portal_informal_queue_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.asked_at:%Y-%m-%d})"
+
+    @property
+    def area(self) -> str:
+        """Where, as much as a volunteer needs before meeting: the postcode's four digits."""
+        return self.postcode[:4]
+
+
+class VolunteerMatch(models.Model):
+    """A volunteer matched with a request for informal help: they see only what they need
+    for it (the resident's first name, what and when, the postcode's area and a phone)."""
+
+    request = models.ForeignKey(
+        InformalHelpRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("volunteer"),
+        on_delete=models.CASCADE,
+        related_name="volunteer_matches",
+    )
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("matched by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    matched_at = models.DateTimeField(_("matched"), default=timezone.now)
+    note = models.TextField(_("note for the volunteer"), blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("match with a volunteer")
+        verbose_name_plural = _("matches with volunteers")
+        ordering = ["-matched_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_running_match_per_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request} - {self.volunteer}"

@@ -20,12 +20,14 @@ from apps.dossiers.models import Client, Dossier
 from apps.organisation.models import Theme
 from apps.portal.models import (
     Activity,
+    InformalHelpRequest,
     Journey,
     JourneyStep,
     Message,
     MessageAttachment,
     MessageThread,
     SignUp,
+    VolunteerMatch,
 )
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.socialmap.selectors import PublicSearch
@@ -470,3 +472,62 @@ def activity_participants(*, actor, activity) -> list[SignUp]:
         reason=f"participants: {len(rows)}",
     )
     return rows
+
+
+# --- Informal help ----------------------------------------------------------------------
+
+
+def own_informal_help(*, resident) -> list[InformalHelpRequest]:
+    if not policy.can(resident, "portal.add_informalhelprequest"):
+        return []
+    return list(InformalHelpRequest.objects.filter(resident=resident).order_by("-asked_at", "-pk"))
+
+
+def informal_help_queue(*, actor):
+    """The requests of the teams whose volunteers the actor matches: waiting ones first."""
+    return (
+        InformalHelpRequest.objects.filter(team_id__in=policy.coordinated_team_ids(actor))
+        .select_related("resident", "team")
+        .order_by(
+            Case(When(status=InformalHelpRequest.Status.NEW, then=0), default=1),
+            "asked_at",
+            "pk",
+        )
+    )
+
+
+def informal_help_for_coordinator(*, actor, pk) -> InformalHelpRequest:
+    request = InformalHelpRequest.objects.select_related("resident", "team").filter(pk=pk).first()
+    if request is None or not policy.can(actor, "portal.view_informalhelprequest", request):
+        access_denied_record(
+            actor=actor, object_type="portal.informalhelprequest", object_id=str(pk)
+        )
+        raise Http404
+    access_log_record(actor=actor, action=AccessLogEntry.Action.READ, obj=request)
+    return request
+
+
+def own_matches(*, volunteer) -> list[VolunteerMatch]:
+    """The volunteer's running matches with what they need for them, and nothing else."""
+    if not policy.can(volunteer, "portal.view_own_matches"):
+        return []
+    matches = list(
+        VolunteerMatch.objects.filter(volunteer=volunteer, ended_at__isnull=True)
+        .select_related("request__resident")
+        .only(
+            "matched_at",
+            "note",
+            "volunteer_id",
+            "request__kind",
+            "request__description",
+            "request__when",
+            "request__postcode",
+            "request__phone",
+            "request__resident__first_name",
+            "request__resident__email",
+        )
+        .order_by("-matched_at", "pk")
+    )
+    for match in matches:
+        access_log_record(actor=volunteer, action=AccessLogEntry.Action.READ, obj=match)
+    return matches

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from apps.portal import activities
+from apps.portal import activities, informal_help
 from apps.portal.notifications import message_notify
 
 
@@ -20,3 +20,8 @@ def mail_moved_up(sign_up_id: int) -> bool:
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def remind_activity_participants() -> int:
     return activities.reminders_send()
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def mail_volunteer_match(match_id: int) -> bool:
+    return informal_help.match_mail(match_id=match_id)

@@ -19,8 +19,9 @@ from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
 from apps.organisation.models import Theme
 from apps.portal import activities, selectors
+from apps.portal import informal_help as informal_help_services
 from apps.portal import services as portal_services
-from apps.portal.forms import MessageForm, SearchForm, ThreadForm
+from apps.portal.forms import InformalHelpForm, MessageForm, SearchForm, ThreadForm
 from apps.portal.models import Activity, InformationPage, SignUp
 from apps.portal.presentation import message_items
 from apps.questionnaires import selectors as questionnaire_selectors
@@ -364,3 +365,42 @@ def _number(request, name) -> int | None:
     """A positive whole number from the query string, or None for anything else."""
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() and 0 < len(value) < 19 else None
+
+
+# --- Informal help ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@area_required("portal.add_informalhelprequest")
+def informal_help(request):
+    """A resident asks for a buddy, a ride or help with paperwork, and follows their
+    requests."""
+    form = InformalHelpForm(
+        request.POST or None, initial=dossier_selectors.help_request_initial(resident=request.user)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                informal_help_services.informal_help_ask(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request is sent. A coordinator looks for a volunteer and lets "
+                        "you know."
+                    ),
+                )
+                return redirect("portal:informal_help")
+        status = 400
+    context = {"form": form, "requests": selectors.own_informal_help(resident=request.user)}
+    return render(request, "portal/informal_help.html", context, status=status)
+
+
+@area_required("portal.view_own_matches")
+def volunteer_matches(request):
+    """What a volunteer needs for the residents they are matched with, and nothing more."""
+    context = {"matches": selectors.own_matches(volunteer=request.user)}
+    return render(request, "portal/volunteer_matches.html", context)

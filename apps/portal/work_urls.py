@@ -17,6 +17,12 @@ urlpatterns = [
         work_views.activity_participants,
         name="activity_participants",
     ),
+    path("informele-hulp/", work_views.informal_help_queue, name="informal_help"),
+    path(
+        "informele-hulp/<int:pk>/",
+        work_views.informal_help_request,
+        name="informal_help_request",
+    ),
     path("berichten/<int:pk>/", views.thread, {"side": "work"}, name="thread"),
     path("dossiers/<int:pk>/berichten/nieuw/", work_views.thread_new, name="thread_new"),
 ]

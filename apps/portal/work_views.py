@@ -16,11 +16,12 @@ from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
 from apps.organisation.models import Team
-from apps.portal import activities, selectors, services
+from apps.portal import activities, informal_help, selectors, services
 from apps.portal.forms import (
     ActivityForm,
     AttendanceForm,
     JourneyForm,
+    MatchForm,
     ThreadForm,
     journey_steps_formset,
 )
@@ -178,3 +179,47 @@ def activity_participants(request, pk):
         "started": activity.starts_at <= timezone.now(),
     }
     return render(request, "portal/work_activity_participants.html", context)
+
+
+# --- Informal help ----------------------------------------------------------------------
+
+
+@area_required("portal.view_informal_help_queue")
+def informal_help_queue(request):
+    page = Paginator(selectors.informal_help_queue(actor=request.user), 30).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "portal/work_informal_help.html", {"page": page})
+
+
+@area_required("portal.view_informal_help_queue")
+@require_http_methods(["GET", "POST"])
+def informal_help_request(request, pk):
+    asked = selectors.informal_help_for_coordinator(actor=request.user, pk=pk)
+    volunteers = informal_help.team_volunteers(asked)
+    form = MatchForm(request.POST or None, volunteers=volunteers)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("close") == "yes":
+                informal_help.informal_help_close(actor=request.user, request=asked)
+                messages.success(request, _("The request is closed."))
+                return redirect("portal_work:informal_help")
+            if form.is_valid():
+                informal_help.volunteer_match(
+                    actor=request.user,
+                    request=asked,
+                    volunteer=form.cleaned_data["volunteer"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("The volunteer is matched and gets an e-mail."))
+                return redirect("portal_work:informal_help_request", pk=asked.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        status = 400
+    context = {
+        "asked": asked,
+        "form": form,
+        "matches": asked.matches.select_related("volunteer", "matched_by"),
+    }
+    return render(request, "portal/work_informal_help_request.html", context, status=status)

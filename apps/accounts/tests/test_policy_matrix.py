@@ -21,7 +21,7 @@ from apps.dossiers.tests.factories import (
     LifeEventFactory,
     NetworkMemberFactory,
 )
-from apps.organisation.models import Theme
+from apps.organisation.models import TeamMembership, Theme
 from apps.organisation.tests.factories import (
     MunicipalityFactory,
     MunicipalityMembershipFactory,
@@ -29,7 +29,14 @@ from apps.organisation.tests.factories import (
     TeamFactory,
     TeamMembershipFactory,
 )
-from apps.portal.models import Activity, Journey, MessageThread, SignUp
+from apps.portal.models import (
+    Activity,
+    InformalHelpRequest,
+    Journey,
+    MessageThread,
+    SignUp,
+    VolunteerMatch,
+)
 from apps.questionnaires.models import Response
 from apps.questionnaires.tests.factories import ResponseFactory
 from apps.reports.models import MunicipalityReport
@@ -213,6 +220,17 @@ MATRIX = [
     ("portal.change_activity", "other_team_activity", {R.FUNCTIONAL_ADMIN}),
     ("portal.view_signup", "own_team_activity", {*CASEWORK, R.FUNCTIONAL_ADMIN}),
     ("portal.view_signup", "other_team_activity", {R.FUNCTIONAL_ADMIN}),
+    # Informal help: the resident who asked, the coordinators of its team; the volunteer
+    # their own match. The scenario's social worker coordinates the own team's volunteers.
+    ("portal.add_informalhelprequest", None, {R.RESIDENT}),
+    ("portal.view_informalhelprequest", "own_informal_help", {R.RESIDENT, R.SOCIAL_WORKER}),
+    ("portal.view_informalhelprequest", "other_informal_help", NOBODY),
+    ("portal.add_volunteermatch", "own_informal_help", {R.SOCIAL_WORKER}),
+    ("portal.add_volunteermatch", "other_informal_help", NOBODY),
+    ("portal.view_volunteermatch", "own_match", {R.SOCIAL_WORKER, R.VOLUNTEER}),
+    ("portal.view_volunteermatch", "other_match", NOBODY),
+    ("portal.view_informal_help_queue", None, {R.SOCIAL_WORKER}),
+    ("portal.view_own_matches", None, {R.VOLUNTEER}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -367,6 +385,21 @@ def scenario(db):
         activity=objects["other_team_activity"],
         resident=UserFactory(role=R.RESIDENT),
         status="place",
+    )
+    TeamMembership.objects.filter(user=actors[R.SOCIAL_WORKER]).update(coordinates_volunteers=True)
+    for side, asker in (("own", actors[R.RESIDENT]), ("other", UserFactory(role=R.RESIDENT))):
+        objects[f"{side}_informal_help"] = InformalHelpRequest.objects.create(
+            resident=asker,
+            team=objects[f"{side}_team_dossier"].team,
+            kind="ride",
+            description="Naar het ziekenhuis.",
+            postcode="3811 AB",
+        )
+    objects["own_match"] = VolunteerMatch.objects.create(
+        request=objects["own_informal_help"], volunteer=actors[R.VOLUNTEER]
+    )
+    objects["other_match"] = VolunteerMatch.objects.create(
+        request=objects["other_informal_help"], volunteer=UserFactory(role=R.VOLUNTEER)
     )
     for status in ("draft", "published"):
         objects[f"{status}_journey"] = Journey.objects.create(
