@@ -661,3 +661,6 @@ policy.add_rule(
     (is_volunteer & is_the_volunteer) | (works_for_organisation & coordinates_team_of),
 )
 policy.add_rule("portal.view_own_matches", is_volunteer)
+
+# A resident's own data: its download and who looked at their records.
+policy.add_rule("portal.view_own_data", is_resident)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
 from apps.organisation.models import Theme
-from apps.portal import activities, selectors
+from apps.portal import activities, my_data, selectors
 from apps.portal import informal_help as informal_help_services
 from apps.portal import services as portal_services
 from apps.portal.forms import InformalHelpForm, MessageForm, SearchForm, ThreadForm
@@ -404,3 +404,22 @@ def volunteer_matches(request):
     """What a volunteer needs for the residents they are matched with, and nothing more."""
     context = {"matches": selectors.own_matches(volunteer=request.user)}
     return render(request, "portal/volunteer_matches.html", context)
+
+
+# --- My data ----------------------------------------------------------------------------
+
+
+@area_required("portal.view_own_data")
+def own_data(request):
+    """Download all of your data, and see who looked at your records."""
+    context = {"looks": my_data.who_looked(resident=request.user)}
+    return render(request, "portal/my_data.html", context)
+
+
+@area_required("portal.view_own_data")
+def own_data_download(request):
+    data = my_data.my_data(resident=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens-buurtkompas.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -60,3 +60,25 @@ def test_a_resident_reads_their_plan_and_ticks_off_a_step(
     axe_check(page, label=f"my support after ticking ({width})")
     mine.refresh_from_db()
     assert mine.status == Action.Status.DONE
+
+
+def test_a_resident_downloads_their_data_and_sees_who_looked(page: Page, axe_check, screenshot):
+    resident = UserFactory(role=Role.RESIDENT, first_name="Anna")
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    dossier = DossierFactory(client__account=resident, team=worker.teams.get())
+    from apps.audit.models import AccessLogEntry
+    from apps.audit.services import access_log_record
+
+    access_log_record(actor=worker, action=AccessLogEntry.Action.READ, obj=dossier)
+    page.set_viewport_size(PHONE)
+    log_in_with_password(page, resident.email, TEST_PASSWORD)
+    page.goto("/mijn-hulp/")
+    page.get_by_role("link", name="Download je gegevens", exact=False).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
+    expect(page.get_by_role("cell", name=worker.email, exact=False)).to_be_visible()
+    screenshot(page, "portal-my-data-phone")
+    assert_no_sideways_scrolling(page)
+    axe_check(page, label="my data (phone)")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download mijn gegevens (JSON)").click()
+    assert download.value.suggested_filename == "mijn-gegevens-buurtkompas.json"

@@ -231,6 +231,8 @@ MATRIX = [
     ("portal.view_volunteermatch", "other_match", NOBODY),
     ("portal.view_informal_help_queue", None, {R.SOCIAL_WORKER}),
     ("portal.view_own_matches", None, {R.VOLUNTEER}),
+    # A resident's own data: the download and who looked.
+    ("portal.view_own_data", None, {R.RESIDENT}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
