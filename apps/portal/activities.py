@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts import policy
 from apps.core.outbox import enqueue_on_commit
-from apps.portal.models import Activity, SignUp
+from apps.portal.models import Activity, ResidentPreferences, SignUp
 
 # Reminders go out this long before an activity starts.
 REMIND_BEFORE = timedelta(hours=36)
@@ -147,7 +147,7 @@ def reminders_send(*, now=None) -> int:
 def _mail(sign_up: SignUp, subject, body) -> bool:
     """`subject` and `body` lazy, so that they are read in the site's language."""
     resident, activity = sign_up.resident, sign_up.activity
-    if not (resident.is_active and resident.email):
+    if not (resident.is_active and resident.email and ResidentPreferences.wants_email(resident)):
         return False
     with translation.override(settings.LANGUAGE_CODE):
         values = {

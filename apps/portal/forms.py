@@ -190,3 +190,11 @@ class MatchForm(forms.Form):
     def __init__(self, *args, volunteers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = volunteers
+
+
+class PreferencesForm(forms.Form):
+    email_notifications = forms.BooleanField(
+        label=_("E-mail me when there is a message for me or news about an activity"),
+        help_text=_("The e-mail never says what the message is about."),
+        required=False,
+    )

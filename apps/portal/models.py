@@ -558,3 +558,29 @@ class VolunteerMatch(models.Model):
 
     def __str__(self):
         return f"{self.request} - {self.volunteer}"
+
+
+class ResidentPreferences(models.Model):
+    """What a resident chose about being e-mailed. Without a row: the defaults."""
+
+    resident = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="portal_preferences",
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail me when there is a message or news about an activity"), default=True
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferences of a resident")
+        verbose_name_plural = _("preferences of residents")
+
+    def __str__(self):
+        return str(self.resident)
+
+    @classmethod
+    def wants_email(cls, user) -> bool:
+        return not cls.objects.filter(resident=user, email_notifications=False).exists()

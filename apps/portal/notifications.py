@@ -2,10 +2,11 @@
 where to read it, never what it says or who it is about: e-mail travels and is read on
 shared devices, so the content stays behind the login.
 
-The resident gets it for a message from their team; for a message from the resident, their
-social worker gets it, or every social worker and team leader of the team when no worker is
-assigned yet. A task sends it after the message is committed, and marks the message in the
-same transaction, so a task that runs again sends nothing twice.
+The resident gets it for a message from their team, unless they chose no e-mail; for a
+message from the resident, their social worker gets it, or every social worker and team
+leader of the team when no worker is assigned yet. A task sends it after the message is
+committed, and marks the message in the same transaction, so a task that runs again sends
+nothing twice.
 """
 
 from django.conf import settings
@@ -28,7 +29,7 @@ def message_notify_on_commit(*, message) -> None:
 
 def message_notify(*, message_id: int) -> int:
     """Mail the other side of the conversation; the number of addresses mailed."""
-    from apps.portal.models import Message
+    from apps.portal.models import Message, ResidentPreferences
 
     with transaction.atomic():
         message = (
@@ -47,7 +48,8 @@ def message_notify(*, message_id: int) -> int:
             link = reverse("portal_work:thread", kwargs={"pk": message.thread_id})
         else:
             account = dossier.client.account
-            addresses = [account.email] if account and account.is_active and account.email else []
+            wants = account is not None and ResidentPreferences.wants_email(account)
+            addresses = [account.email] if wants and account.is_active and account.email else []
             link = reverse("portal:thread", kwargs={"pk": message.thread_id})
         if addresses:
             with translation.override(settings.LANGUAGE_CODE):

@@ -1,18 +1,25 @@
 """Writing journeys (saved with their steps in one go, published and taken back by those
 who may) and secure messages between a resident and their team."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers import services as dossier_services
-from apps.dossiers.models import ContactMoment
+from apps.dossiers.models import Client, ContactMoment, IntakeRequest
 from apps.dossiers.uploads import upload_checked
-from apps.portal.models import Journey, Message, MessageAttachment, MessageThread
+from apps.portal.models import (
+    Journey,
+    Message,
+    MessageAttachment,
+    MessageThread,
+    ResidentPreferences,
+)
 from apps.portal.notifications import message_notify_on_commit
 
 
@@ -174,4 +181,47 @@ def messages_mark_read(*, actor, thread: MessageThread, shown: list[dict]) -> in
         return 0
     return Message.objects.filter(pk__in=unread, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+# --- A resident's own data ----------------------------------------------------------------
+
+
+def preferences_save(*, actor, email_notifications: bool) -> ResidentPreferences:
+    policy.require(actor, "portal.view_own_data")
+    preferences, _created = ResidentPreferences.objects.update_or_create(
+        resident=actor, defaults={"email_notifications": email_notifications}
+    )
+    return preferences
+
+
+def erasure_request_text() -> str:
+    """The request as the team reads it, in the site's language whoever asks."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "I ask you to delete my personal data (right to erasure, GDPR article 17). "
+            "Please tell me what you delete, and what you must keep by law and why."
+        )
+
+
+@transaction.atomic
+def erasure_request(*, actor):
+    """The resident asks for their data to be deleted. It reaches their team (of their
+    newest dossier, else the one near their postcode) as a request in the intake queue:
+    legal retention may apply, so a person decides. Asked once until it is handled."""
+    policy.require(actor, "portal.view_own_data")
+    text = erasure_request_text()
+    if IntakeRequest.objects.filter(
+        requested_by=actor, status=IntakeRequest.Status.NEW, question=text
+    ).exists():
+        raise ValidationError(_("You asked for this already. Your team is working on it."))
+    client = Client.objects.filter(account=actor).order_by("-pk").first()
+    return dossier_services.intake_request_submit_online(
+        actor=actor,
+        question=text,
+        first_name=actor.first_name,
+        last_name=actor.last_name,
+        postcode=client.postcode if client else "",
+        email=actor.email,
+        contact_by=IntakeRequest.ContactBy.MESSAGE,
     )

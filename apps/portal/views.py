@@ -21,8 +21,14 @@ from apps.organisation.models import Theme
 from apps.portal import activities, my_data, selectors
 from apps.portal import informal_help as informal_help_services
 from apps.portal import services as portal_services
-from apps.portal.forms import InformalHelpForm, MessageForm, SearchForm, ThreadForm
-from apps.portal.models import Activity, InformationPage, SignUp
+from apps.portal.forms import (
+    InformalHelpForm,
+    MessageForm,
+    PreferencesForm,
+    SearchForm,
+    ThreadForm,
+)
+from apps.portal.models import Activity, InformationPage, ResidentPreferences, SignUp
 from apps.portal.presentation import message_items
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
@@ -409,10 +415,37 @@ def volunteer_matches(request):
 # --- My data ----------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @area_required("portal.view_own_data")
 def own_data(request):
-    """Download all of your data, and see who looked at your records."""
-    context = {"looks": my_data.who_looked(resident=request.user)}
+    """Download all of your data, choose about e-mail, ask for erasure, and see who looked
+    at your records."""
+    if request.method == "POST":
+        if request.POST.get("erase") == "yes":
+            try:
+                asked = portal_services.erasure_request(actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Your request is sent to your team, with reference %(reference)s.")
+                    % {"reference": asked.reference},
+                )
+        else:
+            form = PreferencesForm(request.POST)
+            if form.is_valid():
+                portal_services.preferences_save(
+                    actor=request.user, email_notifications=form.cleaned_data["email_notifications"]
+                )
+                messages.success(request, _("Your choice is saved."))
+        return redirect("portal:own_data")
+    context = {
+        "looks": my_data.who_looked(resident=request.user),
+        "preferences": PreferencesForm(
+            initial={"email_notifications": ResidentPreferences.wants_email(request.user)}
+        ),
+    }
     return render(request, "portal/my_data.html", context)
 
 

@@ -76,3 +76,32 @@ def test_only_residents_have_this_page(client, role):
 
 def test_anonymous_visitors_are_asked_to_log_in(client):
     assert client.get("/mijn-gegevens/download.json").url.startswith("/account/login/")
+
+
+def test_asking_for_erasure_reaches_the_team_once(client, resident, worker, dossier):
+    from apps.dossiers.models import IntakeRequest
+
+    client.force_login(resident)
+    client.post("/mijn-gegevens/", {"erase": "yes"})
+    asked = IntakeRequest.objects.get()
+    assert (asked.team, asked.requested_by) == (dossier.team, resident)
+    assert "verwijderen" in asked.question
+    again = client.post("/mijn-gegevens/", {"erase": "yes"}, follow=True)
+    assert "Je hebt dit al gevraagd" in again.content.decode()
+    assert IntakeRequest.objects.count() == 1
+    assert asked.reference in client.get("/mijn-hulp/").content.decode()
+
+
+def test_no_e_mail_when_the_resident_chose_so(
+    client, resident, worker, dossier, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(resident)
+    client.post("/mijn-gegevens/", {})  # the box unticked: no e-mail
+    thread = thread_start(actor=resident, dossier=dossier, subject="Brief", body="Hulp graag.")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(actor=worker, thread=thread, body="Ik bel je.")
+    assert resident.email not in [address for mail in mailoutbox for address in mail.to]
+    client.post("/mijn-gegevens/", {"email_notifications": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(actor=worker, thread=thread, body="Nog iets.")
+    assert resident.email in [address for mail in mailoutbox for address in mail.to]
