@@ -28,7 +28,13 @@ from apps.portal.forms import (
     SearchForm,
     ThreadForm,
 )
-from apps.portal.models import Activity, InformationPage, ResidentPreferences, SignUp
+from apps.portal.models import (
+    Activity,
+    InformationPage,
+    MessageThread,
+    ResidentPreferences,
+    SignUp,
+)
 from apps.portal.presentation import message_items
 from apps.questionnaires import selectors as questionnaire_selectors
 from apps.questionnaires.services.self_scans import pending_scan_read
@@ -197,20 +203,9 @@ def own_messages(request):
         if form is None:
             messages.error(request, _("You can send a message once a social worker helps you."))
             return redirect("portal:messages")
-        if form.is_valid():
-            try:
-                thread = portal_services.thread_start(
-                    actor=request.user,
-                    dossier=dossier,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    uploads=form.cleaned_data["uploads"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your message is sent."))
-                return redirect("portal:thread", pk=thread.pk)
+        thread = thread_started(request, dossier=dossier, form=form)
+        if thread is not None:
+            return redirect("portal:thread", pk=thread.pk)
         status = 400
     context = {
         "threads": selectors.own_threads(resident=request.user),
@@ -218,6 +213,26 @@ def own_messages(request):
         "dossier": dossier,
     }
     return render(request, "portal/messages.html", context, status=status)
+
+
+def thread_started(request, *, dossier, form) -> MessageThread | None:
+    """A new conversation from a posted ThreadForm, by either side; None (with the reasons
+    on the form) when it was not started."""
+    if not form.is_valid():
+        return None
+    try:
+        started = portal_services.thread_start(
+            actor=request.user,
+            dossier=dossier,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            uploads=form.cleaned_data["uploads"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, _("Your message is sent."))
+    return started
 
 
 @require_http_methods(["GET", "POST"])

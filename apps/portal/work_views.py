@@ -26,6 +26,7 @@ from apps.portal.forms import (
     journey_steps_formset,
 )
 from apps.portal.models import Activity, Journey, SignUp
+from apps.portal.views import thread_started
 
 
 @area_required("portal.view_journey")
@@ -92,20 +93,9 @@ def thread_new(request, pk):
     form = ThreadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                thread = services.thread_start(
-                    actor=request.user,
-                    dossier=dossier,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                    uploads=form.cleaned_data["uploads"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Your message is sent."))
-                return redirect("portal_work:thread", pk=thread.pk)
+        thread = thread_started(request, dossier=dossier, form=form)
+        if thread is not None:
+            return redirect("portal_work:thread", pk=thread.pk)
         status = 400
     context = {"dossier": dossier, "form": form}
     return render(request, "portal/work_thread_new.html", context, status=status)
