@@ -79,8 +79,34 @@ def team_ids_of(user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     if not hasattr(user, "_policy_team_ids"):
-        user._policy_team_ids = _ids_of_user(user, "team_memberships", "team_id")
+        _read_team_memberships(user)
     return user._policy_team_ids
+
+
+def coordinated_team_ids(user) -> frozenset[int]:
+    """The teams whose volunteers the user matches with residents' requests for informal
+    help, read with their teams."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_policy_coordinated_team_ids"):
+        _read_team_memberships(user)
+    return user._policy_coordinated_team_ids
+
+
+def _read_team_memberships(user) -> None:
+    """The user's teams and which of them they coordinate volunteers for, in one plain
+    query: nearly every staff request asks (see _ids_of_user)."""
+    table = user._meta.get_field("team_memberships").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT team_id, coordinates_volunteers FROM {table} WHERE user_id = %s",  # noqa: S608
+            [user.pk],
+        )
+        rows = cursor.fetchall()
+    user._policy_team_ids = frozenset(team_id for team_id, _coordinates in rows)
+    user._policy_coordinated_team_ids = frozenset(
+        team_id for team_id, coordinates in rows if coordinates
+    )
 
 
 def municipality_ids_of(user) -> frozenset[int]:
@@ -611,21 +637,6 @@ policy.add_rule("portal.view_signup", organises)
 # matches a volunteer; the volunteer sees only their own matches.
 
 
-def coordinated_team_ids(user) -> frozenset[int]:
-    """The teams whose volunteers the user matches, read once per user object."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_policy_coordinated_team_ids"):
-        table = user._meta.get_field("team_memberships").related_model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT team_id FROM {table} WHERE user_id = %s AND coordinates_volunteers",  # noqa: S608
-                [user.pk],
-            )
-            user._policy_coordinated_team_ids = frozenset(pk for (pk,) in cursor.fetchall())
-    return user._policy_coordinated_team_ids
-
-
 @rules.predicate
 def coordinates_volunteers(user) -> bool:
     return bool(coordinated_team_ids(user))
@@ -650,15 +661,17 @@ def is_the_volunteer(user, match) -> bool:
 
 
 policy.add_rule("portal.add_informalhelprequest", is_resident)
+# Coordinators are social workers or team leaders with the flag on their membership; the
+# role is asked first, so that other roles' pages read no memberships for the menu.
 policy.add_rule(
     "portal.view_informalhelprequest",
-    (is_resident & asked_it_themselves) | (works_for_organisation & coordinates_team_of),
+    (is_resident & asked_it_themselves) | (does_casework & coordinates_team_of),
 )
-policy.add_rule("portal.view_informal_help_queue", works_for_organisation & coordinates_volunteers)
-policy.add_rule("portal.add_volunteermatch", works_for_organisation & coordinates_team_of)
+policy.add_rule("portal.view_informal_help_queue", does_casework & coordinates_volunteers)
+policy.add_rule("portal.add_volunteermatch", does_casework & coordinates_team_of)
 policy.add_rule(
     "portal.view_volunteermatch",
-    (is_volunteer & is_the_volunteer) | (works_for_organisation & coordinates_team_of),
+    (is_volunteer & is_the_volunteer) | (does_casework & coordinates_team_of),
 )
 policy.add_rule("portal.view_own_matches", is_volunteer)
 

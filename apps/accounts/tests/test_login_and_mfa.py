@@ -42,7 +42,7 @@ class TestPasswordLogin:
         ("role", "landing"),
         [
             (Role.RESIDENT, "/"),
-            (Role.VOLUNTEER, "/"),
+            (Role.VOLUNTEER, "/vrijwilliger/koppelingen/"),
             (Role.SOCIAL_WORKER, "/werk/"),
             (Role.TEAM_LEADER, "/werk/"),
             (Role.FUNCTIONAL_ADMIN, "/werk/"),

@@ -290,14 +290,15 @@ def test_query_count_does_not_grow_with_the_caseload(client, django_assert_num_q
     client.get(URL)  # warm up: the first request of a session writes it
     # 1 session, 2 user, 3 the user's second factors (MFA check), 4 count, 5 the page of
     # dossiers with client and last contact, 6 their questions with themes, 7 team names
-    # (header)
-    with django_assert_num_queries(7):
+    # (header), 8 their memberships (the menu: do they coordinate volunteers?)
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert response.content.decode().count("bk-caseload__row--") == min(rows, 25)
     # The rows alone (htmx), sorted: no team names, the team ids (policy, for districts)
     with django_assert_num_queries(7):
         client.get(URL, {"sort": "name"}, HTTP_HX_REQUEST="true")
-    # With the search fields open: 9 theme choices, 10 district choices
+    # With the search fields open: 9 theme choices, 10 district choices (the memberships
+    # read for the districts serve the menu too)
     with django_assert_num_queries(10):
         response = client.get(URL, {"zoeken": "1"})
     assert 'name="theme"' in response.content.decode()
