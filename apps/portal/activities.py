@@ -211,7 +211,14 @@ def activity_save(*, actor, form) -> Activity:
                     % {"taken": taken}
                 }
             )
+    was_planned = (
+        activity.pk is not None
+        and Activity.objects.filter(pk=activity.pk, status=Activity.Status.PLANNED).exists()
+    )
     activity = form.save()
+    if was_planned and activity.status == Activity.Status.CANCELLED:
+        _call_off(activity)
+        return activity
     if activity.capacity is not None:
         # More places than before: the waiting list moves up.
         while SignUp.objects.filter(
@@ -219,6 +226,35 @@ def activity_save(*, actor, form) -> Activity:
         ).count() < activity.capacity and _move_up(activity):
             pass
     return activity
+
+
+def _call_off(activity: Activity) -> None:
+    """The activity does not go ahead: every place and turn ends, and each resident is
+    told by e-mail (once: the sign-ups are cancelled in the same transaction)."""
+    from apps.portal.tasks import mail_called_off
+
+    called_off = list(
+        SignUp.objects.active().filter(activity=activity).values_list("pk", flat=True)
+    )
+    SignUp.objects.filter(pk__in=called_off).update(
+        status=SignUp.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    for pk in called_off:
+        enqueue_on_commit(mail_called_off, pk)
+
+
+def called_off_mail(*, sign_up_id: int) -> bool:
+    sign_up = SignUp.objects.select_related("activity", "resident").filter(pk=sign_up_id).first()
+    if sign_up is None or sign_up.activity.status != Activity.Status.CANCELLED:
+        return False
+    return _mail(
+        sign_up,
+        gettext_lazy("Does not go ahead: %(title)s"),
+        gettext_lazy(
+            "We are sorry: %(title)s on %(when)s does not go ahead. Your sign-up has ended.\n\n"
+            "What it was, and other activities:\n%(link)s"
+        ),
+    )
 
 
 @transaction.atomic

@@ -25,3 +25,8 @@ def remind_activity_participants() -> int:
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def mail_volunteer_match(match_id: int) -> bool:
     return informal_help.match_mail(match_id=match_id)
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def mail_called_off(sign_up_id: int) -> bool:
+    return activities.called_off_mail(sign_up_id=sign_up_id)

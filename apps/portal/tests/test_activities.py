@@ -225,6 +225,24 @@ class TestStaff:
         client.post(f"/werk/activiteiten/{activity.pk}/", self.form(worker.teams.get()))
         assert SignUp.objects.filter(status=SignUp.Status.PLACE).count() == 3
 
+    def test_calling_an_activity_off_tells_everyone_signed_up_once(
+        self, client, worker, activity, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        placed = activities.sign_up(actor=resident(), activity=activity)
+        waiting = activities.sign_up(actor=resident(), activity=activity, waiting_list_ok=True)
+        activities.sign_up(actor=resident(), activity=activity, waiting_list_ok=True)
+        client.force_login(worker)
+        form = self.form(worker.teams.get(), status="cancelled")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/werk/activiteiten/{activity.pk}/", form)
+        assert not SignUp.objects.active().exists()
+        assert placed.resident.email in [mail.to[0] for mail in mailoutbox]
+        assert waiting.resident.email in [mail.to[0] for mail in mailoutbox]
+        assert len(mailoutbox) == 3
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(f"/werk/activiteiten/{activity.pk}/", form)
+        assert len(mailoutbox) == 3
+
     def test_the_team_sees_who_signed_up_and_notes_who_was_there(self, client, worker):
         past = make_activity(worker.teams.get(), starts_in=timedelta(hours=2))
         placed = activities.sign_up(actor=resident(), activity=past)
