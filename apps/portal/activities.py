@@ -220,11 +220,11 @@ def activity_save(*, actor, form) -> Activity:
         _call_off(activity)
         return activity
     if activity.capacity is not None:
-        # More places than before: the waiting list moves up.
-        while SignUp.objects.filter(
-            activity=activity, status=SignUp.Status.PLACE
-        ).count() < activity.capacity and _move_up(activity):
-            pass
+        # More places than before: the waiting list moves up into the free ones.
+        taken = SignUp.objects.filter(activity=activity, status=SignUp.Status.PLACE).count()
+        for _place in range(activity.capacity - taken):
+            if _move_up(activity) is None:
+                break
     return activity
 
 
