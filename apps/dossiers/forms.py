@@ -129,6 +129,18 @@ class BreakGlassForm(forms.Form):
 QUESTION_ROWS = 3
 
 
+class ErasureAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer to the resident"),
+        help_text=_(
+            "What you deleted, what we must keep by law and until when. The resident reads "
+            "this in the portal."
+        ),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
 class IntakeConvertForm(forms.Form):
     """Choose new client or one of the look-alikes, and register up to three questions."""
 

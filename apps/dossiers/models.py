@@ -1,3 +1,4 @@
+import calendar
 import secrets
 from datetime import date, timedelta
 
@@ -289,6 +290,18 @@ class Dossier(models.Model):
     def may_move_to(self, status) -> bool:
         return status is not None and status == self.next_status
 
+    @property
+    def kept_until(self) -> date | None:
+        """The last day a closed dossier is kept, unless under a legal hold (then and while
+        open: None). The purge removes it after this day."""
+        if self.status != self.Status.CLOSED or self.legal_hold or self.ended_on is None:
+            return None
+        years = settings.DOSSIER_RETENTION_YEARS
+        try:
+            return self.ended_on.replace(year=self.ended_on.year + years)
+        except ValueError:  # 29 February
+            return self.ended_on.replace(year=self.ended_on.year + years, day=28)
+
     def duration_days(self, today: date | None = None) -> int:
         return ((self.ended_on or today or timezone.localdate()) - self.started_on).days
 
@@ -460,7 +473,15 @@ class IntakeRequest(models.Model):
         NEW = "new", _("Waiting")
         CONVERTED = "converted", _("Turned into a dossier")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        ANSWERED = "answered", _("Answered")
 
+    class Kind(models.TextChoices):
+        HELP = "help", _("Request for help")
+        # A resident asks for their data to be deleted (GDPR article 17): a person checks
+        # what the law makes us keep, and answers; it never becomes a dossier.
+        ERASURE = "erasure", _("Request to delete data")
+
+    kind = models.CharField(_("kind of request"), max_length=10, choices=Kind, default=Kind.HELP)
     team = models.ForeignKey(
         "organisation.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="intake"
     )
@@ -525,6 +546,10 @@ class IntakeRequest(models.Model):
         blank=True,
         related_name="intake_requests",
     )
+    # What the team wrote back to a request it answered instead of opening a dossier.
+    answer = models.TextField(_("answer to the resident"), blank=True)
+    # When the resident was told by e-mail that the answer waits online.
+    answer_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = IntakeRequestQuerySet.as_manager()
 
@@ -551,16 +576,29 @@ class IntakeRequest(models.Model):
         code = "".join(secrets.choice(cls.REFERENCE_ALPHABET) for _position in range(8))
         return f"HV-{code[:4]}-{code[4:]}"
 
+    @property
+    def answer_due(self) -> date:
+        """A request about personal data is answered within a month (GDPR article 12)."""
+        received = timezone.localdate(self.received_at)
+        year, month = divmod(received.month, 12)
+        year, month = received.year + year, month + 1
+        last_day = calendar.monthrange(year, month)[1]
+        return received.replace(year=year, month=month, day=min(received.day, last_day))
+
     def possible_duplicates(self):
-        """Existing clients that are probably the same person: same birth date and either
-        the same address or the same surname."""
-        if not self.birth_date:
+        """Existing clients that are probably the same person: the client record of the
+        portal account that asked, or the same birth date and either the same address or
+        the same surname."""
+        condition = Q(account_id=self.requested_by_id) if self.requested_by_id else Q()
+        if self.birth_date:
+            # Both fields read "3811ab" and "12 a" as the stored "3811 AB" and "12A".
+            same_address = Q(postcode=self.postcode, house_number=self.house_number)
+            same_name = Q(last_name__iexact=self.last_name)
+            looks_alike = same_name | same_address if self.postcode else same_name
+            condition |= Q(birth_date=self.birth_date) & looks_alike
+        if not condition:
             return Client.objects.none()
-        # Both fields read "3811ab" and "12 a" as the stored "3811 AB" and "12A".
-        same_address = Q(postcode=self.postcode, house_number=self.house_number)
-        same_name = Q(last_name__iexact=self.last_name)
-        condition = same_name | same_address if self.postcode else same_name
-        return Client.objects.filter(Q(birth_date=self.birth_date) & condition)
+        return Client.objects.filter(condition)
 
 
 class Goal(models.Model):

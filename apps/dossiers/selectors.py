@@ -519,6 +519,19 @@ def intake_for_actor(*, actor, pk) -> IntakeRequest:
     )
 
 
+def erasure_dossiers(*, actor, intake: IntakeRequest) -> list[Dossier]:
+    """The dossiers of the team (the actor's own) that a request to delete data is about:
+    those of the client record of the account that asked."""
+    if intake.requested_by_id is None:
+        return []
+    return list(
+        Dossier.objects.filter(
+            client__account_id=intake.requested_by_id,
+            team_id__in=policy.team_ids_of(actor),
+        ).select_related("client", "responsible_worker")
+    )
+
+
 def dossier_plan(*, dossier):
     """The goals with their actions and the photos linked to them (of a paper plan)."""
     return dossier.goals.prefetch_related(
@@ -696,7 +709,8 @@ def own_help_requests(*, resident) -> list[IntakeRequest]:
         return []
     requests = []
     for row in sql.rows(
-        f"SELECT r.id, r.reference, r.received_at, r.status, t.name_nl, t.name_en"  # noqa: S608
+        f"SELECT r.id, r.reference, r.received_at, r.status, r.kind, r.answer,"  # noqa: S608
+        f" t.name_nl, t.name_en"
         f" FROM {IntakeRequest._meta.db_table} r"
         f" LEFT JOIN {Theme._meta.db_table} t ON t.id = r.theme_id"
         f" WHERE r.requested_by_id = %s ORDER BY r.received_at DESC, r.id DESC LIMIT %s",
@@ -709,6 +723,8 @@ def own_help_requests(*, resident) -> list[IntakeRequest]:
                 reference=row["reference"],
                 received_at=sql.moment(row["received_at"]),
                 status=row["status"],
+                kind=row["kind"],
+                answer=row["answer"],
                 theme=theme,
             )
         )

@@ -28,6 +28,7 @@ from apps.dossiers.models import (
     RegisteredQuestion,
 )
 from apps.dossiers.notifications import (
+    resident_notify_answered_on_commit,
     worker_notify_explanation_requested_on_commit,
     worker_notify_reassigned_on_commit,
 )
@@ -402,17 +403,25 @@ def intake_convert(
     errors = {}
     if intake.status != IntakeRequest.Status.NEW:
         errors["status"] = _("Someone already handled this request.")
+    elif intake.kind != IntakeRequest.Kind.HELP:
+        errors["status"] = _("A request to delete data is answered, not turned into a dossier.")
     if not questions:
         errors["questions"] = _("Register at least one question with its theme.")
     if existing_client and not intake.possible_duplicates().filter(pk=existing_client.pk).exists():
         errors["existing_client"] = _("Choose one of the clients that look like this person.")
     if errors:
         raise ValidationError(errors)
+    # A request sent while logged in links the client to that portal account, so the
+    # resident sees their support online; an account belongs to one client only.
+    account_id = intake.requested_by_id
+    if account_id and Client.objects.filter(account_id=account_id).exists():
+        account_id = None
     if existing_client:
         client = existing_client
         client.phone = client.phone or intake.phone
         client.email = client.email or intake.email
-        client.save(update_fields=["phone", "email"])
+        client.account_id = client.account_id or account_id
+        client.save(update_fields=["phone", "email", "account"])
     else:
         client = Client.objects.create(
             # Asked online without a name: the worker asks it and corrects the client.
@@ -423,6 +432,7 @@ def intake_convert(
             house_number=intake.house_number,
             phone=intake.phone,
             email=intake.email,
+            account_id=account_id,
         )
     dossier = Dossier.objects.create(
         client=client,
@@ -446,6 +456,28 @@ def intake_convert(
     intake_converted.send(sender=IntakeRequest, intake=intake, dossier=dossier, actor=actor)
     client_geocode_on_commit(client=client)
     return dossier
+
+
+@transaction.atomic
+def erasure_request_answer(*, intake: IntakeRequest, actor, answer: str) -> IntakeRequest:
+    """Answer a resident's request to delete their data: what was deleted, and what the law
+    makes us keep and until when. The resident reads the answer under "My support"."""
+    policy.require(actor, "dossiers.handle_intakerequest", intake)
+    intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
+    errors = {}
+    if intake.kind != IntakeRequest.Kind.ERASURE or intake.status != IntakeRequest.Status.NEW:
+        errors["answer"] = _("Someone already handled this request.")
+    elif not answer.strip():
+        errors["answer"] = _("Write what you deleted and what we must keep, and why.")
+    if errors:
+        raise ValidationError(errors)
+    intake.status = IntakeRequest.Status.ANSWERED
+    intake.handled_by = actor
+    intake.answer = answer.strip()
+    intake.save(update_fields=["status", "handled_by", "answer"])
+    access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=intake)
+    resident_notify_answered_on_commit(intake=intake)
+    return intake
 
 
 def _change_open_dossier(dossier: Dossier, actor, permission="dossiers.change_dossier") -> None:

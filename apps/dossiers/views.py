@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +21,7 @@ from apps.dossiers.forms import (
     ClientForm,
     CloseDossierForm,
     ContactMomentForm,
+    ErasureAnswerForm,
     GoalForm,
     IntakeConvertForm,
     IntakeRequestForm,
@@ -113,6 +115,8 @@ def intake_detail(request, pk):
     if intake.status != intake.Status.NEW:
         messages.info(request, _("This request has already been handled."))
         return redirect("dossiers:intake_queue")
+    if intake.kind == intake.Kind.ERASURE:
+        return _erasure_request(request, intake)
     form = IntakeConvertForm(request.POST or None, duplicates=intake.possible_duplicates())
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,6 +138,30 @@ def intake_detail(request, pk):
         "sections": sections.page_sections("intake", actor=request.user, intake=intake),
     }
     return render(request, "dossiers/intake_detail.html", context, status=status)
+
+
+def _erasure_request(request, intake):
+    """A resident's request to delete their data: the team's dossiers it is about, with how
+    long each is kept, and the answer the resident reads."""
+    form = ErasureAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erasure_request_answer(
+                intake=intake, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your answer is sent. The resident reads it online."))
+            return redirect("dossiers:intake_queue")
+    context = {
+        "intake": intake,
+        "form": form,
+        "dossiers": selectors.erasure_dossiers(actor=request.user, intake=intake),
+        "retention_years": settings.DOSSIER_RETENTION_YEARS,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "dossiers/intake_erasure.html", context, status=status)
 
 
 @area_required("dossiers.view_team_overview")

@@ -134,6 +134,40 @@ class TestConvert:
         assert known.phone == "0612345678"
         assert Dossier.objects.get().client == known
 
+    def test_a_request_sent_while_logged_in_links_the_new_client_to_the_account(
+        self, client, worker, money
+    ):
+        resident = UserFactory(role=Role.RESIDENT)
+        intake = IntakeRequestFactory(team=worker.teams.get(), requested_by=resident)
+        client.force_login(worker)
+        convert(client, intake, theme_1=money.pk)
+        assert Dossier.objects.get().client.account == resident
+        client.force_login(resident)
+        assert Dossier.objects.get().team.name in client.get("/mijn-hulp/").content.decode()
+
+    def test_the_account_s_own_client_is_offered_without_a_birth_date(self, client, worker, money):
+        resident = UserFactory(role=Role.RESIDENT)
+        known = ClientFactory(account=resident, last_name="Jansen")
+        intake = IntakeRequestFactory(
+            team=worker.teams.get(), requested_by=resident, last_name="", birth_date=None
+        )
+        assert list(intake.possible_duplicates()) == [known]
+        client.force_login(worker)
+        convert(client, intake, client_choice=str(known.pk), theme_1=money.pk)
+        assert Dossier.objects.get().client == known
+        assert Client.objects.count() == 1
+
+    def test_an_account_that_has_a_client_is_not_linked_to_a_second_one(
+        self, client, worker, money
+    ):
+        resident = UserFactory(role=Role.RESIDENT)
+        known = ClientFactory(account=resident)
+        intake = IntakeRequestFactory(team=worker.teams.get(), requested_by=resident)
+        client.force_login(worker)
+        convert(client, intake, theme_1=money.pk)
+        new = Dossier.objects.get().client
+        assert (new.account, Client.objects.get(pk=known.pk).account) == (None, resident)
+
     def test_a_tampered_client_choice_is_refused(self, client, worker, money):
         stranger = ClientFactory(birth_date=datetime.date(1990, 1, 1))
         intake = IntakeRequestFactory(team=worker.teams.get())
