@@ -23,6 +23,7 @@ def navigation(request):
             "volunteer_matches": policy.can(user, "portal.view_own_matches"),
             "my_support": policy.can(user, "dossiers.view_own_dossier_area"),
             "messages": policy.can(user, "portal.view_own_messages"),
+            "my_data": policy.can(user, "portal.view_own_data"),
             "staff_survey": policy.can(user, "questionnaires.fill_staff_survey"),
         }
     }

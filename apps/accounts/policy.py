@@ -469,10 +469,19 @@ def supports_client_now(user, client) -> bool:
     )
 
 
+@rules.predicate
+def is_the_client(user, client) -> bool:
+    """The resident whose portal account this client record is."""
+    return client is not None and user.is_authenticated and client.account_id == user.pk
+
+
 policy.add_rule("dossiers.view_client", does_casework & is_client_of_own_team)
 # A client's details (address, phone) are shared by the teams that support them now; a
 # team whose trajectory has closed keeps its dossier, not a say over the current details.
-policy.add_rule("dossiers.change_client", does_casework & supports_client_now)
+# The client corrects their own contact details in the portal.
+policy.add_rule(
+    "dossiers.change_client", (does_casework & supports_client_now) | (is_resident & is_the_client)
+)
 
 
 # --- Questionnaires (self-scans and measurements) ---------------------------------------

@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.dossiers.models import Client
 from apps.portal.models import Activity, InformalHelpRequest, Journey, JourneyStep
 from apps.questionnaires import selectors as questionnaire_selectors
 
@@ -198,3 +199,37 @@ class PreferencesForm(forms.Form):
         help_text=_("The e-mail never says what the message is about."),
         required=False,
     )
+
+
+class OwnDetailsForm(forms.ModelForm):
+    """A resident's own contact details, as their client record keeps them. Without a
+    client record (nobody supports them yet) only their name: the form for help asks the
+    rest when they need it."""
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "contact_preference",
+        ]
+        labels = {"contact_preference": _("How would you like us to contact you?")}
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+    def __init__(self, *args, has_client_record: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        if not has_client_record:
+            for name in self.Meta.fields[2:]:
+                del self.fields[name]

@@ -195,6 +195,21 @@ def preferences_save(*, actor, email_notifications: bool) -> ResidentPreferences
     return preferences
 
 
+@transaction.atomic
+def own_details_save(*, actor, first_name: str, last_name: str, **client_fields) -> None:
+    """A resident corrects their name and, when we support them, the contact details of
+    their client record: the same change a worker makes, logged the same way."""
+    policy.require(actor, "portal.view_own_data")
+    client = Client.objects.filter(account=actor).first()
+    if client is not None:
+        dossier_services.client_update(
+            client=client, actor=actor, first_name=first_name, last_name=last_name, **client_fields
+        )
+    if (actor.first_name, actor.last_name) != (first_name, last_name):
+        actor.first_name, actor.last_name = first_name, last_name
+        actor.save(update_fields=["first_name", "last_name"])
+
+
 def erasure_request_text() -> str:
     """The request as the team reads it, in the site's language whoever asks."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -207,12 +222,13 @@ def erasure_request_text() -> str:
 @transaction.atomic
 def erasure_request(*, actor):
     """The resident asks for their data to be deleted. It reaches their team (of their
-    newest dossier, else the one near their postcode) as a request in the intake queue:
-    legal retention may apply, so a person decides. Asked once until it is handled."""
+    newest dossier, else the one near their postcode) as a request of its own kind in the
+    intake queue: legal retention may apply, so a person decides and answers. Asked once
+    until it is answered."""
     policy.require(actor, "portal.view_own_data")
     text = erasure_request_text()
     if IntakeRequest.objects.filter(
-        requested_by=actor, status=IntakeRequest.Status.NEW, question=text
+        requested_by=actor, status=IntakeRequest.Status.NEW, kind=IntakeRequest.Kind.ERASURE
     ).exists():
         raise ValidationError(_("You asked for this already. Your team is working on it."))
     client = Client.objects.filter(account=actor).order_by("-pk").first()
@@ -224,4 +240,5 @@ def erasure_request(*, actor):
         postcode=client.postcode if client else "",
         email=actor.email,
         contact_by=IntakeRequest.ContactBy.MESSAGE,
+        kind=IntakeRequest.Kind.ERASURE,
     )

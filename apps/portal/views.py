@@ -17,6 +17,7 @@ from apps.dossiers import help_requests
 from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
+from apps.dossiers.models import Client
 from apps.organisation.models import Theme
 from apps.portal import activities, my_data, selectors
 from apps.portal import informal_help as informal_help_services
@@ -24,6 +25,7 @@ from apps.portal import services as portal_services
 from apps.portal.forms import (
     InformalHelpForm,
     MessageForm,
+    OwnDetailsForm,
     PreferencesForm,
     SearchForm,
     ThreadForm,
@@ -456,6 +458,7 @@ def own_data(request):
                 messages.success(request, _("Your choice is saved."))
         return redirect("portal:own_data")
     context = {
+        "details": Client.objects.filter(account=request.user).first(),
         "looks": my_data.who_looked(resident=request.user),
         "preferences": PreferencesForm(
             initial={"email_notifications": ResidentPreferences.wants_email(request.user)}
@@ -464,10 +467,48 @@ def own_data(request):
     return render(request, "portal/my_data.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@area_required("portal.view_own_data")
+def own_details(request):
+    """Correct your name and, once we support you, your phone, address and how you would
+    like to be contacted."""
+    client = Client.objects.filter(account=request.user).first()
+    instance = client or Client(
+        first_name=request.user.first_name, last_name=request.user.last_name
+    )
+    form = OwnDetailsForm(
+        request.POST or None, instance=instance, has_client_record=client is not None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            portal_services.own_details_save(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("portal:own_data")
+    status = 400 if form.errors else 200
+    context = {"form": form, "has_client_record": client is not None}
+    return render(request, "portal/own_details.html", context, status=status)
+
+
 @area_required("portal.view_own_data")
 def own_data_download(request):
-    data = my_data.my_data(resident=request.user)
+    data = my_data.my_data(resident=request.user, file_format="JSON")
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens-buurtkompas.json"'
+    return _own_data_file(response, "json")
+
+
+@area_required("portal.view_own_data")
+def own_data_download_pdf(request):
+    data = my_data.my_data(resident=request.user, file_format="PDF")
+    response = HttpResponse(my_data.my_data_pdf(data), content_type="application/pdf")
+    return _own_data_file(response, "pdf")
+
+
+def _own_data_file(response, extension: str):
+    response["Content-Disposition"] = (
+        f'attachment; filename="mijn-gegevens-buurtkompas.{extension}"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response

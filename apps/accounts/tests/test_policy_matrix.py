@@ -271,7 +271,8 @@ MATRIX = [
     ("dossiers.view_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("dossiers.view_client", "other_team_client", NOBODY),
     ("dossiers.view_client", None, NOBODY),
-    ("dossiers.change_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    # ... and the resident whose record it is (own_team_client is theirs)
+    ("dossiers.change_client", "own_team_client", {R.SOCIAL_WORKER, R.TEAM_LEADER, R.RESIDENT}),
     ("dossiers.change_client", "other_team_client", NOBODY),
     ("dossiers.delete_client", "own_team_client", NOBODY),
     # Access log: read and export, never write
