@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.forms import inlineformset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.validators import format_phone
 from apps.dossiers.models import Client
 from apps.portal.models import Activity, InformalHelpRequest, Journey, JourneyStep
 from apps.questionnaires import selectors as questionnaire_selectors
@@ -45,7 +47,7 @@ class JourneyStepForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = JourneyStep._meta.get_field("instrument_code")
         self.fields["instrument_code"] = forms.ChoiceField(
-            label=field.verbose_name,
+            label=capfirst(field.verbose_name),
             help_text=field.help_text,
             required=False,
             choices=[("", _("No self-scan")), *scan_choices],
@@ -233,3 +235,6 @@ class OwnDetailsForm(forms.ModelForm):
         if not has_client_record:
             for name in self.Meta.fields[2:]:
                 del self.fields[name]
+        elif self.instance.phone and not self.is_bound:
+            # As the resident writes it ("06 12345678"), not as stored ("+31612345678").
+            self.initial["phone"] = format_phone(self.instance.phone)

@@ -19,6 +19,8 @@ AXE_BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# The narrowest phone the workspace and the portal are made for.
+SMALL_PHONE = {"width": 360, "height": 780}
 
 _AXE_RUN = """async (tags) => {
     const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});

@@ -7,7 +7,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.organisation.tests.factories import NeighbourhoodFactory, TeamMembershipFactory
 from apps.portal.models import InformalHelpRequest, VolunteerMatch
-from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling
+from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 
@@ -38,6 +38,9 @@ def test_a_ride_from_request_to_volunteer(page: Page, axe_check, screenshot, bro
     assert_no_sideways_scrolling(page)
     axe_check(page, label="informal help (phone)")
     screenshot(page, "portal-informal-help-phone")
+    page.set_viewport_size(DESKTOP)
+    axe_check(page, label="informal help (desktop)")
+    screenshot(page, "portal-informal-help-desktop")
     asked = InformalHelpRequest.objects.get()
 
     staff = browser.new_context(base_url=page.url.split("/informele-hulp")[0])
@@ -52,6 +55,14 @@ def test_a_ride_from_request_to_volunteer(page: Page, axe_check, screenshot, bro
     axe_check(coordinator_page, label="informal help request (coordinator)")
     screenshot(coordinator_page, "work-informal-help-request")
     assert VolunteerMatch.objects.get().request == asked
+    # The coordinator's pages on a phone: nothing to scroll sideways.
+    coordinator_page.set_viewport_size(SMALL_PHONE)
+    assert_no_sideways_scrolling(coordinator_page)
+    screenshot(coordinator_page, "work-informal-help-request-phone")
+    coordinator_page.get_by_role("link", name="Informele hulp").first.click()
+    assert_no_sideways_scrolling(coordinator_page)
+    axe_check(coordinator_page, label="informal help queue (phone)")
+    screenshot(coordinator_page, "work-informal-help-phone")
     staff.close()
 
     helper = browser.new_context(base_url=page.url.split("/informele-hulp")[0])

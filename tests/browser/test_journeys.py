@@ -14,7 +14,13 @@ from apps.portal.models import Journey, JourneyStep
 from apps.questionnaires.models import Response
 from apps.questionnaires.services.instruments import instruments_load
 from apps.socialmap.tests.factories import ServiceFactory
-from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling, dutch
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    SMALL_PHONE,
+    assert_no_sideways_scrolling,
+    dutch,
+)
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_self_scan import answer_page
 
@@ -134,6 +140,10 @@ def test_asking_for_help_from_the_bar_on_every_page(page: Page, axe_check, scree
     page.goto(f"/thema/{MIND}/")
     axe_check(page, label="theme page (phone)")
     screenshot(page, "portal-theme-phone")
+    page.set_viewport_size(DESKTOP)
+    axe_check(page, label="theme page (desktop)")
+    screenshot(page, "portal-theme-desktop")
+    page.set_viewport_size(PHONE)
     page.get_by_role("link", name="Hulp vragen").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hulp vragen")
     axe_check(page, label="help form (phone)")
@@ -180,3 +190,11 @@ def test_a_team_leader_writes_previews_and_publishes_a_journey(page: Page, axe_c
     page.get_by_role("link", name="Klantreizen").first.click()
     axe_check(page, label="journey list")
     screenshot(page, "journey-list")
+    # On a phone of 360 pixels: the list and the editor fit, nothing scrolls sideways.
+    page.set_viewport_size(SMALL_PHONE)
+    assert_no_sideways_scrolling(page)
+    screenshot(page, "journey-list-phone")
+    page.get_by_role("link", name=journey.question).click()
+    assert_no_sideways_scrolling(page)
+    axe_check(page, label="journey editor (phone)")
+    screenshot(page, "journey-editor-phone")
