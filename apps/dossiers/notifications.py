@@ -1,5 +1,5 @@
 """E-mail to a social worker that a team leader gave them a client, or asks them to explain
-why a trajectory runs long; to a resident that their team answered their request.
+why a trajectory runs long.
 
 The message names no client and says nothing about the support: e-mail travels and is read
 on shared devices, so the content stays behind the login. It links to the dossier page,
@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.outbox import enqueue_on_commit
-from apps.dossiers.models import Dossier, IntakeRequest
+from apps.dossiers.models import Dossier
 
 
 def worker_notify_reassigned_on_commit(*, dossier: Dossier) -> None:
@@ -37,50 +37,6 @@ def worker_notify_explanation_requested_on_commit(*, dossier: Dossier) -> None:
     from apps.dossiers.tasks import notify_explanation_requested
 
     enqueue_on_commit(notify_explanation_requested, dossier.pk)
-
-
-def resident_notify_answered_on_commit(*, intake: IntakeRequest) -> None:
-    from apps.dossiers.tasks import notify_request_answered
-
-    enqueue_on_commit(notify_request_answered, intake.pk)
-
-
-@transaction.atomic
-def resident_notify_answered(*, intake_id: int) -> bool:
-    """Tell the resident the answer to their request waits in the portal; False when they
-    were told already, chose no e-mail, or cannot be mailed."""
-    from apps.portal.models import ResidentPreferences
-
-    intake = (
-        IntakeRequest.objects.select_for_update(of=("self",))
-        .select_related("requested_by")
-        .filter(
-            pk=intake_id,
-            status=IntakeRequest.Status.ANSWERED,
-            answer_mailed_at__isnull=True,
-            requested_by__isnull=False,
-        )
-        .first()
-    )
-    if intake is None:
-        return False
-    account = intake.requested_by
-    if not (account.is_active and account.email and ResidentPreferences.wants_email(account)):
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("An answer to your request in Buurtkompas")
-        body = _(
-            "Hello,\n\n"
-            "Your team answered your request %(reference)s. Log in to read it:\n%(link)s\n\n"
-            "For your privacy this e-mail does not say what it is about.\n\n"
-            "Kind regards,\nBuurtkompas"
-        ) % {
-            "reference": intake.reference,
-            "link": settings.SITE_URL.rstrip("/") + reverse("portal:my_support"),
-        }
-    send_mail(subject, body, None, [account.email])
-    IntakeRequest.objects.filter(pk=intake.pk).update(answer_mailed_at=timezone.now())
-    return True
 
 
 @transaction.atomic

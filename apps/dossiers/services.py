@@ -28,11 +28,10 @@ from apps.dossiers.models import (
     RegisteredQuestion,
 )
 from apps.dossiers.notifications import (
-    resident_notify_answered_on_commit,
     worker_notify_explanation_requested_on_commit,
     worker_notify_reassigned_on_commit,
 )
-from apps.dossiers.signals import dossier_closed, intake_converted
+from apps.dossiers.signals import dossier_closed, intake_answered, intake_converted
 from apps.dossiers.uploads import upload_checked
 from apps.organisation.models import TeamMembership
 
@@ -476,7 +475,7 @@ def erasure_request_answer(*, intake: IntakeRequest, actor, answer: str) -> Inta
     intake.answer = answer.strip()
     intake.save(update_fields=["status", "handled_by", "answer"])
     access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=intake)
-    resident_notify_answered_on_commit(intake=intake)
+    intake_answered.send(sender=IntakeRequest, intake=intake, actor=actor)
     return intake
 
 

@@ -10,3 +10,6 @@ dossier_closed = Signal()
 
 # A request for help has just become a dossier. Arguments: intake, dossier, actor.
 intake_converted = Signal()
+
+# A request (to delete data) has just been answered in writing. Arguments: intake, actor.
+intake_answered = Signal()

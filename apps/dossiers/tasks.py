@@ -3,7 +3,6 @@ from django.db import DatabaseError
 
 from apps.dossiers.geocoding import client_geocode, clients_geocode_missing
 from apps.dossiers.notifications import (
-    resident_notify_answered,
     worker_notify_explanation_requested,
     worker_notify_reassigned,
 )
@@ -37,8 +36,3 @@ def notify_reassigned_worker(dossier_id: int, worker_id: int) -> bool:
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def notify_explanation_requested(dossier_id: int) -> bool:
     return worker_notify_explanation_requested(dossier_id=dossier_id)
-
-
-@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
-def notify_request_answered(intake_id: int) -> bool:
-    return resident_notify_answered(intake_id=intake_id)

@@ -1,6 +1,6 @@
-"""E-mail that a message waits in the portal. It says only that there is a message and
-where to read it, never what it says or who it is about: e-mail travels and is read on
-shared devices, so the content stays behind the login.
+"""E-mail that a message, or a team's answer to a request, waits in the portal. It says
+only that there is one and where to read it, never what it says or who it is about: e-mail
+travels and is read on shared devices, so the content stays behind the login.
 
 The resident gets it for a message from their team, unless they chose no e-mail; for a
 message from the resident, their social worker gets it, or every social worker and team
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.core.outbox import enqueue_on_commit
+from apps.dossiers.models import IntakeRequest
 
 
 def message_notify_on_commit(*, message) -> None:
@@ -76,3 +77,47 @@ def _team_addresses(dossier) -> list[str]:
         .exclude(email="")
         .values_list("email", flat=True)
     )
+
+
+def resident_notify_answered_on_commit(*, intake: IntakeRequest) -> None:
+    from apps.portal.tasks import notify_request_answered
+
+    enqueue_on_commit(notify_request_answered, intake.pk)
+
+
+@transaction.atomic
+def resident_notify_answered(*, intake_id: int) -> bool:
+    """Tell the resident the answer to their request waits in the portal; False when they
+    were told already, chose no e-mail, or cannot be mailed."""
+    from apps.portal.models import ResidentPreferences
+
+    intake = (
+        IntakeRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by")
+        .filter(
+            pk=intake_id,
+            status=IntakeRequest.Status.ANSWERED,
+            answer_mailed_at__isnull=True,
+            requested_by__isnull=False,
+        )
+        .first()
+    )
+    if intake is None:
+        return False
+    account = intake.requested_by
+    if not (account.is_active and account.email and ResidentPreferences.wants_email(account)):
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("An answer to your request in Buurtkompas")
+        body = _(
+            "Hello,\n\n"
+            "Your team answered your request %(reference)s. Log in to read it:\n%(link)s\n\n"
+            "For your privacy this e-mail does not say what it is about.\n\n"
+            "Kind regards,\nBuurtkompas"
+        ) % {
+            "reference": intake.reference,
+            "link": settings.SITE_URL.rstrip("/") + reverse("portal:my_support"),
+        }
+    send_mail(subject, body, None, [account.email])
+    IntakeRequest.objects.filter(pk=intake.pk).update(answer_mailed_at=timezone.now())
+    return True

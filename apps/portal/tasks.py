@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from apps.portal import activities, informal_help
-from apps.portal.notifications import message_notify
+from apps.portal.notifications import message_notify, resident_notify_answered
 
 
 # Mail is slow and may fail for a while: it leaves the request, and retries. A retry after
@@ -30,3 +30,8 @@ def mail_volunteer_match(match_id: int) -> bool:
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def mail_called_off(sign_up_id: int) -> bool:
     return activities.called_off_mail(sign_up_id=sign_up_id)
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def notify_request_answered(intake_id: int) -> bool:
+    return resident_notify_answered(intake_id=intake_id)
