@@ -49,6 +49,7 @@ urlpatterns = [
     re_path(r"^api/", errors.api_not_found, name=errors.NOT_FOUND_URL_NAME),
     path("zelfscan/", include("apps.questionnaires.urls")),
     path("sociale-kaart/", include("apps.socialmap.urls")),
+    path("leren/", include("apps.learning.urls")),
     path("beheer/", admin.site.urls),
     path("rapportage/", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),

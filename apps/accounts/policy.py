@@ -686,3 +686,46 @@ policy.add_rule("portal.view_own_matches", is_volunteer)
 
 # A resident's own data: its download and who looked at their records.
 policy.add_rule("portal.view_own_data", is_resident)
+
+# --- Learning paths (apps/learning): published versions are open to everyone; drafts to
+# those who write paths. Residents enrol themselves and do their own steps; a worker may
+# enrol a client of their team. The object is the version, the learner or the enrolment.
+
+
+@rules.predicate
+def version_is_published(user, version) -> bool:
+    return version is not None and version.status == "published"
+
+
+@rules.predicate
+def is_the_learner(user, learner) -> bool:
+    return learner is not None and user.is_authenticated and learner.pk == user.pk
+
+
+@rules.predicate
+def learner_is_client_of_own_team(user, learner) -> bool:
+    if learner is None or not team_ids_of(user):
+        return False
+    client = getattr(learner, "client_record", None)
+    return client is not None and supports_client_now.test(user, client)
+
+
+@rules.predicate
+def follows_it(user, enrolment) -> bool:
+    return enrolment is not None and user.is_authenticated and enrolment.learner_id == user.pk
+
+
+writes_paths = is_social_worker | is_team_leader | is_functional_admin
+publishes_paths = is_team_leader | is_functional_admin
+policy.add_rule("learning.view_pathversion", version_is_published | writes_paths)
+policy.add_rule("learning.view_learningpath_area", writes_paths)
+policy.add_rule("learning.add_learningpath", writes_paths)
+policy.add_rule("learning.export_pathversion", writes_paths)
+policy.add_rule("learning.publish_pathversion", publishes_paths)
+policy.add_rule(
+    "learning.add_enrolment",
+    (is_resident & is_the_learner) | (does_casework & learner_is_client_of_own_team),
+)
+policy.add_rule("learning.view_enrolment", is_resident & follows_it)
+policy.add_rule("learning.change_enrolment", is_resident & follows_it)
+policy.add_rule("learning.view_own_enrolments", is_resident)

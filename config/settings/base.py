@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.dossiers",
     "apps.questionnaires",
     "apps.socialmap",
+    "apps.learning",
     "apps.effects",
     "apps.portal",
     "apps.reports",

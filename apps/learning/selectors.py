@@ -1,0 +1,186 @@
+"""Reading learning paths as the reader may: published paths for everyone, a learner's own
+version and progress for them, drafts for those who write paths."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from apps.accounts import policy
+from apps.learning.models import (
+    Enrolment,
+    LearningPath,
+    Module,
+    PathVersion,
+    QuizAnswer,
+    QuizQuestion,
+    Step,
+    StepProgress,
+)
+
+
+def published_versions():
+    """Every published path, by theme, with how many steps it has."""
+    return (
+        PathVersion.objects.published()
+        .select_related("path__theme")
+        .annotate(step_count=Count("modules__steps"))
+        .order_by("path__theme__position", "title")
+    )
+
+
+def own_enrolments(*, learner) -> list[Enrolment]:
+    """The learner's paths, newest first, each with how many of its steps are done."""
+    if not policy.can(learner, "learning.view_own_enrolments"):
+        return []
+    return list(
+        Enrolment.objects.filter(learner=learner)
+        .select_related("version__path", "last_step")
+        .annotate(
+            step_count=Count("version__modules__steps", distinct=True),
+            done_count=Count(
+                "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("completed_at", "-last_activity_at")
+    )
+
+
+def path_or_404(slug: str) -> LearningPath:
+    path = LearningPath.objects.select_related("theme").filter(slug=slug).first()
+    if path is None:
+        raise Http404
+    return path
+
+
+def enrolment_of(*, learner, path: LearningPath) -> Enrolment | None:
+    if not learner.is_authenticated:
+        return None
+    return Enrolment.objects.filter(learner=learner, path=path).select_related("version").first()
+
+
+def version_for_reader(*, actor, path: LearningPath, enrolment: Enrolment | None) -> PathVersion:
+    """The version the reader sees: theirs when they follow the path, else the published
+    one, else (for those who write paths) the newest draft as a preview."""
+    if enrolment is not None:
+        return enrolment.version
+    versions = path.versions.all()
+    version = versions.filter(status=PathVersion.Status.PUBLISHED).first()
+    if version is None and policy.can(actor, "learning.view_learningpath_area"):
+        version = versions.filter(status=PathVersion.Status.DRAFT).first()
+    if version is None or not policy.can(actor, "learning.view_pathversion", version):
+        raise Http404
+    return version
+
+
+@dataclass
+class StepView:
+    step: Step
+    module: Module
+    number: int
+    done: bool = False
+
+
+@dataclass
+class PathOutline:
+    """A version's modules and steps in order, with what the learner has done."""
+
+    version: PathVersion
+    modules: list[tuple[Module, list[StepView]]] = field(default_factory=list)
+    steps: list[StepView] = field(default_factory=list)
+
+    @property
+    def done_count(self) -> int:
+        return sum(view.done for view in self.steps)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / len(self.steps)) if self.steps else 0
+
+    def index_of(self, step_pk: int) -> int | None:
+        return next((i for i, view in enumerate(self.steps) if view.step.pk == step_pk), None)
+
+    def first_open(self) -> StepView | None:
+        return next((view for view in self.steps if not view.done), None)
+
+
+def path_outline(*, version: PathVersion, enrolment: Enrolment | None) -> PathOutline:
+    """Two queries: the modules with their steps, and the steps the learner finished."""
+    outline = PathOutline(version=version)
+    modules = version.modules.prefetch_related(
+        Prefetch(
+            "steps", Step.objects.only("pk", "module_id", "position", "kind", "title", "minutes")
+        )
+    )
+    done = set()
+    if enrolment is not None:
+        done = set(
+            enrolment.progress.filter(completed_at__isnull=False).values_list("step_id", flat=True)
+        )
+    number = 0
+    for module in modules:
+        views = []
+        for step in module.steps.all():
+            number += 1
+            view = StepView(step=step, module=module, number=number, done=step.pk in done)
+            views.append(view)
+            outline.steps.append(view)
+        outline.modules.append((module, views))
+    return outline
+
+
+def step_for_learner(*, enrolment: Enrolment, pk: int) -> Step:
+    """A step of the learner's own version, with what it needs to be shown; 404 for any
+    other."""
+    step = (
+        Step.objects.filter(pk=pk, module__version_id=enrolment.version_id)
+        .select_related("module")
+        .prefetch_related(
+            Prefetch(
+                "quiz_questions",
+                QuizQuestion.objects.prefetch_related("options"),
+            )
+        )
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return step
+
+
+def step_progress(*, enrolment: Enrolment, step: Step) -> StepProgress | None:
+    return StepProgress.objects.filter(enrolment=enrolment, step=step).first()
+
+
+def last_quiz_answers(*, progress: StepProgress | None) -> dict[int, QuizAnswer]:
+    """Per question, the learner's newest answer (its feedback is what the page shows)."""
+    if progress is None:
+        return {}
+    latest = {}
+    for answer in QuizAnswer.objects.filter(progress=progress).select_related("option"):
+        latest[answer.question_id] = answer
+    return latest
+
+
+def version_for_export(*, actor, pk: int) -> PathVersion:
+    policy.require(actor, "learning.export_pathversion")
+    version = (
+        PathVersion.objects.filter(pk=pk)
+        .select_related("path__theme")
+        .prefetch_related(
+            Prefetch(
+                "modules",
+                Module.objects.prefetch_related(
+                    Prefetch(
+                        "steps",
+                        Step.objects.prefetch_related("quiz_questions__options"),
+                    )
+                ),
+            ),
+            "media",
+        )
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version

@@ -1,0 +1,286 @@
+"""Writing learning paths (importing a path file, publishing a version) and following them
+(enrolling, doing the steps, finishing)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts import policy
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
+from apps.dossiers.uploads import upload_checked
+from apps.learning.models import (
+    Enrolment,
+    LearningPath,
+    Module,
+    PathMedia,
+    PathVersion,
+    QuizAnswer,
+    QuizOption,
+    QuizQuestion,
+    Step,
+    StepProgress,
+)
+from apps.learning.transfer import PathFile, path_file_read
+from apps.organisation.models import Theme
+
+# --- Writing paths ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def path_import(*, actor, content: bytes) -> PathVersion:
+    """A path file as a new draft: of a new path, or of the path with the same address
+    when it has no draft yet. Nothing is stored unless the whole file is right."""
+    policy.require(actor, "learning.add_learningpath")
+    checked = path_file_read(content)
+    data = checked.data["path"]
+    path = LearningPath.objects.select_for_update().filter(slug=data["slug"]).first()
+    if path is None:
+        path = LearningPath.objects.create(
+            slug=data["slug"], theme=Theme.objects.get(code=data["theme"])
+        )
+    elif path.versions.filter(status=PathVersion.Status.DRAFT).exists():
+        raise ValidationError(
+            _("The path %(slug)s already has a draft. Publish or delete that draft first.")
+            % {"slug": data["slug"]}
+        )
+    number = (path.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = PathVersion.objects.create(
+        path=path,
+        number=number,
+        title=data["title"],
+        summary=data["summary"],
+        introduction=data.get("introduction", ""),
+        level=data["level"],
+        audience=data.get("audience", ""),
+        duration_minutes=data["duration_minutes"],
+        pre_measurement=data.get("pre_measurement") or "",
+        post_measurement=data.get("post_measurement") or "",
+        updated_by=actor,
+    )
+    _store_content(version, data["modules"], checked)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=version)
+    return version
+
+
+def _store_content(version: PathVersion, modules: list[dict], checked: PathFile) -> None:
+    """The modules, steps, quiz questions, options and pictures, a few queries per kind
+    whatever the size of the path."""
+    module_rows = Module.objects.bulk_create(
+        Module(
+            version=version,
+            position=index,
+            title=module["title"],
+            introduction=module.get("introduction", ""),
+        )
+        for index, module in enumerate(modules)
+    )
+    step_rows, step_data = [], []
+    for module_row, module in zip(module_rows, modules, strict=True):
+        for index, step in enumerate(module["steps"]):
+            step_rows.append(
+                Step(
+                    module=module_row,
+                    position=index,
+                    kind=step["kind"],
+                    title=step["title"],
+                    minutes=step.get("minutes"),
+                    body=step.get("body", ""),
+                    video_url=step.get("url", ""),
+                    transcript=step.get("transcript", ""),
+                    question=step.get("question", ""),
+                    upload=step.get("upload", Step.Upload.NONE),
+                    checklist_items=step.get("items", []),
+                )
+            )
+            step_data.append(step)
+    step_rows = Step.objects.bulk_create(step_rows)
+    question_rows, question_data = [], []
+    for step_row, step in zip(step_rows, step_data, strict=True):
+        for index, question in enumerate(step.get("questions", [])):
+            question_rows.append(
+                QuizQuestion(step=step_row, position=index, text=question["question"])
+            )
+            question_data.append(question)
+    question_rows = QuizQuestion.objects.bulk_create(question_rows)
+    QuizOption.objects.bulk_create(
+        QuizOption(
+            question=question_row,
+            position=index,
+            text=option["text"],
+            correct=option.get("correct", False),
+            feedback=option["feedback"],
+        )
+        for question_row, question in zip(question_rows, question_data, strict=True)
+        for index, option in enumerate(question["options"])
+    )
+    for name, (picture, content_type) in checked.pictures.items():
+        media = PathMedia(version=version, name=name, content_type=content_type, size=picture.size)
+        media.file.save(name, picture, save=False)
+        media.save()
+
+
+@transaction.atomic
+def version_publish(*, actor, version: PathVersion) -> PathVersion:
+    """Publish a draft: new learners start this version; the version it replaces stays
+    for those who started it."""
+    policy.require(actor, "learning.publish_pathversion", version)
+    version = PathVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_draft:
+        raise ValidationError(_("Only a draft can be published."))
+    if not Step.objects.filter(module__version=version).exists():
+        raise ValidationError(_("A path needs at least one step before it is published."))
+    PathVersion.objects.filter(path_id=version.path_id, status=PathVersion.Status.PUBLISHED).update(
+        status=PathVersion.Status.RETIRED
+    )
+    version.status = PathVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.updated_by = actor
+    version.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=version)
+    return version
+
+
+# --- Following paths --------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrol(*, actor, path: LearningPath, learner=None) -> Enrolment:
+    """Start a path in its published version: yourself, or (a worker) a client of yours."""
+    learner = learner or actor
+    policy.require(actor, "learning.add_enrolment", learner)
+    version = path.versions.published().first()
+    if version is None:
+        raise ValidationError(_("This path cannot be started at the moment."))
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                path=path,
+                version=version,
+                learner=learner,
+                enrolled_by=None if learner == actor else actor,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You already follow this path.")
+            if learner == actor
+            else _("This resident already follows this path."),
+            code="enrolled",
+        ) from None
+    return enrolment
+
+
+def _progress(enrolment: Enrolment, step: Step) -> StepProgress:
+    progress, _created = StepProgress.objects.get_or_create(enrolment=enrolment, step=step)
+    return progress
+
+
+def _check_step(actor, enrolment: Enrolment, step: Step) -> None:
+    policy.require(actor, "learning.change_enrolment", enrolment)
+    if step.module.version_id != enrolment.version_id:
+        raise ValidationError(_("This step is not part of your path."), code="other_step")
+
+
+def step_open(*, actor, enrolment: Enrolment, step: Step) -> None:
+    """Remember the step the learner is on, so "Continue" brings them back to it."""
+    _check_step(actor, enrolment, step)
+    now = timezone.now()
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_step=step, last_activity_at=now)
+
+
+@transaction.atomic
+def quiz_answer(*, actor, enrolment: Enrolment, step: Step, option_id) -> QuizAnswer:
+    """One answer to one question of a quiz; the step is done when every question has been
+    answered right. The score counts the first answer of each question."""
+    _check_step(actor, enrolment, step)
+    option = (
+        QuizOption.objects.select_related("question")
+        .filter(pk=option_id, question__step=step)
+        .first()
+        if str(option_id).isdigit()
+        else None
+    )
+    if option is None:
+        raise ValidationError({"option": _("Choose one of the answers.")}, code="other_option")
+    progress = _progress(enrolment, step)
+    answer = QuizAnswer.objects.create(
+        progress=progress, question=option.question, option=option, correct=option.correct
+    )
+    answers = list(progress.quiz_answers.values_list("question_id", "correct"))
+    question_ids = set(step.quiz_questions.values_list("pk", flat=True))
+    right = {question for question, correct in answers if correct}
+    if right >= question_ids and progress.completed_at is None:
+        first = {}
+        for question, correct in answers:
+            first.setdefault(question, correct)
+        progress.quiz_score = Decimal(sum(first.values())) / Decimal(len(question_ids))
+        progress.quiz_score = progress.quiz_score.quantize(Decimal("0.001"))
+        _complete(progress, fields=["quiz_score"])
+    else:
+        _touch(enrolment)
+    return answer
+
+
+@transaction.atomic
+def step_complete(
+    *,
+    actor,
+    enrolment: Enrolment,
+    step: Step,
+    reflection: str = "",
+    share: bool = False,
+    ticked: list[int] | None = None,
+    upload=None,
+) -> StepProgress:
+    """Mark a reading, video, reflection, exercise or checklist step done, with what the
+    learner wrote, ticked or uploaded."""
+    _check_step(actor, enrolment, step)
+    kind = Step.Kind
+    errors = {}
+    if step.kind == kind.QUIZ:
+        errors["option"] = _("Answer the questions of the quiz.")
+    if step.kind == kind.REFLECTION and not reflection.strip():
+        errors["reflection"] = _("Write a few words. Only you read them, unless you share them.")
+    progress = _progress(enrolment, step)
+    needs_upload = step.kind == kind.EXERCISE and step.upload == Step.Upload.REQUIRED
+    if needs_upload and upload is None and not progress.upload:
+        errors["upload"] = _("Add a photo or PDF of your result.")
+    if errors:
+        raise ValidationError(errors)
+    fields = []
+    if step.kind == kind.REFLECTION:
+        progress.reflection, progress.reflection_shared = reflection.strip(), share
+        fields += ["reflection", "reflection_shared"]
+    if step.kind == kind.CHECKLIST:
+        count = len(step.checklist_items)
+        progress.checklist_done = sorted({i for i in ticked or [] if 0 <= i < count})
+        fields.append("checklist_done")
+    if upload is not None and step.kind == kind.EXERCISE and step.upload != Step.Upload.NONE:
+        checked, content_type = upload_checked(upload)
+        progress.upload_content_type = content_type
+        progress.upload_name = upload.name[:255]
+        progress.upload.save(upload.name, checked, save=False)
+        fields += ["upload", "upload_content_type", "upload_name"]
+    _complete(progress, fields=fields)
+    return progress
+
+
+def _complete(progress: StepProgress, *, fields: list[str]) -> None:
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        fields = [*fields, "completed_at"]
+    progress.save(update_fields=fields)
+    enrolment = progress.enrolment
+    _touch(enrolment)
+    steps = Step.objects.filter(module__version_id=enrolment.version_id).count()
+    done = enrolment.progress.filter(completed_at__isnull=False).count()
+    if done >= steps and enrolment.completed_at is None:
+        Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now())
+
+
+def _touch(enrolment: Enrolment) -> None:
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=timezone.now())

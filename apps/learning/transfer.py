@@ -1,0 +1,227 @@
+"""A whole learning path as one file (schemas/learning-path.md): written from a version,
+and read and checked before anything is stored. Every problem of a file is reported at
+once, with where it is, so an author can fix them in one go."""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from apps.dossiers.uploads import upload_checked
+from apps.learning.models import PathVersion, Step
+from apps.learning.text import media_name, pictures_in
+from apps.organisation.models import Theme
+
+FORMAT = "buurtkompas-learning-path"
+FORMAT_VERSION = 1
+SCHEMA_FILE = Path(__file__).parent / "schemas" / "learning-path-1.schema.json"
+# A file of a large path with its pictures; more is refused before it is read.
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_PICTURE_BYTES = 2 * 1024 * 1024
+
+# Self-scan codes a path may measure with, from the app that knows them: the portal, above
+# both apps, registers apps.questionnaires' list when it starts. Unregistered: not checked.
+_self_scan_codes: Callable[[], set[str]] | None = None
+
+
+def self_scan_codes_register(provider: Callable[[], set[str]]) -> None:
+    global _self_scan_codes
+    _self_scan_codes = provider
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+
+
+@dataclass
+class PathFile:
+    """A read and checked file: its content and its pictures, decoded and cleaned."""
+
+    data: dict
+    pictures: dict[str, tuple[ContentFile, str]] = field(default_factory=dict)
+
+
+def path_file_read(content: bytes) -> PathFile:
+    """The file's path, checked against every rule; ValidationError with one message per
+    problem otherwise."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": MAX_FILE_BYTES // 2**20}
+        )
+    try:
+        data = yaml.safe_load(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not a text file in UTF-8.")) from None
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        line = f" ({_('line')} {where.line + 1})" if where else ""
+        raise ValidationError(_("The file is not valid YAML or JSON") + line + ".") from None
+    if not isinstance(data, dict):
+        raise ValidationError(_("The file holds no learning path."))
+    problems = [
+        f"{_where(error.absolute_path)}: {error.message}"
+        for error in sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+    if problems:
+        raise ValidationError(problems)
+    pictures, problems = _pictures(data.get("media", []))
+    problems += _meaning_problems(data["path"], set(pictures))
+    if problems:
+        raise ValidationError(problems)
+    return PathFile(data=data, pictures=pictures)
+
+
+def _where(parts) -> str:
+    return "/".join(str(part) for part in parts) or _("the file")
+
+
+def _pictures(media: list[dict]) -> tuple[dict, list[str]]:
+    pictures, problems = {}, []
+    for index, picture in enumerate(media):
+        where = f"media/{index} ({picture['name']})"
+        if picture["name"] in pictures:
+            problems.append(f"{where}: " + _("another picture has this name."))
+            continue
+        try:
+            raw = base64.b64decode(picture["data"], validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(f"{where}: " + _("the data is not base64."))
+            continue
+        if len(raw) > MAX_PICTURE_BYTES:
+            problems.append(f"{where}: " + _("the picture is larger than 2 MB."))
+            continue
+        try:
+            cleaned, content_type = upload_checked(ContentFile(raw, name=picture["name"]))
+        except ValidationError as error:
+            problems.append(f"{where}: " + " ".join(error.messages))
+            continue
+        if content_type != picture["content_type"]:
+            problems.append(f"{where}: " + _("the picture is not of the kind it says."))
+            continue
+        pictures[picture["name"]] = (cleaned, content_type)
+    return pictures, problems
+
+
+def _texts(path: dict):
+    """(where, text) of every Markdown text of the path."""
+    yield "path/introduction", path.get("introduction", "")
+    for m, module in enumerate(path["modules"]):
+        yield f"path/modules/{m}/introduction", module.get("introduction", "")
+        for s, step in enumerate(module["steps"]):
+            for name in ("body", "transcript"):
+                yield f"path/modules/{m}/steps/{s}/{name}", step.get(name, "")
+
+
+def _meaning_problems(path: dict, picture_names: set[str]) -> list[str]:
+    """What the schema cannot say: the theme and self-scans exist, every picture a text
+    shows is in the file and has a text alternative, and every picture is used."""
+    problems = []
+    if not Theme.objects.filter(code=path["theme"]).exists():
+        problem = _("there is no theme %(code)s.") % {"code": path["theme"]}
+        problems.append(f"path/theme: {problem}")
+    scans = _self_scan_codes() if _self_scan_codes else None
+    for name in ("pre_measurement", "post_measurement"):
+        code = path.get(name)
+        if code and scans is not None and code not in scans:
+            problems.append(
+                f"path/{name}: " + _("there is no self-scan %(code)s.") % {"code": code}
+            )
+    used = set()
+    for where, text in _texts(path):
+        for alt, source in pictures_in(text):
+            name = media_name(source)
+            if name is None:
+                problems.append(f"{where}: " + _("a picture must come from the file's media."))
+            elif name not in picture_names:
+                problems.append(
+                    f"{where}: " + _("the picture %(name)s is not in the file.") % {"name": name}
+                )
+            if not alt:
+                problems.append(f"{where}: " + _("every picture needs a text alternative."))
+            used.add(name)
+    for name in sorted(picture_names - used):
+        problems.append(f"media ({name}): " + _("no text shows this picture."))
+    return problems
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def path_file_data(version: PathVersion) -> dict:
+    """The version as the file's content: every field the format has, in a fixed order."""
+    path = {
+        "slug": version.path.slug,
+        "title": version.title,
+        "summary": version.summary,
+        "introduction": version.introduction,
+        "theme": version.path.theme.code,
+        "level": version.level,
+        "audience": version.audience,
+        "duration_minutes": version.duration_minutes,
+        "pre_measurement": version.pre_measurement or None,
+        "post_measurement": version.post_measurement or None,
+        "modules": [
+            {
+                "title": module.title,
+                "introduction": module.introduction,
+                "steps": [_step_data(step) for step in module.steps.all()],
+            }
+            for module in version.modules.all()
+        ],
+    }
+    media = []
+    for picture in version.media.all():
+        with picture.file.open("rb") as stored:
+            data = base64.b64encode(stored.read()).decode("ascii")
+        media.append({"name": picture.name, "content_type": picture.content_type, "data": data})
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "path": path,
+        "media": media,
+    }
+
+
+def _step_data(step: Step) -> dict:
+    data = {"kind": step.kind, "title": step.title}
+    if step.minutes:
+        data["minutes"] = step.minutes
+    kind = Step.Kind
+    if step.kind != kind.READING or step.body:
+        data["body"] = step.body
+    if step.kind == kind.VIDEO:
+        data |= {"url": step.video_url, "transcript": step.transcript}
+    elif step.kind == kind.REFLECTION:
+        data["question"] = step.question
+    elif step.kind == kind.EXERCISE:
+        data["upload"] = step.upload
+    elif step.kind == kind.CHECKLIST:
+        data["items"] = list(step.checklist_items)
+    elif step.kind == kind.QUIZ:
+        data["questions"] = [
+            {
+                "question": question.text,
+                "options": [
+                    {"text": option.text, "correct": option.correct, "feedback": option.feedback}
+                    for option in question.options.all()
+                ],
+            }
+            for question in step.quiz_questions.all()
+        ]
+    return data
+
+
+def path_file_json(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

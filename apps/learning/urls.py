@@ -1,0 +1,15 @@
+from django.urls import path
+
+from apps.learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("", views.path_list, name="paths"),
+    path("afbeelding/<int:version_pk>/<str:name>", views.media, name="media"),
+    path("<slug:slug>/", views.path_detail, name="path"),
+    path("<slug:slug>/starten/", views.enrol, name="enrol"),
+    path("<slug:slug>/verder/", views.continue_path, name="continue"),
+    path("<slug:slug>/stap/<int:pk>/", views.step, name="step"),
+    path("<slug:slug>/certificaat.pdf", views.certificate, name="certificate"),
+]
