@@ -687,14 +687,10 @@ policy.add_rule("portal.view_own_matches", is_volunteer)
 # A resident's own data: its download and who looked at their records.
 policy.add_rule("portal.view_own_data", is_resident)
 
-# --- Learning paths (apps/learning): published versions are open to everyone; drafts to
-# those who write paths. Residents enrol themselves and do their own steps; a worker may
+# --- Learning paths (apps/learning): published versions are open to everyone, without a
+# permission (as published journeys are); drafts and retired versions to those who write
+# paths. Residents enrol themselves and do their own steps; a worker may
 # enrol a client of their team. The object is the version, the learner or the enrolment.
-
-
-@rules.predicate
-def version_is_published(user, version) -> bool:
-    return version is not None and version.status == "published"
 
 
 @rules.predicate
@@ -717,7 +713,7 @@ def follows_it(user, enrolment) -> bool:
 
 writes_paths = is_social_worker | is_team_leader | is_functional_admin
 publishes_paths = is_team_leader | is_functional_admin
-policy.add_rule("learning.view_pathversion", version_is_published | writes_paths)
+policy.add_rule("learning.view_pathversion", writes_paths)
 policy.add_rule("learning.view_learningpath_area", writes_paths)
 policy.add_rule("learning.add_learningpath", writes_paths)
 policy.add_rule("learning.export_pathversion", writes_paths)

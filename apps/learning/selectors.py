@@ -68,9 +68,19 @@ def version_for_reader(*, actor, path: LearningPath, enrolment: Enrolment | None
     version = versions.filter(status=PathVersion.Status.PUBLISHED).first()
     if version is None and policy.can(actor, "learning.view_learningpath_area"):
         version = versions.filter(status=PathVersion.Status.DRAFT).first()
-    if version is None or not policy.can(actor, "learning.view_pathversion", version):
+    if version is None or not version_readable(actor=actor, version=version):
         raise Http404
     return version
+
+
+def version_readable(*, actor, version: PathVersion) -> bool:
+    """Published: everyone. Otherwise those who write paths, and the learners who follow
+    that (retired) version."""
+    if version.status == PathVersion.Status.PUBLISHED:
+        return True
+    if policy.can(actor, "learning.view_pathversion", version):
+        return True
+    return actor.is_authenticated and version.enrolments.filter(learner_id=actor.pk).exists()
 
 
 @dataclass

@@ -85,7 +85,13 @@ def step(request, slug, pk):
     enrolment = _own_enrolment(request, path)
     current = selectors.step_for_learner(enrolment=enrolment, pk=pk)
     progress = selectors.step_progress(enrolment=enrolment, step=current)
-    form = _step_form(current, progress, data=request.POST or None, files=request.FILES or None)
+    posted = request.method == "POST"
+    form = _step_form(
+        current,
+        progress,
+        data=request.POST if posted else None,
+        files=request.FILES if posted else None,
+    )
     status = 200
     if request.method == "POST":
         answer = _step_post(request, enrolment, current, form)
@@ -190,11 +196,7 @@ def media(request, version_pk, name):
     if picture is None:
         raise Http404
     version = picture.version
-    follows = (
-        request.user.is_authenticated
-        and version.enrolments.filter(learner_id=request.user.pk).exists()
-    )
-    if not (follows or policy.can(request.user, "learning.view_pathversion", version)):
+    if not selectors.version_readable(actor=request.user, version=version):
         raise Http404
     response = FileResponse(picture.file.open("rb"), content_type=picture.content_type)
     # A stored picture never changes: a new version gets its own address.

@@ -21,6 +21,9 @@ from apps.dossiers.tests.factories import (
     LifeEventFactory,
     NetworkMemberFactory,
 )
+from apps.learning.models import Enrolment
+from apps.learning.services import path_import, version_publish
+from apps.learning.tests.paths import path_data, path_file
 from apps.organisation.models import TeamMembership, Theme
 from apps.organisation.tests.factories import (
     MunicipalityFactory,
@@ -233,6 +236,24 @@ MATRIX = [
     ("portal.view_own_matches", None, {R.VOLUNTEER}),
     # A resident's own data: the download and who looked.
     ("portal.view_own_data", None, {R.RESIDENT}),
+    # Learning paths: drafts for those who write paths (published ones need no permission)
+    (
+        "learning.view_pathversion",
+        "draft_path_version",
+        {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN},
+    ),
+    ("learning.view_learningpath_area", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("learning.add_learningpath", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("learning.export_pathversion", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    ("learning.publish_pathversion", "draft_path_version", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    # Enrolling: the resident themselves; a worker, a client of their team
+    ("learning.add_enrolment", "learning_resident", {R.RESIDENT, R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("learning.add_enrolment", "other_resident", NOBODY),
+    ("learning.view_enrolment", "own_enrolment", {R.RESIDENT}),
+    ("learning.view_enrolment", "other_enrolment", NOBODY),
+    ("learning.change_enrolment", "own_enrolment", {R.RESIDENT}),
+    ("learning.change_enrolment", "other_enrolment", NOBODY),
+    ("learning.view_own_enrolments", None, {R.RESIDENT}),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -451,6 +472,17 @@ def scenario(db):
         dossier=DossierFactory(client=resident_client, team=other_team),
         mode=Response.Mode.BY_WORKER,
     )
+    author = actors[R.TEAM_LEADER]
+    objects["draft_path_version"] = path_import(actor=author, content=path_file())
+    published = path_import(actor=author, content=path_file(path_data("gepubliceerd")))
+    version_publish(actor=author, version=published)
+    # The resident actor is a client of the own team (own_team_dossier).
+    objects["learning_resident"] = actors[R.RESIDENT]
+    objects["other_resident"] = UserFactory(role=R.RESIDENT)
+    for key, learner in (("own", actors[R.RESIDENT]), ("other", objects["other_resident"])):
+        objects[f"{key}_enrolment"] = Enrolment.objects.create(
+            path=published.path, version=published, learner=learner
+        )
     return actors, objects
 
 
