@@ -18,6 +18,7 @@ from apps.dossiers import selectors as dossier_selectors
 from apps.dossiers import services as dossier_services
 from apps.dossiers.forms import HelpRequestForm
 from apps.dossiers.models import Client
+from apps.learning import selectors as learning_selectors
 from apps.organisation.models import Theme
 from apps.portal import activities, my_data, selectors
 from apps.portal import informal_help as informal_help_services
@@ -62,12 +63,13 @@ MY_SUPPORT_THREADS = 3
 @area_required("dossiers.view_own_dossier_area")
 def my_support(request):
     """The resident's own support: their worker, their plan, what the worker wrote for
-    them."""
+    them, their messages, activities and learning paths."""
     context = {
         "dossiers": dossier_selectors.own_dossiers(resident=request.user),
         "help_requests": dossier_selectors.own_help_requests(resident=request.user),
         "sign_ups": selectors.own_sign_ups(resident=request.user),
         "threads": selectors.own_threads(resident=request.user, limit=MY_SUPPORT_THREADS),
+        "enrolments": learning_selectors.own_enrolments(learner=request.user),
     }
     return render(request, "portal/my_support.html", context)
 

@@ -94,7 +94,7 @@ class TestReading:
         # session, user, dossiers (with client, team, worker and the summaries' count),
         # goals, actions, the newest summaries, the access-log row, the own help requests,
         # activities and conversations
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             page = client.get(URL)
         assert page.text.count("Gesprek ") == min(summaries, 10)
         if summaries > 10:

@@ -1,0 +1,105 @@
+"""A resident follows a learning path on a phone and on a desk: enrols, reads, answers a
+quiz wrong and then right, leaves, comes back where they stopped, finishes and downloads
+the certificate."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from apps.accounts.models import Role
+from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from apps.learning import services
+from apps.learning.models import Enrolment
+from apps.learning.tests.paths import path_file
+from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling
+from tests.browser.test_login import log_in_with_password
+
+DEMO_PATH = Path(__file__).resolve().parents[2] / "apps/learning/demo_paths/grip-op-je-geld.yaml"
+
+
+def _published(content: bytes):
+    author = UserFactory(role=Role.TEAM_LEADER)
+    draft = services.path_import(actor=author, content=content)
+    return services.version_publish(actor=author, version=draft)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_resident_follows_a_path_to_the_certificate(page: Page, axe_check, screenshot, viewport):
+    width = "phone" if viewport == PHONE else "desktop"
+    _published(path_file())
+    _published(DEMO_PATH.read_bytes())
+    resident = UserFactory(role=Role.RESIDENT, first_name="Fatima", last_name="El Amrani")
+    page.set_viewport_size(viewport)
+    log_in_with_password(page, resident.email, TEST_PASSWORD)
+
+    page.goto("/leren/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leerpaden")
+    axe_check(page, label=f"learning paths ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"learning-paths-{width}")
+
+    # The demo path's first step shows its picture.
+    page.get_by_role("link", name="Grip op je geld").click()
+    axe_check(page, label=f"a path before enrolling ({width})")
+    screenshot(page, f"learning-path-{width}")
+    page.get_by_role("button", name="Begin aan dit leerpad").click()
+    expect(page.get_by_text("Stap 1 van")).to_be_visible()
+    assert page.locator(".bk-learning-text img").first.evaluate("img => img.naturalWidth") > 0
+    axe_check(page, label=f"a reading step with a picture ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"learning-step-reading-{width}")
+
+    # The short path, from its first step to the end.
+    page.goto("/leren/grip-op-post/")
+    page.get_by_role("button", name="Begin aan dit leerpad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drie bakjes")
+    page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat weet je al?")
+    first = page.locator("form.bk-quiz").first
+    first.get_by_label("Je telefoon").check()
+    first.get_by_role("button", name="Controleer mijn antwoord").click()
+    expect(page.get_by_text("Niet helemaal.")).to_be_visible()
+    axe_check(page, label=f"a quiz with a wrong answer ({width})")
+    screenshot(page, f"learning-quiz-wrong-{width}")
+    page.locator("form.bk-quiz").first.get_by_label("De huur").check()
+    page.locator("form.bk-quiz").first.get_by_role(
+        "button", name="Controleer mijn antwoord"
+    ).click()
+    expect(page.get_by_text("Goed!")).to_be_visible()
+
+    # Leave, and come back where they stopped: the quiz, its second question still open.
+    page.goto("/")
+    page.goto("/leren/")
+    page.get_by_role("listitem").filter(has_text="Grip op je post").get_by_role(
+        "link", name="Verder"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wat weet je al?")
+    second = page.locator("form.bk-quiz").nth(1)
+    second.get_by_label("Ja", exact=True).check()
+    second.get_by_role("button", name="Controleer mijn antwoord").click()
+    page.get_by_role("link", name="Volgende stap").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Een film over post")
+    screenshot(page, f"learning-step-video-{width}")
+    page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+    page.get_by_label("Wanneer in de week heb je tijd voor je post?").fill("Op zondagavond.")
+    axe_check(page, label=f"a reflection ({width})")
+    page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jouw overzicht")
+    page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+    page.get_by_label("Bakjes staan klaar").check()
+    page.get_by_label("Vaste dag gekozen").check()
+    axe_check(page, label=f"a checklist ({width})")
+    screenshot(page, f"learning-step-checklist-{width}")
+    page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+
+    expect(page.get_by_text("Goed gedaan!")).to_be_visible()
+    axe_check(page, label=f"a finished path ({width})")
+    screenshot(page, f"learning-finished-{width}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download je certificaat (pdf)").click()
+    assert download.value.suggested_filename == "certificaat-grip-op-post.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    assert Enrolment.objects.get(path__slug="grip-op-post").completed_at is not None
