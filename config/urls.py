@@ -29,6 +29,7 @@ urlpatterns = [
     path("werk/dossiers/<int:pk>/voorkomen-kosten/", include("apps.reports.workspace_urls")),
     path("werk/sociale-kaart/", include("apps.socialmap.work_urls")),
     path("werk/", include("apps.portal.work_urls")),
+    path("werk/leerpaden/", include("apps.learning.work_urls")),
     path("werk/enquete/", measurement_views.staff_survey, name="staff_survey"),
     path("api/v1/", ApiIndex.as_view(), name=errors.INDEX_URL_NAME),
     path("api/v1/", include("apps.dossiers.api.urls")),

@@ -18,6 +18,7 @@ def navigation(request):
             "intake": policy.can(user, "dossiers.view_intake_queue"),
             "social_map": policy.can(user, "socialmap.view_service"),
             "journeys": policy.can(user, "portal.view_journey"),
+            "learning_paths": policy.can(user, "learning.view_learningpath_area"),
             "activities": policy.can(user, "portal.view_activity_area"),
             "informal_help": policy.can(user, "portal.view_informal_help_queue"),
             "volunteer_matches": policy.can(user, "portal.view_own_matches"),

@@ -194,3 +194,20 @@ def version_for_export(*, actor, pk: int) -> PathVersion:
     if version is None:
         raise Http404
     return version
+
+
+def paths_for_authors() -> list[LearningPath]:
+    """Every path with its versions (newest first) and how many learners each has."""
+    versions = PathVersion.objects.annotate(learner_count=Count("enrolments")).order_by("-number")
+    return list(
+        LearningPath.objects.select_related("theme")
+        .prefetch_related(Prefetch("versions", versions))
+        .order_by("theme__position", "slug")
+    )
+
+
+def version_for_author(*, pk: int) -> PathVersion:
+    version = PathVersion.objects.filter(pk=pk).select_related("path").first()
+    if version is None:
+        raise Http404
+    return version

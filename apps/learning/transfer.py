@@ -70,7 +70,7 @@ def path_file_read(content: bytes) -> PathFile:
     if not isinstance(data, dict):
         raise ValidationError(_("The file holds no learning path."))
     problems = [
-        f"{_where(error.absolute_path)}: {error.message}"
+        f"{_where(error.absolute_path)}: {_explained(error)}"
         for error in sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     ]
     if problems:
@@ -80,6 +80,55 @@ def path_file_read(content: bytes) -> PathFile:
     if problems:
         raise ValidationError(problems)
     return PathFile(data=data, pictures=pictures)
+
+
+def _type_name(name: str) -> str:
+    names = {
+        "string": _("text"),
+        "integer": _("a whole number"),
+        "array": _("a list"),
+        "object": _("a group of fields"),
+        "boolean": _("true or false"),
+        "null": _("empty"),
+    }
+    return names.get(name, name)
+
+
+def _explained(error) -> str:
+    """A schema error in the reader's language (jsonschema writes English)."""
+    rule, value = error.validator, error.validator_value
+    if rule == "required":
+        missing = [name for name in value if name not in (error.instance or {})]
+        return _("%(names)s is missing.") % {"names": ", ".join(missing)}
+    if rule == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return _("unknown field %(names)s.") % {"names": ", ".join(extra)}
+    if rule == "enum":
+        return _("must be one of: %(choices)s.") % {"choices": ", ".join(map(str, value))}
+    if rule == "const":
+        return _("must be %(value)s.") % {"value": value}
+    if rule == "type":
+        types = value if isinstance(value, list) else [value]
+        return _("must be %(type)s.") % {"type": _(" or ").join(map(_type_name, types))}
+    if rule == "minLength":
+        if value == 1:
+            return _("may not be empty.")
+        return _("needs at least %(count)s characters.") % {"count": value}
+    if rule == "maxLength":
+        return _("may have at most %(count)s characters.") % {"count": value}
+    if rule == "pattern":
+        return _("is not written the way the format asks.")
+    if rule == "minItems":
+        return _("needs at least %(count)s.") % {"count": value}
+    if rule == "maxItems":
+        return _("may have at most %(count)s.") % {"count": value}
+    if rule == "minimum":
+        return _("must be at least %(count)s.") % {"count": value}
+    if rule == "maximum":
+        return _("may be at most %(count)s.") % {"count": value}
+    if rule == "contains":
+        return _("needs at least one right answer.")
+    return error.message
 
 
 def _where(parts) -> str:

@@ -10,9 +10,11 @@ from playwright.sync_api import Page, expect
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.learning import services
-from apps.learning.models import Enrolment
+from apps.learning.models import Enrolment, PathVersion
 from apps.learning.tests.paths import path_file
-from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling
+from apps.organisation.tests.factories import TeamMembershipFactory
+from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling
+from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 
 DEMO_PATH = Path(__file__).resolve().parents[2] / "apps/learning/demo_paths/grip-op-je-geld.yaml"
@@ -103,3 +105,37 @@ def test_a_resident_follows_a_path_to_the_certificate(page: Page, axe_check, scr
     assert download.value.suggested_filename == "certificaat-grip-op-post.pdf"
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     assert Enrolment.objects.get(path__slug="grip-op-post").completed_at is not None
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, SMALL_PHONE], ids=["desktop", "phone"])
+def test_a_team_leader_imports_previews_and_publishes_a_path(
+    page: Page, axe_check, screenshot, viewport, tmp_path
+):
+    width = "phone" if viewport == SMALL_PHONE else "desktop"
+    leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+    page.set_viewport_size(viewport)
+    log_in_as_staff(page, leader)
+    page.goto("/werk/leerpaden/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leerpaden")
+
+    broken = tmp_path / "kapot.json"
+    broken.write_text('{"format": "buurtkompas-learning-path", "format_version": 1}')
+    page.get_by_label("Bestand van het leerpad", exact=False).set_input_files(broken)
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.get_by_text("Er is niets geïmporteerd.")).to_be_visible()
+    axe_check(page, label=f"import with problems ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-import-problems-{width}")
+
+    page.get_by_label("Bestand van het leerpad", exact=False).set_input_files(DEMO_PATH)
+    page.get_by_role("button", name="Importeren").click()
+    expect(page.get_by_text("is geïmporteerd als concept")).to_be_visible()
+    axe_check(page, label=f"learning paths in the workspace ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-paths-{width}")
+    page.get_by_role("link", name="Voorbeeld", exact=False).click()
+    expect(page.get_by_text("Voorbeeld: dit leerpad is een concept.")).to_be_visible()
+    page.go_back()
+    page.get_by_role("button", name="Publiceren", exact=False).click()
+    expect(page.get_by_text("is gepubliceerd", exact=False)).to_be_visible()
+    assert PathVersion.objects.get().status == "published"

@@ -90,6 +90,10 @@ def test_every_problem_of_a_file_is_reported_and_nothing_is_stored(author):
     assert any(problem.startswith("path/level") for problem in problems)
     assert any(problem.startswith("path/modules/0/steps/0") for problem in problems)
     assert any("path/modules/0/steps/1/questions/0/options" in problem for problem in problems)
+    # In the reader's language, not the schema library's English.
+    assert "path/level: moet een van deze zijn: basic, intermediate, advanced." in problems
+    assert any(problem.endswith("body ontbreekt.") for problem in problems)
+    assert any(problem.endswith("heeft minstens één goed antwoord nodig.") for problem in problems)
 
 
 def test_what_the_schema_cannot_say_is_checked_too(author):
