@@ -725,3 +725,36 @@ policy.add_rule(
 policy.add_rule("learning.view_enrolment", is_resident & follows_it)
 policy.add_rule("learning.change_enrolment", is_resident & follows_it)
 policy.add_rule("learning.view_own_enrolments", is_resident)
+
+
+# Groups (cohorts): a social worker or team leader of a team runs a group as its facilitator;
+# the team's leader may act for them. Members (learners in the group) and the facilitator
+# take part in its discussion; the facilitator hides posts and sees the group's progress.
+@rules.predicate
+def in_team_of(user, team) -> bool:
+    return team is not None and team.pk in team_ids_of(user)
+
+
+@rules.predicate
+def facilitates(user, cohort) -> bool:
+    return cohort is not None and user.is_authenticated and cohort.facilitator_id == user.pk
+
+
+@rules.predicate
+def leads_team_of_cohort(user, cohort) -> bool:
+    return cohort is not None and is_team_leader.test(user) and cohort.team_id in team_ids_of(user)
+
+
+@rules.predicate
+def is_member_of(user, cohort) -> bool:
+    if cohort is None or not user.is_authenticated:
+        return False
+    return cohort.enrolments.filter(learner_id=user.pk).exists()
+
+
+runs_cohort = does_casework & (facilitates | leads_team_of_cohort)
+policy.add_rule("learning.view_cohort_area", does_casework)
+policy.add_rule("learning.add_cohort", does_casework & in_team_of)
+policy.add_rule("learning.view_cohort", runs_cohort)
+policy.add_rule("learning.change_cohort", runs_cohort)
+policy.add_rule("learning.add_post", runs_cohort | (is_resident & is_member_of))

@@ -292,6 +292,14 @@ class Enrolment(models.Model):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cohort = models.ForeignKey(
+        "Cohort",
+        verbose_name=_("group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -375,3 +383,119 @@ class QuizAnswer(models.Model):
 
     def __str__(self):
         return f"{self.question}: {self.option}"
+
+
+class Cohort(models.Model):
+    """A group that follows one version of a path together, with a facilitator, on a
+    schedule: a module opens on its date (without a date, when the group starts)."""
+
+    version = models.ForeignKey(
+        PathVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(_("name of the group"), max_length=150)
+    team = models.ForeignKey(
+        "organisation.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        on_delete=models.PROTECT,
+        related_name="facilitated_cohorts",
+    )
+    starts_on = models.DateField(_("starts on"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ModuleOpening(models.Model):
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("group"), on_delete=models.CASCADE, related_name="openings"
+    )
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="+"
+    )
+    opens_on = models.DateField(_("opens on"))
+
+    class Meta:
+        verbose_name = _("opening of a module")
+        verbose_name_plural = _("openings of modules")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "module"], name="learning_opening_once")
+        ]
+
+    def __str__(self):
+        return f"{self.module}: {self.opens_on}"
+
+
+class Post(models.Model):
+    """A message in a group's discussion of one module. The facilitator can hide it;
+    members can report it."""
+
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("group"), on_delete=models.CASCADE, related_name="posts"
+    )
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=3000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["cohort", "module", "created_at"], name="learning_post_idx")
+        ]
+
+    def __str__(self):
+        return self.body[:50]
+
+
+class PostReport(models.Model):
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report of a post")
+        verbose_name_plural = _("reports of posts")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="learning_report_once")
+        ]
+
+    def __str__(self):
+        return f"{self.post}: {self.reason}"

@@ -2,16 +2,20 @@
 version and progress for them, drafts for those who write paths."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts import policy
 from apps.learning.models import (
+    Cohort,
     Enrolment,
     LearningPath,
     Module,
     PathVersion,
+    Post,
     QuizAnswer,
     QuizQuestion,
     Step,
@@ -211,3 +215,161 @@ def version_for_author(*, pk: int) -> PathVersion:
     if version is None:
         raise Http404
     return version
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+# Behind: steps of modules open this long that are not done yet, or no activity this long.
+BEHIND_AFTER_DAYS = 7
+INACTIVE_AFTER_DAYS = 14
+
+
+def cohorts_run_by(*, actor):
+    """The groups the actor facilitates, and as team leader those of their teams."""
+    if not policy.can(actor, "learning.view_cohort_area"):
+        return Cohort.objects.none()
+    runs = Q(facilitator=actor)
+    if actor.role == "team_leader":
+        runs |= Q(team_id__in=policy.team_ids_of(actor))
+    return (
+        Cohort.objects.filter(runs)
+        .select_related("version__path", "facilitator", "team")
+        .annotate(member_count=Count("enrolments"))
+        .order_by("-starts_on", "name")
+    )
+
+
+def cohort_for_runner(*, actor, pk: int) -> Cohort:
+    cohort = Cohort.objects.filter(pk=pk).select_related("version__path", "team").first()
+    if cohort is None or not policy.can(actor, "learning.view_cohort", cohort):
+        raise Http404
+    return cohort
+
+
+def openings_of(cohort: Cohort | None) -> dict[int, date]:
+    """Per module of the group's version, the day it opens."""
+    if cohort is None:
+        return {}
+    dates = dict(cohort.openings.values_list("module_id", "opens_on"))
+    modules = Module.objects.filter(version_id=cohort.version_id).values_list("pk", flat=True)
+    return {pk: dates.get(pk, cohort.starts_on) for pk in modules}
+
+
+@dataclass
+class Participant:
+    enrolment: Enrolment
+    done: int
+    expected: int
+    quiz_score: float | None
+    shared: int
+    idle_days: int
+
+    @property
+    def missing(self) -> int:
+        """Steps of modules open a week or longer that are not done."""
+        return max(self.expected - self.done, 0)
+
+    @property
+    def behind(self) -> bool:
+        return self.enrolment.completed_at is None and (
+            self.done < self.expected or self.idle_days >= INACTIVE_AFTER_DAYS
+        )
+
+
+@dataclass
+class CohortOverview:
+    cohort: Cohort
+    step_count: int
+    participants: list[Participant]
+    # Per step in order: (step, how many participants finished it).
+    funnel: list[tuple[Step, int]]
+
+    @property
+    def behind_count(self) -> int:
+        return sum(participant.behind for participant in self.participants)
+
+
+def cohort_overview(
+    *, cohort: Cohort, openings: dict[int, date] | None = None, today: date | None = None
+) -> CohortOverview:
+    """Every participant's progress and the finished count per step: a fixed number of
+    queries, whatever the size of the group. `openings` as `openings_of` gives them."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    openings = openings_of(cohort) if openings is None else openings
+    steps = list(
+        Step.objects.filter(module__version_id=cohort.version_id)
+        .only("pk", "title", "kind", "module_id", "position")
+        .order_by("module__position", "module_id", "position", "pk")
+    )
+    # Steps whose module opened at least BEHIND_AFTER_DAYS ago: a participant should have
+    # done those by now.
+    due = sum(
+        1
+        for step in steps
+        if (today - openings.get(step.module_id, today)).days >= BEHIND_AFTER_DAYS
+    )
+    done = Count("progress", filter=Q(progress__completed_at__isnull=False))
+    enrolments = (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("learner")
+        .annotate(
+            done=done,
+            quiz=Avg("progress__quiz_score"),
+            shared=Count("progress", filter=Q(progress__reflection_shared=True)),
+        )
+        .order_by("learner__last_name", "learner__first_name", "pk")
+    )
+    participants = [
+        Participant(
+            enrolment=enrolment,
+            done=enrolment.done,
+            expected=due,
+            quiz_score=float(enrolment.quiz) if enrolment.quiz is not None else None,
+            shared=enrolment.shared,
+            idle_days=(now - enrolment.last_activity_at).days,
+        )
+        for enrolment in enrolments
+    ]
+    finished = dict(
+        StepProgress.objects.filter(enrolment__cohort=cohort, completed_at__isnull=False)
+        .values("step_id")
+        .annotate(count=Count("pk"))
+        .values_list("step_id", "count")
+    )
+    funnel = [(step, finished.get(step.pk, 0)) for step in steps]
+    return CohortOverview(
+        cohort=cohort, step_count=len(steps), participants=participants, funnel=funnel
+    )
+
+
+def shared_reflections(*, cohort: Cohort):
+    """What members chose to share with the facilitator, newest first."""
+    return (
+        StepProgress.objects.filter(enrolment__cohort=cohort, reflection_shared=True)
+        .select_related("enrolment__learner", "step")
+        .order_by("-completed_at")
+    )
+
+
+def discussion(*, actor, cohort: Cohort, module: Module) -> list[Post]:
+    """The posts of a module's discussion: hidden ones only for those who run the group,
+    with how often each was reported."""
+    posts = Post.objects.filter(cohort=cohort, module=module).select_related("author")
+    if not policy.can(actor, "learning.change_cohort", cohort):
+        posts = posts.filter(hidden_at__isnull=True)
+    return list(posts.annotate(report_count=Count("reports")))
+
+
+def post_or_404(*, pk: int) -> Post:
+    post = Post.objects.filter(pk=pk).select_related("cohort", "module").first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def module_of(*, cohort: Cohort, pk: int) -> Module:
+    module = Module.objects.filter(pk=pk, version_id=cohort.version_id).first()
+    if module is None:
+        raise Http404
+    return module

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.accounts import policy
@@ -14,11 +15,15 @@ from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.uploads import upload_checked
 from apps.learning.models import (
+    Cohort,
     Enrolment,
     LearningPath,
     Module,
+    ModuleOpening,
     PathMedia,
     PathVersion,
+    Post,
+    PostReport,
     QuizAnswer,
     QuizOption,
     QuizQuestion,
@@ -183,6 +188,12 @@ def _check_step(actor, enrolment: Enrolment, step: Step) -> None:
     policy.require(actor, "learning.change_enrolment", enrolment)
     if step.module.version_id != enrolment.version_id:
         raise ValidationError(_("This step is not part of your path."), code="other_step")
+    opens_on = module_opens_on(cohort=enrolment.cohort, module=step.module)
+    if opens_on > timezone.localdate():
+        raise ValidationError(
+            _("This part opens on %(date)s.") % {"date": date_format(opens_on, "j F")},
+            code="not_open",
+        )
 
 
 def step_open(*, actor, enrolment: Enrolment, step: Step) -> None:
@@ -284,3 +295,125 @@ def _complete(progress: StepProgress, *, fields: list[str]) -> None:
 
 def _touch(enrolment: Enrolment) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=timezone.now())
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cohort_create(
+    *, actor, version: PathVersion, name: str, team, starts_on, openings=None
+) -> Cohort:
+    """A group on a published version, facilitated by the actor, with the dates its
+    modules open (`openings`: module id to date; a module without one opens at the start)."""
+    policy.require(actor, "learning.add_cohort", team)
+    errors = {}
+    if version.status != PathVersion.Status.PUBLISHED:
+        errors["version"] = _("A group follows a published path.")
+    if not name.strip():
+        errors["name"] = _("Give the group a name.")
+    if errors:
+        raise ValidationError(errors)
+    cohort = Cohort.objects.create(
+        version=version, name=name.strip(), team=team, facilitator=actor, starts_on=starts_on
+    )
+    _openings_save(cohort, openings or {})
+    return cohort
+
+
+@transaction.atomic
+def cohort_schedule(*, actor, cohort: Cohort, openings: dict) -> Cohort:
+    """Set the days the group's modules open; a module without a day opens at the start."""
+    policy.require(actor, "learning.change_cohort", cohort)
+    _openings_save(cohort, openings)
+    return cohort
+
+
+def _openings_save(cohort: Cohort, openings: dict) -> None:
+    openings = {int(pk): day for pk, day in openings.items() if day}
+    module_ids = set(
+        Module.objects.filter(version_id=cohort.version_id).values_list("pk", flat=True)
+    )
+    if set(openings) - module_ids:
+        raise ValidationError(_("Only the parts of this path can be given a date."))
+    if any(day < cohort.starts_on for day in openings.values()):
+        raise ValidationError(_("A part cannot open before the group starts."))
+    cohort.openings.all().delete()
+    ModuleOpening.objects.bulk_create(
+        ModuleOpening(cohort=cohort, module_id=pk, opens_on=day) for pk, day in openings.items()
+    )
+
+
+@transaction.atomic
+def cohort_add_learner(*, actor, cohort: Cohort, learner) -> Enrolment:
+    """Put a resident in the group: enrolled in its version now, or moved into the group
+    when they already follow that version alone."""
+    policy.require(actor, "learning.change_cohort", cohort)
+    if learner is None or not learner.is_active or learner.role != "resident":
+        raise ValidationError({"email": _("There is no resident with this e-mail address.")})
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .filter(path_id=cohort.version.path_id, learner=learner)
+        .first()
+    )
+    if enrolment is None:
+        return Enrolment.objects.create(
+            path_id=cohort.version.path_id,
+            version=cohort.version,
+            learner=learner,
+            enrolled_by=actor,
+            cohort=cohort,
+        )
+    if enrolment.cohort_id == cohort.pk:
+        raise ValidationError({"email": _("This resident is in the group already.")})
+    if enrolment.cohort_id is not None or enrolment.version_id != cohort.version_id:
+        raise ValidationError(
+            {"email": _("This resident follows this path in another group or version.")}
+        )
+    enrolment.cohort = cohort
+    enrolment.save(update_fields=["cohort"])
+    return enrolment
+
+
+def _check_member(actor, cohort: Cohort, module: Module) -> None:
+    policy.require(actor, "learning.add_post", cohort)
+    if module.version_id != cohort.version_id:
+        raise ValidationError({"module": _("This part is not part of the group's path.")})
+    if module_opens_on(cohort=cohort, module=module) > timezone.localdate():
+        raise ValidationError({"module": _("This part is not open yet.")}, code="not_open")
+
+
+def post_add(*, actor, cohort: Cohort, module: Module, body: str) -> Post:
+    _check_member(actor, cohort, module)
+    if not body.strip():
+        raise ValidationError({"body": _("Write your message.")})
+    return Post.objects.create(cohort=cohort, module=module, author=actor, body=body.strip())
+
+
+def post_hide(*, actor, post: Post, hide: bool) -> Post:
+    """The facilitator hides a post from the group (or shows it again)."""
+    policy.require(actor, "learning.change_cohort", post.cohort)
+    post.hidden_at, post.hidden_by = (timezone.now(), actor) if hide else (None, None)
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    return post
+
+
+def post_report(*, actor, post: Post, reason: str = "") -> PostReport:
+    """A member tells the facilitator a post is not right; once per post."""
+    policy.require(actor, "learning.add_post", post.cohort)
+    if post.author_id == actor.pk:
+        raise ValidationError(_("You cannot report your own message."))
+    report, created = PostReport.objects.get_or_create(
+        post=post, reporter=actor, defaults={"reason": reason.strip()[:300]}
+    )
+    if not created:
+        raise ValidationError(_("You reported this message already."))
+    return report
+
+
+def module_opens_on(*, cohort: Cohort | None, module: Module):
+    """The day a module opens for a group; for a learner alone, every module is open."""
+    if cohort is None:
+        return timezone.localdate()
+    opening = ModuleOpening.objects.filter(cohort=cohort, module=module).first()
+    return opening.opens_on if opening else cohort.starts_on

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
 from apps.core.forms import add_service_errors
 from apps.learning import certificates, selectors, services
-from apps.learning.forms import ChecklistForm, ExerciseForm, ReflectionForm
+from apps.learning.forms import ChecklistForm, ExerciseForm, PostForm, ReflectionForm
 from apps.learning.models import PathMedia, Step
 
 
@@ -30,10 +31,17 @@ def path_detail(request, slug):
     enrolment = selectors.enrolment_of(learner=request.user, path=path)
     version = selectors.version_for_reader(actor=request.user, path=path, enrolment=enrolment)
     outline = selectors.path_outline(version=version, enrolment=enrolment)
+    cohort = enrolment.cohort if enrolment else None
+    openings = selectors.openings_of(cohort)
+    today = timezone.localdate()
+    for module, _views in outline.modules:
+        opens_on = openings.get(module.pk)
+        module.opens_later = opens_on if opens_on and opens_on > today else None
     context = {
         "path": path,
         "version": version,
         "enrolment": enrolment,
+        "cohort": cohort,
         "outline": outline,
         "may_enrol": enrolment is None and version.status == version.Status.PUBLISHED,
     }
@@ -99,7 +107,11 @@ def step(request, slug, pk):
             return answer
         status = 400
     else:
-        services.step_open(actor=request.user, enrolment=enrolment, step=current)
+        try:
+            services.step_open(actor=request.user, enrolment=enrolment, step=current)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+            return redirect("learning:path", slug=slug)
     outline = selectors.path_outline(version=enrolment.version, enrolment=enrolment)
     index = outline.index_of(current.pk)
     context = {
@@ -203,3 +215,49 @@ def media(request, version_pk, name):
     published = version.status == version.Status.PUBLISHED
     response["Cache-Control"] = "public, max-age=86400" if published else "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def discussion(request, slug, module_pk):
+    """A module's discussion in the learner's group."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    path = selectors.path_or_404(slug)
+    enrolment = _own_enrolment(request, path)
+    if enrolment.cohort is None:
+        raise Http404
+    cohort = enrolment.cohort
+    module = selectors.module_of(cohort=cohort, pk=module_pk)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_add(actor=request.user, cohort=cohort, module=module, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("learning:discussion", slug=slug, module_pk=module.pk)
+    context = {
+        "path": path,
+        "cohort": cohort,
+        "module": module,
+        "posts": selectors.discussion(actor=request.user, cohort=cohort, module=module),
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "learning/discussion.html", context, status=status)
+
+
+@require_POST
+def post_report(request, slug, pk):
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("learning:path", args=[slug]))
+    post = selectors.post_or_404(pk=pk)
+    if not policy.can(request.user, "learning.add_post", post.cohort):
+        raise Http404
+    try:
+        services.post_report(actor=request.user, post=post, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. The facilitator looks at it."))
+    return redirect("learning:discussion", slug=slug, module_pk=post.module_id)

@@ -4,16 +4,19 @@ own page, which shows the draft to those who write paths."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import policy
+from apps.accounts.models import User
 from apps.accounts.policy import area_required
+from apps.core.forms import add_service_errors
 from apps.learning import selectors, services
-from apps.learning.forms import PathImportForm
+from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
 from apps.learning.transfer import path_file_data, path_file_json
+from apps.organisation.models import Team
 
 
 @area_required("learning.view_learningpath_area")
@@ -72,3 +75,105 @@ def publish(request, pk):
             % {"title": version.title},
         )
     return redirect("learning_work:paths")
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+
+@area_required("learning.view_cohort_area")
+@require_http_methods(["GET", "POST"])
+def cohorts(request):
+    teams = Team.objects.filter(pk__in=policy.team_ids_of(request.user)).order_by("name")
+    form = CohortForm(request.POST or None, versions=selectors.published_versions(), teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The group is made. Add its members and its schedule."))
+            return redirect("learning_work:cohort", pk=cohort.pk)
+    context = {"cohorts": selectors.cohorts_run_by(actor=request.user), "form": form}
+    return render(
+        request, "learning/work_cohorts.html", context, status=400 if form.errors else 200
+    )
+
+
+@area_required("learning.view_cohort_area", record="learning.cohort")
+@require_http_methods(["GET", "POST"])
+def cohort(request, pk):
+    """The facilitator's overview: who is ahead and who is stuck, where the group drops out,
+    what members shared; adding members and setting the schedule."""
+    group = selectors.cohort_for_runner(actor=request.user, pk=pk)
+    modules = list(group.version.modules.all())
+    action = request.POST.get("action")
+    member_form = MemberForm(request.POST if action == "member" else None)
+    schedule_form = ScheduleForm(
+        request.POST if action == "schedule" else None,
+        modules=modules,
+        initial={
+            f"opens_{pk}": day for pk, day in group.openings.values_list("module_id", "opens_on")
+        },
+    )
+    form = {"member": member_form, "schedule": schedule_form}.get(action)
+    if form is not None and form.is_valid():
+        try:
+            if action == "member":
+                learner = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+                services.cohort_add_learner(actor=request.user, cohort=group, learner=learner)
+                messages.success(request, _("The resident is in the group."))
+            else:
+                services.cohort_schedule(actor=request.user, cohort=group, openings=form.openings())
+                messages.success(request, _("The schedule is saved."))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("learning_work:cohort", pk=group.pk)
+    openings = selectors.openings_of(group)
+    for module in modules:
+        module.opens_on = openings.get(module.pk)
+    context = {
+        "cohort": group,
+        "overview": selectors.cohort_overview(cohort=group, openings=openings),
+        "modules": modules,
+        "reflections": selectors.shared_reflections(cohort=group)[:20],
+        "member_form": member_form,
+        "schedule_form": schedule_form,
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "learning/work_cohort.html", context, status=status)
+
+
+@area_required("learning.view_cohort_area", record="learning.cohort")
+@require_http_methods(["GET", "POST"])
+def cohort_discussion(request, pk, module_pk):
+    """A module's discussion as the facilitator sees it: hidden posts too, and reports."""
+    group = selectors.cohort_for_runner(actor=request.user, pk=pk)
+    module = selectors.module_of(cohort=group, pk=module_pk)
+    form = PostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_add(actor=request.user, cohort=group, module=module, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("learning_work:cohort_discussion", pk=group.pk, module_pk=module.pk)
+    context = {
+        "cohort": group,
+        "module": module,
+        "posts": selectors.discussion(actor=request.user, cohort=group, module=module),
+        "form": form,
+    }
+    return render(
+        request, "learning/work_discussion.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@area_required("learning.view_cohort_area", record="learning.post")
+def post_hide(request, pk):
+    post = selectors.post_or_404(pk=pk)
+    if not policy.can(request.user, "learning.change_cohort", post.cohort):
+        raise Http404
+    services.post_hide(actor=request.user, post=post, hide=request.POST.get("hide") == "yes")
+    return redirect("learning_work:cohort_discussion", pk=post.cohort_id, module_pk=post.module_id)

@@ -139,3 +139,59 @@ def test_a_team_leader_imports_previews_and_publishes_a_path(
     page.get_by_role("button", name="Publiceren", exact=False).click()
     expect(page.get_by_text("is gepubliceerd", exact=False)).to_be_visible()
     assert PathVersion.objects.get().status == "published"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, SMALL_PHONE], ids=["desktop", "phone"])
+def test_a_facilitator_runs_a_group_and_sees_its_members(
+    page: Page, axe_check, screenshot, viewport, browser
+):
+    width = "phone" if viewport == SMALL_PHONE else "desktop"
+    version = _published(path_file())
+    facilitator = TeamMembershipFactory(
+        user__role=Role.SOCIAL_WORKER, user__first_name="Sanne"
+    ).user
+    resident = UserFactory(role=Role.RESIDENT, first_name="Anna", last_name="Bakker")
+    page.set_viewport_size(viewport)
+    log_in_as_staff(page, facilitator)
+    page.goto("/werk/leerpaden/groepen/")
+    page.get_by_label("Leerpad", exact=True).select_option(str(version.pk))
+    page.get_by_label("Naam van de groep").fill("Dinsdaggroep")
+    page.get_by_label("Begint op").fill("2026-11-30")
+    page.get_by_role("button", name="Groep maken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dinsdaggroep")
+    page.get_by_label("E-mailadres van de inwoner").fill(resident.email)
+    page.get_by_role("button", name="Toevoegen aan de groep").click()
+    expect(page.get_by_text("De inwoner zit in de groep.")).to_be_visible()
+
+    # The member does the first step and writes to the group.
+    member = browser.new_context(base_url=page.url.split("/werk/")[0])
+    member_page = member.new_page()
+    member_page.set_viewport_size(PHONE if viewport == SMALL_PHONE else DESKTOP)
+    log_in_with_password(member_page, resident.email, TEST_PASSWORD)
+    member_page.goto("/leren/grip-op-post/")
+    expect(
+        member_page.get_by_text("Je volgt dit leerpad met de groep Dinsdaggroep.")
+    ).to_be_visible()
+    member_page.get_by_role("link", name="Begin met de eerste stap").click()
+    member_page.get_by_role("button", name="Klaar, naar de volgende stap").click()
+    member_page.goto("/leren/grip-op-post/")
+    member_page.get_by_role("link", name="Praat over dit deel met je groep").first.click()
+    member_page.get_by_label("Je bericht aan de groep").fill("Ik sorteer mijn post op zondag.")
+    member_page.get_by_role("button", name="Versturen").click()
+    expect(member_page.get_by_text("Ik sorteer mijn post op zondag.")).to_be_visible()
+    axe_check(member_page, label=f"group discussion ({width})")
+    screenshot(member_page, f"learning-discussion-{width}")
+    member.close()
+
+    page.reload()
+    expect(page.get_by_role("rowheader", name="Anna Bakker")).to_be_visible()
+    expect(page.get_by_text("1 / 6")).to_be_visible()
+    axe_check(page, label=f"group overview ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-group-{width}")
+    page.get_by_role("link", name="Deel 1: Sorteren").click()
+    expect(page.get_by_text("Ik sorteer mijn post op zondag.")).to_be_visible()
+    page.get_by_role("button", name="Verbergen").click()
+    expect(page.get_by_text("verborgen voor de groep")).to_be_visible()
+    axe_check(page, label=f"moderation ({width})")
+    screenshot(page, f"work-learning-discussion-{width}")

@@ -21,7 +21,7 @@ from apps.dossiers.tests.factories import (
     LifeEventFactory,
     NetworkMemberFactory,
 )
-from apps.learning.models import Enrolment
+from apps.learning.models import Cohort, Enrolment
 from apps.learning.services import path_import, version_publish
 from apps.learning.tests.paths import path_data, path_file
 from apps.organisation.models import TeamMembership, Theme
@@ -254,6 +254,16 @@ MATRIX = [
     ("learning.change_enrolment", "own_enrolment", {R.RESIDENT}),
     ("learning.change_enrolment", "other_enrolment", NOBODY),
     ("learning.view_own_enrolments", None, {R.RESIDENT}),
+    # Groups: run by their facilitator (and the team's leader); members take part
+    ("learning.view_cohort_area", None, CASEWORK),
+    ("learning.add_cohort", "own_team", CASEWORK),
+    ("learning.add_cohort", "other_team", NOBODY),
+    ("learning.view_cohort", "own_cohort", CASEWORK),
+    ("learning.view_cohort", "other_cohort", NOBODY),
+    ("learning.change_cohort", "own_cohort", CASEWORK),
+    ("learning.change_cohort", "other_cohort", NOBODY),
+    ("learning.add_post", "own_cohort", {R.SOCIAL_WORKER, R.TEAM_LEADER, R.RESIDENT}),
+    ("learning.add_post", "other_cohort", NOBODY),
     ("dossiers.delete_dossier", "own_team_dossier", NOBODY),
     ("dossiers.break_glass_dossier", "no_such_dossier", NOBODY),
     ("dossiers.hold_dossier", "own_team_dossier", {R.TEAM_LEADER}),
@@ -479,9 +489,22 @@ def scenario(db):
     # The resident actor is a client of the own team (own_team_dossier).
     objects["learning_resident"] = actors[R.RESIDENT]
     objects["other_resident"] = UserFactory(role=R.RESIDENT)
+    # The social worker runs a group of the own team with the resident in it; a stranger
+    # runs one of another team.
+    for key, facilitator, team in (
+        ("own", actors[R.SOCIAL_WORKER], own_team),
+        ("other", stranger.user, other_team),
+    ):
+        objects[f"{key}_cohort"] = Cohort.objects.create(
+            version=published,
+            name=key,
+            team=team,
+            facilitator=facilitator,
+            starts_on=date(2026, 1, 5),
+        )
     for key, learner in (("own", actors[R.RESIDENT]), ("other", objects["other_resident"])):
         objects[f"{key}_enrolment"] = Enrolment.objects.create(
-            path=published.path, version=published, learner=learner
+            path=published.path, version=published, learner=learner, cohort=objects[f"{key}_cohort"]
         )
     return actors, objects
 
