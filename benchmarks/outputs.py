@@ -17,6 +17,9 @@ else.
   as JSON; then, in a transaction that is rolled back at the end, the same file imported
   again (every service unchanged), and imported into a map emptied first (every service
   added), as `manage.py socialmap_import` does.
+- learning: a learning path of 100 steps (the demo money path's steps repeated, with its
+  pictures) written as one file and imported as a new draft, as an author does in the
+  workspace, in a transaction that is rolled back at the end.
 """
 
 import json
@@ -32,7 +35,12 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    parts = {"pdf": municipality_pdf, "export": benchmark_export, "hsds": social_map_hsds}
+    parts = {
+        "pdf": municipality_pdf,
+        "export": benchmark_export,
+        "hsds": social_map_hsds,
+        "learning": learning_import,
+    }
     part = argv[0] if argv else ""
     if part not in parts:
         print(f"usage: python -m benchmarks.outputs {{{','.join(parts)}}}", file=sys.stderr)
@@ -165,6 +173,48 @@ def social_map_hsds() -> dict:
     except Undo:
         pass
     return {**result, "export_seconds": export_seconds, "peak_rss_mb": _peak_rss_mb()}
+
+
+LEARNING_STEPS = 100
+
+
+def learning_import() -> dict:
+    from django.db import transaction
+
+    from apps.accounts.models import Role, User
+    from apps.learning.models import LearningPath
+    from apps.learning.selectors import version_for_export
+    from apps.learning.services import path_import
+    from apps.learning.transfer import path_file_data, path_file_json
+
+    author = User.objects.filter(role=Role.TEAM_LEADER, is_active=True).order_by("pk").first()
+    path = LearningPath.objects.order_by("slug").first()
+    version = path.versions.published().first() if path else None
+    if author is None or version is None:
+        return {"error": "no published learning path or no team leader in the database"}
+    data = path_file_data(version_for_export(actor=author, pk=version.pk))
+    data["path"]["slug"] = "benchmark-honderd-stappen"
+    modules = data["path"]["modules"]
+    steps = [step for module in modules for step in module["steps"]]
+    per_module = -(-LEARNING_STEPS // len(modules))
+    for index, module in enumerate(modules):
+        module["steps"] = [steps[(index * per_module + n) % len(steps)] for n in range(per_module)]
+    modules[-1]["steps"] = modules[-1]["steps"][: LEARNING_STEPS - per_module * (len(modules) - 1)]
+    content = path_file_json(data)
+
+    class Undo(Exception):
+        pass
+
+    result = {"steps": sum(len(module["steps"]) for module in modules), "bytes": len(content)}
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            path_import(actor=author, content=content)
+            result["seconds"] = round(time.perf_counter() - started, 3)
+            raise Undo
+    except Undo:
+        pass
+    return {**result, "peak_rss_mb": _peak_rss_mb()}
 
 
 if __name__ == "__main__":

@@ -323,6 +323,33 @@ def pick_fixture(email: str) -> dict:
         **access_log_fixture(),
         **social_map_fixture(),
         **portal_fixture(),
+        **learning_fixture(),
+    }
+
+
+def learning_fixture() -> dict:
+    """The largest learning group, and a quiz step of the path the demo resident follows
+    (none: their targets answer 404 and are skipped)."""
+    from django.db.models import Count
+
+    from apps.learning.models import Cohort, Enrolment, Step
+
+    cohort = Cohort.objects.annotate(members=Count("enrolments")).order_by("-members").first()
+    enrolment = (
+        Enrolment.objects.filter(learner__email=DEMO_RESIDENT).select_related("path").first()
+    )
+    step = (
+        Step.objects.filter(module__version_id=enrolment.version_id, kind=Step.Kind.QUIZ)
+        .order_by("module__position", "position")
+        .first()
+        if enrolment
+        else None
+    )
+    return {
+        "cohort_pk": cohort.pk if cohort else 0,
+        "cohort_members": cohort.members if cohort else 0,
+        "learning_path_slug": enrolment.path.slug if enrolment else "none",
+        "learning_step_pk": step.pk if step else 0,
     }
 
 
@@ -559,12 +586,24 @@ def measure_outputs() -> dict:
     print("Outputs: the sector benchmark export ...")
     export = child_part("benchmarks.outputs", "export")
     print("Outputs: the social map as HSDS, exported and imported ...")
-    return {"pdf": pdf, "export": export, "hsds": child_part("benchmarks.outputs", "hsds")}
+    hsds = child_part("benchmarks.outputs", "hsds")
+    print("Outputs: a learning path of 100 steps imported from its file ...")
+    learning = child_part("benchmarks.outputs", "learning")
+    return {"pdf": pdf, "export": export, "hsds": hsds, "learning": learning}
 
 
 def print_outputs(outputs: dict) -> None:
     pdf, export, hsds = outputs["pdf"], outputs["export"], outputs.get("hsds")
     print()
+    learning = outputs.get("learning")
+    if learning and learning.get("error"):
+        print(f"Learning path import: not measured: {learning['error']}")
+    elif learning:
+        print(
+            f"Learning path import: {learning['steps']} steps "
+            f"({learning['bytes'] / 1024:.0f} KB file) in {learning['seconds']:.2f} s, "
+            f"peak RSS {learning['peak_rss_mb']:.0f} MB."
+        )
     if hsds and hsds.get("error"):
         print(f"Social map HSDS: not measured: {hsds['error']}")
     elif hsds:

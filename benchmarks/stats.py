@@ -137,6 +137,8 @@ class OutputsTarget:
     # The social map as HSDS JSON, and that file imported into an emptied map.
     max_hsds_export_seconds: float | None = None
     max_hsds_import_seconds: float | None = None
+    # A learning path of 100 steps imported from its file.
+    max_learning_import_seconds: float | None = None
     note: str = ""
 
     def misses(self, measured: dict) -> list[str]:
@@ -163,6 +165,16 @@ class OutputsTarget:
                     misses.append(f"{what} took {hsds[key]:.2f} s, not under {limit:g} s")
             if hsds["import_rejected"]:
                 misses.append(f"the HSDS import refused {hsds['import_rejected']} services")
+        learning = measured.get("learning")
+        if learning is not None and self.max_learning_import_seconds is not None:
+            limit = self.max_learning_import_seconds
+            if learning.get("error"):
+                misses.append(f"the learning path import: {learning['error']}")
+            elif not learning["seconds"] < limit:
+                misses.append(
+                    f"the learning path import took {learning['seconds']:.2f} s, "
+                    f"not under {limit:g} s"
+                )
         return misses
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("apps.questionnaires.api.urls")),
     path("api/v1/", include("apps.reports.api.urls")),
     path("api/v1/", include("apps.socialmap.api.urls")),
+    path("api/v1/", include("apps.learning.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI from drf-spectacular-sidecar; its start script is a separate request, so
     # the page needs no inline script under the CSP.

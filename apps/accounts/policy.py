@@ -722,7 +722,7 @@ policy.add_rule(
     "learning.add_enrolment",
     (is_resident & is_the_learner) | (does_casework & learner_is_client_of_own_team),
 )
-policy.add_rule("learning.view_enrolment", is_resident & follows_it)
+
 policy.add_rule("learning.change_enrolment", is_resident & follows_it)
 policy.add_rule("learning.view_own_enrolments", is_resident)
 
@@ -758,3 +758,18 @@ policy.add_rule("learning.add_cohort", does_casework & in_team_of)
 policy.add_rule("learning.view_cohort", runs_cohort)
 policy.add_rule("learning.change_cohort", runs_cohort)
 policy.add_rule("learning.add_post", runs_cohort | (is_resident & is_member_of))
+
+
+# An enrolment is read by its learner and by whoever runs the learner's group.
+@rules.predicate
+def runs_cohort_of(user, enrolment) -> bool:
+    cohort = getattr(enrolment, "cohort", None)
+    return cohort is not None and runs_cohort.test(user, cohort)
+
+
+policy.add_rule(
+    "learning.view_enrolment", (is_resident & follows_it) | (does_casework & runs_cohort_of)
+)
+# Through the API: a resident their own enrolments, a facilitator those of their groups.
+policy.add_rule("learning.view_enrolment_list", is_resident | does_casework)
+policy.add_rule("learning.enrol_self", is_resident)

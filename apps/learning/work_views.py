@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import policy
 from apps.accounts.models import User
 from apps.accounts.policy import area_required
+from apps.audit.models import AccessLogEntry
+from apps.audit.services import access_log_record
 from apps.core.forms import add_service_errors
 from apps.learning import selectors, services
 from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
@@ -105,6 +107,8 @@ def cohort(request, pk):
     """The facilitator's overview: who is ahead and who is stuck, where the group drops out,
     what members shared; adding members and setting the schedule."""
     group = selectors.cohort_for_runner(actor=request.user, pk=pk)
+    # The members' progress is personal data: the read of the group is on the access log.
+    access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=group)
     modules = list(group.version.modules.all())
     action = request.POST.get("action")
     member_form = MemberForm(request.POST if action == "member" else None)

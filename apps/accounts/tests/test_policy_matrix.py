@@ -249,7 +249,9 @@ MATRIX = [
     # Enrolling: the resident themselves; a worker, a client of their team
     ("learning.add_enrolment", "learning_resident", {R.RESIDENT, R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("learning.add_enrolment", "other_resident", NOBODY),
-    ("learning.view_enrolment", "own_enrolment", {R.RESIDENT}),
+    ("learning.view_enrolment", "own_enrolment", {R.RESIDENT, R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("learning.view_enrolment_list", None, {R.RESIDENT, R.SOCIAL_WORKER, R.TEAM_LEADER}),
+    ("learning.enrol_self", None, {R.RESIDENT}),
     ("learning.view_enrolment", "other_enrolment", NOBODY),
     ("learning.change_enrolment", "own_enrolment", {R.RESIDENT}),
     ("learning.change_enrolment", "other_enrolment", NOBODY),

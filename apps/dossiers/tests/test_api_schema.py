@@ -38,9 +38,18 @@ OPERATIONS = {
     ("/api/v1/social-map/organizations/{id}/", "get"),
     ("/api/v1/social-map/locations/", "get"),
     ("/api/v1/social-map/locations/{id}/", "get"),
+    ("/api/v1/learning/paths/", "get"),
+    ("/api/v1/learning/paths/{slug}/", "get"),
+    ("/api/v1/learning/enrolments/", "get"),
+    ("/api/v1/learning/enrolments/", "post"),
+    ("/api/v1/learning/enrolments/{id}/", "get"),
 }
 # Open to anyone, without signing in: no 403.
-PUBLIC_PATHS = {path for path, _method in OPERATIONS if path.startswith("/api/v1/social-map/")}
+PUBLIC_PATHS = {
+    path
+    for path, _method in OPERATIONS
+    if path.startswith(("/api/v1/social-map/", "/api/v1/learning/paths/"))
+}
 
 
 def test_the_schema_validates_without_warnings(tmp_path):

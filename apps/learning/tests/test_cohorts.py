@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AccessLogEntry
 from apps.learning import services
 from apps.learning.models import Cohort, Enrolment, Post, PostReport, Step, StepProgress
 from apps.learning.tests.paths import path_file
@@ -135,6 +136,7 @@ def test_the_overview_shows_who_falls_behind(client, facilitator, cohort, member
     behind = {p.enrolment.learner.first_name: p.behind for p in overview.participants}
     assert behind == {"Bram": False, "Anna": True}
     assert "6 stappen achter" in page.content.decode()
+    assert AccessLogEntry.objects.filter(action="read", object_type="learning.cohort").exists()
     funnel = {step.kind: count for step, count in overview.funnel}
     assert (funnel["reading"], funnel["quiz"]) == (1, 1)
 
@@ -158,7 +160,7 @@ def test_the_overview_reads_the_same_for_5_and_200_members(
     with CaptureQueriesContext(connection) as queries:
         page = client.get(f"{GROUPS}{cohort.pk}/")
     assert len(page.context["overview"].participants) == size
-    assert len(queries) == 13
+    assert len(queries) == 14
 
 
 def test_the_discussion_is_for_the_group_only(client, facilitator, cohort, member, version):
