@@ -373,3 +373,39 @@ def module_of(*, cohort: Cohort, pk: int) -> Module:
     if module is None:
         raise Http404
     return module
+
+
+@dataclass
+class DossierLearning:
+    """The learning section of a dossier page: the client's paths and what they did, and
+    the paths a worker may enrol them in (none when the client has no portal account)."""
+
+    dossier: object
+    enrolments: list
+    paths: list
+
+
+def dossier_learning(*, actor, dossier) -> DossierLearning | None:
+    if not (
+        policy.can(actor, "dossiers.view_dossier", dossier)
+        and dossier.team_id in policy.team_ids_of(actor)
+    ):
+        return None
+    account_id = dossier.client.account_id
+    enrolments = []
+    paths = []
+    if account_id:
+        enrolments = list(
+            Enrolment.objects.filter(learner_id=account_id)
+            .select_related("version")
+            .annotate(
+                steps_total=Count("version__modules__steps", distinct=True),
+                steps_done=Count(
+                    "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
+                ),
+            )
+            .order_by("-enrolled_at")
+        )
+        following = {enrolment.path_id for enrolment in enrolments}
+        paths = [version for version in published_versions() if version.path_id not in following]
+    return DossierLearning(dossier=dossier, enrolments=enrolments, paths=paths)

@@ -16,4 +16,5 @@ urlpatterns = [
         name="cohort_discussion",
     ),
     path("bericht/<int:pk>/verbergen/", work_views.post_hide, name="post_hide"),
+    path("dossier/<int:dossier_pk>/aanmelden/", work_views.dossier_enrol, name="dossier_enrol"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +16,7 @@ from apps.accounts.policy import area_required
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.core.forms import add_service_errors
+from apps.dossiers import selectors as dossier_selectors
 from apps.learning import selectors, services
 from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
 from apps.learning.transfer import path_file_data, path_file_json
@@ -181,3 +183,21 @@ def post_hide(request, pk):
         raise Http404
     services.post_hide(actor=request.user, post=post, hide=request.POST.get("hide") == "yes")
     return redirect("learning_work:cohort_discussion", pk=post.cohort_id, module_pk=post.module_id)
+
+
+@require_POST
+@area_required("dossiers.view_caseload", record="dossiers.dossier")
+def dossier_enrol(request, dossier_pk):
+    """A worker gives their client a learning path to follow at home."""
+    dossier = dossier_selectors.dossier_for_actor(actor=request.user, pk=dossier_pk)
+    path = selectors.path_or_404(request.POST.get("path", ""))
+    learner = dossier.client.account
+    try:
+        if learner is None:
+            raise ValidationError(_("The client has no portal account."))
+        services.enrol(actor=request.user, path=path, learner=learner)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The client can start the learning path in the portal."))
+    return redirect(f"{reverse('dossiers:section', args=[dossier.pk, 'leerpaden'])}#learning")

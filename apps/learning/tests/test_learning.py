@@ -223,3 +223,33 @@ def test_the_step_page_reads_the_same_whatever_the_length_of_the_path(
             assert client.get(f"/leren/{data['path']['slug']}/stap/{step.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_worker_gives_their_client_a_path_from_the_dossier(client, version):
+    from apps.dossiers.tests.factories import DossierFactory
+    from apps.organisation.tests.factories import TeamMembershipFactory
+
+    worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    resident = UserFactory(role=Role.RESIDENT)
+    dossier = DossierFactory(team=worker.teams.get(), client__account=resident)
+    client.force_login(worker)
+    section = client.get(f"/werk/dossiers/{dossier.pk}/deel/leerpaden/").content.decode()
+    assert "Geef de cliënt een leerpad" in section
+    client.post(f"/werk/leerpaden/dossier/{dossier.pk}/aanmelden/", {"path": "grip-op-post"})
+    enrolment = Enrolment.objects.get(learner=resident)
+    assert enrolment.enrolled_by == worker
+    again = client.post(
+        f"/werk/leerpaden/dossier/{dossier.pk}/aanmelden/", {"path": "grip-op-post"}, follow=True
+    )
+    assert "volgt dit leerpad al" in again.content.decode()
+    # Another team's worker cannot, and a client without an account cannot be enrolled.
+    stranger = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    client.force_login(stranger)
+    other = client.post(
+        f"/werk/leerpaden/dossier/{dossier.pk}/aanmelden/", {"path": "grip-op-post"}
+    )
+    assert other.status_code in (403, 404)
+    no_account = DossierFactory(team=worker.teams.get())
+    client.force_login(worker)
+    client.post(f"/werk/leerpaden/dossier/{no_account.pk}/aanmelden/", {"path": "grip-op-post"})
+    assert Enrolment.objects.count() == 1
