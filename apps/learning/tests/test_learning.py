@@ -253,3 +253,23 @@ def test_a_worker_gives_their_client_a_path_from_the_dossier(client, version):
     client.force_login(worker)
     client.post(f"/werk/leerpaden/dossier/{no_account.pk}/aanmelden/", {"path": "grip-op-post"})
     assert Enrolment.objects.count() == 1
+
+
+def test_a_path_with_measurements_points_to_the_self_scan_at_start_and_end(
+    client, author, resident
+):
+    from apps.questionnaires.services.instruments import instruments_load
+
+    instruments_load()
+    data = path_data("met-meting")
+    data["path"]["pre_measurement"] = data["path"]["post_measurement"] = "positive-health-short"
+    version = services.version_publish(
+        actor=author, version=services.path_import(actor=author, content=path_file(data))
+    )
+    client.force_login(resident)
+    client.post("/leren/met-meting/starten/")
+    assert "/zelfscan/positive-health-short/" in client.get("/leren/met-meting/").content.decode()
+    enrolment = Enrolment.objects.get(learner=resident)
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=version.published_at)
+    finished = client.get("/leren/met-meting/").content.decode()
+    assert "Vul de zelfscan nog een keer in" in finished
