@@ -4,11 +4,12 @@ version and progress for them, drafts for those who write paths."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts import policy
+from apps.core import sql
 from apps.learning.models import (
     Cohort,
     Enrolment,
@@ -17,6 +18,7 @@ from apps.learning.models import (
     PathVersion,
     Post,
     QuizAnswer,
+    QuizOption,
     QuizQuestion,
     Step,
     StepProgress,
@@ -33,21 +35,53 @@ def published_versions():
     )
 
 
-def own_enrolments(*, learner) -> list[Enrolment]:
-    """The learner's paths, newest first, each with how many of its steps are done."""
+@dataclass
+class OwnEnrolment:
+    pk: int
+    slug: str
+    title: str
+    completed_at: object
+    enrolled_by_id: int | None
+    step_count: int
+    done_count: int
+
+
+def own_enrolments(*, learner) -> list[OwnEnrolment]:
+    """The learner's paths, unfinished first and then the most recently active, each with
+    how many of its steps are done: one plain query (My support shows them)."""
     if not policy.can(learner, "learning.view_own_enrolments"):
         return []
-    return list(
-        Enrolment.objects.filter(learner=learner)
-        .select_related("version__path", "last_step")
-        .annotate(
-            step_count=Count("version__modules__steps", distinct=True),
-            done_count=Count(
-                "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
-            ),
+    tables = {
+        "enrolment": Enrolment._meta.db_table,
+        "path": LearningPath._meta.db_table,
+        "version": PathVersion._meta.db_table,
+        "module": Module._meta.db_table,
+        "step": Step._meta.db_table,
+        "progress": StepProgress._meta.db_table,
+    }
+    return [
+        OwnEnrolment(
+            pk=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            completed_at=sql.moment(row["completed_at"]) if row["completed_at"] else None,
+            enrolled_by_id=row["enrolled_by_id"],
+            step_count=row["step_count"],
+            done_count=row["done_count"],
         )
-        .order_by("completed_at", "-last_activity_at")
-    )
+        for row in sql.rows(
+            f"SELECT e.id, e.completed_at, e.enrolled_by_id, p.slug, v.title,"  # noqa: S608
+            f" (SELECT COUNT(*) FROM {tables['step']} s JOIN {tables['module']} m"
+            f" ON m.id = s.module_id WHERE m.version_id = e.version_id) AS step_count,"
+            f" (SELECT COUNT(*) FROM {tables['progress']} g WHERE g.enrolment_id = e.id"
+            f" AND g.completed_at IS NOT NULL) AS done_count"
+            f" FROM {tables['enrolment']} e JOIN {tables['path']} p ON p.id = e.path_id"
+            f" JOIN {tables['version']} v ON v.id = e.version_id WHERE e.learner_id = %s"
+            f" ORDER BY CASE WHEN e.completed_at IS NULL THEN 0 ELSE 1 END,"
+            f" e.last_activity_at DESC, e.id DESC",
+            [learner.pk],
+        )
+    ]
 
 
 def path_or_404(slug: str) -> LearningPath:
@@ -119,28 +153,62 @@ class PathOutline:
 
 
 def path_outline(*, version: PathVersion, enrolment: Enrolment | None) -> PathOutline:
-    """Two queries: the modules with their steps, and the steps the learner finished."""
+    """The modules and steps in order with what the learner finished: one plain query
+    (every step page shows where the learner is)."""
     outline = PathOutline(version=version)
-    modules = version.modules.prefetch_related(
-        Prefetch(
-            "steps", Step.objects.only("pk", "module_id", "position", "kind", "title", "minutes")
-        )
+    tables = {
+        "step": Step._meta.db_table,
+        "module": Module._meta.db_table,
+        "progress": StepProgress._meta.db_table,
+    }
+    rows = sql.rows(
+        f"SELECT s.id, s.kind, s.title, s.minutes, s.position, m.id AS module_id,"  # noqa: S608
+        f" m.title AS module_title, m.position AS module_position,"
+        f" p.completed_at AS done_at"
+        f" FROM {tables['step']} s JOIN {tables['module']} m ON m.id = s.module_id"
+        f" LEFT JOIN {tables['progress']} p ON p.step_id = s.id AND p.enrolment_id = %s"
+        f" WHERE m.version_id = %s ORDER BY m.position, m.id, s.position, s.id",
+        [enrolment.pk if enrolment else None, version.pk],
     )
-    done = set()
-    if enrolment is not None:
-        done = set(
-            enrolment.progress.filter(completed_at__isnull=False).values_list("step_id", flat=True)
+    modules: dict[int, tuple[Module, list[StepView]]] = {}
+    for number, row in enumerate(rows, start=1):
+        if row["module_id"] not in modules:
+            module = Module(
+                pk=row["module_id"],
+                version=version,
+                title=row["module_title"],
+                position=row["module_position"],
+            )
+            modules[row["module_id"]] = (module, [])
+            outline.modules.append(modules[row["module_id"]])
+        module, views = modules[row["module_id"]]
+        step = Step(
+            pk=row["id"],
+            module=module,
+            kind=row["kind"],
+            title=row["title"],
+            minutes=row["minutes"],
+            position=row["position"],
         )
-    number = 0
-    for module in modules:
-        views = []
-        for step in module.steps.all():
-            number += 1
-            view = StepView(step=step, module=module, number=number, done=step.pk in done)
-            views.append(view)
-            outline.steps.append(view)
-        outline.modules.append((module, views))
+        view = StepView(step=step, module=module, number=number, done=row["done_at"] is not None)
+        views.append(view)
+        outline.steps.append(view)
     return outline
+
+
+def enrolment_for_path(*, learner, slug: str) -> Enrolment:
+    """The learner's enrolment in the path at this address, with its version and group, in
+    one query; 404 when they do not follow it (or there is no such path)."""
+    enrolment = (
+        Enrolment.objects.filter(learner_id=learner.pk, path__slug=slug)
+        .select_related("path", "version", "cohort")
+        .first()
+        if learner.is_authenticated
+        else None
+    )
+    if enrolment is None or not policy.can(learner, "learning.view_enrolment", enrolment):
+        raise Http404
+    return enrolment
 
 
 def step_for_learner(*, enrolment: Enrolment, pk: int) -> Step:
@@ -149,12 +217,6 @@ def step_for_learner(*, enrolment: Enrolment, pk: int) -> Step:
     step = (
         Step.objects.filter(pk=pk, module__version_id=enrolment.version_id)
         .select_related("module")
-        .prefetch_related(
-            Prefetch(
-                "quiz_questions",
-                QuizQuestion.objects.prefetch_related("options"),
-            )
-        )
         .first()
     )
     if step is None:
@@ -162,18 +224,54 @@ def step_for_learner(*, enrolment: Enrolment, pk: int) -> Step:
     return step
 
 
+@dataclass
+class QuizQuestionView:
+    pk: int
+    text: str
+    options: list[tuple[int, str]] = field(default_factory=list)
+    # The learner's newest answer: (option id, right, feedback), or None.
+    latest: tuple[int, bool, str] | None = None
+
+
+def quiz_of(*, step: Step, progress: StepProgress | None) -> list[QuizQuestionView]:
+    """A quiz's questions with their options and the learner's newest answer to each, in
+    two plain queries."""
+    if step.kind != Step.Kind.QUIZ:
+        return []
+    tables = {
+        "question": QuizQuestion._meta.db_table,
+        "option": QuizOption._meta.db_table,
+        "answer": QuizAnswer._meta.db_table,
+    }
+    questions: dict[int, QuizQuestionView] = {}
+    for row in sql.rows(
+        f"SELECT q.id AS question_id, q.text AS question, o.id, o.text"  # noqa: S608
+        f" FROM {tables['question']} q JOIN {tables['option']} o ON o.question_id = q.id"
+        f" WHERE q.step_id = %s ORDER BY q.position, q.id, o.position, o.id",
+        [step.pk],
+    ):
+        question = questions.setdefault(
+            row["question_id"], QuizQuestionView(row["question_id"], row["question"])
+        )
+        question.options.append((row["id"], row["text"]))
+    if progress is not None:
+        for row in sql.rows(
+            f"SELECT a.question_id, a.option_id, a.correct, o.feedback"  # noqa: S608
+            f" FROM {tables['answer']} a JOIN {tables['option']} o ON o.id = a.option_id"
+            f" WHERE a.progress_id = %s ORDER BY a.answered_at, a.id",
+            [progress.pk],
+        ):
+            if row["question_id"] in questions:
+                questions[row["question_id"]].latest = (
+                    row["option_id"],
+                    bool(row["correct"]),
+                    row["feedback"],
+                )
+    return list(questions.values())
+
+
 def step_progress(*, enrolment: Enrolment, step: Step) -> StepProgress | None:
     return StepProgress.objects.filter(enrolment=enrolment, step=step).first()
-
-
-def last_quiz_answers(*, progress: StepProgress | None) -> dict[int, QuizAnswer]:
-    """Per question, the learner's newest answer (its feedback is what the page shows)."""
-    if progress is None:
-        return {}
-    latest = {}
-    for answer in QuizAnswer.objects.filter(progress=progress).select_related("option"):
-        latest[answer.question_id] = answer
-    return latest
 
 
 def version_for_export(*, actor, pk: int) -> PathVersion:
@@ -257,7 +355,11 @@ def openings_of(cohort: Cohort | None) -> dict[int, date]:
 
 @dataclass
 class Participant:
-    enrolment: Enrolment
+    """A member of a group and their progress, as the overview shows it."""
+
+    enrolment_id: int
+    name: str
+    completed: bool
     done: int
     expected: int
     quiz_score: float | None
@@ -271,9 +373,16 @@ class Participant:
 
     @property
     def behind(self) -> bool:
-        return self.enrolment.completed_at is None and (
+        return not self.completed and (
             self.done < self.expected or self.idle_days >= INACTIVE_AFTER_DAYS
         )
+
+
+@dataclass
+class FunnelStep:
+    pk: int
+    title: str
+    finished: int
 
 
 @dataclass
@@ -281,8 +390,8 @@ class CohortOverview:
     cohort: Cohort
     step_count: int
     participants: list[Participant]
-    # Per step in order: (step, how many participants finished it).
-    funnel: list[tuple[Step, int]]
+    # Per step in order: how many members finished it.
+    funnel: list[FunnelStep]
 
     @property
     def behind_count(self) -> int:
@@ -292,52 +401,58 @@ class CohortOverview:
 def cohort_overview(
     *, cohort: Cohort, openings: dict[int, date] | None = None, today: date | None = None
 ) -> CohortOverview:
-    """Every participant's progress and the finished count per step: a fixed number of
-    queries, whatever the size of the group. `openings` as `openings_of` gives them."""
+    """Every member's progress and the finished count per step, as two plain queries
+    whatever the size of the group (the facilitator's page of a group of 200 is read
+    often). `openings` as `openings_of` gives them."""
     today = today or timezone.localdate()
     now = timezone.now()
     openings = openings_of(cohort) if openings is None else openings
-    steps = list(
-        Step.objects.filter(module__version_id=cohort.version_id)
-        .only("pk", "title", "kind", "module_id", "position")
-        .order_by("module__position", "module_id", "position", "pk")
+    tables = {
+        "step": Step._meta.db_table,
+        "module": Module._meta.db_table,
+        "progress": StepProgress._meta.db_table,
+        "enrolment": Enrolment._meta.db_table,
+        "user": Enrolment._meta.get_field("learner").related_model._meta.db_table,
+    }
+    steps = sql.rows(
+        f"SELECT s.id, s.title, s.module_id,"  # noqa: S608 (table names, values as parameters)
+        f" (SELECT COUNT(*) FROM {tables['progress']} p JOIN {tables['enrolment']} e"
+        f" ON e.id = p.enrolment_id WHERE p.step_id = s.id AND e.cohort_id = %s"
+        f" AND p.completed_at IS NOT NULL) AS finished"
+        f" FROM {tables['step']} s JOIN {tables['module']} m ON m.id = s.module_id"
+        f" WHERE m.version_id = %s ORDER BY m.position, m.id, s.position, s.id",
+        [cohort.pk, cohort.version_id],
     )
-    # Steps whose module opened at least BEHIND_AFTER_DAYS ago: a participant should have
-    # done those by now.
-    due = sum(
-        1
-        for step in steps
-        if (today - openings.get(step.module_id, today)).days >= BEHIND_AFTER_DAYS
-    )
-    done = Count("progress", filter=Q(progress__completed_at__isnull=False))
-    enrolments = (
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("learner")
-        .annotate(
-            done=done,
-            quiz=Avg("progress__quiz_score"),
-            shared=Count("progress", filter=Q(progress__reflection_shared=True)),
-        )
-        .order_by("learner__last_name", "learner__first_name", "pk")
+    # Steps whose module opened at least BEHIND_AFTER_DAYS ago: a member should have done
+    # those by now.
+    opened_days = {pk: (today - day).days for pk, day in openings.items()}
+    due = sum(1 for step in steps if opened_days.get(step["module_id"], 0) >= BEHIND_AFTER_DAYS)
+    members = sql.rows(
+        f"SELECT e.id, e.completed_at, e.last_activity_at,"  # noqa: S608
+        f" u.first_name, u.last_name, u.email,"
+        f" COUNT(p.completed_at) AS done, AVG(p.quiz_score) AS quiz,"
+        f" SUM(CASE WHEN p.reflection_shared THEN 1 ELSE 0 END) AS shared"
+        f" FROM {tables['enrolment']} e JOIN {tables['user']} u ON u.id = e.learner_id"
+        f" LEFT JOIN {tables['progress']} p ON p.enrolment_id = e.id"
+        f" WHERE e.cohort_id = %s"
+        f" GROUP BY e.id, e.completed_at, e.last_activity_at, u.first_name, u.last_name,"
+        f" u.email ORDER BY u.last_name, u.first_name, e.id",
+        [cohort.pk],
     )
     participants = [
         Participant(
-            enrolment=enrolment,
-            done=enrolment.done,
+            enrolment_id=row["id"],
+            name=f"{row['first_name']} {row['last_name']}".strip() or row["email"],
+            completed=row["completed_at"] is not None,
+            done=row["done"],
             expected=due,
-            quiz_score=float(enrolment.quiz) if enrolment.quiz is not None else None,
-            shared=enrolment.shared,
-            idle_days=(now - enrolment.last_activity_at).days,
+            quiz_score=float(row["quiz"]) if row["quiz"] is not None else None,
+            shared=row["shared"] or 0,
+            idle_days=(now - sql.moment(row["last_activity_at"])).days,
         )
-        for enrolment in enrolments
+        for row in members
     ]
-    finished = dict(
-        StepProgress.objects.filter(enrolment__cohort=cohort, completed_at__isnull=False)
-        .values("step_id")
-        .annotate(count=Count("pk"))
-        .values_list("step_id", "count")
-    )
-    funnel = [(step, finished.get(step.pk, 0)) for step in steps]
+    funnel = [FunnelStep(row["id"], row["title"], row["finished"]) for row in steps]
     return CohortOverview(
         cohort=cohort, step_count=len(steps), participants=participants, funnel=funnel
     )

@@ -89,8 +89,8 @@ def continue_path(request, slug):
 def step(request, slug, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    path = selectors.path_or_404(slug)
-    enrolment = _own_enrolment(request, path)
+    enrolment = selectors.enrolment_for_path(learner=request.user, slug=slug)
+    path = enrolment.path
     current = selectors.step_for_learner(enrolment=enrolment, pk=pk)
     progress = selectors.step_progress(enrolment=enrolment, step=current)
     posted = request.method == "POST"
@@ -108,7 +108,8 @@ def step(request, slug, pk):
         status = 400
     else:
         try:
-            services.step_open(actor=request.user, enrolment=enrolment, step=current)
+            if enrolment.last_step_id != current.pk:
+                services.step_open(actor=request.user, enrolment=enrolment, step=current)
         except ValidationError as error:
             messages.info(request, " ".join(error.messages))
             return redirect("learning:path", slug=slug)
@@ -125,10 +126,8 @@ def step(request, slug, pk):
         "step": current,
         "progress": progress,
         "form": form,
+        "questions": selectors.quiz_of(step=current, progress=progress),
     }
-    answers = selectors.last_quiz_answers(progress=progress)
-    for question in current.quiz_questions.all():
-        question.latest_answer = answers.get(question.pk)
     return render(request, "learning/step.html", context, status=status)
 
 

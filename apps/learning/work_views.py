@@ -19,6 +19,7 @@ from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
 from apps.learning import selectors, services
 from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
+from apps.learning.presentation import funnel_items, member_rows
 from apps.learning.transfer import path_file_data, path_file_json
 from apps.organisation.models import Team
 
@@ -103,6 +104,10 @@ def cohorts(request):
     )
 
 
+# The newest reflections members shared, on the overview.
+SHARED_SHOWN = 10
+
+
 @area_required("learning.view_cohort_area", record="learning.cohort")
 @require_http_methods(["GET", "POST"])
 def cohort(request, pk):
@@ -111,15 +116,14 @@ def cohort(request, pk):
     group = selectors.cohort_for_runner(actor=request.user, pk=pk)
     # The members' progress is personal data: the read of the group is on the access log.
     access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=group)
-    modules = list(group.version.modules.all())
+    modules = list(group.version.modules.only("pk", "title", "position", "version_id"))
+    scheduled = dict(group.openings.values_list("module_id", "opens_on"))
     action = request.POST.get("action")
     member_form = MemberForm(request.POST if action == "member" else None)
     schedule_form = ScheduleForm(
         request.POST if action == "schedule" else None,
         modules=modules,
-        initial={
-            f"opens_{pk}": day for pk, day in group.openings.values_list("module_id", "opens_on")
-        },
+        initial={f"opens_{pk}": day for pk, day in scheduled.items()},
     )
     form = {"member": member_form, "schedule": schedule_form}.get(action)
     if form is not None and form.is_valid():
@@ -135,14 +139,17 @@ def cohort(request, pk):
             add_service_errors(form, error)
         else:
             return redirect("learning_work:cohort", pk=group.pk)
-    openings = selectors.openings_of(group)
+    openings = {module.pk: scheduled.get(module.pk, group.starts_on) for module in modules}
     for module in modules:
-        module.opens_on = openings.get(module.pk)
+        module.opens_on = openings[module.pk]
+    overview = selectors.cohort_overview(cohort=group, openings=openings)
     context = {
         "cohort": group,
-        "overview": selectors.cohort_overview(cohort=group, openings=openings),
+        "overview": overview,
+        "member_rows": member_rows(overview),
+        "funnel_items": funnel_items(overview),
         "modules": modules,
-        "reflections": selectors.shared_reflections(cohort=group)[:20],
+        "reflections": selectors.shared_reflections(cohort=group)[:SHARED_SHOWN],
         "member_form": member_form,
         "schedule_form": schedule_form,
     }

@@ -10,6 +10,8 @@ register = template.Library()
 def path_text(text, version):
     """A Markdown text of the version as safe HTML, its pictures served from the version.
     The version's picture names are read once per page."""
+    if "media:" not in (text or ""):
+        return render(text, media_url=lambda name: None)
     if not hasattr(version, "_media_names"):
         version._media_names = set(version.media.values_list("name", flat=True))
 
