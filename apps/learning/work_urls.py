@@ -10,6 +10,7 @@ urlpatterns = [
     path("versie/<int:pk>/publiceren/", work_views.publish, name="publish"),
     path("groepen/", work_views.cohorts, name="cohorts"),
     path("groepen/<int:pk>/", work_views.cohort, name="cohort"),
+    path("groepen/<int:pk>/beheer/", work_views.cohort_manage, name="cohort_manage"),
     path(
         "groepen/<int:pk>/gesprek/<int:module_pk>/",
         work_views.cohort_discussion,

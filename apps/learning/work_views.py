@@ -97,7 +97,7 @@ def cohorts(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("The group is made. Add its members and its schedule."))
-            return redirect("learning_work:cohort", pk=cohort.pk)
+            return redirect("learning_work:cohort_manage", pk=cohort.pk)
     context = {"cohorts": selectors.cohorts_run_by(actor=request.user), "form": form}
     return render(
         request, "learning/work_cohorts.html", context, status=400 if form.errors else 200
@@ -109,13 +109,28 @@ SHARED_SHOWN = 10
 
 
 @area_required("learning.view_cohort_area", record="learning.cohort")
-@require_http_methods(["GET", "POST"])
 def cohort(request, pk):
     """The facilitator's overview: who is ahead and who is stuck, where the group drops out,
-    what members shared; adding members and setting the schedule."""
+    what members shared."""
     group = selectors.cohort_for_runner(actor=request.user, pk=pk)
     # The members' progress is personal data: the read of the group is on the access log.
     access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=group)
+    overview = selectors.cohort_overview(cohort=group)
+    context = {
+        "cohort": group,
+        "overview": overview,
+        "member_rows": member_rows(overview),
+        "funnel_items": funnel_items(overview),
+        "reflections": selectors.shared_reflections(cohort=group)[:SHARED_SHOWN],
+    }
+    return render(request, "learning/work_cohort.html", context)
+
+
+@area_required("learning.view_cohort_area", record="learning.cohort")
+@require_http_methods(["GET", "POST"])
+def cohort_manage(request, pk):
+    """Adding members, and the days the parts open (with their discussions)."""
+    group = selectors.cohort_for_runner(actor=request.user, pk=pk)
     modules = list(group.version.modules.only("pk", "title", "position", "version_id"))
     scheduled = dict(group.openings.values_list("module_id", "opens_on"))
     action = request.POST.get("action")
@@ -138,23 +153,17 @@ def cohort(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("learning_work:cohort", pk=group.pk)
-    openings = {module.pk: scheduled.get(module.pk, group.starts_on) for module in modules}
+            return redirect("learning_work:cohort_manage", pk=group.pk)
     for module in modules:
-        module.opens_on = openings[module.pk]
-    overview = selectors.cohort_overview(cohort=group, openings=openings)
+        module.opens_on = scheduled.get(module.pk, group.starts_on)
     context = {
         "cohort": group,
-        "overview": overview,
-        "member_rows": member_rows(overview),
-        "funnel_items": funnel_items(overview),
         "modules": modules,
-        "reflections": selectors.shared_reflections(cohort=group)[:SHARED_SHOWN],
         "member_form": member_form,
         "schedule_form": schedule_form,
     }
     status = 400 if form is not None and form.errors else 200
-    return render(request, "learning/work_cohort.html", context, status=status)
+    return render(request, "learning/work_cohort_manage.html", context, status=status)
 
 
 @area_required("learning.view_cohort_area", record="learning.cohort")

@@ -68,15 +68,19 @@ def test_a_facilitator_makes_a_group_and_adds_a_member(client, facilitator, vers
         },
     )
     cohort = Cohort.objects.get()
-    assert answer.url == f"{GROUPS}{cohort.pk}/"
+    assert answer.url == f"{GROUPS}{cohort.pk}/beheer/"
     resident = UserFactory(role=Role.RESIDENT)
-    client.post(f"{GROUPS}{cohort.pk}/", {"action": "member", "email": resident.email.upper()})
+    client.post(
+        f"{GROUPS}{cohort.pk}/beheer/", {"action": "member", "email": resident.email.upper()}
+    )
     assert Enrolment.objects.get(learner=resident).cohort == cohort
-    again = client.post(f"{GROUPS}{cohort.pk}/", {"action": "member", "email": resident.email})
+    again = client.post(
+        f"{GROUPS}{cohort.pk}/beheer/", {"action": "member", "email": resident.email}
+    )
     assert again.status_code == 400
     assert "al in de groep" in again.content.decode()
     worker = UserFactory(role=Role.SOCIAL_WORKER)
-    wrong = client.post(f"{GROUPS}{cohort.pk}/", {"action": "member", "email": worker.email})
+    wrong = client.post(f"{GROUPS}{cohort.pk}/beheer/", {"action": "member", "email": worker.email})
     assert wrong.status_code == 400
     assert Enrolment.objects.count() == 1
 
@@ -119,7 +123,7 @@ def test_the_schedule_refuses_a_day_before_the_start(client, facilitator, cohort
     first = modules(version)[0]
     early = (cohort.starts_on - timedelta(days=1)).isoformat()
     answer = client.post(
-        f"{GROUPS}{cohort.pk}/", {"action": "schedule", f"opens_{first.pk}": early}
+        f"{GROUPS}{cohort.pk}/beheer/", {"action": "schedule", f"opens_{first.pk}": early}
     )
     assert answer.status_code == 400
     assert not cohort.openings.exists()
