@@ -13,6 +13,7 @@ from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import ContactMoment, Dossier
+from apps.learning.models import LearningPath
 from apps.organisation.models import Team, TeamMembership, Theme
 from apps.portal.models import (
     Activity,
@@ -31,9 +32,10 @@ DEMO_JOURNEYS = tomllib.loads(
 )["journey"]
 
 
-@demo_step("journeys", after=("organisation", "accounts", "instruments"))
+@demo_step("journeys", after=("organisation", "accounts", "instruments", "learning_paths"))
 def _seed(run: DemoRun) -> int:
     themes = {theme.code: theme for theme in Theme.objects.all()}
+    paths = {path.slug: path for path in LearningPath.objects.all()}
     editor = User.objects.filter(role=Role.TEAM_LEADER).order_by("pk").first()
     now = timezone.now()
     made = 0
@@ -63,6 +65,7 @@ def _seed(run: DemoRun) -> int:
                 search_words=step.get("words", ""),
                 link_url=step.get("url", ""),
                 link_label=step.get("label", ""),
+                learning_path=paths.get(step.get("path", "")),
             )
             for number, step in enumerate(entry["step"], start=1)
         )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.core.validators import format_phone
 from apps.dossiers.models import Client
+from apps.learning.models import LearningPath, PathVersion
 from apps.portal.models import Activity, InformalHelpRequest, Journey, JourneyStep
 from apps.questionnaires import selectors as questionnaire_selectors
 
@@ -40,6 +41,7 @@ class JourneyStepForm(forms.ModelForm):
             "search_words",
             "link_url",
             "link_label",
+            "learning_path",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
@@ -52,6 +54,11 @@ class JourneyStepForm(forms.ModelForm):
             required=False,
             choices=[("", _("No self-scan")), *scan_choices],
         )
+        # Only a path residents can start: one with a published version.
+        self.fields["learning_path"].queryset = LearningPath.objects.filter(
+            versions__status=PathVersion.Status.PUBLISHED
+        ).order_by("slug")
+        self.fields["learning_path"].empty_label = _("No learning path")
 
 
 def journey_steps_formset(*, journey, data=None):

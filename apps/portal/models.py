@@ -145,7 +145,7 @@ class JourneyStep(models.Model):
     """One step of a journey. What it shows besides its own text depends on its kind: a
     self-test links to a self-scan, help nearby lists services of the social map that
     match its words, activities lists the coming activities of the theme (that match its
-    words), a link goes to a trusted website."""
+    words), a learning path offers one to follow, a link goes to a trusted website."""
 
     class Kind(models.TextChoices):
         EXPLANATION = "explanation", _("Explanation")
@@ -153,6 +153,7 @@ class JourneyStep(models.Model):
         SERVICES = "services", _("Help nearby (social map)")
         ACTIVITIES = "activities", _("Activities to join")
         LINK = "link", _("Link to a trusted website")
+        LEARNING = "learning", _("Learning path")
 
     journey = models.ForeignKey(
         Journey, verbose_name=_("journey"), on_delete=models.CASCADE, related_name="steps"
@@ -178,6 +179,15 @@ class JourneyStep(models.Model):
     )
     link_url = models.URLField(_("web address of the link"), blank=True)
     link_label = models.CharField(_("text of the link"), max_length=150, blank=True)
+    learning_path = models.ForeignKey(
+        "learning.LearningPath",
+        verbose_name=_("learning path"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a learning path: which one the step offers."),
+    )
 
     class Meta:
         verbose_name = _("journey step")
@@ -195,6 +205,8 @@ class JourneyStep(models.Model):
         errors = {}
         if self.kind == self.Kind.SELF_TEST and not self.instrument_code:
             errors["instrument_code"] = _("Choose the self-scan this step opens.")
+        if self.kind == self.Kind.LEARNING and not self.learning_path_id:
+            errors["learning_path"] = _("Choose the learning path this step offers.")
         if self.kind == self.Kind.LINK and not (self.link_url and self.link_label):
             errors["link_url"] = _("A link needs a web address and the text people click.")
         if self.link_url and not self.link_url.startswith("https://"):

@@ -17,6 +17,7 @@ from apps.audit.services import access_denied_record, access_log_record
 from apps.core import sql
 from apps.core.words import search_roots
 from apps.dossiers.models import Client, Dossier
+from apps.learning.models import PathVersion
 from apps.organisation.models import Theme
 from apps.portal.models import (
     Activity,
@@ -79,20 +80,38 @@ class StepView:
     # Written by the view: the services' cards and the social map's query for "see all".
     cards: str = ""
     search_query: str = ""
+    # The published version of the learning path a step offers.
+    learning: object = None
 
 
 def journey_steps(journey: Journey) -> list[StepView]:
-    """Each step with what it offers: the self-scan it opens, the services it finds."""
+    """Each step with what it offers: the self-scan it opens, the services it finds, the
+    learning path it offers."""
     scans = {}
     if any(step.kind == JourneyStep.Kind.SELF_TEST for step in journey.steps.all()):
         scans = {
             version.instrument.code: version
             for version in questionnaire_selectors.self_scan_versions()
         }
+    learning_ids = [
+        step.learning_path_id
+        for step in journey.steps.all()
+        if step.kind == JourneyStep.Kind.LEARNING and step.learning_path_id
+    ]
+    paths = {}
+    if learning_ids:
+        paths = {
+            version.path_id: version
+            for version in PathVersion.objects.published()
+            .filter(path_id__in=learning_ids)
+            .select_related("path")
+        }
     views = []
     for step in journey.steps.all():
         view = StepView(step=step)
-        if step.kind == JourneyStep.Kind.SELF_TEST:
+        if step.kind == JourneyStep.Kind.LEARNING:
+            view.learning = paths.get(step.learning_path_id)
+        elif step.kind == JourneyStep.Kind.SELF_TEST:
             view.scan = scans.get(step.instrument_code)
         elif step.kind == JourneyStep.Kind.SERVICES:
             # One more than shown tells whether there are more, without counting them.

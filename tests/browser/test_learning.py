@@ -198,3 +198,33 @@ def test_a_facilitator_runs_a_group_and_sees_its_members(
     expect(page.get_by_text("verborgen voor de groep")).to_be_visible()
     axe_check(page, label=f"moderation ({width})")
     screenshot(page, f"work-learning-discussion-{width}")
+
+
+def test_a_journey_leads_to_a_learning_path(page: Page, axe_check, screenshot):
+    from apps.organisation.models import Theme
+    from apps.portal.models import Journey, JourneyStep
+
+    version = _published(path_file())
+    journey = Journey.objects.create(
+        theme=Theme.objects.get(code="geldzaken-regelgeving"),
+        slug="overzicht-post",
+        question="Hoe krijg ik overzicht in mijn post?",
+        summary="Sorteer je post en kies een vaste dag.",
+        status=Journey.Status.PUBLISHED,
+    )
+    JourneyStep.objects.create(
+        journey=journey,
+        position=1,
+        kind=JourneyStep.Kind.LEARNING,
+        title="Leer het stap voor stap",
+        body="Thuis, in je eigen tempo.",
+        learning_path=version.path,
+    )
+    page.set_viewport_size(PHONE)
+    page.goto("/vraag/overzicht-post/")
+    expect(page.get_by_text("Grip op je post")).to_be_visible()
+    axe_check(page, label="a journey with a learning path (phone)")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, "portal-journey-learning-phone")
+    page.get_by_role("link", name="Bekijk het leerpad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grip op je post")

@@ -215,6 +215,31 @@ class TestEditor:
         assert "Kies de zelfscan" in refused.content.decode()
         assert not Journey.objects.exists()
 
+    def test_a_learning_step_offers_a_published_path_only(self, client, worker):
+        from apps.learning import services as learning_services
+        from apps.learning.tests.paths import path_data, path_file
+
+        author = UserFactory(role=Role.TEAM_LEADER)
+        draft = learning_services.path_import(
+            actor=author, content=path_file(path_data("nog-concept"))
+        )
+        published = learning_services.version_publish(
+            actor=author, version=learning_services.path_import(actor=author, content=path_file())
+        )
+        client.force_login(worker)
+        learning = {"steps-0-kind": "learning"}
+        refused = client.post("/werk/klantreizen/nieuw/", self.form(**learning))
+        assert refused.status_code == 400
+        assert "Kies het leerpad" in refused.content.decode()
+        draft_path = {**learning, "steps-0-learning_path": draft.path_id}
+        assert client.post("/werk/klantreizen/nieuw/", self.form(**draft_path)).status_code == 400
+        assert not Journey.objects.exists()
+        chosen = {**learning, "steps-0-learning_path": published.path_id}
+        assert client.post("/werk/klantreizen/nieuw/", self.form(**chosen)).status_code == 302
+        journey = Journey.objects.get()
+        preview = client.get(f"/vraag/{journey.slug}/").content.decode()
+        assert "Grip op je post" in preview and "/leren/grip-op-post/" in preview
+
     def test_an_unsafe_link_is_refused(self, client, worker):
         client.force_login(worker)
         refused = client.post(
