@@ -399,10 +399,12 @@ class Cohort(models.Model):
         on_delete=models.PROTECT,
         related_name="cohorts",
     )
+    # Without a facilitator (their account was removed), the team's leader runs the group.
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("facilitator"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="facilitated_cohorts",
     )
     starts_on = models.DateField(_("starts on"))

@@ -6,6 +6,7 @@ from django.test import override_settings
 from apps.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from apps.accounts.models import Role, User
 from apps.dossiers.models import Client, Dossier, IntakeRequest
+from apps.learning.models import Cohort
 from apps.organisation.models import Municipality, Neighbourhood, Team, TeamMembership
 from apps.portal.models import Activity
 
@@ -62,8 +63,9 @@ def test_the_seed_is_deterministic():
     Dossier.objects.all().delete()
     Client.objects.all().delete()
     User.objects.all().delete()
-    # A team's activities keep it (PROTECT): they go first.
+    # A team's activities and learning groups keep it (PROTECT): they go first.
     Activity.objects.all().delete()
+    Cohort.objects.all().delete()
     Team.objects.all().delete()
     Neighbourhood.objects.filter(kind="buurt").delete()
     Neighbourhood.objects.all().delete()
