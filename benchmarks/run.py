@@ -954,16 +954,21 @@ def report_checks(
     outputs: OutputsTarget | None = None,
 ) -> None:
     if outputs is not None and "outputs" not in misses:
-        print(
-            f"Met outputs: the municipality's PDF under {outputs.max_pdf_seconds:g} s, the "
-            f"sector benchmark export under {outputs.max_export_seconds:g} s"
-            + (
-                f", the social map's HSDS export under {outputs.max_hsds_export_seconds:g} s"
-                f" and import under {outputs.max_hsds_import_seconds:g} s."
-                if outputs.max_hsds_export_seconds is not None
-                else "."
+        met = [
+            f"the municipality's PDF under {outputs.max_pdf_seconds:g} s",
+            f"the sector benchmark export under {outputs.max_export_seconds:g} s",
+        ]
+        if outputs.max_hsds_export_seconds is not None:
+            met.append(
+                f"the social map's HSDS export under {outputs.max_hsds_export_seconds:g} s"
+                f" and import under {outputs.max_hsds_import_seconds:g} s"
             )
-        )
+        if outputs.max_learning_import_seconds is not None:
+            met.append(
+                f"a learning path of 100 steps imported under "
+                f"{outputs.max_learning_import_seconds:g} s"
+            )
+        print(f"Met outputs: {', '.join(met)}.")
     if purge is not None and "purge" not in misses:
         print(f"Met purge: under {purge.max_seconds:g} s.")
     if statistics is not None and "statistics" not in misses:
