@@ -15,6 +15,7 @@ from apps.learning.models import (
     Enrolment,
     LearningPath,
     Module,
+    ModuleOpening,
     PathVersion,
     Post,
     QuizAnswer,
@@ -196,32 +197,65 @@ def path_outline(*, version: PathVersion, enrolment: Enrolment | None) -> PathOu
     return outline
 
 
+def _instances(row, models) -> list:
+    """The model instances a joined row holds, in the order of `models` (None for a
+    LEFT JOIN that found nothing)."""
+    found, start = [], 0
+    for model in models:
+        end = start + len(model._meta.concrete_fields)
+        values = row[start:end]
+        found.append(sql.instance(model, values) if values[0] is not None else None)
+        start = end
+    return found
+
+
 def enrolment_for_path(*, learner, slug: str) -> Enrolment:
-    """The learner's enrolment in the path at this address, with its version and group, in
-    one query; 404 when they do not follow it (or there is no such path)."""
-    enrolment = (
-        Enrolment.objects.filter(learner_id=learner.pk, path__slug=slug)
-        .select_related("path", "version", "cohort")
-        .first()
-        if learner.is_authenticated
-        else None
+    """The learner's enrolment in the path at this address, with its path, version and
+    group, as one plain query (every step page starts with it); 404 when they do not
+    follow it (or there is no such path)."""
+    row = None
+    if learner.is_authenticated:
+        row = sql.first_row(
+            f"SELECT {sql.columns(Enrolment, 'e')}, {sql.columns(LearningPath, 'p')},"  # noqa: S608
+            f" {sql.columns(PathVersion, 'v')}, {sql.columns(Cohort, 'c')}"
+            f" FROM {Enrolment._meta.db_table} e"
+            f" JOIN {LearningPath._meta.db_table} p ON p.id = e.path_id"
+            f" JOIN {PathVersion._meta.db_table} v ON v.id = e.version_id"
+            f" LEFT JOIN {Cohort._meta.db_table} c ON c.id = e.cohort_id"
+            f" WHERE e.learner_id = %s AND p.slug = %s",
+            [learner.pk, slug],
+        )
+    if row is None:
+        raise Http404
+    enrolment, path, version, cohort = _instances(
+        row, (Enrolment, LearningPath, PathVersion, Cohort)
     )
-    if enrolment is None or not policy.can(learner, "learning.view_enrolment", enrolment):
+    enrolment.path, enrolment.version, enrolment.cohort = path, version, cohort
+    version.path = path
+    if not policy.can(learner, "learning.view_enrolment", enrolment):
         raise Http404
     return enrolment
 
 
-def step_for_learner(*, enrolment: Enrolment, pk: int) -> Step:
-    """A step of the learner's own version, with what it needs to be shown; 404 for any
-    other."""
-    step = (
-        Step.objects.filter(pk=pk, module__version_id=enrolment.version_id)
-        .select_related("module")
-        .first()
+def step_for_learner(*, enrolment: Enrolment, pk: int) -> tuple[Step, StepProgress | None]:
+    """A step of the learner's own version with its module, and what the learner did in
+    it, as one plain query; 404 for any other step."""
+    row = sql.first_row(
+        f"SELECT {sql.columns(Step, 's')}, {sql.columns(Module, 'm')},"  # noqa: S608
+        f" {sql.columns(StepProgress, 'g')}"
+        f" FROM {Step._meta.db_table} s JOIN {Module._meta.db_table} m ON m.id = s.module_id"
+        f" LEFT JOIN {StepProgress._meta.db_table} g"
+        f" ON g.step_id = s.id AND g.enrolment_id = %s"
+        f" WHERE s.id = %s AND m.version_id = %s",
+        [enrolment.pk, pk, enrolment.version_id],
     )
-    if step is None:
+    if row is None:
         raise Http404
-    return step
+    step, module, progress = _instances(row, (Step, Module, StepProgress))
+    step.module = module
+    if progress is not None:
+        progress.enrolment = enrolment
+    return step, progress
 
 
 @dataclass
@@ -268,10 +302,6 @@ def quiz_of(*, step: Step, progress: StepProgress | None) -> list[QuizQuestionVi
                     row["feedback"],
                 )
     return list(questions.values())
-
-
-def step_progress(*, enrolment: Enrolment, step: Step) -> StepProgress | None:
-    return StepProgress.objects.filter(enrolment=enrolment, step=step).first()
 
 
 def version_for_export(*, actor, pk: int) -> PathVersion:
@@ -338,19 +368,37 @@ def cohorts_run_by(*, actor):
 
 
 def cohort_for_runner(*, actor, pk: int) -> Cohort:
-    cohort = Cohort.objects.filter(pk=pk).select_related("version__path", "team").first()
-    if cohort is None or not policy.can(actor, "learning.view_cohort", cohort):
+    """The group with its version, path and team, as one plain query; 404 unless the actor
+    runs it."""
+    organisation = Cohort._meta.get_field("team").related_model
+    row = sql.first_row(
+        f"SELECT {sql.columns(Cohort, 'c')}, {sql.columns(PathVersion, 'v')},"  # noqa: S608
+        f" {sql.columns(LearningPath, 'p')}, {sql.columns(organisation, 't')}"
+        f" FROM {Cohort._meta.db_table} c JOIN {PathVersion._meta.db_table} v"
+        f" ON v.id = c.version_id JOIN {LearningPath._meta.db_table} p ON p.id = v.path_id"
+        f" JOIN {organisation._meta.db_table} t ON t.id = c.team_id WHERE c.id = %s",
+        [pk],
+    )
+    if row is None:
+        raise Http404
+    cohort, version, path, team = _instances(row, (Cohort, PathVersion, LearningPath, organisation))
+    version.path, cohort.version, cohort.team = path, version, team
+    if not policy.can(actor, "learning.view_cohort", cohort):
         raise Http404
     return cohort
 
 
 def openings_of(cohort: Cohort | None) -> dict[int, date]:
-    """Per module of the group's version, the day it opens."""
+    """Per module of the group's version, the day it opens, in one plain query."""
     if cohort is None:
         return {}
-    dates = dict(cohort.openings.values_list("module_id", "opens_on"))
-    modules = Module.objects.filter(version_id=cohort.version_id).values_list("pk", flat=True)
-    return {pk: dates.get(pk, cohort.starts_on) for pk in modules}
+    rows = sql.rows(
+        f"SELECT m.id, o.opens_on FROM {Module._meta.db_table} m"  # noqa: S608
+        f" LEFT JOIN {ModuleOpening._meta.db_table} o"
+        f" ON o.module_id = m.id AND o.cohort_id = %s WHERE m.version_id = %s",
+        [cohort.pk, cohort.version_id],
+    )
+    return {row["id"]: sql.day(row["opens_on"]) or cohort.starts_on for row in rows}
 
 
 @dataclass
@@ -458,12 +506,19 @@ def cohort_overview(
     )
 
 
-def shared_reflections(*, cohort: Cohort):
-    """What members chose to share with the facilitator, newest first."""
-    return (
-        StepProgress.objects.filter(enrolment__cohort=cohort, reflection_shared=True)
-        .select_related("enrolment__learner", "step")
-        .order_by("-completed_at")
+def shared_reflections(*, cohort: Cohort, limit: int) -> list[dict]:
+    """What members chose to share with the facilitator, newest first: who, the question
+    and their answer."""
+    user = Enrolment._meta.get_field("learner").related_model
+    return sql.rows(
+        f"SELECT u.first_name, u.last_name, s.question, g.reflection"  # noqa: S608
+        f" FROM {StepProgress._meta.db_table} g"
+        f" JOIN {Enrolment._meta.db_table} e ON e.id = g.enrolment_id"
+        f" JOIN {user._meta.db_table} u ON u.id = e.learner_id"
+        f" JOIN {Step._meta.db_table} s ON s.id = g.step_id"
+        f" WHERE e.cohort_id = %s AND g.reflection_shared"
+        f" ORDER BY g.completed_at DESC, g.id DESC LIMIT %s",
+        [cohort.pk, limit],
     )
 
 

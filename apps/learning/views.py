@@ -91,8 +91,7 @@ def step(request, slug, pk):
         return redirect_to_login(request.get_full_path())
     enrolment = selectors.enrolment_for_path(learner=request.user, slug=slug)
     path = enrolment.path
-    current = selectors.step_for_learner(enrolment=enrolment, pk=pk)
-    progress = selectors.step_progress(enrolment=enrolment, step=current)
+    current, progress = selectors.step_for_learner(enrolment=enrolment, pk=pk)
     posted = request.method == "POST"
     form = _step_form(
         current,

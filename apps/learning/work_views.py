@@ -121,7 +121,7 @@ def cohort(request, pk):
         "overview": overview,
         "member_rows": member_rows(overview),
         "funnel_items": funnel_items(overview),
-        "reflections": selectors.shared_reflections(cohort=group)[:SHARED_SHOWN],
+        "reflections": selectors.shared_reflections(cohort=group, limit=SHARED_SHOWN),
     }
     return render(request, "learning/work_cohort.html", context)
 
