@@ -57,6 +57,18 @@ def instance(model, values):
     return model.from_db(connection.alias, names, converted)
 
 
+def instances(row, models) -> list:
+    """The model instances a joined row of `columns(model, …)` per model holds, in the order
+    of `models`; None for a model whose LEFT JOIN found nothing."""
+    found, start = [], 0
+    for model in models:
+        end = start + len(model._meta.concrete_fields)
+        values = row[start:end]
+        found.append(instance(model, values) if values[0] is not None else None)
+        start = end
+    return found
+
+
 @cache
 def _reading(model, _vendor: str):
     """The field names and, per column, its converters, as the ORM's compiler asks them."""

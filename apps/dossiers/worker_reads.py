@@ -217,15 +217,8 @@ def dossier(pk: int) -> Dossier | None:
     )
     if row is None:
         return None
-    values, start = [], 0
-    for model in parts:
-        end = start + len(model._meta.concrete_fields)
-        values.append(row[start:end])
-        start = end
-    found = sql.instance(Dossier, values[0])
-    found.client = sql.instance(Client, values[1])
-    found.team = sql.instance(Team, values[2])
-    found.responsible_worker = sql.instance(User, values[3]) if values[3][0] is not None else None
+    found, client, team, worker = sql.instances(row, parts)
+    found.client, found.team, found.responsible_worker = client, team, worker
     return found
 
 

@@ -250,6 +250,17 @@ class PathMedia(models.Model):
         return self.name
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def with_step_counts(self):
+        """Each enrolment with its version's number of steps and how many it finished."""
+        return self.annotate(
+            steps_total=models.Count("version__modules__steps", distinct=True),
+            steps_done=models.Count(
+                "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
+            ),
+        )
+
+
 class Enrolment(models.Model):
     """A learner on a path, in the version they started. Once per path."""
 
@@ -300,6 +311,8 @@ class Enrolment(models.Model):
         blank=True,
         related_name="enrolments",
     )
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")

@@ -197,18 +197,6 @@ def path_outline(*, version: PathVersion, enrolment: Enrolment | None) -> PathOu
     return outline
 
 
-def _instances(row, models) -> list:
-    """The model instances a joined row holds, in the order of `models` (None for a
-    LEFT JOIN that found nothing)."""
-    found, start = [], 0
-    for model in models:
-        end = start + len(model._meta.concrete_fields)
-        values = row[start:end]
-        found.append(sql.instance(model, values) if values[0] is not None else None)
-        start = end
-    return found
-
-
 def enrolment_for_path(*, learner, slug: str) -> Enrolment:
     """The learner's enrolment in the path at this address, with its path, version and
     group, as one plain query (every step page starts with it); 404 when they do not
@@ -227,7 +215,7 @@ def enrolment_for_path(*, learner, slug: str) -> Enrolment:
         )
     if row is None:
         raise Http404
-    enrolment, path, version, cohort = _instances(
+    enrolment, path, version, cohort = sql.instances(
         row, (Enrolment, LearningPath, PathVersion, Cohort)
     )
     enrolment.path, enrolment.version, enrolment.cohort = path, version, cohort
@@ -251,7 +239,7 @@ def step_for_learner(*, enrolment: Enrolment, pk: int) -> tuple[Step, StepProgre
     )
     if row is None:
         raise Http404
-    step, module, progress = _instances(row, (Step, Module, StepProgress))
+    step, module, progress = sql.instances(row, (Step, Module, StepProgress))
     step.module = module
     if progress is not None:
         progress.enrolment = enrolment
@@ -381,7 +369,9 @@ def cohort_for_runner(*, actor, pk: int) -> Cohort:
     )
     if row is None:
         raise Http404
-    cohort, version, path, team = _instances(row, (Cohort, PathVersion, LearningPath, organisation))
+    cohort, version, path, team = sql.instances(
+        row, (Cohort, PathVersion, LearningPath, organisation)
+    )
     version.path, cohort.version, cohort.team = path, version, team
     if not policy.can(actor, "learning.view_cohort", cohort):
         raise Http404
@@ -568,12 +558,7 @@ def dossier_learning(*, actor, dossier) -> DossierLearning | None:
         enrolments = list(
             Enrolment.objects.filter(learner_id=account_id)
             .select_related("version")
-            .annotate(
-                steps_total=Count("version__modules__steps", distinct=True),
-                steps_done=Count(
-                    "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
-                ),
-            )
+            .with_step_counts()
             .order_by("-enrolled_at")
         )
         following = {enrolment.path_id for enrolment in enrolments}

@@ -3,7 +3,7 @@ enrolments with their progress for the learner (their own, and enrolling themsel
 for the facilitator of a group (its members'). Reads of a learner's progress are logged."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
@@ -60,12 +60,7 @@ def _enrolments_for(user):
     return (
         Enrolment.objects.filter(mine)
         .select_related("path", "version", "learner")
-        .annotate(
-            steps_total=Count("version__modules__steps", distinct=True),
-            steps_done=Count(
-                "progress", filter=Q(progress__completed_at__isnull=False), distinct=True
-            ),
-        )
+        .with_step_counts()
         .order_by("-enrolled_at", "-pk")
     )
 
