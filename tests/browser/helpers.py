@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -99,6 +99,16 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def follow(locator: Locator) -> None:
+    """Click a link or submit button and wait until the page it leads to has loaded.
+
+    A bare click returns before the browser leaves the old page, so a check right after
+    it can run on a page that is being replaced.
+    """
+    with locator.page.expect_navigation():
+        locator.click()
 
 
 def assert_no_sideways_scrolling(page: Page) -> None:

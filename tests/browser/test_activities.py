@@ -13,7 +13,7 @@ from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamMembershipFactory
 from apps.portal import activities
 from apps.portal.models import Activity, SignUp
-from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling
+from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling, follow
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 
@@ -68,7 +68,7 @@ def test_a_full_activity_puts_the_resident_on_the_waiting_list(
     worker_page = staff.new_page()
     worker_page.set_viewport_size(DESKTOP if viewport == DESKTOP else SMALL_PHONE)
     log_in_as_staff(worker_page, worker)
-    worker_page.get_by_role("link", name="Activiteiten").click()
+    follow(worker_page.get_by_role("link", name="Activiteiten"))
     assert_no_sideways_scrolling(worker_page)
     screenshot(worker_page, f"work-activities-{width}")
     worker_page.get_by_role("link", name="Praatgroep Eenzaamheid").click()

@@ -11,7 +11,7 @@ from apps.dossiers.models import ContactMoment
 from apps.dossiers.tests.factories import DossierFactory, RegisteredQuestionFactory
 from apps.organisation.models import Theme
 from apps.organisation.tests.factories import TeamMembershipFactory
-from tests.browser.helpers import PHONE, dutch
+from tests.browser.helpers import PHONE, dutch, follow
 from tests.browser.test_login import (
     AUTHENTICATE_URL,
     WORKSPACE_URL,
@@ -169,7 +169,7 @@ def test_worker_picks_up_an_intake_request_and_merges_a_known_person(
     )
 
     log_in_as_staff(page, worker)
-    page.get_by_role("navigation").get_by_role("link", name="Intake", exact=True).click()
+    follow(page.get_by_role("navigation").get_by_role("link", name="Intake", exact=True))
     axe_check(page, label="intake queue")
     screenshot(page, "intake-queue")
     page.get_by_role("link", name="Fatima Amrani").click()

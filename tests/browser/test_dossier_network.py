@@ -13,7 +13,7 @@ from apps.accounts.models import Role
 from apps.dossiers.models import Attachment, Dossier, IntakeRequest, NetworkMember
 from apps.organisation.tests.factories import TeamMembershipFactory
 from apps.reports.models import CostItem, PreventedEvent
-from tests.browser.helpers import PHONE
+from tests.browser.helpers import PHONE, follow
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import main_button, translated
 
@@ -61,7 +61,7 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
 
     # A resident calls: note the request.
     page.get_by_role("navigation").get_by_role("link", name="Intake", exact=True).click()
-    page.get_by_role("link", name=translated("Note a request for help")).click()
+    follow(page.get_by_role("link", name=translated("Note a request for help")))
     axe_check(page, label="note a request")
     screenshot(page, "intake-new")
     field(page, "first name").fill("Henk")
@@ -87,7 +87,7 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
 
     # The address was half known on the phone: complete it.
     open_section(page, "Details and status")
-    page.get_by_role("link", name=translated("Change the client's details")).click()
+    follow(page.get_by_role("link", name=translated("Change the client's details")))
     axe_check(page, label="client details")
     field(page, "street").fill("Langestraat")
     field(page, "town").fill("Amersfoort")
@@ -165,7 +165,7 @@ def test_from_a_phone_call_to_a_closed_dossier(page: Page, axe_check, screenshot
     axe_check(page, label="dossier with network")
     screenshot(page, "dossier-network", full_page=True)
 
-    page.get_by_role("link", name="Piet").click()
+    follow(page.get_by_role("link", name="Piet"))
     axe_check(page, label="change a network member")
     screenshot(page, "network-member-edit")
     page.locator("input[name='network-quality'][value='neutral']").check()

@@ -7,7 +7,7 @@ from apps.accounts.models import Role
 from apps.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from apps.organisation.tests.factories import NeighbourhoodFactory, TeamMembershipFactory
 from apps.portal.models import InformalHelpRequest, VolunteerMatch
-from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling
+from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling, follow
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 
@@ -59,7 +59,7 @@ def test_a_ride_from_request_to_volunteer(page: Page, axe_check, screenshot, bro
     coordinator_page.set_viewport_size(SMALL_PHONE)
     assert_no_sideways_scrolling(coordinator_page)
     screenshot(coordinator_page, "work-informal-help-request-phone")
-    coordinator_page.get_by_role("link", name="Informele hulp").first.click()
+    follow(coordinator_page.get_by_role("link", name="Informele hulp").first)
     assert_no_sideways_scrolling(coordinator_page)
     axe_check(coordinator_page, label="informal help queue (phone)")
     screenshot(coordinator_page, "work-informal-help-phone")

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     SMALL_PHONE,
     assert_no_sideways_scrolling,
     dutch,
+    follow,
 )
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_self_scan import answer_page
@@ -187,14 +188,14 @@ def test_a_team_leader_writes_previews_and_publishes_a_journey(page: Page, axe_c
     expect(page.get_by_text("De klantreis staat nu op het portaal.")).to_be_visible()
     journey = Journey.objects.get()
     assert journey.is_published and journey.updated_by == leader
-    page.get_by_role("link", name="Klantreizen").first.click()
+    follow(page.get_by_role("link", name="Klantreizen").first)
     axe_check(page, label="journey list")
     screenshot(page, "journey-list")
     # On a phone of 360 pixels: the list and the editor fit, nothing scrolls sideways.
     page.set_viewport_size(SMALL_PHONE)
     assert_no_sideways_scrolling(page)
     screenshot(page, "journey-list-phone")
-    page.get_by_role("link", name=journey.question).click()
+    follow(page.get_by_role("link", name=journey.question))
     assert_no_sideways_scrolling(page)
     axe_check(page, label="journey editor (phone)")
     screenshot(page, "journey-editor-phone")

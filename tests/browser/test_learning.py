@@ -13,7 +13,7 @@ from apps.learning import services
 from apps.learning.models import Enrolment, PathVersion
 from apps.learning.tests.paths import path_file
 from apps.organisation.tests.factories import TeamMembershipFactory
-from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling
+from tests.browser.helpers import DESKTOP, PHONE, SMALL_PHONE, assert_no_sideways_scrolling, follow
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 
@@ -42,12 +42,14 @@ def test_a_resident_follows_a_path_to_the_certificate(page: Page, axe_check, scr
     screenshot(page, f"learning-paths-{width}")
 
     # The demo path's first step shows its picture.
-    page.get_by_role("link", name="Grip op je geld").click()
+    follow(page.get_by_role("link", name="Grip op je geld"))
     axe_check(page, label=f"a path before enrolling ({width})")
     screenshot(page, f"learning-path-{width}")
     page.get_by_role("button", name="Begin aan dit leerpad").click()
     expect(page.get_by_text("Stap 1 van")).to_be_visible()
-    assert page.locator(".bk-learning-text img").first.evaluate("img => img.naturalWidth") > 0
+    picture = page.locator(".bk-learning-text img").first
+    # decode() waits until the picture has arrived, and fails when it cannot be shown.
+    assert picture.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)") > 0
     axe_check(page, label=f"a reading step with a picture ({width})")
     assert_no_sideways_scrolling(page)
     screenshot(page, f"learning-step-reading-{width}")

@@ -21,7 +21,7 @@ from apps.socialmap import freshness
 from apps.socialmap.demo import seed_social_map
 from apps.socialmap.models import Referral, Service
 from apps.socialmap.tests.factories import a_full_service
-from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling
+from tests.browser.helpers import DESKTOP, PHONE, assert_no_sideways_scrolling, follow
 from tests.browser.test_casework import log_in_as_staff
 
 LONG_AGO = datetime.date(2025, 1, 6)
@@ -136,7 +136,7 @@ def test_a_worker_refers_a_client_from_the_dossier(page: Page, axe_check, screen
     page.get_by_role("link", name="Zoek aanbod op de sociale kaart").click()
     expect(page.get_by_text("Je zoekt aanbod voor Anna")).to_be_visible()
     page.get_by_label("Waar zoek je naar?").fill("formulieren")
-    page.get_by_role("button", name="Zoeken").click()
+    follow(page.get_by_role("button", name="Zoeken"))
     screenshot(page, "social-map-staff-search-phone")
     page.locator(".bk-service-card").first.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Voor medewerkers")).to_be_visible()

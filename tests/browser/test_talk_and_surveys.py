@@ -12,7 +12,7 @@ from apps.dossiers.models import IntakeRequest
 from apps.organisation.tests.factories import TeamMembershipFactory
 from apps.questionnaires.models import Response
 from apps.questionnaires.services.instruments import instruments_load
-from tests.browser.helpers import PHONE, dutch
+from tests.browser.helpers import PHONE, dutch, follow
 from tests.browser.test_casework import log_in_as_staff
 from tests.browser.test_login import log_in_with_password
 from tests.browser.test_self_scan import answer_page
@@ -108,9 +108,12 @@ def test_a_scan_without_an_account_is_kept_after_logging_in(
 def test_a_worker_fills_in_the_staff_survey(page: Page, instruments, axe_check, screenshot):
     worker = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
     log_in_as_staff(page, worker)
-    page.get_by_role(
-        "link", name=dutch("What do you think of Buurtkompas? Tell us in a short questionnaire.")
-    ).click()
+    follow(
+        page.get_by_role(
+            "link",
+            name=dutch("What do you think of Buurtkompas? Tell us in a short questionnaire."),
+        )
+    )
     axe_check(page, label="staff survey")
     screenshot(page, "staff-survey")
     groups = page.locator("fieldset.bk-scale")
