@@ -711,8 +711,15 @@ def follows_it(user, enrolment) -> bool:
     return enrolment is not None and user.is_authenticated and enrolment.learner_id == user.pk
 
 
+@rules.predicate
+def is_draft_version(user, version) -> bool:
+    return version is not None and version.is_draft
+
+
 writes_paths = is_social_worker | is_team_leader | is_functional_admin
 publishes_paths = is_team_leader | is_functional_admin
+# A published version is frozen: learners' progress refers to its steps.
+policy.add_rule("learning.change_pathversion", writes_paths & is_draft_version)
 policy.add_rule("learning.view_pathversion", writes_paths)
 policy.add_rule("learning.view_learningpath_area", writes_paths)
 policy.add_rule("learning.add_learningpath", writes_paths)

@@ -16,6 +16,7 @@ from apps.learning.models import (
     LearningPath,
     Module,
     ModuleOpening,
+    PathMedia,
     PathVersion,
     Post,
     QuizAnswer,
@@ -294,6 +295,11 @@ def quiz_of(*, step: Step, progress: StepProgress | None) -> list[QuizQuestionVi
 
 def version_for_export(*, actor, pk: int) -> PathVersion:
     policy.require(actor, "learning.export_pathversion")
+    return version_with_content(pk=pk)
+
+
+def version_with_content(*, pk: int) -> PathVersion:
+    """A version with everything a path file holds: modules, steps, quiz and pictures."""
     version = (
         PathVersion.objects.filter(pk=pk)
         .select_related("path__theme")
@@ -324,6 +330,21 @@ def paths_for_authors() -> list[LearningPath]:
         .prefetch_related(Prefetch("versions", versions))
         .order_by("theme__position", "slug")
     )
+
+
+def item_for_author(model, *, pk: int):
+    """A part, step, quiz question or picture of a version, with the version and its path
+    (which the editor's checks and pages need)."""
+    version = {
+        Module: "version",
+        PathMedia: "version",
+        Step: "module__version",
+        QuizQuestion: "step__module__version",
+    }[model]
+    item = model.objects.filter(pk=pk).select_related(f"{version}__path__theme").first()
+    if item is None:
+        raise Http404
+    return item
 
 
 def version_for_author(*, pk: int) -> PathVersion:

@@ -14,6 +14,7 @@ from apps.accounts import policy
 from apps.audit.models import AccessLogEntry
 from apps.audit.services import access_log_record
 from apps.dossiers.uploads import upload_checked
+from apps.learning import selectors
 from apps.learning.models import (
     Cohort,
     Enrolment,
@@ -30,7 +31,14 @@ from apps.learning.models import (
     Step,
     StepProgress,
 )
-from apps.learning.transfer import PathFile, path_file_read
+from apps.learning.transfer import (
+    MAX_PICTURE_BYTES,
+    PICTURE_TYPES,
+    path_content,
+    path_file_read,
+    picture_name,
+    version_problems,
+)
 from apps.organisation.models import Theme
 
 # --- Writing paths ----------------------------------------------------------------------
@@ -67,14 +75,15 @@ def path_import(*, actor, content: bytes) -> PathVersion:
         post_measurement=data.get("post_measurement") or "",
         updated_by=actor,
     )
-    _store_content(version, data["modules"], checked)
+    _store_content(version, data["modules"])
+    _store_pictures(version, checked.pictures)
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=version)
     return version
 
 
-def _store_content(version: PathVersion, modules: list[dict], checked: PathFile) -> None:
-    """The modules, steps, quiz questions, options and pictures, a few queries per kind
-    whatever the size of the path."""
+def _store_content(version: PathVersion, modules: list[dict]) -> None:
+    """The modules, steps, quiz questions and options, a few queries per kind whatever the
+    size of the path."""
     module_rows = Module.objects.bulk_create(
         Module(
             version=version,
@@ -123,7 +132,10 @@ def _store_content(version: PathVersion, modules: list[dict], checked: PathFile)
         for question_row, question in zip(question_rows, question_data, strict=True)
         for index, option in enumerate(question["options"])
     )
-    for name, (picture, content_type) in checked.pictures.items():
+
+
+def _store_pictures(version: PathVersion, pictures: dict) -> None:
+    for name, (picture, content_type) in pictures.items():
         media = PathMedia(version=version, name=name, content_type=content_type, size=picture.size)
         media.file.save(name, picture, save=False)
         media.save()
@@ -137,8 +149,9 @@ def version_publish(*, actor, version: PathVersion) -> PathVersion:
     version = PathVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise ValidationError(_("Only a draft can be published."))
-    if not Step.objects.filter(module__version=version).exists():
-        raise ValidationError(_("A path needs at least one step before it is published."))
+    problems = version_problems(selectors.version_with_content(pk=version.pk))
+    if problems:
+        raise ValidationError(problems)
     PathVersion.objects.filter(path_id=version.path_id, status=PathVersion.Status.PUBLISHED).update(
         status=PathVersion.Status.RETIRED
     )
@@ -148,6 +161,205 @@ def version_publish(*, actor, version: PathVersion) -> PathVersion:
     version.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
     access_log_record(actor=actor, action=AccessLogEntry.Action.UPDATE, obj=version)
     return version
+
+
+# --- Editing a draft --------------------------------------------------------------------
+
+
+def _editable(actor, version: PathVersion) -> None:
+    """Only a draft changes: learners' progress refers to the steps of a published one."""
+    if not version.is_draft:
+        raise ValidationError(
+            _("Only a draft can be changed. Make a new draft of this version first."),
+            code="not_draft",
+        )
+    policy.require(actor, "learning.change_pathversion", version)
+
+
+def _edited_by(actor, version: PathVersion) -> None:
+    PathVersion.objects.filter(pk=version.pk).update(updated_by=actor, updated_at=timezone.now())
+
+
+@transaction.atomic
+def path_create(*, actor, slug: str, theme: Theme, **fields) -> PathVersion:
+    """A new path with its first version, a draft without modules yet."""
+    policy.require(actor, "learning.add_learningpath")
+    if LearningPath.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another learning path has this web address.")})
+    path = LearningPath.objects.create(slug=slug, theme=theme)
+    version = PathVersion.objects.create(path=path, number=1, updated_by=actor, **fields)
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=version)
+    return version
+
+
+@transaction.atomic
+def draft_from(*, actor, version: PathVersion) -> PathVersion:
+    """A new draft that copies a published or retired version, to change it. Pictures are
+    shared: a stored picture never changes."""
+    policy.require(actor, "learning.add_learningpath")
+    path = LearningPath.objects.select_for_update().get(pk=version.path_id)
+    if path.versions.filter(status=PathVersion.Status.DRAFT).exists():
+        raise ValidationError(_("This path has a draft already: change that one."))
+    source = selectors.version_with_content(pk=version.pk)
+    number = (path.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    copied = [field.name for field in PathVersion._meta.concrete_fields if field.editable]
+    draft = PathVersion.objects.create(
+        **{name: getattr(source, name) for name in copied if name not in {"id", "status"}}
+        | {"number": number, "updated_by": actor, "created_at": timezone.now()}
+    )
+    _store_content(draft, path_content(source)["modules"])
+    PathMedia.objects.bulk_create(
+        PathMedia(
+            version=draft,
+            name=picture.name,
+            content_type=picture.content_type,
+            file=picture.file.name,
+            size=picture.size,
+        )
+        for picture in source.media.all()
+    )
+    access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=draft)
+    return draft
+
+
+@transaction.atomic
+def draft_delete(*, actor, version: PathVersion) -> None:
+    """Throw a draft away; a path that had nothing else goes with it."""
+    _editable(actor, version)
+    path = version.path
+    access_log_record(actor=actor, action=AccessLogEntry.Action.DELETE, obj=version)
+    version.delete()
+    if not path.versions.exists():
+        path.delete()
+
+
+@transaction.atomic
+def draft_save(*, actor, form, formset=None) -> None:
+    """Save a valid form of a draft's version, part, step or quiz question, with the
+    formset of its items (a question's answer options), as `actor` last edited it."""
+    version = version_of(form.instance)
+    _editable(actor, version)
+    item = form.save(commit=False)
+    if isinstance(item, Step) and "module" in form.changed_data:
+        # Moved to another part (the form offers only this version's): there, last.
+        last = Step.objects.filter(module_id=item.module_id).aggregate(last=Max("position"))
+        item.position = 0 if last["last"] is None else last["last"] + 1
+    item.save()
+    if formset is not None:
+        formset.save()
+    _edited_by(actor, version)
+
+
+def version_of(item) -> PathVersion:
+    """The version a part, step, quiz question or picture belongs to."""
+    if isinstance(item, PathVersion):
+        return item
+    if isinstance(item, Module | PathMedia):
+        return item.version
+    if isinstance(item, Step):
+        return item.module.version
+    return item.step.module.version
+
+
+@transaction.atomic
+def module_add(*, actor, version: PathVersion, title: str) -> Module:
+    _editable(actor, version)
+    last = version.modules.aggregate(last=Max("position"))["last"]
+    module = Module.objects.create(
+        version=version, title=title, position=0 if last is None else last + 1
+    )
+    _edited_by(actor, version)
+    return module
+
+
+@transaction.atomic
+def step_add(*, actor, module: Module, kind: str, title: str) -> Step:
+    _editable(actor, module.version)
+    last = module.steps.aggregate(last=Max("position"))["last"]
+    step = Step.objects.create(
+        module=module, kind=kind, title=title, position=0 if last is None else last + 1
+    )
+    _edited_by(actor, module.version)
+    return step
+
+
+@transaction.atomic
+def item_move(*, actor, item: Module | Step, up: bool) -> None:
+    """One place up or down among its siblings: the parts of the version, the steps of the
+    part, or the questions of the quiz."""
+    version = version_of(item)
+    _editable(actor, version)
+    siblings = list(_siblings(item).select_for_update())
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+        type(item).objects.bulk_update(siblings, ["position"])
+        _edited_by(actor, version)
+
+
+def _siblings(item):
+    if isinstance(item, Module):
+        return Module.objects.filter(version_id=item.version_id)
+    if isinstance(item, Step):
+        return Step.objects.filter(module_id=item.module_id)
+    return QuizQuestion.objects.filter(step_id=item.step_id)
+
+
+@transaction.atomic
+def item_delete(*, actor, item: Module | Step | QuizQuestion | PathMedia) -> None:
+    """Remove a part (with its steps), a step, a quiz question or a picture from a draft.
+    A picture's file stays: an older version may share it."""
+    version = version_of(item)
+    _editable(actor, version)
+    item.delete()
+    _edited_by(actor, version)
+
+
+@transaction.atomic
+def question_add(*, actor, step: Step, form, options) -> QuizQuestion:
+    """A new question of a quiz step, with its answer options (a valid formset)."""
+    if step.kind != Step.Kind.QUIZ:
+        raise ValidationError(_("Only a quiz step has questions."))
+    _editable(actor, step.module.version)
+    last = step.quiz_questions.aggregate(last=Max("position"))["last"]
+    question = form.save(commit=False)
+    question.step, question.position = step, 0 if last is None else last + 1
+    question.save()
+    options.instance = question
+    options.save()
+    _edited_by(actor, step.module.version)
+    return question
+
+
+MAX_PICTURES = 200
+
+
+@transaction.atomic
+def picture_add(*, actor, version: PathVersion, upload) -> PathMedia:
+    """A picture the draft's texts can show as media:<name>: a PNG or JPEG of at most 2 MB,
+    named after its file."""
+    _editable(actor, version)
+    if upload.size > MAX_PICTURE_BYTES:
+        raise ValidationError({"picture": _("The picture is larger than 2 MB.")})
+    try:
+        cleaned, content_type = upload_checked(upload)
+    except ValidationError as error:
+        raise ValidationError({"picture": error.messages}) from None
+    if content_type not in PICTURE_TYPES:
+        raise ValidationError({"picture": _("A picture is a PNG or JPEG file.")})
+    if version.media.count() >= MAX_PICTURES:
+        raise ValidationError({"picture": _("A path has at most 200 pictures.")})
+    name = picture_name(upload.name, content_type)
+    if version.media.filter(name=name).exists():
+        raise ValidationError(
+            {"picture": _("There is a picture called %(name)s already.") % {"name": name}}
+        )
+    _store_pictures(version, {name: (cleaned, content_type)})
+    _edited_by(actor, version)
+    return version.media.get(name=name)
 
 
 # --- Following paths --------------------------------------------------------------------

@@ -14,7 +14,9 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
 
 from apps.dossiers.uploads import upload_checked
@@ -28,15 +30,28 @@ SCHEMA_FILE = Path(__file__).parent / "schemas" / "learning-path-1.schema.json"
 # A file of a large path with its pictures; more is refused before it is read.
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PICTURE_BYTES = 2 * 1024 * 1024
-
-# Self-scan codes a path may measure with, from the app that knows them: the portal, above
-# both apps, registers apps.questionnaires' list when it starts. Unregistered: not checked.
-_self_scan_codes: Callable[[], set[str]] | None = None
+PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg"}
 
 
-def self_scan_codes_register(provider: Callable[[], set[str]]) -> None:
-    global _self_scan_codes
-    _self_scan_codes = provider
+def picture_name(filename: str, content_type: str) -> str:
+    """The name a picture gets from its file's name, as the format allows names."""
+    stem = slugify(Path(filename).stem)[:80].strip("-") or "afbeelding"
+    return stem + PICTURE_TYPES[content_type]
+
+
+# The self-scans a path may measure with (code: name), from the app that knows them: the
+# portal, above both apps, registers apps.questionnaires' list when it starts.
+# Unregistered: not checked, and the editor offers none.
+_self_scans: Callable[[], dict[str, str]] | None = None
+
+
+def self_scans_register(provider: Callable[[], dict[str, str]]) -> None:
+    global _self_scans
+    _self_scans = provider
+
+
+def self_scans() -> dict[str, str] | None:
+    return _self_scans() if _self_scans else None
 
 
 @cache
@@ -69,17 +84,113 @@ def path_file_read(content: bytes) -> PathFile:
         raise ValidationError(_("The file is not valid YAML or JSON") + line + ".") from None
     if not isinstance(data, dict):
         raise ValidationError(_("The file holds no learning path."))
+    return _checked(data, FilePlaces(data))
+
+
+def version_problems(version: PathVersion) -> list[str]:
+    """What keeps a version from being published: the rules of an import, since another
+    organisation must be able to import what we publish, said in the editor's words."""
+    data = path_file_data(version)
+    try:
+        _checked(data, EditorPlaces(data))
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def _checked(data: dict, places: "FilePlaces") -> PathFile:
     problems = [
-        f"{_where(error.absolute_path)}: {_explained(error)}"
+        f"{places.at(error.absolute_path)}: {_explained(error, places)}"
         for error in sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     ]
     if problems:
         raise ValidationError(problems)
-    pictures, problems = _pictures(data.get("media", []))
-    problems += _meaning_problems(data["path"], set(pictures))
+    pictures, problems = _pictures(data.get("media", []), places)
+    problems += _meaning_problems(data["path"], set(pictures), places)
     if problems:
         raise ValidationError(problems)
     return PathFile(data=data, pictures=pictures)
+
+
+class FilePlaces:
+    """Where a problem is, as a path in the file (path/modules/0/steps/2/body): the author
+    of a file finds it there."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def at(self, parts) -> str:
+        parts = list(parts)
+        if parts[:1] == ["media"] and len(parts) > 1:
+            if isinstance(parts[1], int):
+                return f"media/{parts[1]} ({self.data['media'][parts[1]]['name']})"
+            return f"media ({parts[1]})"
+        return "/".join(str(part) for part in parts) or _("the file")
+
+    def field(self, name: str) -> str:
+        return name
+
+
+# The file's field names in the editor's words: the labels of the form fields.
+FIELD_LABELS = {
+    "slug": gettext_lazy("web address"),
+    "title": gettext_lazy("title"),
+    "summary": gettext_lazy("short description"),
+    "introduction": gettext_lazy("introduction"),
+    "theme": gettext_lazy("theme"),
+    "level": gettext_lazy("level"),
+    "audience": gettext_lazy("for whom"),
+    "duration_minutes": gettext_lazy("about how many minutes"),
+    "pre_measurement": gettext_lazy("self-scan at the start"),
+    "post_measurement": gettext_lazy("self-scan at the end"),
+    "modules": gettext_lazy("parts"),
+    "steps": gettext_lazy("steps"),
+    "kind": gettext_lazy("kind"),
+    "minutes": gettext_lazy("about how many minutes"),
+    "body": gettext_lazy("text"),
+    "url": gettext_lazy("web address of the video"),
+    "transcript": gettext_lazy("text alternative of the video"),
+    "question": gettext_lazy("question"),
+    "upload": gettext_lazy("upload of the result"),
+    "items": gettext_lazy("checklist"),
+    "questions": gettext_lazy("quiz questions"),
+    "options": gettext_lazy("answer options"),
+    "text": gettext_lazy("answer"),
+    "correct": gettext_lazy("right answer"),
+    "feedback": gettext_lazy("feedback on this answer"),
+}
+
+
+class EditorPlaces(FilePlaces):
+    """Where a problem is, as the editor shows it: part 2 "Your post", step 3 "Watch"."""
+
+    def at(self, parts) -> str:
+        parts = list(parts)
+        if parts[:1] == ["media"] and len(parts) > 1:
+            name = parts[1]
+            if isinstance(name, int):
+                name = self.data["media"][name]["name"]
+            return _("Picture %(name)s") % {"name": name}
+        node, words = self.data["path"], []
+        for head, index in zip(parts[1::2], [*parts[2::2], None], strict=False):
+            if not isinstance(index, int):
+                words.append(str(self.field(head)))
+                break
+            node = node[head][index]
+            number = index + 1
+            if head == "modules":
+                words.append(_("part %(number)s “%(title)s”") % {"number": number, **node})
+            elif head == "steps":
+                words.append(_("step %(number)s “%(title)s”") % {"number": number, **node})
+            elif head == "questions":
+                words.append(_("question %(number)s") % {"number": number})
+            else:
+                words.append(_("answer %(number)s") % {"number": number})
+        place = ", ".join(words) or _("the path")
+        return place[0].upper() + place[1:]
+
+    def field(self, name: str) -> str:
+        return str(FIELD_LABELS.get(name, name))
 
 
 def _type_name(name: str) -> str:
@@ -94,14 +205,16 @@ def _type_name(name: str) -> str:
     return names.get(name, name)
 
 
-def _explained(error) -> str:
+def _explained(error, places: FilePlaces) -> str:
     """A schema error in the reader's language (jsonschema writes English)."""
     rule, value = error.validator, error.validator_value
     if rule == "required":
-        missing = [name for name in value if name not in (error.instance or {})]
+        missing = [places.field(name) for name in value if name not in (error.instance or {})]
         return _("%(names)s is missing.") % {"names": ", ".join(missing)}
     if rule == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = sorted(
+            map(places.field, set(error.instance) - set(error.schema.get("properties", {})))
+        )
         return _("unknown field %(names)s.") % {"names": ", ".join(extra)}
     if rule == "enum":
         return _("must be one of: %(choices)s.") % {"choices": ", ".join(map(str, value))}
@@ -117,6 +230,8 @@ def _explained(error) -> str:
     if rule == "maxLength":
         return _("may have at most %(count)s characters.") % {"count": value}
     if rule == "pattern":
+        if list(error.absolute_path)[-1:] == ["url"]:
+            return _("must be a web address that starts with https://.")
         return _("is not written the way the format asks.")
     if rule == "minItems":
         return _("needs at least %(count)s.") % {"count": value}
@@ -131,14 +246,10 @@ def _explained(error) -> str:
     return error.message
 
 
-def _where(parts) -> str:
-    return "/".join(str(part) for part in parts) or _("the file")
-
-
-def _pictures(media: list[dict]) -> tuple[dict, list[str]]:
+def _pictures(media: list[dict], places: FilePlaces) -> tuple[dict, list[str]]:
     pictures, problems = {}, []
     for index, picture in enumerate(media):
-        where = f"media/{index} ({picture['name']})"
+        where = places.at(["media", index])
         if picture["name"] in pictures:
             problems.append(f"{where}: " + _("another picture has this name."))
             continue
@@ -164,30 +275,32 @@ def _pictures(media: list[dict]) -> tuple[dict, list[str]]:
 
 def _texts(path: dict):
     """(where, text) of every Markdown text of the path."""
-    yield "path/introduction", path.get("introduction", "")
+    yield ["path", "introduction"], path.get("introduction", "")
     for m, module in enumerate(path["modules"]):
-        yield f"path/modules/{m}/introduction", module.get("introduction", "")
+        yield ["path", "modules", m, "introduction"], module.get("introduction", "")
         for s, step in enumerate(module["steps"]):
             for name in ("body", "transcript"):
-                yield f"path/modules/{m}/steps/{s}/{name}", step.get(name, "")
+                yield ["path", "modules", m, "steps", s, name], step.get(name, "")
 
 
-def _meaning_problems(path: dict, picture_names: set[str]) -> list[str]:
+def _meaning_problems(path: dict, picture_names: set[str], places: FilePlaces) -> list[str]:
     """What the schema cannot say: the theme and self-scans exist, every picture a text
     shows is in the file and has a text alternative, and every picture is used."""
     problems = []
     if not Theme.objects.filter(code=path["theme"]).exists():
         problem = _("there is no theme %(code)s.") % {"code": path["theme"]}
-        problems.append(f"path/theme: {problem}")
-    scans = _self_scan_codes() if _self_scan_codes else None
+        problems.append(f"{places.at(['path', 'theme'])}: {problem}")
+    scans = self_scans()
     for name in ("pre_measurement", "post_measurement"):
         code = path.get(name)
         if code and scans is not None and code not in scans:
             problems.append(
-                f"path/{name}: " + _("there is no self-scan %(code)s.") % {"code": code}
+                f"{places.at(['path', name])}: "
+                + _("there is no self-scan %(code)s.") % {"code": code}
             )
     used = set()
-    for where, text in _texts(path):
+    for parts, text in _texts(path):
+        where = places.at(parts)
         for alt, source in pictures_in(text):
             name = media_name(source)
             if name is None:
@@ -200,7 +313,7 @@ def _meaning_problems(path: dict, picture_names: set[str]) -> list[str]:
                 problems.append(f"{where}: " + _("every picture needs a text alternative."))
             used.add(name)
     for name in sorted(picture_names - used):
-        problems.append(f"media ({name}): " + _("no text shows this picture."))
+        problems.append(f"{places.at(['media', name])}: " + _("no text shows this picture."))
     return problems
 
 
@@ -209,7 +322,23 @@ def _meaning_problems(path: dict, picture_names: set[str]) -> list[str]:
 
 def path_file_data(version: PathVersion) -> dict:
     """The version as the file's content: every field the format has, in a fixed order."""
-    path = {
+    media = []
+    for picture in version.media.all():
+        with picture.file.open("rb") as stored:
+            data = base64.b64encode(stored.read()).decode("ascii")
+        media.append({"name": picture.name, "content_type": picture.content_type, "data": data})
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "path": path_content(version),
+        "media": media,
+    }
+
+
+def path_content(version: PathVersion) -> dict:
+    """The file's `path`: the version's fields, modules and steps, without the pictures."""
+    return {
         "slug": version.path.slug,
         "title": version.title,
         "summary": version.summary,
@@ -228,18 +357,6 @@ def path_file_data(version: PathVersion) -> dict:
             }
             for module in version.modules.all()
         ],
-    }
-    media = []
-    for picture in version.media.all():
-        with picture.file.open("rb") as stored:
-            data = base64.b64encode(stored.read()).decode("ascii")
-        media.append({"name": picture.name, "content_type": picture.content_type, "data": data})
-    return {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "exported_at": timezone.now().isoformat(timespec="seconds"),
-        "path": path,
-        "media": media,
     }
 
 

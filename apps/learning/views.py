@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts import policy
 from apps.core.forms import add_service_errors
 from apps.learning import certificates, selectors, services
-from apps.learning.forms import ChecklistForm, ExerciseForm, PostForm, ReflectionForm
+from apps.learning.forms import PostForm, step_form
 from apps.learning.models import PathMedia, Step
 
 
@@ -93,7 +93,7 @@ def step(request, slug, pk):
     path = enrolment.path
     current, progress = selectors.step_for_learner(enrolment=enrolment, pk=pk)
     posted = request.method == "POST"
-    form = _step_form(
+    form = step_form(
         current,
         progress,
         data=request.POST if posted else None,
@@ -128,25 +128,6 @@ def step(request, slug, pk):
         "questions": selectors.quiz_of(step=current, progress=progress),
     }
     return render(request, "learning/step.html", context, status=status)
-
-
-def _step_form(step, progress, *, data=None, files=None):
-    kind = Step.Kind
-    if step.kind == kind.REFLECTION:
-        initial = None
-        if progress is not None:
-            initial = {"reflection": progress.reflection, "share": progress.reflection_shared}
-        form = ReflectionForm(data, initial=initial)
-        form.fields["reflection"].label = step.question
-        return form
-    if step.kind == kind.CHECKLIST:
-        initial = {"ticked": progress.checklist_done} if progress else None
-        return ChecklistForm(data, items=step.checklist_items, initial=initial)
-    if step.kind == kind.EXERCISE and step.upload != Step.Upload.NONE:
-        already = progress is not None and bool(progress.upload)
-        required = step.upload == Step.Upload.REQUIRED and not already
-        return ExerciseForm(data, files, required=required)
-    return None
 
 
 def _step_post(request, enrolment, step, form):

@@ -9,12 +9,14 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from apps.dossiers.sections import Section, section_register
-        from apps.learning.transfer import self_scan_codes_register
+        from apps.learning.transfer import self_scans_register
         from apps.portal import receivers, selectors  # noqa: F401 (receivers connect on import)
         from apps.questionnaires.selectors import self_scan_versions
 
-        self_scan_codes_register(
-            lambda: {version.instrument.code for version in self_scan_versions()}
+        self_scans_register(
+            lambda: {
+                version.instrument.code: version.instrument.name for version in self_scan_versions()
+            }
         )
 
         section_register(

@@ -246,6 +246,12 @@ MATRIX = [
     ("learning.add_learningpath", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
     ("learning.export_pathversion", None, {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
     ("learning.publish_pathversion", "draft_path_version", {R.TEAM_LEADER, R.FUNCTIONAL_ADMIN}),
+    (
+        "learning.change_pathversion",
+        "draft_path_version",
+        {R.SOCIAL_WORKER, R.TEAM_LEADER, R.FUNCTIONAL_ADMIN},
+    ),
+    ("learning.change_pathversion", "published_path_version", NOBODY),
     # Enrolling: the resident themselves; a worker, a client of their team
     ("learning.add_enrolment", "learning_resident", {R.RESIDENT, R.SOCIAL_WORKER, R.TEAM_LEADER}),
     ("learning.add_enrolment", "other_resident", NOBODY),
@@ -487,7 +493,7 @@ def scenario(db):
     author = actors[R.TEAM_LEADER]
     objects["draft_path_version"] = path_import(actor=author, content=path_file())
     published = path_import(actor=author, content=path_file(path_data("gepubliceerd")))
-    version_publish(actor=author, version=published)
+    objects["published_path_version"] = version_publish(actor=author, version=published)
     # The resident actor is a client of the own team (own_team_dossier).
     objects["learning_resident"] = actors[R.RESIDENT]
     objects["other_resident"] = UserFactory(role=R.RESIDENT)

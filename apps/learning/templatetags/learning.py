@@ -21,3 +21,19 @@ def path_text(text, version):
         return reverse("learning:media", args=[version.pk, name])
 
     return render(text, media_url=media_url)
+
+
+@register.simple_tag(takes_context=True)
+def step_url(context, step):
+    """A step's address: the learner's, or in the editor's preview the preview's."""
+    if context.get("preview"):
+        return reverse("learning_work:preview_step", args=[context["version"].pk, step.pk])
+    return reverse("learning:step", args=[context["path"].slug, step.pk])
+
+
+@register.simple_tag(takes_context=True)
+def outline_url(context):
+    """The address of the path's page with all its steps, or of the preview's."""
+    if context.get("preview"):
+        return reverse("learning_work:preview", args=[context["version"].pk])
+    return reverse("learning:path", args=[context["path"].slug])
