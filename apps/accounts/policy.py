@@ -637,6 +637,23 @@ policy.add_rule(
     | is_functional_admin
     | (does_casework & organises_activity_of),
 )
+
+
+@rules.predicate
+def takes_part_in_group_of(user, activity) -> bool:
+    """A learning group's meeting is for its members, whoever runs the group, and the
+    team that organises it. (Other activities are open to everyone, without asking.)"""
+    cohort = getattr(activity, "cohort", None)
+    if cohort is None:
+        return False
+    return (
+        (is_resident & is_member_of).test(user, cohort)
+        or runs_cohort.test(user, cohort)
+        or organises.test(user, activity)
+    )
+
+
+policy.add_rule("portal.view_group_session", takes_part_in_group_of)
 policy.add_rule("portal.view_activity_area", does_casework | is_functional_admin)
 policy.add_rule("portal.add_activity", does_casework | is_functional_admin)
 policy.add_rule("portal.change_activity", organises)

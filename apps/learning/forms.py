@@ -219,7 +219,16 @@ class ChecklistItemsField(forms.CharField):
         return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-# The fields of a step by its kind, besides its title, its time and its part.
+# The fields of a step by its kind, besides its title, its time and its part; the first
+# ones named in STEP_REQUIRED must be filled in (the format's rules for the kind).
+STEP_REQUIRED = {
+    Step.Kind.READING: {"body"},
+    Step.Kind.VIDEO: {"video_url", "transcript"},
+    Step.Kind.REFLECTION: {"question"},
+    Step.Kind.QUIZ: set(),
+    Step.Kind.EXERCISE: {"body"},
+    Step.Kind.CHECKLIST: {"checklist_items"},
+}
 STEP_FIELDS = {
     Step.Kind.READING: ["body"],
     Step.Kind.VIDEO: ["body", "video_url", "transcript"],
@@ -254,6 +263,8 @@ class StepForm(forms.ModelForm):
         step = self.instance
         for name in set(self.fields) - {"module", "title", "minutes", *STEP_FIELDS[step.kind]}:
             del self.fields[name]
+        for name in STEP_REQUIRED[step.kind]:
+            self.fields[name].required = True
         self.fields["module"].queryset = Module.objects.filter(version_id=step.module.version_id)
         self.fields["module"].empty_label = None
         self.fields["minutes"].validators.append(MaxValueValidator(240))
@@ -289,7 +300,7 @@ def question_options_formset(*, question, data=None):
         formset=OptionFormSet,
         fields=["text", "correct", "feedback"],
         widgets={"feedback": forms.Textarea(attrs={"rows": 2})},
-        extra=4 if question.pk is None else 1,
+        extra=1,
         min_num=2,
         validate_min=True,
         max_num=8,

@@ -16,6 +16,7 @@ from apps.core.forms import add_service_errors
 from apps.learning import certificates, selectors, services
 from apps.learning.forms import PostForm, step_form
 from apps.learning.models import PathMedia, Step
+from apps.learning.sessions import sessions_of
 
 
 def path_list(request):
@@ -33,6 +34,7 @@ def path_detail(request, slug):
     outline = selectors.path_outline(version=version, enrolment=enrolment)
     cohort = enrolment.cohort if enrolment else None
     openings = selectors.openings_of(cohort)
+    now = timezone.now()
     today = timezone.localdate()
     for module, _views in outline.modules:
         opens_on = openings.get(module.pk)
@@ -44,6 +46,7 @@ def path_detail(request, slug):
         "cohort": cohort,
         "outline": outline,
         "may_enrol": enrolment is None and version.status == version.Status.PUBLISHED,
+        "sessions": [session for session in sessions_of(cohort) if session.ends_at >= now],
     }
     return render(request, "learning/path_detail.html", context)
 

@@ -20,6 +20,7 @@ from apps.dossiers import selectors as dossier_selectors
 from apps.learning import selectors, services
 from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
 from apps.learning.presentation import funnel_items, member_rows
+from apps.learning.sessions import new_session_url, sessions_of
 from apps.learning.transfer import path_file_data, path_file_json
 from apps.organisation.models import Team
 
@@ -161,6 +162,8 @@ def cohort_manage(request, pk):
         "modules": modules,
         "member_form": member_form,
         "schedule_form": schedule_form,
+        "sessions": sessions_of(group),
+        "new_session_url": new_session_url(group),
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "learning/work_cohort_manage.html", context, status=status)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts import policy
 from apps.core.outbox import enqueue_on_commit
+from apps.portal import selectors
 from apps.portal.models import Activity, ResidentPreferences, SignUp
 
 # Reminders go out this long before an activity starts.
@@ -36,6 +37,8 @@ def sign_up(*, actor, activity: Activity, waiting_list_ok: bool = False) -> Sign
     when only the waiting list is left."""
     policy.require(actor, "portal.add_signup")
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not selectors.activity_open_to(actor, activity):
+        raise ValidationError(_("This meeting is for the members of its group."), code="group")
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("This activity does not go ahead."), code="cancelled")
     if not activity.takes_sign_ups:
@@ -200,6 +203,15 @@ def activity_save(*, actor, form) -> Activity:
     # The team it is saved for must be one the actor may organise for, too.
     if not policy.can(actor, "portal.change_activity", activity):
         raise ValidationError({"team": _("Choose one of your own teams.")})
+    cohort = activity.cohort
+    if cohort is not None:
+        chosen_now = "cohort" in form.changed_data
+        if chosen_now and not policy.can(actor, "learning.change_cohort", cohort):
+            raise ValidationError({"cohort": _("Choose a group that you run.")})
+        if cohort.team_id != activity.team_id:
+            raise ValidationError(
+                {"team": _("A group's meeting is organised by the group's team.")}
+            )
     if activity.pk is not None and activity.capacity is not None:
         taken = SignUp.objects.filter(activity=activity, status=SignUp.Status.PLACE).count()
         if activity.capacity < taken:

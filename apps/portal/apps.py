@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +10,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from apps.dossiers.sections import Section, section_register
+        from apps.learning.sessions import SessionSource, sessions_register
         from apps.learning.transfer import self_scans_register
         from apps.portal import receivers, selectors  # noqa: F401 (receivers connect on import)
         from apps.questionnaires.selectors import self_scan_versions
@@ -17,6 +19,13 @@ class PortalConfig(AppConfig):
             lambda: {
                 version.instrument.code: version.instrument.name for version in self_scan_versions()
             }
+        )
+
+        sessions_register(
+            SessionSource(
+                of_cohort=selectors.cohort_sessions,
+                new_url=lambda pk: f"{reverse('portal_work:activity_new')}?groep={pk}",
+            )
         )
 
         section_register(

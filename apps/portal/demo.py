@@ -13,7 +13,7 @@ from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
 from apps.dossiers.models import ContactMoment, Dossier
-from apps.learning.models import LearningPath
+from apps.learning.models import Cohort, LearningPath
 from apps.organisation.models import Team, TeamMembership, Theme
 from apps.portal.models import (
     Activity,
@@ -155,7 +155,7 @@ DEMO_ACTIVITIES = tomllib.loads(
 )["activity"]
 
 
-@demo_step("activities", after=("organisation", "accounts", "messages"))
+@demo_step("activities", after=("organisation", "accounts", "messages", "learning_paths"))
 def _seed_activities(run: DemoRun) -> int:
     themes = {theme.code: theme for theme in Theme.objects.all()}
     teams = list(Team.objects.filter(specialism=Team.Specialism.SOCIAL_WORK).order_by("pk"))
@@ -182,10 +182,37 @@ def _seed_activities(run: DemoRun) -> int:
                     capacity=entry.get("places"),
                 )
             )
+    made += _group_meetings(soon)
     Activity.objects.bulk_create(made, batch_size=1000)
     _demo_sign_ups()
     run.report.append(f"Activities: {len(made)}, with places taken and a waiting list.")
     return len(made)
+
+
+def _group_meetings(soon) -> list[Activity]:
+    """Each learning group meets twice, once in the neighbourhood and once by video."""
+    meetings = []
+    for cohort in Cohort.objects.select_related("version__path", "team"):
+        for weeks, place in ((1, f"Buurthuis {cohort.team.name}"), (3, "Online, via video")):
+            starts = soon + timedelta(weeks=weeks, hours=9)
+            meetings.append(
+                Activity(
+                    team=cohort.team,
+                    cohort=cohort,
+                    theme_id=cohort.version.path.theme_id,
+                    kind=Activity.Kind.GROUP,
+                    title=f"Bijeenkomst {cohort.name}",
+                    description=(
+                        "We bespreken samen wat je deze weken deed, en wat lastig was. "
+                        "Neem je vragen mee."
+                    ),
+                    place=place,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=1, minutes=30),
+                    capacity=max(cohort.enrolments.count(), 1),
+                )
+            )
+    return meetings
 
 
 def _demo_sign_ups() -> None:

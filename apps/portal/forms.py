@@ -135,6 +135,7 @@ class ActivityForm(forms.ModelForm):
             "ends_at",
             "capacity",
             "status",
+            "cohort",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -146,10 +147,12 @@ class ActivityForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, teams, **kwargs):
+    def __init__(self, *args, teams, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["theme"].empty_label = _("No theme")
+        self.fields["cohort"].queryset = cohorts
+        self.fields["cohort"].empty_label = _("None: open to everyone")
 
 
 class AttendanceForm(forms.Form):

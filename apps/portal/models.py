@@ -335,6 +335,10 @@ class ActivityQuerySet(models.QuerySet):
             status=Activity.Status.PLANNED, ends_at__gte=now or timezone.now()
         ).order_by("starts_at", "pk")
 
+    def open_to_all(self):
+        """Not the meetings of a learning group: those are for its members."""
+        return self.filter(cohort__isnull=True)
+
 
 class Activity(models.Model):
     """A group, a course meeting or walk-in hours that residents may join: with a number
@@ -376,6 +380,17 @@ class Activity(models.Model):
         help_text=_("Empty: no signing up, everyone is welcome (such as walk-in hours)."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    # A meeting of a learning group (in person or by video): only its members see it and
+    # sign up. It goes when the group goes.
+    cohort = models.ForeignKey(
+        "learning.Cohort",
+        verbose_name=_("learning group"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text=_("Empty: open to everyone. A group's meeting is for its members only."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

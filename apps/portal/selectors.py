@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import policy
@@ -18,6 +19,7 @@ from apps.core import sql
 from apps.core.words import search_roots
 from apps.dossiers.models import Client, Dossier
 from apps.learning.models import PathVersion
+from apps.learning.sessions import Session
 from apps.organisation.models import Theme
 from apps.portal.models import (
     Activity,
@@ -177,7 +179,7 @@ def search_everything(query: str) -> Found:
 
 
 def _matching_activities(query: str):
-    activities = _with_places(Activity.objects.upcoming())
+    activities = _with_places(Activity.objects.upcoming().open_to_all())
     if connection.vendor == "postgresql":
         words = SearchQuery(query, search_type="websearch", config="dutch")
         document = SearchVector("title", weight="A", config="dutch") + SearchVector(
@@ -397,7 +399,7 @@ def _with_places(activities):
 
 def upcoming_activities(*, theme=None, kind=""):
     """What residents can still join, soonest first, with the places taken."""
-    activities = Activity.objects.upcoming()
+    activities = Activity.objects.upcoming().open_to_all()
     if theme is not None:
         activities = activities.filter(theme=theme)
     if kind:
@@ -405,9 +407,15 @@ def upcoming_activities(*, theme=None, kind=""):
     return _with_places(activities)
 
 
-def activity_or_404(*, pk) -> Activity:
-    activity = _with_places(Activity.objects.filter(pk=pk)).select_related("team").first()
-    if activity is None:
+def activity_open_to(actor, activity: Activity) -> bool:
+    """Everyone sees an activity, except a learning group's meeting: its group does."""
+    return activity.cohort_id is None or policy.can(actor, "portal.view_group_session", activity)
+
+
+def activity_or_404(*, actor, pk) -> Activity:
+    """An activity the actor may see: a learning group's meeting only for the group."""
+    activity = _with_places(Activity.objects.filter(pk=pk)).select_related("team", "cohort").first()
+    if activity is None or not activity_open_to(actor, activity):
         raise Http404
     return activity
 
@@ -550,3 +558,19 @@ def own_matches(*, volunteer) -> list[VolunteerMatch]:
     for match in matches:
         access_log_record(actor=volunteer, action=AccessLogEntry.Action.READ, obj=match)
     return matches
+
+
+def cohort_sessions(cohort_id: int) -> list[Session]:
+    """The meetings of a learning group, as apps.learning shows them on the group's pages."""
+    return [
+        Session(
+            title=activity.title,
+            starts_at=activity.starts_at,
+            ends_at=activity.ends_at,
+            place=activity.place,
+            url=reverse("portal:activity", args=[activity.pk]),
+            manage_url=reverse("portal_work:activity_participants", args=[activity.pk]),
+            cancelled=activity.status == Activity.Status.CANCELLED,
+        )
+        for activity in Activity.objects.filter(cohort_id=cohort_id).order_by("starts_at", "pk")
+    ]

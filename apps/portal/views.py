@@ -331,7 +331,7 @@ def activity_list(request):
 
 
 def activity(request, pk):
-    chosen = selectors.activity_or_404(pk=pk)
+    chosen = selectors.activity_or_404(actor=request.user, pk=pk)
     context = {
         "activity": chosen,
         "own_sign_up": selectors.own_sign_up(resident=request.user, activity=chosen),
@@ -344,7 +344,7 @@ def activity(request, pk):
 @require_POST
 @area_required("portal.add_signup")
 def activity_sign_up(request, pk):
-    chosen = selectors.activity_or_404(pk=pk)
+    chosen = selectors.activity_or_404(actor=request.user, pk=pk)
     waiting_list_ok = request.POST.get("wachtlijst") == "ja"
     try:
         made = activities.sign_up(
@@ -380,7 +380,7 @@ def activity_cancel(request, pk):
 
 
 def activity_calendar(request, pk):
-    chosen = selectors.activity_or_404(pk=pk)
+    chosen = selectors.activity_or_404(actor=request.user, pk=pk)
     response = HttpResponse(activities.calendar_file(chosen), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="activiteit-{chosen.pk}.ics"'
     return response

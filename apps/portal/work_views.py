@@ -6,6 +6,7 @@ up."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from apps.accounts import policy
 from apps.accounts.policy import area_required
 from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
+from apps.learning import selectors as learning_selectors
+from apps.learning.models import Cohort
 from apps.organisation.models import Team
 from apps.portal import activities, informal_help, selectors, services
 from apps.portal.forms import (
@@ -121,7 +124,15 @@ def activity_edit(request, pk=None):
     teams = Team.objects.order_by("name")
     if not policy.can(request.user, "core.access_admin"):
         teams = teams.filter(pk__in=policy.team_ids_of(request.user))
-    form = ActivityForm(request.POST or None, instance=activity, teams=teams)
+    runs = learning_selectors.cohorts_run_by(actor=request.user)
+    initial = _session_initial(request.GET.get("groep"), runs) if pk is None else None
+    # The group a meeting is of stays a choice for whoever else of the team changes it.
+    cohorts = Cohort.objects.filter(
+        Q(pk__in=runs.values("pk")) | Q(pk=activity.cohort_id)
+    ).order_by("-starts_on", "name")
+    form = ActivityForm(
+        request.POST or None, instance=activity, teams=teams, cohorts=cohorts, initial=initial
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -135,6 +146,21 @@ def activity_edit(request, pk=None):
         status = 400
     context = {"activity": activity, "form": form}
     return render(request, "portal/work_activity_edit.html", context, status=status)
+
+
+def _session_initial(cohort_pk, cohorts) -> dict | None:
+    """A new meeting of a learning group the actor runs (?groep=<pk>): for its members."""
+    cohort = cohorts.filter(pk=cohort_pk).first() if (cohort_pk or "").isdigit() else None
+    if cohort is None:
+        return None
+    return {
+        "cohort": cohort.pk,
+        "team": cohort.team_id,
+        "kind": Activity.Kind.GROUP,
+        "theme": cohort.version.path.theme_id,
+        "title": _("Meeting of %(group)s") % {"group": cohort.name},
+        "capacity": cohort.enrolments.count() or None,
+    }
 
 
 @area_required("portal.view_activity_area")

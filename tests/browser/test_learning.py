@@ -2,9 +2,12 @@
 quiz wrong and then right, leaves, comes back where they stopped, finishes and downloads
 the certificate."""
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.accounts.models import Role
@@ -136,9 +139,80 @@ def test_a_team_leader_imports_previews_and_publishes_a_path(
     assert_no_sideways_scrolling(page)
     screenshot(page, f"work-learning-paths-{width}")
     page.get_by_role("link", name="Voorbeeld", exact=False).click()
-    expect(page.get_by_text("Voorbeeld: dit leerpad is een concept.")).to_be_visible()
+    expect(page.get_by_text("Voorbeeld van versie 1, zoals een deelnemer")).to_be_visible()
     page.go_back()
     page.get_by_role("button", name="Publiceren", exact=False).click()
+    expect(page.get_by_text("is gepubliceerd", exact=False)).to_be_visible()
+    assert PathVersion.objects.get().status == "published"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, SMALL_PHONE], ids=["desktop", "phone"])
+def test_an_author_writes_a_path_previews_it_and_a_team_leader_publishes_it(
+    page: Page, axe_check, screenshot, viewport
+):
+    width = "phone" if viewport == SMALL_PHONE else "desktop"
+    leader = TeamMembershipFactory(user__role=Role.TEAM_LEADER).user
+    page.set_viewport_size(viewport)
+    log_in_as_staff(page, leader)
+    page.goto("/werk/leerpaden/")
+    follow(page.get_by_role("link", name="Nieuw leerpad"))
+    axe_check(page, label=f"new learning path ({width})")
+    page.get_by_label("Titel").fill("Je eerste baan")
+    page.get_by_label("Webadres").fill("je-eerste-baan")
+    page.get_by_label("Thema").select_option(label="Geldzaken & Regelgeving")
+    page.get_by_label("Korte beschrijving").fill("Wat je regelt als je gaat werken.")
+    page.get_by_label("Ongeveer hoeveel minuten").fill("30")
+    follow(page.get_by_role("button", name="Maak het leerpad"))
+    expect(page.get_by_text("Delen: heeft er minstens 1 nodig.")).to_be_visible()
+
+    page.get_by_label("Titel van het nieuwe deel").fill("Je contract")
+    follow(page.get_by_role("button", name="Deel toevoegen"))
+    page.get_by_label("Soort stap").select_option(label="Lezen")
+    page.get_by_label("Titel van de nieuwe stap").fill("Lees je contract")
+    follow(page.get_by_role("button", name="Stap toevoegen"))
+    page.get_by_label("Tekst").fill("Lees je contract **goed** door voor je tekent.")
+    follow(page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_text("Opgeslagen.")).to_be_visible()
+    axe_check(page, label=f"a step in the editor ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-step-{width}")
+
+    follow(page.get_by_role("link", name="Je eerste baan (versie 1)"))
+    page.get_by_label("Soort stap").select_option(label="Quiz")
+    page.get_by_label("Titel van de nieuwe stap").fill("Test jezelf")
+    follow(page.get_by_role("button", name="Stap toevoegen"))
+    follow(page.get_by_role("link", name="Voeg een vraag toe"))
+    page.get_by_label("Vraag").first.fill("Wanneer krijg je loon?")
+    answers = page.locator("fieldset.bk-panel")
+    answers.nth(0).get_by_label("Antwoord", exact=True).fill("Elke maand")
+    answers.nth(0).get_by_label("Goed antwoord").check()
+    answers.nth(0).get_by_label("Uitleg bij dit antwoord").fill("Klopt: meestal aan het eind.")
+    answers.nth(1).get_by_label("Antwoord", exact=True).fill("Eén keer per jaar")
+    answers.nth(1).get_by_label("Uitleg bij dit antwoord").fill("Nee, je krijgt elke maand.")
+    axe_check(page, label=f"a quiz question in the editor ({width})")
+    screenshot(page, f"work-learning-question-{width}")
+    follow(page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_text("De vraag is toegevoegd.")).to_be_visible()
+
+    # The quiz goes first.
+    follow(page.get_by_role("link", name="Je eerste baan (versie 1)"))
+    follow(page.get_by_role("button", name=re.compile(r"Omhoog\W+Test jezelf")))
+    steps = page.locator(".bk-editor-steps").first.locator("li > span > a")
+    expect(steps).to_have_text(["Test jezelf", "Lees je contract"])
+    expect(page.get_by_text("Voordat dit concept gepubliceerd kan worden")).to_have_count(0)
+    axe_check(page, label=f"the path editor ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-editor-{width}")
+
+    follow(page.get_by_role("link", name="Bekijk als deelnemer"))
+    expect(page.get_by_text("Voorbeeld van versie 1")).to_be_visible()
+    follow(page.get_by_role("link", name="Test jezelf"))
+    expect(page.get_by_text("Nee, je krijgt elke maand.")).to_be_visible()
+    axe_check(page, label=f"preview of a quiz ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-preview-quiz-{width}")
+    follow(page.get_by_role("link", name="Terug naar de editor"))
+    follow(page.get_by_role("button", name="Publiceren"))
     expect(page.get_by_text("is gepubliceerd", exact=False)).to_be_visible()
     assert PathVersion.objects.get().status == "published"
 
@@ -165,6 +239,19 @@ def test_a_facilitator_runs_a_group_and_sees_its_members(
     page.get_by_role("button", name="Toevoegen aan de groep").click()
     expect(page.get_by_text("De inwoner zit in de groep.")).to_be_visible()
 
+    # The group meets: a meeting is an activity for the group only.
+    follow(page.get_by_role("link", name="Plan een bijeenkomst"))
+    expect(page.get_by_label("Titel")).to_have_value("Bijeenkomst van Dinsdaggroep")
+    starts = timezone.localtime() + timedelta(days=8)
+    page.get_by_label("Begint").fill(starts.strftime("%Y-%m-%dT19:00"))
+    page.get_by_label("Eindigt").fill(starts.strftime("%Y-%m-%dT20:30"))
+    page.get_by_label("Wat er gebeurt").fill("We bespreken deel 1 samen.")
+    page.get_by_label("Waar").fill("Buurthuis De Linde")
+    follow(page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_text("Een bijeenkomst van een leergroep")).to_be_visible()
+    follow(page.get_by_role("link", name="Naar de groep"))
+    expect(page.get_by_role("link", name="Bijeenkomst van Dinsdaggroep")).to_be_visible()
+
     # The member does the first step and writes to the group.
     member = browser.new_context(base_url=page.url.split("/werk/")[0])
     member_page = member.new_page()
@@ -174,6 +261,12 @@ def test_a_facilitator_runs_a_group_and_sees_its_members(
     expect(
         member_page.get_by_text("Je volgt dit leerpad met de groep Dinsdaggroep.")
     ).to_be_visible()
+    expect(member_page.get_by_text("Je groep komt samen")).to_be_visible()
+    axe_check(member_page, label=f"a path with the group's meetings ({width})")
+    screenshot(member_page, f"learning-path-group-{width}")
+    follow(member_page.get_by_role("link", name="Bijeenkomst van Dinsdaggroep"))
+    expect(member_page.get_by_text("alleen voor de deelnemers")).to_be_visible()
+    member_page.goto("/leren/grip-op-post/")
     member_page.get_by_role("link", name="Begin met de eerste stap").click()
     member_page.get_by_role("button", name="Klaar, naar de volgende stap").click()
     member_page.goto("/leren/grip-op-post/")
@@ -187,7 +280,7 @@ def test_a_facilitator_runs_a_group_and_sees_its_members(
 
     axe_check(page, label=f"members and schedule ({width})")
     screenshot(page, f"work-learning-group-manage-{width}")
-    page.get_by_role("link", name="Dinsdaggroep").click()
+    follow(page.get_by_role("link", name="← Dinsdaggroep"))
     expect(page.get_by_role("rowheader", name="Anna Bakker")).to_be_visible()
     expect(page.get_by_text("1 / 6")).to_be_visible()
     axe_check(page, label=f"group overview ({width})")

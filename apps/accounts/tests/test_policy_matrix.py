@@ -219,6 +219,14 @@ MATRIX = [
     ("portal.change_signup", "own_sign_up", {R.RESIDENT, *CASEWORK, R.FUNCTIONAL_ADMIN}),
     ("portal.change_signup", "other_sign_up", {R.FUNCTIONAL_ADMIN}),
     ("portal.add_activity", None, {*CASEWORK, R.FUNCTIONAL_ADMIN}),
+    # A learning group's meeting: for the group, whoever runs it and the organising team
+    (
+        "portal.view_group_session",
+        "own_group_session",
+        {R.RESIDENT, *CASEWORK, R.FUNCTIONAL_ADMIN},
+    ),
+    ("portal.view_group_session", "other_group_session", {R.FUNCTIONAL_ADMIN}),
+    ("portal.view_group_session", "own_team_activity", NOBODY),
     ("portal.change_activity", "own_team_activity", {*CASEWORK, R.FUNCTIONAL_ADMIN}),
     ("portal.change_activity", "other_team_activity", {R.FUNCTIONAL_ADMIN}),
     ("portal.view_signup", "own_team_activity", {*CASEWORK, R.FUNCTIONAL_ADMIN}),
@@ -509,6 +517,17 @@ def scenario(db):
             team=team,
             facilitator=facilitator,
             starts_on=date(2026, 1, 5),
+        )
+        starts = timezone.now() + timezone.timedelta(days=3)
+        objects[f"{key}_group_session"] = Activity.objects.create(
+            team=team,
+            cohort=objects[f"{key}_cohort"],
+            title="Bijeenkomst",
+            description="We bespreken deel 1.",
+            place="Online",
+            starts_at=starts,
+            ends_at=starts + timezone.timedelta(hours=1),
+            capacity=12,
         )
     for key, learner in (("own", actors[R.RESIDENT]), ("other", objects["other_resident"])):
         objects[f"{key}_enrolment"] = Enrolment.objects.create(
