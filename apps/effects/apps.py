@@ -9,3 +9,7 @@ class EffectsConfig(AppConfig):
 
     def ready(self):
         from apps.effects import receivers  # noqa: F401
+        from apps.effects.selectors import learning_path_change
+        from apps.learning.measurement import path_change_register
+
+        path_change_register(learning_path_change)

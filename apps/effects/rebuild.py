@@ -26,6 +26,7 @@ from apps.effects import sql
 from apps.effects.inference import CHANGE_THRESHOLDS
 from apps.effects.journal import next_month
 from apps.effects.models import Figure, Level
+from apps.learning.models import Cohort, Enrolment, LearningPath, PathVersion, StepProgress
 from apps.organisation.models import Neighbourhood, Team, TeamMembership
 from apps.questionnaires.models import (
     Dimension,
@@ -49,6 +50,11 @@ TABLES = {
     "instrument": Instrument._meta.db_table,
     "score": DimensionScore._meta.db_table,
     "dimension": Dimension._meta.db_table,
+    "enrolment": Enrolment._meta.db_table,
+    "progress": StepProgress._meta.db_table,
+    "path_version": PathVersion._meta.db_table,
+    "path": LearningPath._meta.db_table,
+    "cohort": Cohort._meta.db_table,
 }
 
 # The columns every measure's facts have, in this order.
@@ -580,6 +586,90 @@ def _pair_facts(months: Months) -> tuple[str, list]:
     return query, params
 
 
+def _learning_pair_facts(months: Months) -> tuple[str, list]:
+    """Per learner who finished a learning path that measures with the same self-scan at
+    the start and at the end: the change from the last scan filled in before their first
+    finished step to the first one filled in after they finished, overall and per
+    dimension (key "learning|path|instrument|dimension"). The fact belongs to the month of
+    the later scan and to the team of the learner's group, if they were in one."""
+    month, month_params = sql.month_of_datetime("p.post_at")
+    when, when_params = months.condition(month, month_params)
+    threshold, threshold_params = _threshold_case()
+    scans = (
+        f"SELECT r.id, r.respondent_id, i.code, r.completed_at"
+        f" FROM {TABLES['response']} r JOIN {TABLES['version']} v ON v.id = r.version_id"
+        f" JOIN {TABLES['instrument']} i ON i.id = v.instrument_id"
+        f" WHERE r.status = 'completed' AND r.respondent_id IS NOT NULL"
+    )
+    finished = (
+        f"SELECT e.id, e.learner_id, e.completed_at, e.cohort_id, lp.slug,"
+        f" pv.pre_measurement AS code,"
+        f" (SELECT MIN(g.completed_at) FROM {TABLES['progress']} g"
+        f" WHERE g.enrolment_id = e.id AND g.completed_at IS NOT NULL) AS first_done"
+        f" FROM {TABLES['enrolment']} e JOIN {TABLES['path_version']} pv ON pv.id = e.version_id"
+        f" JOIN {TABLES['path']} lp ON lp.id = e.path_id"
+        f" WHERE e.completed_at IS NOT NULL AND pv.pre_measurement <> ''"
+        f" AND pv.pre_measurement = pv.post_measurement"
+    )
+    ends = (
+        "SELECT f.id AS enrolment_id, f.cohort_id, f.slug, f.code AS instrument_code,"
+        " (SELECT x.id FROM scans x WHERE x.respondent_id = f.learner_id AND x.code = f.code"
+        " AND x.completed_at <= f.first_done ORDER BY x.completed_at DESC, x.id DESC LIMIT 1)"
+        " AS pre_id,"
+        " (SELECT y.id FROM scans y WHERE y.respondent_id = f.learner_id AND y.code = f.code"
+        " AND y.completed_at >= f.completed_at ORDER BY y.completed_at, y.id LIMIT 1)"
+        " AS post_id"
+        " FROM finished f"
+    )
+    pairs = (
+        f"SELECT ends.*, post.completed_at AS post_at FROM ends"
+        f" JOIN {TABLES['response']} post ON post.id = ends.post_id"
+        f" WHERE ends.pre_id IS NOT NULL"
+    )
+    overall = (
+        f"SELECT p.enrolment_id, p.cohort_id, p.slug, p.instrument_code, p.post_at,"
+        f" '' AS dimension, {sql.as_float('pre.overall_score')} AS before,"
+        f" {sql.as_float('post.overall_score')} AS after"
+        f" FROM pairs p JOIN {TABLES['response']} pre ON pre.id = p.pre_id"
+        f" JOIN {TABLES['response']} post ON post.id = p.post_id"
+        f" WHERE pre.overall_score IS NOT NULL AND post.overall_score IS NOT NULL"
+    )
+    per_dimension = (
+        f"SELECT p.enrolment_id, p.cohort_id, p.slug, p.instrument_code, p.post_at, dpost.code,"
+        f" {sql.as_float('spre.score')}, {sql.as_float('spost.score')}"
+        f" FROM pairs p JOIN {TABLES['score']} spost ON spost.response_id = p.post_id"
+        f" JOIN {TABLES['dimension']} dpost ON dpost.id = spost.dimension_id"
+        f" JOIN {TABLES['score']} spre ON spre.response_id = p.pre_id"
+        f" JOIN {TABLES['dimension']} dpre ON dpre.id = spre.dimension_id"
+        f" AND dpre.code = dpost.code"
+        f" WHERE spre.score IS NOT NULL AND spost.score IS NOT NULL"
+    )
+    key = "'learning|' || p.slug || '|' || p.instrument_code || '|' || p.dimension"
+    query = _select(
+        f"{month}",
+        NO_PLACE,
+        "t.id",
+        "t.municipality_id",
+        NO_PLACE,
+        NO_PLACE,
+        "NULL",
+        key,
+        "p.after - p.before",
+        NO_PLACE,
+        base="p.before",
+        above=f"CASE WHEN p.after - p.before >= {threshold} THEN 1 ELSE 0 END",
+        below=f"CASE WHEN p.before - p.after >= {threshold} THEN 1 ELSE 0 END",
+    ) + (
+        f" FROM (WITH scans AS ({scans}), finished AS ({finished}), ends AS ({ends}),"
+        f" pairs AS ({pairs}) {overall} UNION ALL {per_dimension}) p"
+        f" LEFT JOIN {TABLES['cohort']} co ON co.id = p.cohort_id"
+        f" LEFT JOIN {TABLES['team']} t ON t.id = co.team_id"
+        f" WHERE 1 = 1{when}"
+    )
+    # In the order of the placeholders: the month, the two thresholds, the condition.
+    return query, month_params + threshold_params * 2 + when_params
+
+
 TEAM_LEVELS = (Level.TEAM, Level.ORGANISATION)
 
 MEASURES: tuple[Measure, ...] = (
@@ -597,6 +687,8 @@ MEASURES: tuple[Measure, ...] = (
         themes="none",
         levels=TEAM_LEVELS,
     ),
+    # Learners need not be clients: their change counts for the organisation only.
+    Measure("learning_pair", _learning_pair_facts, themes="none", levels=(Level.ORGANISATION,)),
 )
 
 

@@ -11,10 +11,13 @@ from datetime import date
 
 from django.core.cache import caches
 from django.db import connection
+from django.db.models import Sum
 
 from apps.accounts import policy
+from apps.effects.inference import ChangeEstimate, Sums, paired_change
 from apps.effects.models import Figure, Level, StatisticsRun
 from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
+from apps.questionnaires.models import Instrument
 
 # What a reader gets of the rows it adds up. Counts come back as integers: PostgreSQL adds
 # up bigints as numeric.
@@ -325,3 +328,46 @@ def run_status() -> RunStatus:
         last_success=runs.succeeded().first(),
         active=runs.active().first(),
     )
+
+
+@dataclass(frozen=True)
+class PathChange:
+    """What changed between the self-scan at the start and at the end of a learning path,
+    for everyone who finished it (every version): told only for a group large enough."""
+
+    instrument: str
+    instrument_name: str
+    estimate: ChangeEstimate
+
+
+def learning_path_change(version) -> PathChange | None:
+    """None when the version does not measure with the same self-scan at both ends."""
+    code = version.pre_measurement
+    if not code or code != version.post_measurement:
+        return None
+    sums = Figure.objects.filter(
+        level=Level.ORGANISATION,
+        measure="learning_pair",
+        key=f"learning|{version.path.slug}|{code}|",
+        theme__isnull=True,
+    ).aggregate(
+        n=Sum("n"),
+        total=Sum("total"),
+        total_sq=Sum("total_sq"),
+        base_total=Sum("base_total"),
+        base_total_sq=Sum("base_total_sq"),
+        above=Sum("above"),
+        below=Sum("below"),
+    )
+    n = int(sums["n"] or 0)
+    improved, worsened = int(sums["above"] or 0), int(sums["below"] or 0)
+    estimate = paired_change(
+        diff=Sums(n, sums["total"], sums["total_sq"]),
+        pre=Sums(n, sums["base_total"], sums["base_total_sq"]),
+        improved=improved,
+        unchanged=n - improved - worsened,
+        worsened=worsened,
+    )
+    instrument = Instrument.objects.filter(code=code).first()
+    name = instrument.name if instrument else code
+    return PathChange(instrument=code, instrument_name=name, estimate=estimate)

@@ -19,6 +19,7 @@ from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
 from apps.learning import selectors, services
 from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
+from apps.learning.measurement import path_change
 from apps.learning.presentation import funnel_items, member_rows
 from apps.learning.sessions import new_session_url, sessions_of
 from apps.learning.transfer import path_file_data, path_file_json
@@ -123,6 +124,7 @@ def cohort(request, pk):
         "member_rows": member_rows(overview),
         "funnel_items": funnel_items(overview),
         "reflections": selectors.shared_reflections(cohort=group, limit=SHARED_SHOWN),
+        "change": path_change(group.version),
     }
     return render(request, "learning/work_cohort.html", context)
 
