@@ -323,3 +323,40 @@ def test_a_journey_leads_to_a_learning_path(page: Page, axe_check, screenshot):
     screenshot(page, "portal-journey-learning-phone")
     page.get_by_role("link", name="Bekijk het leerpad").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Grip op je post")
+
+
+def test_the_group_page_tells_what_changed_before_and_after_the_path(
+    page: Page, axe_check, screenshot, settings
+):
+    from apps.effects.tests.builders import compute
+    from apps.effects.tests.test_learning_change import SCAN, in_march, scan
+    from apps.learning.tests.paths import path_data
+    from apps.questionnaires.services.instruments import instruments_load
+
+    instruments_load()
+    settings.EFFECTS_MIN_GROUP_SIZE = 3
+    data = path_data()
+    data["path"]["pre_measurement"] = data["path"]["post_measurement"] = SCAN
+    version = _published(path_file(data))
+    for before, after in (("5.00", "7.00"), ("4.00", "6.50"), ("6.00", "8.00"), ("6.0", "8.2")):
+        learner = in_march(version)
+        scan(learner, timezone.make_aware(timezone.datetime(2025, 3, 1, 12)), before)
+        scan(learner, timezone.make_aware(timezone.datetime(2025, 4, 2, 12)), after)
+    compute()
+    facilitator = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
+    cohort = services.cohort_create(
+        actor=facilitator,
+        version=version,
+        name="Dinsdaggroep",
+        team=facilitator.teams.get(),
+        starts_on=timezone.localdate(),
+    )
+    page.set_viewport_size(SMALL_PHONE)
+    log_in_as_staff(page, facilitator)
+    page.goto(f"/werk/leerpaden/groepen/{cohort.pk}/")
+    section = page.get_by_role("region", name="Voor en na het leerpad")
+    expect(section.get_by_text("punt beter")).to_be_visible()
+    expect(section.get_by_text("4 mensen: 4 duidelijk beter")).to_be_visible()
+    axe_check(page, label="a group with the change before and after (phone)")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, "work-learning-group-change-phone")
