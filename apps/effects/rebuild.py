@@ -479,6 +479,30 @@ def _threshold_case() -> tuple[str, list]:
     return f"CASE p.instrument_code {whens} END", params
 
 
+def _scored_pairs(columns: str) -> str:
+    """The overall scores and the dimension scores before and after of the CTE `pairs`
+    (with pre_id and post_id), each row with the pair's `columns`, its dimension ('' for
+    overall), before and after."""
+    overall = (
+        f"SELECT {columns}, '' AS dimension, {sql.as_float('pre.overall_score')} AS before,"
+        f" {sql.as_float('post.overall_score')} AS after"
+        f" FROM pairs p JOIN {TABLES['response']} pre ON pre.id = p.pre_id"
+        f" JOIN {TABLES['response']} post ON post.id = p.post_id"
+        f" WHERE pre.overall_score IS NOT NULL AND post.overall_score IS NOT NULL"
+    )
+    per_dimension = (
+        f"SELECT {columns}, dpost.code, {sql.as_float('spre.score')},"
+        f" {sql.as_float('spost.score')}"
+        f" FROM pairs p JOIN {TABLES['score']} spost ON spost.response_id = p.post_id"
+        f" JOIN {TABLES['dimension']} dpost ON dpost.id = spost.dimension_id"
+        f" JOIN {TABLES['score']} spre ON spre.response_id = p.pre_id"
+        f" JOIN {TABLES['dimension']} dpre ON dpre.id = spre.dimension_id"
+        f" AND dpre.code = dpost.code"
+        f" WHERE spre.score IS NOT NULL AND spost.score IS NOT NULL"
+    )
+    return f"{overall} UNION ALL {per_dimension}"
+
+
 def pair_scores_sql(months: Months) -> tuple[str, list]:
     """One row per pair of measurements in a dossier, per dimension and overall: kind,
     instrument, dimension, the month of the later measurement, before, after, threshold.
@@ -534,27 +558,9 @@ def pair_scores_sql(months: Months) -> tuple[str, list]:
         " UNION ALL SELECT 'intake_closing', dossier_id, instrument_code, intake_id,"
         " closing_id, closing_at FROM ends WHERE intake_at < closing_at"
     )
-    overall = (
-        f"SELECT p.kind, p.dossier_id, p.instrument_code, p.post_at, '' AS dimension,"
-        f" {sql.as_float('pre.overall_score')} AS before,"
-        f" {sql.as_float('post.overall_score')} AS after"
-        f" FROM pairs p JOIN {TABLES['response']} pre ON pre.id = p.pre_id"
-        f" JOIN {TABLES['response']} post ON post.id = p.post_id"
-        f" WHERE pre.overall_score IS NOT NULL AND post.overall_score IS NOT NULL"
-    )
-    per_dimension = (
-        f"SELECT p.kind, p.dossier_id, p.instrument_code, p.post_at, dpost.code,"
-        f" {sql.as_float('spre.score')}, {sql.as_float('spost.score')}"
-        f" FROM pairs p JOIN {TABLES['score']} spost ON spost.response_id = p.post_id"
-        f" JOIN {TABLES['dimension']} dpost ON dpost.id = spost.dimension_id"
-        f" JOIN {TABLES['score']} spre ON spre.response_id = p.pre_id"
-        f" JOIN {TABLES['dimension']} dpre ON dpre.id = spre.dimension_id"
-        f" AND dpre.code = dpost.code"
-        f" WHERE spre.score IS NOT NULL AND spost.score IS NOT NULL"
-    )
     query = (
         f"WITH ranked AS ({ranked}), ends AS ({ends}), pairs AS ({pairs}),"
-        f" scored AS ({overall} UNION ALL {per_dimension})"
+        f" scored AS ({_scored_pairs('p.kind, p.dossier_id, p.instrument_code, p.post_at')})"
         f" SELECT p.kind, p.dossier_id, p.instrument_code, p.dimension,"
         f" {month} AS month, p.before, p.after, {threshold} AS threshold"
         f" FROM scored p WHERE 1 = 1{when}"
@@ -626,24 +632,6 @@ def _learning_pair_facts(months: Months) -> tuple[str, list]:
         f" JOIN {TABLES['response']} post ON post.id = ends.post_id"
         f" WHERE ends.pre_id IS NOT NULL"
     )
-    overall = (
-        f"SELECT p.enrolment_id, p.cohort_id, p.slug, p.instrument_code, p.post_at,"
-        f" '' AS dimension, {sql.as_float('pre.overall_score')} AS before,"
-        f" {sql.as_float('post.overall_score')} AS after"
-        f" FROM pairs p JOIN {TABLES['response']} pre ON pre.id = p.pre_id"
-        f" JOIN {TABLES['response']} post ON post.id = p.post_id"
-        f" WHERE pre.overall_score IS NOT NULL AND post.overall_score IS NOT NULL"
-    )
-    per_dimension = (
-        f"SELECT p.enrolment_id, p.cohort_id, p.slug, p.instrument_code, p.post_at, dpost.code,"
-        f" {sql.as_float('spre.score')}, {sql.as_float('spost.score')}"
-        f" FROM pairs p JOIN {TABLES['score']} spost ON spost.response_id = p.post_id"
-        f" JOIN {TABLES['dimension']} dpost ON dpost.id = spost.dimension_id"
-        f" JOIN {TABLES['score']} spre ON spre.response_id = p.pre_id"
-        f" JOIN {TABLES['dimension']} dpre ON dpre.id = spre.dimension_id"
-        f" AND dpre.code = dpost.code"
-        f" WHERE spre.score IS NOT NULL AND spost.score IS NOT NULL"
-    )
     key = "'learning|' || p.slug || '|' || p.instrument_code || '|' || p.dimension"
     query = _select(
         f"{month}",
@@ -661,7 +649,8 @@ def _learning_pair_facts(months: Months) -> tuple[str, list]:
         below=f"CASE WHEN p.before - p.after >= {threshold} THEN 1 ELSE 0 END",
     ) + (
         f" FROM (WITH scans AS ({scans}), finished AS ({finished}), ends AS ({ends}),"
-        f" pairs AS ({pairs}) {overall} UNION ALL {per_dimension}) p"
+        f" pairs AS ({pairs})"
+        f" {_scored_pairs('p.enrolment_id, p.cohort_id, p.slug, p.instrument_code, p.post_at')}) p"
         f" LEFT JOIN {TABLES['cohort']} co ON co.id = p.cohort_id"
         f" LEFT JOIN {TABLES['team']} t ON t.id = co.team_id"
         f" WHERE 1 = 1{when}"

@@ -336,6 +336,12 @@ def test_pictures_are_checked_named_after_their_file_and_shared_by_name(client, 
     nothing = client.post(url, {}, follow=True)
     assert "Kies een afbeelding" in _messages(nothing)
     assert PathMedia.objects.count() == before + 1
+    # Deleting a picture keeps its file: an older version may show it.
+    added_picture = draft.media.get(name="mijn-loonstrook.png")
+    stored = added_picture.file.name
+    client.post(f"{WORK}/afbeelding/{added_picture.pk}/verwijderen/")
+    assert not draft.media.filter(name="mijn-loonstrook.png").exists()
+    assert added_picture.file.storage.exists(stored)
 
 
 def test_a_big_picture_is_refused(client, draft):
