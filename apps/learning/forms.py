@@ -2,7 +2,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from apps.learning.models import Module, PathVersion, QuizOption, QuizQuestion, Step
+from apps.learning.models import (
+    HelpOffer,
+    LearningPath,
+    Module,
+    PathVersion,
+    QuizOption,
+    QuizQuestion,
+    Step,
+)
 from apps.learning.transfer import self_scans
 from apps.organisation.models import Theme
 
@@ -315,3 +323,30 @@ class PictureForm(forms.Form):
         label=_("Picture (PNG or JPEG)"),
         help_text=_("At most 2 MB. Its name comes from the file's name."),
     )
+
+
+class HelpOfferForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you offer?"),
+        choices=HelpOffer.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=HelpOffer.Kind.CALL,
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "The member reads it with their path. The e-mail only says there is a message."
+        ),
+    )
+    path = forms.ModelChoiceField(
+        label=_("Another learning path (for extra material)"),
+        queryset=LearningPath.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+
+    def __init__(self, *args, paths, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["path"].queryset = paths

@@ -514,3 +514,71 @@ class PostReport(models.Model):
 
     def __str__(self):
         return f"{self.post}: {self.reason}"
+
+
+class HelpOfferQuerySet(models.QuerySet):
+    def call_wanted(self):
+        """Calls the learner said yes to that the facilitator has not made yet."""
+        return self.filter(kind=HelpOffer.Kind.CALL, answer=HelpOffer.Answer.YES, done_at=None)
+
+
+class HelpOffer(models.Model):
+    """The facilitator reaches out to a member who falls behind: extra material (a note,
+    perhaps another path) or a call. The member answers on their path's page."""
+
+    class Kind(models.TextChoices):
+        MATERIAL = "material", _("Extra material")
+        CALL = "call", _("A call")
+
+    class Answer(models.TextChoices):
+        OPEN = "", _("Not answered yet")
+        YES = "yes", _("Yes, please")
+        NO = "no", _("No, thank you")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="help_offers",
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("what you offer"), max_length=10, choices=Kind)
+    message = models.TextField(_("your message"), max_length=1000)
+    # Extra material can be another published path.
+    path = models.ForeignKey(
+        LearningPath,
+        verbose_name=_("another learning path"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    offered_at = models.DateTimeField(_("offered"), default=timezone.now)
+    answer = models.CharField(
+        _("answer"), max_length=3, choices=Answer, default=Answer.OPEN, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The call was made (or the offer otherwise dealt with).
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # The e-mail that an offer waits was sent (once).
+    mailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    objects = HelpOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer of help")
+        verbose_name_plural = _("offers of help")
+        ordering = ["-offered_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.enrolment_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answer == self.Answer.OPEN

@@ -4,6 +4,7 @@ row."""
 
 from html import escape
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -24,11 +25,17 @@ def member_rows(overview: CohortOverview) -> SafeString:
     }
     today, not_active = escape(gettext("today")), escape(gettext("not active"))
     finished = escape(gettext("finished"))
+    call_wanted = escape(gettext("would like a call"))
+    # Each member's own page: the group's address with the enrolment's id.
+    member_url = reverse("learning_work:cohort_member", args=[overview.cohort.pk, 0])[:-2]
     behind_texts: dict[int, str] = {}
     idle_texts: dict[int, str] = {}
     rows = []
     for member in overview.participants:
-        name = escape(member.name)
+        name = f'<a class="utrecht-link" href="{member_url}{member.enrolment_id}/">'
+        name += f"{escape(member.name)}</a>"
+        if member.call_wanted:
+            name += f'<br><strong class="bk-attention bk-normal">{call_wanted}</strong>'
         if member.behind:
             why = not_active
             if member.missing:

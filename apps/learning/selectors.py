@@ -13,6 +13,7 @@ from apps.core import sql
 from apps.learning.models import (
     Cohort,
     Enrolment,
+    HelpOffer,
     LearningPath,
     Module,
     ModuleOpening,
@@ -424,6 +425,8 @@ class Participant:
     quiz_score: float | None
     shared: int
     idle_days: int
+    # Said yes to a call the facilitator offered, which has not been made yet.
+    call_wanted: bool = False
 
     @property
     def missing(self) -> int:
@@ -472,6 +475,7 @@ def cohort_overview(
         "progress": StepProgress._meta.db_table,
         "enrolment": Enrolment._meta.db_table,
         "user": Enrolment._meta.get_field("learner").related_model._meta.db_table,
+        "offer": HelpOffer._meta.db_table,
     }
     steps = sql.rows(
         f"SELECT s.id, s.title, s.module_id,"  # noqa: S608 (table names, values as parameters)
@@ -490,13 +494,15 @@ def cohort_overview(
         f"SELECT e.id, e.completed_at, e.last_activity_at,"  # noqa: S608
         f" u.first_name, u.last_name, u.email,"
         f" COUNT(p.completed_at) AS done, AVG(p.quiz_score) AS quiz,"
-        f" SUM(CASE WHEN p.reflection_shared THEN 1 ELSE 0 END) AS shared"
+        f" SUM(CASE WHEN p.reflection_shared THEN 1 ELSE 0 END) AS shared,"
+        f" (SELECT COUNT(*) FROM {tables['offer']} h WHERE h.enrolment_id = e.id"
+        f" AND h.kind = %s AND h.answer = %s AND h.done_at IS NULL) AS calls"
         f" FROM {tables['enrolment']} e JOIN {tables['user']} u ON u.id = e.learner_id"
         f" LEFT JOIN {tables['progress']} p ON p.enrolment_id = e.id"
         f" WHERE e.cohort_id = %s"
         f" GROUP BY e.id, e.completed_at, e.last_activity_at, u.first_name, u.last_name,"
         f" u.email ORDER BY u.last_name, u.first_name, e.id",
-        [cohort.pk],
+        [HelpOffer.Kind.CALL, HelpOffer.Answer.YES, cohort.pk],
     )
     participants = [
         Participant(
@@ -508,6 +514,7 @@ def cohort_overview(
             quiz_score=float(row["quiz"]) if row["quiz"] is not None else None,
             shared=row["shared"] or 0,
             idle_days=(now - sql.moment(row["last_activity_at"])).days,
+            call_wanted=bool(row["calls"]),
         )
         for row in members
     ]
@@ -585,3 +592,45 @@ def dossier_learning(*, actor, dossier) -> DossierLearning | None:
         following = {enrolment.path_id for enrolment in enrolments}
         paths = [version for version in published_versions() if version.path_id not in following]
     return DossierLearning(dossier=dossier, enrolments=enrolments, paths=paths)
+
+
+def member_of_cohort(*, cohort: Cohort, pk: int) -> Enrolment:
+    """A member of the group (their enrolment, with the learner), for whoever runs it."""
+    enrolment = (
+        Enrolment.objects.filter(pk=pk, cohort=cohort).select_related("learner", "path").first()
+    )
+    if enrolment is None:
+        raise Http404
+    enrolment.cohort = cohort
+    return enrolment
+
+
+def member_progress(*, enrolment: Enrolment) -> list[dict]:
+    """Per step of the member's version in order: its part, title, kind, whether done, the
+    quiz score, and the reflection when the member shared it."""
+    progress = {
+        row.step_id: row
+        for row in StepProgress.objects.filter(enrolment=enrolment).only(
+            "step_id", "completed_at", "quiz_score", "reflection", "reflection_shared"
+        )
+    }
+    rows = []
+    for step in (
+        Step.objects.filter(module__version_id=enrolment.version_id)
+        .select_related("module")
+        .order_by("module__position", "module_id", "position", "pk")
+    ):
+        done = progress.get(step.pk)
+        rows.append(
+            {
+                "step": step,
+                "done": done is not None and done.completed_at is not None,
+                "quiz_score": done.quiz_score if done else None,
+                "shared": done.reflection if done and done.reflection_shared else "",
+            }
+        )
+    return rows
+
+
+def help_offers_of(*, enrolment: Enrolment) -> list[HelpOffer]:
+    return list(enrolment.help_offers.select_related("offered_by", "path"))

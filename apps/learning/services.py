@@ -3,7 +3,7 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +18,7 @@ from apps.learning import selectors
 from apps.learning.models import (
     Cohort,
     Enrolment,
+    HelpOffer,
     LearningPath,
     Module,
     ModuleOpening,
@@ -31,6 +32,7 @@ from apps.learning.models import (
     Step,
     StepProgress,
 )
+from apps.learning.signals import help_offered
 from apps.learning.transfer import (
     MAX_PICTURE_BYTES,
     PICTURE_TYPES,
@@ -621,6 +623,61 @@ def post_report(*, actor, post: Post, reason: str = "") -> PostReport:
     if not created:
         raise ValidationError(_("You reported this message already."))
     return report
+
+
+HELP_MESSAGE_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def help_offer(*, actor, enrolment: Enrolment, kind: str, message: str, path=None) -> HelpOffer:
+    """The facilitator offers a member of their group extra material or a call."""
+    if enrolment.cohort is None or not policy.can(
+        actor, "learning.change_cohort", enrolment.cohort
+    ):
+        raise PermissionDenied
+    message = message.strip()
+    errors = {}
+    if kind not in HelpOffer.Kind.values:
+        errors["kind"] = [_("Choose what you offer.")]
+    if not message:
+        errors["message"] = [_("Write a few words to the member.")]
+    elif len(message) > HELP_MESSAGE_MAX_LENGTH:
+        errors["message"] = [_("Make the message shorter: at most 1000 characters.")]
+    if path is not None and (
+        kind != HelpOffer.Kind.MATERIAL
+        or path.pk == enrolment.path_id
+        or not path.versions.published().exists()
+    ):
+        errors["path"] = [_("Choose another published path, with extra material only.")]
+    if errors:
+        raise ValidationError(errors)
+    offer = HelpOffer.objects.create(
+        enrolment=enrolment, offered_by=actor, kind=kind, message=message, path=path
+    )
+    help_offered.send(sender=HelpOffer, offer=offer, actor=actor)
+    return offer
+
+
+def help_offer_answer(*, actor, offer: HelpOffer, yes: bool) -> HelpOffer:
+    """The member says yes or no to an offer, once."""
+    policy.require(actor, "learning.change_enrolment", offer.enrolment)
+    updated = HelpOffer.objects.filter(pk=offer.pk, answer=HelpOffer.Answer.OPEN).update(
+        answer=HelpOffer.Answer.YES if yes else HelpOffer.Answer.NO, answered_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError(_("You answered this already."))
+    offer.refresh_from_db()
+    return offer
+
+
+def help_offer_done(*, actor, offer: HelpOffer) -> HelpOffer:
+    """The facilitator made the call the member wanted."""
+    if not policy.can(actor, "learning.change_cohort", offer.enrolment.cohort):
+        raise PermissionDenied
+    if offer.done_at is None:
+        offer.done_at = timezone.now()
+        offer.save(update_fields=["done_at"])
+    return offer
 
 
 def module_opens_on(*, cohort: Cohort | None, module: Module):

@@ -47,6 +47,7 @@ def path_detail(request, slug):
         "outline": outline,
         "may_enrol": enrolment is None and version.status == version.Status.PUBLISHED,
         "sessions": [session for session in sessions_of(cohort) if session.ends_at >= now],
+        "offers": selectors.help_offers_of(enrolment=enrolment) if enrolment else [],
     }
     return render(request, "learning/path_detail.html", context)
 
@@ -243,3 +244,24 @@ def post_report(request, slug, pk):
     else:
         messages.success(request, _("Thank you. The facilitator looks at it."))
     return redirect("learning:discussion", slug=slug, module_pk=post.module_id)
+
+
+@require_POST
+def help_answer(request, slug, pk):
+    """The learner says yes or no to the help their facilitator offered."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("learning:path", args=[slug]))
+    path = selectors.path_or_404(slug)
+    enrolment = _own_enrolment(request, path)
+    offer = enrolment.help_offers.filter(pk=pk).first()
+    if offer is None:
+        raise Http404
+    try:
+        services.help_offer_answer(
+            actor=request.user, offer=offer, yes=request.POST.get("answer") == "yes"
+        )
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. Your facilitator sees your answer."))
+    return redirect(f"{reverse('learning:path', args=[slug])}#help")

@@ -27,6 +27,11 @@ urlpatterns = [
     path("groepen/<int:pk>/", work_views.cohort, name="cohort"),
     path("groepen/<int:pk>/beheer/", work_views.cohort_manage, name="cohort_manage"),
     path(
+        "groepen/<int:pk>/deelnemer/<int:member_pk>/",
+        work_views.cohort_member,
+        name="cohort_member",
+    ),
+    path(
         "groepen/<int:pk>/gesprek/<int:module_pk>/",
         work_views.cohort_discussion,
         name="cohort_discussion",

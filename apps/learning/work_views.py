@@ -5,7 +5,7 @@ own page, which shows the draft to those who write paths."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,8 +18,16 @@ from apps.audit.services import access_log_record
 from apps.core.forms import add_service_errors
 from apps.dossiers import selectors as dossier_selectors
 from apps.learning import selectors, services
-from apps.learning.forms import CohortForm, MemberForm, PathImportForm, PostForm, ScheduleForm
+from apps.learning.forms import (
+    CohortForm,
+    HelpOfferForm,
+    MemberForm,
+    PathImportForm,
+    PostForm,
+    ScheduleForm,
+)
 from apps.learning.measurement import path_change
+from apps.learning.models import LearningPath
 from apps.learning.presentation import funnel_items, member_rows
 from apps.learning.sessions import new_session_url, sessions_of
 from apps.learning.transfer import path_file_data, path_file_json
@@ -169,6 +177,44 @@ def cohort_manage(request, pk):
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "learning/work_cohort_manage.html", context, status=status)
+
+
+@area_required("learning.view_cohort_area", record="learning.cohort")
+@require_http_methods(["GET", "POST"])
+def cohort_member(request, pk, member_pk):
+    """One member's progress per step, and the help the facilitator offers them."""
+    group = selectors.cohort_for_runner(actor=request.user, pk=pk)
+    member = selectors.member_of_cohort(cohort=group, pk=member_pk)
+    paths = LearningPath.objects.filter(versions__status="published").exclude(pk=member.path_id)
+    form = HelpOfferForm(request.POST or None, paths=paths.distinct().order_by("slug"))
+    if request.method == "POST":
+        if request.POST.get("action") == "done":
+            offer = get_object_or_404(member.help_offers, pk=request.POST.get("offer", ""))
+            services.help_offer_done(actor=request.user, offer=offer)
+            messages.success(request, _("Marked as done."))
+            return redirect("learning_work:cohort_member", pk=group.pk, member_pk=member.pk)
+        if form.is_valid():
+            try:
+                services.help_offer(actor=request.user, enrolment=member, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Your offer is sent. The member answers with their path.")
+                )
+                return redirect("learning_work:cohort_member", pk=group.pk, member_pk=member.pk)
+    else:
+        # A member's progress and shared reflections are personal data.
+        access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=member)
+    context = {
+        "cohort": group,
+        "member": member,
+        "steps": selectors.member_progress(enrolment=member),
+        "offers": selectors.help_offers_of(enrolment=member),
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "learning/work_member.html", context, status=status)
 
 
 @area_required("learning.view_cohort_area", record="learning.cohort")

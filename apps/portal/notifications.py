@@ -121,3 +121,42 @@ def resident_notify_answered(*, intake_id: int) -> bool:
     send_mail(subject, body, None, [account.email])
     IntakeRequest.objects.filter(pk=intake.pk).update(answer_mailed_at=timezone.now())
     return True
+
+
+def learner_notify_offer_on_commit(*, offer) -> None:
+    from apps.portal.tasks import notify_help_offer
+
+    enqueue_on_commit(notify_help_offer, offer.pk)
+
+
+@transaction.atomic
+def learner_notify_offer(*, offer_id: int) -> bool:
+    """Tell a learner that their facilitator wrote to them with their learning path; False
+    when told already, when they chose no e-mail, or cannot be mailed."""
+    from apps.learning.models import HelpOffer
+    from apps.portal.models import ResidentPreferences
+
+    offer = (
+        HelpOffer.objects.select_for_update(of=("self",))
+        .select_related("enrolment__learner", "enrolment__path")
+        .filter(pk=offer_id, mailed_at__isnull=True)
+        .first()
+    )
+    if offer is None:
+        return False
+    learner = offer.enrolment.learner
+    if not (learner.is_active and learner.email and ResidentPreferences.wants_email(learner)):
+        return False
+    path_url = reverse("learning:path", kwargs={"slug": offer.enrolment.path.slug})
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A message from your facilitator in Buurtkompas")
+        body = _(
+            "Hello,\n\n"
+            "The facilitator of your learning group wrote to you. Log in to read it, with "
+            "your learning path:\n%(link)s\n\n"
+            "For your privacy this e-mail does not say what it is about.\n\n"
+            "Kind regards,\nBuurtkompas"
+        ) % {"link": settings.SITE_URL.rstrip("/") + path_url + "#help"}
+    send_mail(subject, body, None, [learner.email])
+    HelpOffer.objects.filter(pk=offer.pk).update(mailed_at=timezone.now())
+    return True

@@ -2,7 +2,11 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from apps.portal import activities, informal_help
-from apps.portal.notifications import message_notify, resident_notify_answered
+from apps.portal.notifications import (
+    learner_notify_offer,
+    message_notify,
+    resident_notify_answered,
+)
 
 
 # Mail is slow and may fail for a while: it leaves the request, and retries. A retry after
@@ -35,3 +39,8 @@ def mail_called_off(sign_up_id: int) -> bool:
 @shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
 def notify_request_answered(intake_id: int) -> bool:
     return resident_notify_answered(intake_id=intake_id)
+
+
+@shared_task(autoretry_for=(OSError, DatabaseError), retry_backoff=True, max_retries=5)
+def notify_help_offer(offer_id: int) -> bool:
+    return learner_notify_offer(offer_id=offer_id)

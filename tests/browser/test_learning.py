@@ -360,3 +360,50 @@ def test_the_group_page_tells_what_changed_before_and_after_the_path(
     axe_check(page, label="a group with the change before and after (phone)")
     assert_no_sideways_scrolling(page)
     screenshot(page, "work-learning-group-change-phone")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, SMALL_PHONE], ids=["desktop", "phone"])
+def test_a_facilitator_offers_a_member_a_call_and_the_member_says_yes(
+    page: Page, axe_check, screenshot, viewport, browser
+):
+    width = "phone" if viewport == SMALL_PHONE else "desktop"
+    version = _published(path_file())
+    facilitator = TeamMembershipFactory(
+        user__role=Role.SOCIAL_WORKER, user__first_name="Sanne"
+    ).user
+    cohort = services.cohort_create(
+        actor=facilitator,
+        version=version,
+        name="Dinsdaggroep",
+        team=facilitator.teams.get(),
+        starts_on=timezone.localdate() - timedelta(days=14),
+    )
+    resident = UserFactory(role=Role.RESIDENT, first_name="Anna", last_name="Bakker")
+    services.cohort_add_learner(actor=facilitator, cohort=cohort, learner=resident)
+    page.set_viewport_size(viewport)
+    log_in_as_staff(page, facilitator)
+    page.goto(f"/werk/leerpaden/groepen/{cohort.pk}/")
+    follow(page.get_by_role("link", name="Anna Bakker"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anna Bakker")
+    page.get_by_label("Een gesprek").check()
+    page.get_by_label("Je bericht").fill("Hoi Anna, zullen we even bellen over deel 1?")
+    axe_check(page, label=f"a member of a group ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-member-{width}")
+    follow(page.get_by_role("button", name="Aanbod versturen"))
+    expect(page.get_by_text("Je aanbod is verstuurd.")).to_be_visible()
+
+    member = browser.new_context(base_url=page.url.split("/werk/")[0])
+    member_page = member.new_page()
+    member_page.set_viewport_size(PHONE if viewport == SMALL_PHONE else DESKTOP)
+    log_in_with_password(member_page, resident.email, TEST_PASSWORD)
+    member_page.goto("/leren/grip-op-post/")
+    expect(member_page.get_by_text("Sanne biedt je een gesprek aan")).to_be_visible()
+    axe_check(member_page, label=f"an offer of help ({width})")
+    screenshot(member_page, f"learning-help-offer-{width}")
+    follow(member_page.get_by_role("button", name="Ja, bel me"))
+    expect(member_page.get_by_text("Je begeleider ziet je antwoord.")).to_be_visible()
+    member.close()
+
+    page.goto(f"/werk/leerpaden/groepen/{cohort.pk}/")
+    expect(page.get_by_text("wil graag gebeld worden")).to_be_visible()
