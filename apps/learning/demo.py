@@ -3,6 +3,7 @@ administration, stress, turning 18), imported and published by the demo team lea
 demo resident follows the money path alone, and the demo social worker runs a group
 through it (8 members in the small set, 200 in the large one) with a week per part."""
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,14 @@ from apps.accounts.demo import DEMO_DOMAIN
 from apps.accounts.models import Role, User
 from apps.core.demo import DemoRun, demo_step
 from apps.learning import services
-from apps.learning.models import Cohort, Enrolment, LearningPath, Step, StepProgress
+from apps.learning.models import (
+    Cohort,
+    Enrolment,
+    HelpOffer,
+    LearningPath,
+    Step,
+    StepProgress,
+)
 
 DEMO_PATHS = sorted((Path(__file__).parent / "demo_paths").glob("*.yaml"))
 FIRST_PATH = "grip-op-je-geld"
@@ -99,4 +107,22 @@ def _seed_group(run: DemoRun, path: LearningPath) -> Cohort | None:
     StepProgress.objects.bulk_create(progress, batch_size=2000)
     finished = {row.enrolment_id for row in progress if row.step_id == steps[-1].pk}
     Enrolment.objects.filter(pk__in=finished).update(completed_at=now)
+    # The facilitator offered a call to the member who did least; they said yes.
+    done_counts = Counter(row.enrolment_id for row in progress)
+    least = min(
+        (e for e in enrolments if e.pk not in finished),
+        key=lambda e: (done_counts[e.pk], e.pk),
+        default=None,
+    )
+    if least is not None:
+        HelpOffer.objects.create(
+            enrolment=least,
+            offered_by=facilitator,
+            kind=HelpOffer.Kind.CALL,
+            message="Ik zag dat je nog niet verder bent gekomen. Zullen we even bellen? "
+            "Dan kijken we samen wat lastig is.",
+            offered_at=now - timedelta(days=2),
+            answer=HelpOffer.Answer.YES,
+            answered_at=now - timedelta(days=1),
+        )
     return cohort
