@@ -170,7 +170,7 @@ def test_the_overview_reads_the_same_for_5_and_200_members(
     with CaptureQueriesContext(connection) as queries:
         page = client.get(f"{GROUPS}{cohort.pk}/")
     assert len(page.context["overview"].participants) == size
-    assert len(queries) == 10
+    assert len(queries) == 9
 
 
 def test_the_discussion_is_for_the_group_only(client, facilitator, cohort, member, version):
