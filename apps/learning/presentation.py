@@ -89,3 +89,18 @@ def funnel_items(overview: CohortOverview) -> SafeString:
             f' aria-hidden="true"></meter><span class="bk-funnel__count">{count}</span></li>'
         )
     return mark_safe("".join(items))  # noqa: S308 (every value escaped above)
+
+
+def reflection_items(reflections: list[dict]) -> SafeString:
+    """A `<li>` per reflection a member shared: who, the question and their answer, its
+    lines kept."""
+    items = []
+    for shared in reflections:
+        name = escape(f"{shared['first_name']} {shared['last_name']}".strip())
+        answer = "<br>".join(escape(line) for line in shared["reflection"].splitlines())
+        items.append(
+            f'<li class="bk-journey-card"><p class="utrecht-paragraph"><strong>{name}</strong>'
+            f" · {escape(shared['question'])}</p>"
+            f'<blockquote class="bk-quote">{answer}</blockquote></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 (every value escaped above)

@@ -496,33 +496,46 @@ def cohort_overview(
     # those by now.
     opened_days = {pk: (today - day).days for pk, day in openings.items()}
     due = sum(1 for step in steps if opened_days.get(step["module_id"], 0) >= BEHIND_AFTER_DAYS)
-    members = sql.rows(
+    # Progress is added up per member before the join: the database sorts 200 members, not
+    # every step they did.
+    members = sql.tuples(
         f"SELECT e.id, e.completed_at, e.last_activity_at,"  # noqa: S608
-        f" u.first_name, u.last_name, u.email,"
-        f" COUNT(p.completed_at) AS done, AVG(p.quiz_score) AS quiz,"
-        f" SUM(CASE WHEN p.reflection_shared THEN 1 ELSE 0 END) AS shared,"
+        f" u.first_name, u.last_name, u.email, g.done, g.quiz, g.shared,"
         f" (SELECT COUNT(*) FROM {tables['offer']} h WHERE h.enrolment_id = e.id"
         f" AND h.kind = %s AND h.answer = %s AND h.done_at IS NULL) AS calls"
         f" FROM {tables['enrolment']} e JOIN {tables['user']} u ON u.id = e.learner_id"
-        f" LEFT JOIN {tables['progress']} p ON p.enrolment_id = e.id"
-        f" WHERE e.cohort_id = %s"
-        f" GROUP BY e.id, e.completed_at, e.last_activity_at, u.first_name, u.last_name,"
-        f" u.email ORDER BY u.last_name, u.first_name, e.id",
-        [HelpOffer.Kind.CALL, HelpOffer.Answer.YES, cohort.pk],
+        f" LEFT JOIN (SELECT p.enrolment_id, COUNT(p.completed_at) AS done,"
+        f" AVG(p.quiz_score) AS quiz,"
+        f" SUM(CASE WHEN p.reflection_shared THEN 1 ELSE 0 END) AS shared"
+        f" FROM {tables['progress']} p JOIN {tables['enrolment']} pe ON pe.id = p.enrolment_id"
+        f" WHERE pe.cohort_id = %s GROUP BY p.enrolment_id) g ON g.enrolment_id = e.id"
+        f" WHERE e.cohort_id = %s ORDER BY u.last_name, u.first_name, e.id",
+        [HelpOffer.Kind.CALL, HelpOffer.Answer.YES, cohort.pk, cohort.pk],
     )
     participants = [
         Participant(
-            enrolment_id=row["id"],
-            name=f"{row['first_name']} {row['last_name']}".strip() or row["email"],
-            completed=row["completed_at"] is not None,
-            done=row["done"],
+            enrolment_id=pk,
+            name=f"{first_name} {last_name}".strip() or email,
+            completed=completed_at is not None,
+            done=done or 0,
             expected=due,
-            quiz_score=float(row["quiz"]) if row["quiz"] is not None else None,
-            shared=row["shared"] or 0,
-            idle_days=(now - sql.moment(row["last_activity_at"])).days,
-            call_wanted=bool(row["calls"]),
+            quiz_score=float(quiz) if quiz is not None else None,
+            shared=shared or 0,
+            idle_days=(now - sql.moment(last_activity_at)).days,
+            call_wanted=bool(calls),
         )
-        for row in members
+        for (
+            pk,
+            completed_at,
+            last_activity_at,
+            first_name,
+            last_name,
+            email,
+            done,
+            quiz,
+            shared,
+            calls,
+        ) in members
     ]
     funnel = [FunnelStep(row["id"], row["title"], row["finished"]) for row in steps]
     return CohortOverview(

@@ -28,7 +28,7 @@ from apps.learning.forms import (
 )
 from apps.learning.measurement import path_change
 from apps.learning.models import LearningPath
-from apps.learning.presentation import funnel_items, member_rows
+from apps.learning.presentation import funnel_items, member_rows, reflection_items
 from apps.learning.sessions import new_session_url, sessions_of
 from apps.learning.transfer import path_file_data, path_file_json
 from apps.organisation.models import Team
@@ -126,12 +126,13 @@ def cohort(request, pk):
     # The members' progress is personal data: the read of the group is on the access log.
     access_log_record(actor=request.user, action=AccessLogEntry.Action.READ, obj=group)
     overview = selectors.cohort_overview(cohort=group)
+    reflections = selectors.shared_reflections(cohort=group, limit=SHARED_SHOWN)
     context = {
         "cohort": group,
         "overview": overview,
         "member_rows": member_rows(overview),
         "funnel_items": funnel_items(overview),
-        "reflections": selectors.shared_reflections(cohort=group, limit=SHARED_SHOWN),
+        "reflection_items": reflection_items(reflections),
         "change": path_change(group.version),
     }
     return render(request, "learning/work_cohort.html", context)
