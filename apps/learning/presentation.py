@@ -30,48 +30,51 @@ def member_rows(overview: CohortOverview) -> SafeString:
     member_url = reverse("learning_work:cohort_member", args=[overview.cohort.pk, 0])[:-2]
     behind_texts: dict[int, str] = {}
     idle_texts: dict[int, str] = {}
+    # The cells' opening tags, named once: 200 rows repeat them.
+    done_cell = f'<td class="utrecht-table__cell" data-label="{labels["done"]}">'
+    active_cell = f'</td><td class="utrecht-table__cell" data-label="{labels["active"]}">'
+    quiz_cell = f'</td><td class="utrecht-table__cell" data-label="{labels["quiz"]}">'
+    shared_cell = f'</td><td class="utrecht-table__cell" data-label="{labels["shared"]}">'
+    of_steps = f" / {overview.step_count}"
     rows = []
     for member in overview.participants:
-        name = f'<a class="utrecht-link" href="{member_url}{member.enrolment_id}/">'
-        name += f"{escape(member.name)}</a>"
+        name = (
+            f'<a class="utrecht-link" href="{member_url}{member.enrolment_id}/">'
+            f"{escape(member.name)}</a>"
+        )
         if member.call_wanted:
             name += f'<br><strong class="bk-attention bk-normal">{call_wanted}</strong>'
-        if member.behind:
+        behind = member.behind
+        if behind:
+            missing = member.missing
             why = not_active
-            if member.missing:
-                why = behind_texts.get(member.missing) or behind_texts.setdefault(
-                    member.missing,
+            if missing:
+                why = behind_texts.get(missing) or behind_texts.setdefault(
+                    missing,
                     escape(
-                        ngettext(
-                            "%(counter)s step behind", "%(counter)s steps behind", member.missing
-                        )
-                        % {"counter": member.missing}
+                        ngettext("%(counter)s step behind", "%(counter)s steps behind", missing)
+                        % {"counter": missing}
                     ),
                 )
             name += f'<br><strong class="bk-attention bk-normal">{why}</strong>'
         elif member.completed:
             name += f'<br><span class="bk-status">{finished}</span>'
-        if member.idle_days == 0:
+        idle = member.idle_days
+        if idle == 0:
             active = today
         else:
-            active = idle_texts.get(member.idle_days) or idle_texts.setdefault(
-                member.idle_days,
-                escape(
-                    ngettext("%(days)s day ago", "%(days)s days ago", member.idle_days)
-                    % {"days": member.idle_days}
-                ),
+            active = idle_texts.get(idle) or idle_texts.setdefault(
+                idle,
+                escape(ngettext("%(days)s day ago", "%(days)s days ago", idle) % {"days": idle}),
             )
-        quiz = "\N{EN DASH}" if member.quiz_score is None else f"{round(member.quiz_score * 100)}%"
-        attention = " bk-row--attention" if member.behind else ""
+        score = member.quiz_score
+        quiz = "\N{EN DASH}" if score is None else f"{round(score * 100)}%"
+        attention = " bk-row--attention" if behind else ""
         rows.append(
             f'<tr class="utrecht-table__row{attention}">'
             f'<th scope="row" class="utrecht-table__header-cell">{name}</th>'
-            f'<td class="utrecht-table__cell" data-label="{labels["done"]}">'
-            f"{member.done} / {overview.step_count}</td>"
-            f'<td class="utrecht-table__cell" data-label="{labels["active"]}">{active}</td>'
-            f'<td class="utrecht-table__cell" data-label="{labels["quiz"]}">{quiz}</td>'
-            f'<td class="utrecht-table__cell" data-label="{labels["shared"]}">{member.shared}</td>'
-            "</tr>"
+            f"{done_cell}{member.done}{of_steps}{active_cell}{active}{quiz_cell}{quiz}"
+            f"{shared_cell}{member.shared}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
 

@@ -413,7 +413,7 @@ def openings_of(cohort: Cohort | None) -> dict[int, date]:
     return {row["id"]: sql.day(row["opens_on"]) or cohort.starts_on for row in rows}
 
 
-@dataclass
+@dataclass(slots=True)
 class Participant:
     """A member of a group and their progress, as the overview shows it."""
 
