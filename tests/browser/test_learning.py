@@ -157,6 +157,8 @@ def test_an_author_writes_a_path_previews_it_and_a_team_leader_publishes_it(
     page.goto("/werk/leerpaden/")
     follow(page.get_by_role("link", name="Nieuw leerpad"))
     axe_check(page, label=f"new learning path ({width})")
+    assert_no_sideways_scrolling(page)
+    screenshot(page, f"work-learning-new-path-{width}")
     page.get_by_label("Titel").fill("Je eerste baan")
     page.get_by_label("Webadres").fill("je-eerste-baan")
     page.get_by_label("Thema").select_option(label="Geldzaken & Regelgeving")
