@@ -17,7 +17,7 @@ from apps.accounts import policy
 from apps.effects.inference import ChangeEstimate, Sums, paired_change
 from apps.effects.models import Figure, Level, StatisticsRun
 from apps.organisation.models import Municipality, Neighbourhood, Team, Theme
-from apps.questionnaires.models import Instrument
+from apps.questionnaires.models import Dimension, Instrument
 
 # What a reader gets of the rows it adds up. Counts come back as integers: PostgreSQL adds
 # up bigints as numeric.
@@ -333,11 +333,26 @@ def run_status() -> RunStatus:
 @dataclass(frozen=True)
 class PathChange:
     """What changed between the self-scan at the start and at the end of a learning path,
-    for everyone who finished it (every version): told only for a group large enough."""
+    for everyone who finished it (every version): told only for a group large enough.
+    `parts` has the change per dimension of the self-scan, in its order."""
 
     instrument: str
     instrument_name: str
     estimate: ChangeEstimate
+    parts: list[tuple[str, ChangeEstimate]] = field(default_factory=list)
+
+
+def _path_estimate(sums: dict | None) -> ChangeEstimate:
+    sums = sums or {}
+    n = int(sums.get("n") or 0)
+    improved, worsened = int(sums.get("above") or 0), int(sums.get("below") or 0)
+    return paired_change(
+        diff=Sums(n, sums.get("total"), sums.get("total_sq")),
+        pre=Sums(n, sums.get("base_total"), sums.get("base_total_sq")),
+        improved=improved,
+        unchanged=n - improved - worsened,
+        worsened=worsened,
+    )
 
 
 def learning_path_change(version) -> PathChange | None:
@@ -345,29 +360,37 @@ def learning_path_change(version) -> PathChange | None:
     code = version.pre_measurement
     if not code or code != version.post_measurement:
         return None
-    sums = Figure.objects.filter(
-        level=Level.ORGANISATION,
-        measure="learning_pair",
-        key=f"learning|{version.path.slug}|{code}|",
-        theme__isnull=True,
-    ).aggregate(
-        n=Sum("n"),
-        total=Sum("total"),
-        total_sq=Sum("total_sq"),
-        base_total=Sum("base_total"),
-        base_total_sq=Sum("base_total_sq"),
-        above=Sum("above"),
-        below=Sum("below"),
+    prefix = f"learning|{version.path.slug}|{code}|"
+    rows = (
+        Figure.objects.filter(
+            level=Level.ORGANISATION,
+            measure="learning_pair",
+            key__startswith=prefix,
+            theme__isnull=True,
+        )
+        .values("key")
+        .annotate(
+            n=Sum("n"),
+            total=Sum("total"),
+            total_sq=Sum("total_sq"),
+            base_total=Sum("base_total"),
+            base_total_sq=Sum("base_total_sq"),
+            above=Sum("above"),
+            below=Sum("below"),
+        )
     )
-    n = int(sums["n"] or 0)
-    improved, worsened = int(sums["above"] or 0), int(sums["below"] or 0)
-    estimate = paired_change(
-        diff=Sums(n, sums["total"], sums["total_sq"]),
-        pre=Sums(n, sums["base_total"], sums["base_total_sq"]),
-        improved=improved,
-        unchanged=n - improved - worsened,
-        worsened=worsened,
-    )
+    sums = {row["key"].removeprefix(prefix): row for row in rows}
     instrument = Instrument.objects.filter(code=code).first()
-    name = instrument.name if instrument else code
-    return PathChange(instrument=code, instrument_name=name, estimate=estimate)
+    dimensions = Dimension.objects.filter(
+        version__is_current=True, version__instrument__code=code
+    ).order_by("order", "pk")
+    return PathChange(
+        instrument=code,
+        instrument_name=instrument.name if instrument else code,
+        estimate=_path_estimate(sums.get("")),
+        parts=[
+            (dimension.name, _path_estimate(sums[dimension.code]))
+            for dimension in dimensions
+            if dimension.code in sums
+        ],
+    )

@@ -155,9 +155,12 @@ def test_the_facilitator_sees_the_change_of_the_path_on_the_group_page(client, v
     assert "Te weinig paren van metingen (0) voor een conclusie" in page
     for before, after in (("5.00", "7.00"), ("4.00", "6.50"), ("6.00", "8.00")):
         learner = in_march(version)
-        scan(learner, local(2025, 3, 1), before)
-        scan(learner, local(2025, 4, 2), after)
+        # The body did not change: the same score before and after.
+        scan(learner, local(2025, 3, 1), before, body="6.00")
+        scan(learner, local(2025, 4, 2), after, body="6.00")
     compute()
     page = client.get(f"/werk/leerpaden/groepen/{cohort.pk}/").content.decode()
     assert "Gemiddeld 2,2 punt beter" in page
     assert "3 mensen: 3 duidelijk beter" in page
+    assert "Per onderdeel van de zelfscan" in page
+    assert "<strong>Lichaamsfuncties</strong>: Geen duidelijke verandering" in page
