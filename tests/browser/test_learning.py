@@ -342,8 +342,8 @@ def test_the_group_page_tells_what_changed_before_and_after_the_path(
     version = _published(path_file(data))
     for before, after in (("5.00", "7.00"), ("4.00", "6.50"), ("6.00", "8.00"), ("6.0", "8.2")):
         learner = in_march(version)
-        scan(learner, timezone.make_aware(timezone.datetime(2025, 3, 1, 12)), before)
-        scan(learner, timezone.make_aware(timezone.datetime(2025, 4, 2, 12)), after)
+        scan(learner, timezone.make_aware(timezone.datetime(2025, 3, 1, 12)), before, body=before)
+        scan(learner, timezone.make_aware(timezone.datetime(2025, 4, 2, 12)), after, body=before)
     compute()
     facilitator = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
     cohort = services.cohort_create(
@@ -359,6 +359,7 @@ def test_the_group_page_tells_what_changed_before_and_after_the_path(
     section = page.get_by_role("region", name="Voor en na het leerpad")
     expect(section.get_by_text("punt beter")).to_be_visible()
     expect(section.get_by_text("4 mensen: 4 duidelijk beter")).to_be_visible()
+    expect(section.get_by_text("Per onderdeel van de zelfscan")).to_be_visible()
     axe_check(page, label="a group with the change before and after (phone)")
     assert_no_sideways_scrolling(page)
     screenshot(page, "work-learning-group-change-phone")
