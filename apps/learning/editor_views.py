@@ -250,6 +250,8 @@ def question_edit(request, pk):
 @area_required("learning.view_learningpath_area")
 @require_POST
 def item_move(request, kind, pk):
+    if kind == "afbeelding":
+        raise Http404  # pictures have no order
     item = selectors.item_for_author(_item_model(kind), pk=pk)
     try:
         services.item_move(actor=request.user, item=item, up=request.POST.get("up") == "yes")

@@ -169,7 +169,10 @@ def version_publish(*, actor, version: PathVersion) -> PathVersion:
 
 
 def _editable(actor, version: PathVersion) -> None:
-    """Only a draft changes: learners' progress refers to the steps of a published one."""
+    """Only a draft changes: learners' progress refers to the steps of a published one.
+    The version's row is read again and locked, so that an edit and a publish of the same
+    draft cannot cross (the caller's transaction holds the lock)."""
+    version = PathVersion.objects.select_for_update().get(pk=version.pk)
     if not version.is_draft:
         raise ValidationError(
             _("Only a draft can be changed. Make a new draft of this version first."),
@@ -186,9 +189,15 @@ def _edited_by(actor, version: PathVersion) -> None:
 def path_create(*, actor, slug: str, theme: Theme, **fields) -> PathVersion:
     """A new path with its first version, a draft without modules yet."""
     policy.require(actor, "learning.add_learningpath")
+    taken = ValidationError({"slug": _("Another learning path has this web address.")})
     if LearningPath.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("Another learning path has this web address.")})
-    path = LearningPath.objects.create(slug=slug, theme=theme)
+        raise taken
+    try:
+        with transaction.atomic():
+            path = LearningPath.objects.create(slug=slug, theme=theme)
+    except IntegrityError:
+        # Someone made a path with this address at the same moment.
+        raise taken from None
     version = PathVersion.objects.create(path=path, number=1, updated_by=actor, **fields)
     access_log_record(actor=actor, action=AccessLogEntry.Action.CREATE, obj=version)
     return version
@@ -289,6 +298,8 @@ def step_add(*, actor, module: Module, kind: str, title: str) -> Step:
 def item_move(*, actor, item: Module | Step, up: bool) -> None:
     """One place up or down among its siblings: the parts of the version, the steps of the
     part, or the questions of the quiz."""
+    if not isinstance(item, Module | Step | QuizQuestion):
+        raise ValidationError(_("Only parts, steps and quiz questions have an order."))
     version = version_of(item)
     _editable(actor, version)
     siblings = list(_siblings(item).select_for_update())
@@ -355,11 +366,16 @@ def picture_add(*, actor, version: PathVersion, upload) -> PathMedia:
     if version.media.count() >= MAX_PICTURES:
         raise ValidationError({"picture": _("A path has at most 200 pictures.")})
     name = picture_name(upload.name, content_type)
+    taken = ValidationError(
+        {"picture": _("There is a picture called %(name)s already.") % {"name": name}}
+    )
     if version.media.filter(name=name).exists():
-        raise ValidationError(
-            {"picture": _("There is a picture called %(name)s already.") % {"name": name}}
-        )
-    _store_pictures(version, {name: (cleaned, content_type)})
+        raise taken
+    try:
+        with transaction.atomic():
+            _store_pictures(version, {name: (cleaned, content_type)})
+    except IntegrityError:
+        raise taken from None
     _edited_by(actor, version)
     return version.media.get(name=name)
 

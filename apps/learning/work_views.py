@@ -190,7 +190,10 @@ def cohort_member(request, pk, member_pk):
     form = HelpOfferForm(request.POST or None, paths=paths.distinct().order_by("slug"))
     if request.method == "POST":
         if request.POST.get("action") == "done":
-            offer = get_object_or_404(member.help_offers, pk=request.POST.get("offer", ""))
+            offer_pk = request.POST.get("offer", "")
+            if not offer_pk.isdigit():
+                raise Http404
+            offer = get_object_or_404(member.help_offers, pk=offer_pk)
             services.help_offer_done(actor=request.user, offer=offer)
             messages.success(request, _("Marked as done."))
             return redirect("learning_work:cohort_member", pk=group.pk, member_pk=member.pk)

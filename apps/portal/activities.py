@@ -204,6 +204,11 @@ def activity_save(*, actor, form) -> Activity:
     if not policy.can(actor, "portal.change_activity", activity):
         raise ValidationError({"team": _("Choose one of your own teams.")})
     cohort = activity.cohort
+    if "cohort" in form.changed_data and activity.pk is not None:
+        # Taking a meeting away from its group makes it public: only for whoever runs it.
+        before = Activity.objects.select_related("cohort").get(pk=activity.pk).cohort
+        if before is not None and not policy.can(actor, "learning.change_cohort", before):
+            raise ValidationError({"cohort": _("Only who runs the group can change this.")})
     if cohort is not None:
         chosen_now = "cohort" in form.changed_data
         if chosen_now and not policy.can(actor, "learning.change_cohort", cohort):

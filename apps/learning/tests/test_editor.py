@@ -6,6 +6,7 @@ changes nothing."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -437,3 +438,23 @@ def test_the_editor_reads_the_same_whatever_the_size_of_the_path(client, author)
 
     queries(1, "warm")  # the first page of a test reads what stays cached afterwards
     assert queries(1, "kort") == queries(6, "lang")
+
+
+def test_pictures_have_no_order_to_change(client, draft):
+    picture = draft.media.first()
+    assert (
+        client.post(f"{WORK}/afbeelding/{picture.pk}/verplaatsen/", {"up": "yes"}).status_code
+        == 404
+    )
+    with pytest.raises(ValidationError):
+        services.item_move(actor=draft.updated_by, item=picture, up=True)
+
+
+def test_an_edit_of_a_draft_published_meanwhile_is_refused(author, leader, draft):
+    stale = PathVersion.objects.get(pk=draft.pk)
+    services.version_publish(actor=leader, version=draft)
+    modules = Module.objects.filter(version=draft).count()
+    with pytest.raises(ValidationError) as refused:
+        services.module_add(actor=author, version=stale, title="Te laat")
+    assert refused.value.code == "not_draft"
+    assert Module.objects.filter(version=draft).count() == modules

@@ -119,6 +119,8 @@ def test_wrong_input_sends_nothing(
         assert client.post(url, {"kind": "taart", "message": "Hoi"}).status_code == 400
         assert client.post(url, {"kind": "call", "message": "x" * 1001}).status_code == 400
         assert client.post(url, {"action": "done", "offer": "999"}).status_code == 404
+        for forged in ("", "abc", "1.5"):
+            assert client.post(url, {"action": "done", "offer": forged}).status_code == 404
     assert not HelpOffer.objects.exists() and not mail.outbox
 
 

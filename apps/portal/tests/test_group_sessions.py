@@ -151,3 +151,29 @@ def test_a_meeting_goes_with_its_group(facilitator, cohort):
     )
     cohort.delete()
     assert not Activity.objects.exists()
+
+
+def test_only_who_runs_the_group_takes_a_meeting_away_from_it(client, facilitator, cohort):
+    starts = timezone.now() + timedelta(days=3)
+    meeting = Activity.objects.create(
+        team=cohort.team,
+        cohort=cohort,
+        title="Bijeenkomst",
+        description="Alleen voor de groep.",
+        place="Online",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        capacity=10,
+    )
+    colleague = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER, team=cohort.team).user
+    client.force_login(colleague)
+    public = _meeting_data(cohort) | {"cohort": ""}
+    answer = client.post(f"/werk/activiteiten/{meeting.pk}/", public)
+    assert answer.status_code == 400
+    assert "Alleen wie de groep begeleidt" in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.cohort == cohort
+    client.force_login(facilitator)
+    assert client.post(f"/werk/activiteiten/{meeting.pk}/", public).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.cohort is None
