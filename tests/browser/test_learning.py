@@ -29,6 +29,20 @@ def _published(content: bytes):
     return services.version_publish(actor=author, version=draft)
 
 
+def _group(version, *, first_name=None, started_days_ago=0):
+    """A social worker of a team and the group they run through the version."""
+    names = {"user__first_name": first_name} if first_name else {}
+    facilitator = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER, **names).user
+    cohort = services.cohort_create(
+        actor=facilitator,
+        version=version,
+        name="Dinsdaggroep",
+        team=facilitator.teams.get(),
+        starts_on=timezone.localdate() - timedelta(days=started_days_ago),
+    )
+    return facilitator, cohort
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_resident_follows_a_path_to_the_certificate(page: Page, axe_check, screenshot, viewport):
     width = "phone" if viewport == PHONE else "desktop"
@@ -345,14 +359,7 @@ def test_the_group_page_tells_what_changed_before_and_after_the_path(
         scan(learner, timezone.make_aware(timezone.datetime(2025, 3, 1, 12)), before, body=before)
         scan(learner, timezone.make_aware(timezone.datetime(2025, 4, 2, 12)), after, body=before)
     compute()
-    facilitator = TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
-    cohort = services.cohort_create(
-        actor=facilitator,
-        version=version,
-        name="Dinsdaggroep",
-        team=facilitator.teams.get(),
-        starts_on=timezone.localdate(),
-    )
+    facilitator, cohort = _group(version)
     page.set_viewport_size(SMALL_PHONE)
     log_in_as_staff(page, facilitator)
     page.goto(f"/werk/leerpaden/groepen/{cohort.pk}/")
@@ -371,16 +378,7 @@ def test_a_facilitator_offers_a_member_a_call_and_the_member_says_yes(
 ):
     width = "phone" if viewport == SMALL_PHONE else "desktop"
     version = _published(path_file())
-    facilitator = TeamMembershipFactory(
-        user__role=Role.SOCIAL_WORKER, user__first_name="Sanne"
-    ).user
-    cohort = services.cohort_create(
-        actor=facilitator,
-        version=version,
-        name="Dinsdaggroep",
-        team=facilitator.teams.get(),
-        starts_on=timezone.localdate() - timedelta(days=14),
-    )
+    facilitator, cohort = _group(version, first_name="Sanne", started_days_ago=14)
     resident = UserFactory(role=Role.RESIDENT, first_name="Anna", last_name="Bakker")
     services.cohort_add_learner(actor=facilitator, cohort=cohort, learner=resident)
     page.set_viewport_size(viewport)

@@ -22,30 +22,6 @@ GROUPS = "/werk/leerpaden/groepen/"
 
 
 @pytest.fixture
-def facilitator():
-    return TeamMembershipFactory(user__role=Role.SOCIAL_WORKER).user
-
-
-@pytest.fixture
-def version():
-    author = UserFactory(role=Role.TEAM_LEADER)
-    return services.version_publish(
-        actor=author, version=services.path_import(actor=author, content=path_file())
-    )
-
-
-@pytest.fixture
-def cohort(facilitator, version):
-    return services.cohort_create(
-        actor=facilitator,
-        version=version,
-        name="Dinsdaggroep",
-        team=facilitator.teams.get(),
-        starts_on=timezone.localdate() - timedelta(days=10),
-    )
-
-
-@pytest.fixture
 def member(facilitator, cohort):
     resident = UserFactory(role=Role.RESIDENT, first_name="Anna", last_name="Bakker")
     services.cohort_add_learner(actor=facilitator, cohort=cohort, learner=resident)
